@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+export type Dialect = 'sqlite' | 'postgresql';
+
+export function dialectOf(databaseUrl: string): Dialect {
+  return /^postgres(ql)?:\/\//i.test(databaseUrl) ? 'postgresql' : 'sqlite';
+}
+
+/** `file:./data/cms.db`, `./data/cms.db` or `:memory:` → the path better-sqlite3 opens. */
+export function sqlitePathOf(databaseUrl: string): string {
+  const path = databaseUrl.replace(/^file:/, '').replace(/\?.*$/, '');
+  return path === ':memory:' ? path : resolve(path);
+}
+
+/** The driver adapter for a database URL; the same factory serves the client and the migration engine. */
+export function createAdapterFactory(databaseUrl: string): PrismaBetterSqlite3 | PrismaPg {
+  if (dialectOf(databaseUrl) === 'postgresql') {
+    const url = new URL(databaseUrl);
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    return new PrismaPg({ connectionString: url.toString(), max: 10 }, schema ? { schema } : undefined);
+  }
+  const path = sqlitePathOf(databaseUrl);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // A writer waits for a busy database instead of failing at once.
+  return new PrismaBetterSqlite3({ url: path, timeout: 5000 });
+}
