@@ -5,6 +5,10 @@ import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import { createAdapterFactory } from './dialect.ts';
 
 type SchemaEngineClass = typeof SchemaEngine;
+// The ES2023 lib has no WebAssembly types; this is the one call we make.
+const wasmRuntime = (globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: unknown } }> };
+}).WebAssembly;
 let engineClass: Promise<SchemaEngineClass> | undefined;
 
 /**
@@ -17,8 +21,8 @@ function loadSchemaEngine(): Promise<SchemaEngineClass> {
     const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const bytes = readFileSync(gluePath.replace(/\.js$/, '.wasm'));
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports });
-    const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
+    const { instance } = await wasmRuntime.instantiate(bytes, { './schema_engine_bg.js': glue });
+    const exports = instance.exports as { __wbindgen_start: () => void };
     (glue as unknown as { __wbg_set_wasm: (wasm: unknown) => void }).__wbg_set_wasm(exports);
     exports.__wbindgen_start();
     return glue.SchemaEngine;

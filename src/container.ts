@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { createDatabase, type Database } from './db/database.ts';
+import { createAuthenticate } from './http/authenticate.ts';
+import { createLogger } from './http/logger.ts';
+import { createHealthModule } from './modules/health/index.ts';
+import { createApiKeysModule } from './modules/api-keys/index.ts';
+import { createAuthModule } from './modules/auth/index.ts';
+import { createRubricsModule } from './modules/rubrics/index.ts';
+import { createUsersModule } from './modules/users/index.ts';
+
+export interface ContainerOptions {
+  logger?: Logger;
+  /** The clock every service reads; tests inject their own. */
+  now?: () => Date;
+  /** Called with each SQL statement (query-count tests). */
+  onQuery?: (sql: string) => void;
+}
+
+/** The composition root: builds the database, the modules and the app from the configuration. */
+export function createContainer(config: Config, options: ContainerOptions = {}) {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
+  const db: Database = createDatabase(config.databaseUrl, options.onQuery);
+  const prisma = db.prisma;
+
+  const health = createHealthModule({ isDatabaseReachable: db.isReachable });
+  const users = createUsersModule({ prisma });
+  const apiKeys = createApiKeysModule({ prisma, now });
+  const auth = createAuthModule({
+    prisma,
+    users: users.service,
+    apiKeys: apiKeys.service,
+    jwtSecret: config.jwtSecret,
+    accessTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTtlSeconds: config.refreshTokenTtlSeconds,
+    now,
+  });
+  const rubrics = createRubricsModule({ prisma });
+
+  const authenticate = createAuthenticate({
+    verifyAccessToken: auth.tokens.verify,
+    findUserActor: users.service.findActor,
+    findApiKeyActor: apiKeys.service.findActor,
+  });
+
+  const app = createApp({
+    config,
+    logger,
+    authenticate,
+    modules: [health, auth, rubrics, users, apiKeys],
+  });
+
+  return {
+    config,
+    logger,
+    db,
+    now,
+    app,
+    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service },
+    tokens: auth.tokens,
+    close: () => db.close(),
+  };
+}
+
+export type Container = ReturnType<typeof createContainer>;

@@ -1,0 +1,55 @@
+/** A field that failed validation, as it appears in a problem+json `errors` list. */
+export interface FieldError {
+  /** JSON Pointer-like path in the request part, e.g. `body.blocks.2.text`. */
+  field: string;
+  message: string;
+}
+
+/** An error the API answers with a problem+json of its own status, title and stable code. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(detail: string, readonly errors: FieldError[] = []) {
+    super(400, 'bad_request', 'Bad request', detail, errors.length ? { errors } : {});
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(detail: string, readonly errors: FieldError[] = []) {
+    super(422, 'validation_failed', 'Validation failed', detail, errors.length ? { errors } : {});
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(detail = 'Authentication is required.') {
+    super(401, 'unauthorized', 'Unauthorized', detail);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail = 'You may not do this.') {
+    super(403, 'forbidden', 'Forbidden', detail);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what = 'resource') {
+    super(404, 'not_found', 'Not found', `The ${what} was not found.`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(detail: string, code = 'conflict', extra: Record<string, unknown> = {}) {
+    super(409, code, 'Conflict', detail, extra);
+  }
+}

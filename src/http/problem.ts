@@ -1,0 +1,67 @@
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { AppError, BadRequestError } from '../errors.ts';
+import { translatePrismaError } from '../db/prisma-errors.ts';
+
+const problemBase = 'https://newsroom-cms.dev/problems/';
+
+export function sendProblem(req: Request, res: Response, error: AppError): void {
+  if (error.status === 401) res.set('WWW-Authenticate', 'Bearer realm="newsroom-cms"');
+  res
+    .status(error.status)
+    .type('application/problem+json')
+    .json({
+      type: `${problemBase}${error.code}`,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+      code: error.code,
+      requestId: res.locals.requestId as string,
+      instance: req.originalUrl.split('?')[0],
+      ...error.extra,
+    });
+}
+
+/** Errors from express's own body parser, mapped to what the client did wrong. */
+function translateBodyParserError(error: { type?: string; status?: number; expose?: boolean }): AppError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new BadRequestError('The body is not valid JSON.');
+    case 'entity.too.large':
+      return new AppError(413, 'payload_too_large', 'Payload too large', 'The body is larger than the server accepts.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'unsupported_media_type', 'Unsupported media type', 'The body must be UTF-8 JSON.');
+    case 'request.aborted':
+      return new AppError(400, 'request_aborted', 'Request aborted', 'The request was aborted by the client.');
+    default:
+      return undefined;
+  }
+}
+
+/** The one place an error becomes a response: typed errors keep their status, others are a logged 500. */
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const known = error instanceof AppError ? error : translatePrismaError(error) ?? translateBodyParserError(error);
+  if (res.headersSent) {
+    res.locals.logger?.error({ err: error }, 'error after the response started');
+    return;
+  }
+  if (known) {
+    sendProblem(req, res, known);
+    return;
+  }
+  res.locals.logger?.error({ err: error }, 'unexpected error');
+  sendProblem(req, res, new AppError(500, 'internal_error', 'Internal server error', 'Something went wrong on our side. Quote the request id when reporting it.'));
+};
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(req, res, new AppError(404, 'not_found', 'Not found', `There is no route ${req.method} ${req.path}.`));
+};
+
+/** 415 for a body that is not JSON on a method that takes one; express.json would ignore it silently. */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && ['POST', 'PATCH', 'PUT'].includes(req.method) && !req.is(['application/json', 'application/*+json'])) {
+    throw new AppError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
+  }
+  next();
+};

@@ -1,0 +1,183 @@
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { ZodObject, ZodType } from 'zod';
+import { BadRequestError, ForbiddenError, UnauthorizedError, ValidationError, type FieldError } from '../errors.ts';
+import type { Actor, Role, Scope } from '../shared/actor.ts';
+import { ProblemSchema } from './common.schemas.ts';
+
+/**
+ * Who may call a route. Every route declares one; a route without it does not start.
+ * `roles` are the user roles admitted, `scope` the API-key scope admitted (`admin` admits all).
+ */
+export type Access = { public: true } | { roles: readonly Role[]; scope: Scope; self?: never } | { anyAuthenticated: true };
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Set on every route that is not public. */
+  actor: Actor;
+  req: Request;
+  res: Response;
+}
+
+/** A response with a status and headers other than the route's default. */
+export class HttpResult {
+  constructor(readonly status: number, readonly body?: unknown, readonly headers: Record<string, string> = {}) {}
+}
+
+export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined> {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** OpenAPI-style path, e.g. `/v1/admin/articles/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Success status (200 unless said) and its schema; undefined schema means no body. */
+  status?: number;
+  response?: ZodType;
+  responseDescription?: string;
+  /** Other statuses this route answers, beyond the ones derived from its declaration. */
+  errors?: Partial<Record<number, string>>;
+  extraResponses?: Record<number, ResponseConfig>;
+  handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
+}
+
+type Infer<T> = T extends ZodType ? T['_output'] : undefined;
+
+// Builds a route definition with the handler's argument types inferred from its schemas.
+export function defineRoute<P extends ZodObject | undefined = undefined, Q extends ZodObject | undefined = undefined, B extends ZodType | undefined = undefined>(
+  route: RouteDefinition<P, Q, B>,
+): RouteDefinition<P, Q, B> {
+  return route;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDefinition<any, any, any>;
+
+export interface RouteMountDeps {
+  registry: OpenAPIRegistry;
+  /** Resolves the caller from the request's credentials; throws UnauthorizedError when absent or bad. */
+  authenticate: (req: Request) => Promise<Actor>;
+}
+
+/** Mounts routes on a router and documents each in the OpenAPI registry. */
+export function mountRoutes(routes: AnyRoute[], deps: RouteMountDeps): Router {
+  const router = Router();
+  for (const route of routes) {
+    if (!route.access) throw new Error(`Route ${route.method.toUpperCase()} ${route.path} declares no access rule`);
+    registerInOpenApi(deps.registry, route);
+    const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
+    router[route.method](expressPath, createHandler(route, deps));
+  }
+  return router;
+}
+
+function createHandler(route: AnyRoute, deps: RouteMountDeps): RequestHandler {
+  return async (req: Request, res: Response, _next: NextFunction) => {
+    const actor = 'public' in route.access ? (undefined as unknown as Actor) : await deps.authenticate(req);
+    if (actor) {
+      res.locals.actor = actor;
+      assertAccess(route.access, actor);
+    }
+    const params = parsePart(route.params, req.params, 'params', BadRequestError);
+    const query = parsePart(route.query, { ...(req.query as object) }, 'query', BadRequestError);
+    const body = parsePart(route.body, req.body ?? {}, 'body', ValidationError);
+    const result = await route.handler({ params, query, body, actor, req, res });
+    if (res.headersSent) return;
+    if (result instanceof HttpResult) {
+      res.set(result.headers).status(result.status);
+      if (result.body === undefined) res.end();
+      else res.json(result.body);
+      return;
+    }
+    const status = route.status ?? 200;
+    if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
+    else res.status(status).json(result);
+  };
+}
+
+function assertAccess(access: Access, actor: Actor): void {
+  if ('anyAuthenticated' in access || 'public' in access) return;
+  const allowed = actor.type === 'user'
+    ? access.roles.includes(actor.role)
+    : actor.scopes.includes(access.scope) || actor.scopes.includes('admin');
+  if (!allowed) {
+    throw new ForbiddenError(actor.type === 'user'
+      ? `The ${actor.role} role may not do this.`
+      : `This API key lacks the "${access.scope}" scope.`);
+  }
+}
+
+function parsePart<T extends ZodType | undefined>(
+  schema: T,
+  value: unknown,
+  part: 'params' | 'query' | 'body',
+  ErrorClass: typeof BadRequestError | typeof ValidationError,
+): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors: FieldError[] = result.error.issues.map((issue) => ({
+    field: [part, ...issue.path.map(String)].join('.') + (issue.code === 'unrecognized_keys' ? `.${issue.keys.join(',')}` : ''),
+    message: issue.code === 'unrecognized_keys' ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` : issue.message,
+  }));
+  const where = part === 'body' ? 'request body' : part === 'query' ? 'query parameters' : 'path parameters';
+  throw new ErrorClass(`The ${where} ${errors.length === 1 ? 'has an invalid field' : `have ${errors.length} invalid fields`}.`, errors);
+}
+
+const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
+
+function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
+  const responses: Record<string, ResponseConfig> = {};
+  const status = route.status ?? 200;
+  responses[status] = {
+    description: route.responseDescription ?? (route.response ? 'Success.' : 'Done; no content.'),
+    ...(route.response ? { content: { 'application/json': { schema: route.response } } } : {}),
+  };
+  const problem = (description: string): ResponseConfig => ({ description, content: problemContent });
+  if (route.params || route.query) responses[400] = problem('Malformed JSON or invalid path or query parameters.');
+  if (route.body) {
+    responses[400] = problem('Malformed JSON or invalid path or query parameters.');
+    responses[413] = problem('The body is larger than the limit.');
+    responses[415] = problem('The body is not JSON.');
+    responses[422] = problem('The body is well-formed but not valid.');
+  }
+  if (!('public' in route.access)) {
+    responses[401] = problem('Missing, invalid or expired credentials.');
+    responses[403] = problem('The caller may not do this.');
+  }
+  if (route.params) responses[404] = problem('Not found, or not visible to the caller.');
+  for (const [code, description] of Object.entries(route.errors ?? {})) responses[code] = problem(description ?? 'Error.');
+  Object.assign(responses, route.extraResponses ?? {});
+  responses[500] = problem('An unexpected error; the body holds the request id to quote.');
+
+  const access = route.access;
+  const accessNote = 'public' in access
+    ? 'Public: no credentials.'
+    : 'anyAuthenticated' in access
+      ? 'Any signed-in user or API key.'
+      : `Roles: ${access.roles.join(', ')}. API-key scope: \`${access.scope}\`.`;
+  registry.registerPath({
+    method: route.method,
+    path: route.path,
+    operationId: route.operationId,
+    summary: route.summary,
+    description: [route.description, accessNote].filter(Boolean).join('\n\n'),
+    tags: [route.tag],
+    // Machine-readable access rule: the role × route matrix test is driven by it.
+    'x-access': 'public' in access ? 'public' : 'anyAuthenticated' in access ? 'authenticated' : { roles: [...access.roles], scope: access.scope },
+    ...('public' in access ? { security: [] } : { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] }),
+    request: {
+      ...(route.params ? { params: route.params } : {}),
+      ...(route.query ? { query: route.query } : {}),
+      ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+    },
+    responses,
+  });
+}

@@ -1,0 +1,43 @@
+import type { Prisma } from '../../db/database.ts';
+import { IdParams } from '../../http/common.schemas.ts';
+import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { ApiKeyPage, ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, ListApiKeysQuery, UpdateApiKeyBody } from './api-keys.schemas.ts';
+import { createApiKeysService } from './api-keys.service.ts';
+
+const tag = 'API keys';
+const admins = { roles: ['admin'], scope: 'admin' } as const;
+
+export function createApiKeysModule(deps: { prisma: Prisma; now: () => Date }) {
+  const service = createApiKeysService(deps.prisma, deps.now);
+  const adminRoutes: AnyRoute[] = [
+    defineRoute({
+      method: 'get', path: '/v1/admin/api-keys', operationId: 'listApiKeys', summary: 'List API keys (never their secrets)', tag, access: admins,
+      query: ListApiKeysQuery, response: ApiKeyPage,
+      handler: ({ query }) => service.list(query.limit, query.cursor),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/api-keys/{id}', operationId: 'getApiKey', summary: 'Get an API key', tag, access: admins,
+      params: IdParams, response: ApiKeySchema,
+      handler: ({ params }) => service.get(params.id),
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/admin/api-keys', operationId: 'createApiKey', summary: 'Create an API key; its secret is returned only now', tag, access: admins,
+      body: CreateApiKeyBody, status: 201, response: CreatedApiKeySchema,
+      handler: ({ body, actor }) => service.create(body, actor),
+    }),
+    defineRoute({
+      method: 'patch', path: '/v1/admin/api-keys/{id}', operationId: 'updateApiKey', summary: 'Rename an API key or change its scopes', tag, access: admins,
+      params: IdParams, body: UpdateApiKeyBody, response: ApiKeySchema,
+      handler: ({ params, body }) => service.update(params.id, body),
+    }),
+    defineRoute({
+      method: 'delete', path: '/v1/admin/api-keys/{id}', operationId: 'revokeApiKey', summary: 'Revoke an API key', tag, access: admins,
+      description: 'The key stops working at once; its record stays, with `revokedAt` set.',
+      params: IdParams, status: 204,
+      handler: ({ params }) => service.revoke(params.id),
+    }),
+  ];
+  return { service, adminRoutes, publicRoutes: [] as AnyRoute[] };
+}
+
+export type { ApiKeysService } from './api-keys.service.ts';

@@ -1,0 +1,11 @@
+import type { Prisma } from '../../db/database.ts';
+import { createRubricsRepository } from './rubrics.repository.ts';
+import { rubricAdminRoutes, rubricPublicRoutes } from './rubrics.routes.ts';
+import { createRubricsService } from './rubrics.service.ts';
+
+export function createRubricsModule(deps: { prisma: Prisma }) {
+  const service = createRubricsService(createRubricsRepository(deps.prisma));
+  return { service, adminRoutes: rubricAdminRoutes(service), publicRoutes: rubricPublicRoutes(service) };
+}
+
+export type { RubricsService } from './rubrics.service.ts';

@@ -1,0 +1,48 @@
+import type { Prisma } from '../../db/database.ts';
+import type { Rubric } from '../../generated/sqlite/client.ts';
+
+const publicInclude = {
+  parent: { select: { id: true, name: true, slug: true, isActive: true } },
+  children: { where: { isActive: true }, select: { id: true, name: true, slug: true }, orderBy: [{ position: 'asc' as const }, { id: 'asc' as const }] },
+};
+
+export type RubricRow = Rubric;
+export type PublicRubricRow = Rubric & {
+  parent: { id: string; name: string; slug: string; isActive: boolean } | null;
+  children: { id: string; name: string; slug: string }[];
+};
+
+export function createRubricsRepository(prisma: Prisma) {
+  /** Rubrics in their display order, (position, id) ascending, after the given key. */
+  const afterKey = (key: [number, string] | undefined) =>
+    key ? { OR: [{ position: { gt: key[0] } }, { position: key[0], id: { gt: key[1] } }] } : {};
+  const displayOrder = [{ position: 'asc' as const }, { id: 'asc' as const }];
+
+  return {
+    findById: (id: string) => prisma.rubric.findUnique({ where: { id } }),
+    findBySlug: (slug: string) => prisma.rubric.findUnique({ where: { slug } }),
+    isSlugTaken: async (slug: string, exceptId?: string) =>
+      (await prisma.rubric.count({ where: { slug, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0,
+    list: (take: number, key?: [number, string]) => prisma.rubric.findMany({ where: afterKey(key), orderBy: displayOrder, take }),
+    listActive: (take: number, key?: [number, string]): Promise<PublicRubricRow[]> =>
+      prisma.rubric.findMany({ where: { isActive: true, ...afterKey(key) }, orderBy: displayOrder, take, include: publicInclude }),
+    findActiveBySlug: (slug: string): Promise<PublicRubricRow | null> =>
+      prisma.rubric.findFirst({ where: { slug, isActive: true }, include: publicInclude }),
+    create: (data: { name: string; slug: string; description: string | null; parentId: string | null; position: number; isActive: boolean }) =>
+      prisma.rubric.create({ data }),
+    update: (id: string, data: Partial<Omit<Rubric, 'id' | 'createdAt' | 'updatedAt'>>) => prisma.rubric.update({ where: { id }, data }),
+    delete: (id: string) => prisma.rubric.delete({ where: { id } }),
+    /** Ids of the ancestors of a rubric, nearest first (for refusing cycles). */
+    ancestorIds: async (id: string): Promise<string[]> => {
+      const ids: string[] = [];
+      let current = await prisma.rubric.findUnique({ where: { id }, select: { parentId: true } });
+      while (current?.parentId && !ids.includes(current.parentId)) {
+        ids.push(current.parentId);
+        current = await prisma.rubric.findUnique({ where: { id: current.parentId }, select: { parentId: true } });
+      }
+      return ids;
+    },
+  };
+}
+
+export type RubricsRepository = ReturnType<typeof createRubricsRepository>;

@@ -1,0 +1,54 @@
+import { IdParams, SlugParams } from '../../http/common.schemas.ts';
+import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import type { RubricsService } from './rubrics.service.ts';
+import { CreateRubricBody, ListRubricsQuery, PublicRubricPage, PublicRubricSchema, RubricPage, RubricSchema, UpdateRubricBody } from './rubrics.schemas.ts';
+
+const tag = 'Rubrics';
+const readers = { roles: ['admin', 'editor', 'author'], scope: 'read' } as const;
+const writers = { roles: ['admin', 'editor'], scope: 'write' } as const;
+
+export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/v1/admin/rubrics', operationId: 'listRubrics', summary: 'List rubrics', tag, access: readers,
+      query: ListRubricsQuery, response: RubricPage,
+      handler: ({ query }) => service.list(query.limit, query.cursor),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/rubrics/{id}', operationId: 'getRubric', summary: 'Get a rubric', tag, access: readers,
+      params: IdParams, response: RubricSchema,
+      handler: ({ params }) => service.get(params.id),
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/admin/rubrics', operationId: 'createRubric', summary: 'Create a rubric', tag, access: writers,
+      body: CreateRubricBody, status: 201, response: RubricSchema, errors: { 409: 'The slug is taken.' },
+      handler: ({ body }) => service.create(body),
+    }),
+    defineRoute({
+      method: 'patch', path: '/v1/admin/rubrics/{id}', operationId: 'updateRubric', summary: 'Update a rubric', tag, access: writers,
+      params: IdParams, body: UpdateRubricBody, response: RubricSchema, errors: { 409: 'The slug is taken.' },
+      handler: ({ params, body }) => service.update(params.id, body),
+    }),
+    defineRoute({
+      method: 'delete', path: '/v1/admin/rubrics/{id}', operationId: 'deleteRubric', summary: 'Delete a rubric', tag, access: writers,
+      description: 'Refused while articles, feed items or sub-rubrics use the rubric.',
+      params: IdParams, status: 204, errors: { 409: 'The rubric is in use.' },
+      handler: ({ params }) => service.delete(params.id),
+    }),
+  ];
+}
+
+export function rubricPublicRoutes(service: RubricsService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/v1/rubrics', operationId: 'listPublicRubrics', summary: 'List active rubrics in display order', tag, access: { public: true },
+      query: ListRubricsQuery, response: PublicRubricPage,
+      handler: ({ query }) => service.listPublic(query.limit, query.cursor),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/rubrics/{slug}', operationId: 'getPublicRubric', summary: 'Get an active rubric with its parent and sub-rubrics', tag, access: { public: true },
+      params: SlugParams, response: PublicRubricSchema,
+      handler: ({ params }) => service.getPublic(params.slug),
+    }),
+  ];
+}

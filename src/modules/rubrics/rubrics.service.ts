@@ -1,0 +1,87 @@
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
+import { resolveSlug } from '../../shared/slug-check.ts';
+import { toPublicRubricResponse, toRubricResponse } from './rubrics.mapper.ts';
+import type { RubricsRepository } from './rubrics.repository.ts';
+import type { CreateRubricInput, PublicRubricResponse, RubricResponse, UpdateRubricInput } from './rubrics.schemas.ts';
+
+const isPositionIdKey = (v: unknown[]): v is [number, string] => v.length === 2 && Number.isInteger(v[0]) && typeof v[1] === 'string';
+
+export function createRubricsService(repo: RubricsRepository) {
+  async function assertParentAllowed(rubricId: string | null, parentId: string | null | undefined): Promise<void> {
+    if (!parentId) return;
+    if (!(await repo.findById(parentId))) {
+      throw new ValidationError('The parent rubric does not exist.', [{ field: 'body.parentId', message: 'No rubric has this id' }]);
+    }
+    if (rubricId && (parentId === rubricId || (await repo.ancestorIds(parentId)).includes(rubricId))) {
+      throw new ValidationError('A rubric cannot be its own ancestor.', [{ field: 'body.parentId', message: 'This would make a cycle' }]);
+    }
+  }
+
+  return {
+    async list(limit: number, cursor?: string): Promise<Page<RubricResponse>> {
+      const key = cursor ? decodeCursor(cursor, isPositionIdKey) : undefined;
+      return toPage(await repo.list(limit + 1, key), limit, toRubricResponse, (r) => [r.position, r.id]);
+    },
+
+    async listPublic(limit: number, cursor?: string): Promise<Page<PublicRubricResponse>> {
+      const key = cursor ? decodeCursor(cursor, isPositionIdKey) : undefined;
+      return toPage(await repo.listActive(limit + 1, key), limit, toPublicRubricResponse, (r) => [r.position, r.id]);
+    },
+
+    async get(id: string): Promise<RubricResponse> {
+      const row = await repo.findById(id);
+      if (!row) throw new NotFoundError('rubric');
+      return toRubricResponse(row);
+    },
+
+    async getPublic(slug: string): Promise<PublicRubricResponse> {
+      const row = await repo.findActiveBySlug(slug);
+      if (!row) throw new NotFoundError('rubric');
+      return toPublicRubricResponse(row);
+    },
+
+    /** An active rubric's id by slug, for filters of other modules; null when there is none. */
+    async findActiveIdBySlug(slug: string): Promise<string | null> {
+      const row = await repo.findBySlug(slug);
+      return row?.isActive ? row.id : null;
+    },
+
+    async exists(id: string): Promise<boolean> {
+      return (await repo.findById(id)) !== null;
+    },
+
+    async create(input: CreateRubricInput): Promise<RubricResponse> {
+      await assertParentAllowed(null, input.parentId);
+      const slug = await resolveSlug({ given: input.slug, source: input.name, isTaken: (s) => repo.isSlugTaken(s) });
+      const row = await repo.create({
+        name: input.name,
+        slug,
+        description: input.description ?? null,
+        parentId: input.parentId ?? null,
+        position: input.position ?? 0,
+        isActive: input.isActive ?? true,
+      });
+      return toRubricResponse(row);
+    },
+
+    async update(id: string, input: UpdateRubricInput): Promise<RubricResponse> {
+      const current = await repo.findById(id);
+      if (!current) throw new NotFoundError('rubric');
+      await assertParentAllowed(id, input.parentId);
+      const slug = input.slug !== undefined && input.slug !== current.slug
+        ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
+        : undefined;
+      const row = await repo.update(id, { ...input, ...(slug ? { slug } : {}) });
+      return toRubricResponse(row);
+    },
+
+    /** Refused with 409 while articles, feed items or sub-rubrics use the rubric. */
+    async delete(id: string): Promise<void> {
+      if (!(await repo.findById(id))) throw new NotFoundError('rubric');
+      await repo.delete(id);
+    },
+  };
+}
+
+export type RubricsService = ReturnType<typeof createRubricsService>;

@@ -1,0 +1,10 @@
+import type { Prisma } from '../../db/database.ts';
+import { authorPublicRoutes, userAdminRoutes } from './users.routes.ts';
+import { createUsersService } from './users.service.ts';
+
+export function createUsersModule(deps: { prisma: Prisma }) {
+  const service = createUsersService(deps.prisma);
+  return { service, adminRoutes: userAdminRoutes(service), publicRoutes: authorPublicRoutes(service) };
+}
+
+export type { UsersService } from './users.service.ts';

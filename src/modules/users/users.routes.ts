@@ -1,0 +1,50 @@
+import { IdParams, SlugParams } from '../../http/common.schemas.ts';
+import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { AuthorSchema, CreateUserBody, ListUsersQuery, UpdateUserBody, UserPage, UserSchema } from './users.schemas.ts';
+import type { UsersService } from './users.service.ts';
+
+const tag = 'Users';
+const admins = { roles: ['admin'], scope: 'admin' } as const;
+
+export function userAdminRoutes(service: UsersService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/v1/admin/users', operationId: 'listUsers', summary: 'List users', tag, access: admins,
+      query: ListUsersQuery, response: UserPage,
+      handler: ({ query }) => service.list(query.limit, query.cursor),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/users/{id}', operationId: 'getUser', summary: 'Get a user', tag, access: admins,
+      params: IdParams, response: UserSchema,
+      handler: ({ params }) => service.get(params.id),
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/admin/users', operationId: 'createUser', summary: 'Create a user', tag, access: admins,
+      body: CreateUserBody, status: 201, response: UserSchema, errors: { 409: 'The e-mail or slug is taken.' },
+      handler: ({ body }) => service.create(body),
+    }),
+    defineRoute({
+      method: 'patch', path: '/v1/admin/users/{id}', operationId: 'updateUser', summary: 'Update a user', tag, access: admins,
+      description: 'A new password or `isActive: false` also revokes the user\'s refresh tokens.',
+      params: IdParams, body: UpdateUserBody, response: UserSchema, errors: { 409: 'The e-mail or slug is taken, or an admin would lock themselves out.' },
+      handler: ({ params, body, actor }) => service.update(params.id, body, actor),
+    }),
+    defineRoute({
+      method: 'delete', path: '/v1/admin/users/{id}', operationId: 'deleteUser', summary: 'Delete a user', tag, access: admins,
+      description: 'Refused while the user is an author of articles; disable the account instead.',
+      params: IdParams, status: 204, errors: { 409: 'The user is an author of articles, or is the caller.' },
+      handler: ({ params, actor }) => service.delete(params.id, actor),
+    }),
+  ];
+}
+
+export function authorPublicRoutes(service: UsersService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/v1/authors/{slug}', operationId: 'getAuthor', summary: 'Get an author\'s public byline', tag: 'Authors', access: { public: true },
+      description: 'Only people with at least one published article have a public page.',
+      params: SlugParams, response: AuthorSchema,
+      handler: ({ params }) => service.getAuthor(params.slug),
+    }),
+  ];
+}

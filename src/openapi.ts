@@ -1,0 +1,37 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { stringify } from 'yaml';
+
+export function createOpenApiRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT or API key',
+    description: 'An access token from POST /v1/auth/login, or an API key (they start with `nk_`).',
+  });
+  registry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key.' });
+  return registry;
+}
+
+export function buildOpenApiDocument(registry: OpenAPIRegistry) {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Newsroom CMS API',
+      version: '1.0.0',
+      description: [
+        'A headless CMS for newsrooms. The public read API (`/v1/...`) serves published content to front ends without credentials;',
+        'the management API (`/v1/admin/...`) lets newsroom tools and editors write content with a JWT access token or an API key.',
+        '',
+        'Errors are RFC 9457 `application/problem+json`. Validation: malformed JSON and invalid path or query parameters answer 400;',
+        'a well-formed body with invalid or unknown fields answers 422 with each bad field in `errors`.',
+        'Lists are cursor-paged: pass `nextCursor` back as `cursor` until it is null. Timestamps are UTC ISO 8601.',
+      ].join('\n'),
+    },
+    servers: [{ url: 'http://127.0.0.1:3000', description: 'Local server' }],
+  });
+}
+
+export function openApiYaml(registry: OpenAPIRegistry): string {
+  return `# Generated from the zod schemas by \`npm run openapi\`; test/openapi.test.ts fails when it drifts.\n${stringify(buildOpenApiDocument(registry), { lineWidth: 0 })}`;
+}

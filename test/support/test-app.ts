@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import supertest from 'supertest';
+import { describe, inject } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createContainer, type Container } from '../../src/container.ts';
+import type { Dialect } from '../../src/db/dialect.ts';
+import { createLogger } from '../../src/http/logger.ts';
+import type { Role, Scope } from '../../src/shared/actor.ts';
+import type { UserResponse } from '../../src/modules/users/users.schemas.ts';
+
+export interface TestApp {
+  dialect: Dialect;
+  container: Container;
+  http: () => supertest.Agent;
+  /** The clock the app reads; tests move it with `clock.set(...)`. */
+  clock: TestClock;
+  /** SQL statements run since the last `queries.reset()`. */
+  queries: { count: () => number; reset: () => void };
+  close: () => Promise<void>;
+  /** Creates an active user of the role and returns it with a real signed access token. */
+  signIn: (role: Role, fields?: Partial<{ email: string; displayName: string }>) => Promise<SignedIn>;
+  /** Creates an API key with the scopes and returns its secret and headers. */
+  apiKey: (scopes: Scope[]) => Promise<{ id: string; key: string; headers: Record<string, string> }>;
+}
+
+export interface SignedIn {
+  user: UserResponse;
+  token: string;
+  headers: Record<string, string>;
+}
+
+export const testPassword = 'correct-horse-battery-staple';
+
+export class TestClock {
+  #now: Date;
+  constructor(start = new Date('2026-11-20T09:00:00.000Z')) {
+    this.#now = start;
+  }
+  now = (): Date => new Date(this.#now);
+  set(date: Date | string): void {
+    this.#now = new Date(date);
+  }
+  advance(ms: number): void {
+    this.#now = new Date(this.#now.getTime() + ms);
+  }
+}
+
+/** The dialects this run tests: SQLite always, PostgreSQL when the global setup found it. */
+export function testedDialects(): Dialect[] {
+  return inject('postgresTemplate') ? ['sqlite', 'postgresql'] : ['sqlite'];
+}
+
+/** `describe` once per tested dialect; the callback gets the dialect to build its app on. */
+export function describeEachDialect(name: string, fn: (dialect: Dialect) => void): void {
+  for (const dialect of testedDialects()) describe(`${name} [${dialect}]`, () => fn(dialect));
+}
+
+async function freshDatabaseUrl(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'cms-db-'));
+    const file = join(dir, 'test.db');
+    copyFileSync(inject('sqliteTemplate'), file);
+    return { url: `file:${file}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const template = new URL(inject('postgresTemplate') as string);
+  const name = `cms_test_${randomBytes(6).toString('hex')}`;
+  const server = new URL(template);
+  server.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template.pathname.slice(1)}"`);
+        break;
+      } catch (error) {
+        // Two files copying the template at the same moment: one waits and tries again.
+        if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(template);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: server.toString() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Boots the real app in-process on a fresh, migrated database of the given dialect. */
+export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await freshDatabaseUrl(dialect);
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop', LOG_LEVEL: 'silent', ...env });
+  const clock = new TestClock();
+  let queryCount = 0;
+  const container = createContainer(config, {
+    logger: createLogger('silent'),
+    now: clock.now,
+    onQuery: () => {
+      queryCount++;
+    },
+  });
+  let userCount = 0;
+  const signIn = async (role: Role, fields: Partial<{ email: string; displayName: string }> = {}): Promise<SignedIn> => {
+    userCount++;
+    const user = await container.services.users.create({
+      email: fields.email ?? `${role}${userCount}@test.example`,
+      password: testPassword,
+      displayName: fields.displayName ?? `Тестовый ${role} ${userCount}`,
+      role,
+    });
+    const token = container.tokens.sign(user.id);
+    return { user, token, headers: { Authorization: `Bearer ${token}` } };
+  };
+  const apiKey = async (scopes: Scope[]) => {
+    const admin = { type: 'user' as const, userId: 'test', role: 'admin' as const };
+    const created = await container.services.apiKeys.create({ name: `key ${scopes.join('+')}`, scopes }, { ...admin, userId: '' });
+    return { id: created.id, key: created.key, headers: { Authorization: `Bearer ${created.key}` } };
+  };
+  return {
+    dialect,
+    container,
+    signIn,
+    apiKey,
+    clock,
+    http: () => supertest.agent(container.app),
+    queries: { count: () => queryCount, reset: () => { queryCount = 0; } },
+    close: async () => {
+      await container.close();
+      await database.drop();
+    },
+  };
+}
