@@ -7,6 +7,7 @@ import { createAdapterFactory, dialectOf, type Dialect } from './dialect.ts';
  * the same model and has the same shape, so it is used through the same type.
  */
 export type Prisma = SqliteClient;
+export type PrismaTx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 export type { Prisma as PrismaNamespace } from '../generated/sqlite/client.ts';
 
 export interface Database {

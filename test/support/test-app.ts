@@ -11,6 +11,10 @@ import type { Dialect } from '../../src/db/dialect.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import type { Role, Scope } from '../../src/shared/actor.ts';
 import type { UserResponse } from '../../src/modules/users/users.schemas.ts';
+import { OpenApiChecker } from './openapi-check.ts';
+
+// One checker per test file: every response of every test is checked against openapi.yaml.
+let sharedChecker: OpenApiChecker | undefined;
 
 export interface TestApp {
   dialect: Dialect;
@@ -20,6 +24,8 @@ export interface TestApp {
   clock: TestClock;
   /** SQL statements run since the last `queries.reset()`. */
   queries: { count: () => number; reset: () => void };
+  /** Checks every response against openapi.yaml; close() fails the suite on a mismatch. */
+  checker: OpenApiChecker;
   close: () => Promise<void>;
   /** Creates an active user of the role and returns it with a real signed access token. */
   signIn: (role: Role, fields?: Partial<{ email: string; displayName: string }>) => Promise<SignedIn>;
@@ -115,6 +121,9 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
       queryCount++;
     },
   });
+  sharedChecker ??= new OpenApiChecker();
+  const checker = sharedChecker;
+  const failuresBefore = checker.failures.length;
   let userCount = 0;
   const signIn = async (role: Role, fields: Partial<{ email: string; displayName: string }> = {}): Promise<SignedIn> => {
     userCount++;
@@ -138,11 +147,14 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     signIn,
     apiKey,
     clock,
-    http: () => supertest.agent(container.app),
+    http: () => supertest.agent(checker.wrap(container.app)),
+    checker,
     queries: { count: () => queryCount, reset: () => { queryCount = 0; } },
     close: async () => {
       await container.close();
       await database.drop();
+      const failures = checker.failures.slice(failuresBefore);
+      if (failures.length) throw new Error(`Responses that do not match openapi.yaml (after changing routes or schemas, regenerate it with \`npm run openapi\`; a status the route answers must be declared in its definition: \`errors\` or \`extraResponses\`):\n  ${[...new Set(failures)].join('\n  ')}`);
     },
   };
 }
