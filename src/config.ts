@@ -25,8 +25,8 @@ const EnvSchema = z.object({
   CMS_ADMIN_PASSWORD: z.string().min(12, 'CMS_ADMIN_PASSWORD must have at least 12 characters').optional(),
   /** Folder for uploaded media files. */
   MEDIA_DIR: z.string().default('./data/media'),
-  /** Load demo content into an empty database at start-up (`npm start`); `false` turns it off. */
-  CMS_DEMO: booleanFlag.default(false),
+  /** Load demo content into an empty database at start-up; on by default outside production, `false` turns it off. */
+  CMS_DEMO: booleanFlag.optional(),
   /** Browser origins allowed by CORS, comma-separated; `*` allows any. */
   CORS_ORIGINS: listOf.default([]),
   /** Largest accepted JSON body. */
@@ -84,7 +84,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     ...(e.CMS_ADMIN_EMAIL && e.CMS_ADMIN_PASSWORD ? { admin: { email: e.CMS_ADMIN_EMAIL, password: e.CMS_ADMIN_PASSWORD } } : {}),
     mediaDir: e.MEDIA_DIR,
-    loadDemoContent: e.CMS_DEMO,
+    loadDemoContent: e.CMS_DEMO ?? e.NODE_ENV !== 'production',
     corsOrigins: e.CORS_ORIGINS,
     bodyLimit: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,

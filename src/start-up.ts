@@ -1,4 +1,10 @@
 import type { Container } from './container.ts';
 
 /** What start-up does once the database is migrated: the first admin, then demo content if asked. */
-export async function startUp(_container: Container): Promise<void> {}
+export async function startUp(container: Container): Promise<void> {
+  const { config, services, logger } = container;
+  if (config.admin && (await services.users.countUsers()) === 0) {
+    await services.users.create({ email: config.admin.email, password: config.admin.password, displayName: 'Administrator', role: 'admin' });
+    logger.info({ email: config.admin.email }, 'created the first admin');
+  }
+}
