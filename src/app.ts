@@ -29,7 +29,8 @@ const noStore: RequestHandler = (_req, res, next) => {
 
 // Public reads are the same for everyone: short browser and CDN caching, served stale while refreshed.
 const publicCaching: RequestHandler = (req, res, next) => {
-  if (req.method === 'GET' || req.method === 'HEAD') res.set('Cache-Control', 'public, max-age=30, s-maxage=60, stale-while-revalidate=300');
+  const isPublicRead = (req.method === 'GET' || req.method === 'HEAD') && !/^\/v1\/(admin|auth)(\/|$)/.test(req.path);
+  if (isPublicRead) res.set('Cache-Control', 'public, max-age=30, s-maxage=60, stale-while-revalidate=300');
   next();
 };
 
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   app.use(requireJsonBody);
   app.use(express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true }));
   app.use(['/v1/admin', '/v1/auth'], noStore);
-  app.use('/v1', publicCaching);
+  app.use(publicCaching);
 
   const registry = createOpenApiRegistry();
   const routes = deps.modules.flatMap((m) => [...m.publicRoutes, ...m.adminRoutes]);

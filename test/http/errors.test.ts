@@ -88,3 +88,25 @@ describeEachDialect('health', (dialect) => {
     await t.http().get('/v1/rubrics?limit=5&surprise=1').expect(400);
   });
 });
+
+describeEachDialect('caching headers', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp(dialect); });
+  afterAll(() => t?.close());
+
+  it('when a front end reads, then the answer is publicly cacheable; management answers are never stored', async () => {
+    const editor = await t.signIn('editor');
+    expect((await t.http().get('/v1/rubrics').expect(200)).headers['cache-control']).toMatch(/^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+$/);
+    expect((await t.http().get('/v1/admin/rubrics').set(editor.headers).expect(200)).headers['cache-control']).toBe('no-store');
+    expect((await t.http().get('/v1/auth/me').set(editor.headers).expect(200)).headers['cache-control']).toBe('no-store');
+  });
+
+  it('when the database is unreachable, then /ready answers 503 and /health still 200', async () => {
+    const { createContainer } = await import('../../src/container.ts');
+    const { loadConfig } = await import('../../src/config.ts');
+    const down = createContainer(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgresql://root@127.0.0.1:1/none', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') });
+    await supertest(down.app).get('/ready').expect(503, { status: 'unavailable' });
+    await supertest(down.app).get('/health').expect(200);
+    await down.close();
+  });
+});
