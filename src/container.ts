@@ -8,6 +8,9 @@ import { createHealthModule } from './modules/health/index.ts';
 import { createApiKeysModule } from './modules/api-keys/index.ts';
 import { createAuthModule } from './modules/auth/index.ts';
 import { createRubricsModule } from './modules/rubrics/index.ts';
+import { createTagsModule } from './modules/tags/index.ts';
+import { createMediaModule } from './modules/media/index.ts';
+import { createFeedModule } from './modules/feed/index.ts';
 import { createUsersModule } from './modules/users/index.ts';
 
 export interface ContainerOptions {
@@ -26,7 +29,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   const prisma = db.prisma;
 
   const health = createHealthModule({ isDatabaseReachable: db.isReachable });
-  const users = createUsersModule({ prisma });
+  const users = createUsersModule({ prisma, now });
   const apiKeys = createApiKeysModule({ prisma, now });
   const auth = createAuthModule({
     prisma,
@@ -38,6 +41,9 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     now,
   });
   const rubrics = createRubricsModule({ prisma });
+  const tags = createTagsModule({ prisma });
+  const media = createMediaModule({ prisma, now });
+  const feed = createFeedModule({ prisma, now });
 
   const authenticate = createAuthenticate({
     verifyAccessToken: auth.tokens.verify,
@@ -49,7 +55,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     config,
     logger,
     authenticate,
-    modules: [health, auth, rubrics, users, apiKeys],
+    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed],
   });
 
   return {
@@ -58,7 +64,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     db,
     now,
     app,
-    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service },
+    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service },
     tokens: auth.tokens,
     close: () => db.close(),
   };

@@ -39,7 +39,7 @@ describeEachDialect('bad input to any management write', (dialect) => {
     admin = await t.signIn('admin');
     const rubric = await t.container.services.rubrics.create({ name: 'Общество' });
     existingIds = { rubrics: rubric.id, users: admin.user.id };
-    const doc = t.container.app.openApiDocument() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const doc = t.container.app.openApiDocument() as unknown as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     operations = Object.entries(doc.paths).flatMap(([path, item]) =>
       (['post', 'patch'] as const).filter((m) => item[m]?.requestBody && path.startsWith('/v1/admin')).map((method) => ({ method, path })));
   });

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { describe, inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -108,14 +109,19 @@ async function freshDatabaseUrl(dialect: Dialect): Promise<{ url: string; drop: 
   };
 }
 
+export interface TestAppOptions {
+  /** Where the app's JSON log lines go (at level info); without it the app logs nothing. */
+  logStream?: DestinationStream;
+}
+
 /** Boots the real app in-process on a fresh, migrated database of the given dialect. */
-export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await freshDatabaseUrl(dialect);
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop', LOG_LEVEL: 'silent', ...env });
   const clock = new TestClock();
   let queryCount = 0;
   const container = createContainer(config, {
-    logger: createLogger('silent'),
+    logger: options.logStream ? createLogger('info', options.logStream) : createLogger('silent'),
     now: clock.now,
     onQuery: () => {
       queryCount++;

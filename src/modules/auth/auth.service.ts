@@ -36,7 +36,14 @@ export function createAuthService(deps: { prisma: Prisma; users: UsersService; t
       const stored = await prisma.refreshToken.findUnique({ where: { tokenHash: hashToken(refreshToken) }, include: { user: { select: { isActive: true } } } });
       if (!stored) throw new UnauthorizedError('The refresh token is not valid.');
       const revokeFamily = () => prisma.refreshToken.updateMany({ where: { familyId: stored.familyId, revokedAt: null }, data: { revokedAt: now() } });
-      if (stored.revokedAt) throw new UnauthorizedError('The refresh token has been revoked; sign in again.');
+      // A family is revoked as a whole, so one revoked member revokes it: this also catches a token that a
+      // concurrent rotation minted just after the family was revoked.
+      const isFamilyRevoked = stored.revokedAt !== null
+        || (await prisma.refreshToken.count({ where: { familyId: stored.familyId, revokedAt: { not: null } } })) > 0;
+      if (isFamilyRevoked) {
+        await revokeFamily();
+        throw new UnauthorizedError('The refresh token has been revoked; sign in again.');
+      }
       if (stored.usedAt) {
         await revokeFamily();
         throw new UnauthorizedError('The refresh token was already used; every token of this sign-in is now revoked. Sign in again.');

@@ -1,5 +1,5 @@
 import type { Media } from '../../generated/sqlite/client.ts';
-import type { MediaResponse } from './media.schemas.ts';
+import type { AdminMediaResponse, MediaResponse } from './media.schemas.ts';
 
 /** Also used by other modules to embed media (an article's cover, body photos, narration). */
 export function toMediaResponse(row: Media): MediaResponse {
@@ -19,4 +19,8 @@ export function toMediaResponse(row: Media): MediaResponse {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+export function toAdminMediaResponse(row: Media): AdminMediaResponse {
+  return { ...toMediaResponse(row), createdById: row.createdById };
 }

@@ -61,3 +61,35 @@ export const MediaPage = pageOf(MediaSchema, 'MediaPage');
 export type CreateMediaInput = z.infer<typeof CreateMediaBody>;
 export type UpdateMediaInput = z.infer<typeof UpdateMediaBody>;
 export type MediaResponse = z.infer<typeof MediaSchema>;
+
+/**
+ * The management shape: the public one plus who added it (an author may change only their own).
+ * A fresh object rather than MediaSchema.extend(), which is documented as an allOf that closed-object checks reject.
+ */
+export const AdminMediaSchema = z.object({
+  ...MediaSchema.shape,
+  createdById: z.string().nullable().openapi({ description: 'The user who added it; null when an API key did.' }),
+}).openapi('AdminMedia', {
+  example: {
+    id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a70',
+    kind: 'image',
+    url: 'https://media.example/2026/11/stadium.jpg',
+    mimeType: 'image/jpeg',
+    sizeBytes: 482113,
+    width: 1920,
+    height: 1080,
+    durationSeconds: null,
+    caption: 'Болельщики на трибунах стадиона перед финалом кубка',
+    altText: 'Заполненные трибуны стадиона вечером',
+    credit: 'Городские новости/Анна Смирнова',
+    source: 'Городские новости',
+    createdById: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c',
+    createdAt: '2026-11-20T08:15:00.000Z',
+    updatedAt: '2026-11-20T08:15:00.000Z',
+  },
+});
+
+export const AdminMediaPage = pageOf(AdminMediaSchema, 'AdminMediaPage');
+
+export type AdminMediaResponse = z.infer<typeof AdminMediaSchema>;
+export type ListMediaInput = z.infer<typeof ListMediaQuery>;

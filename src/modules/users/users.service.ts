@@ -22,7 +22,7 @@ export function toUserResponse(row: User): UserResponse {
   };
 }
 
-export function createUsersService(prisma: Prisma) {
+export function createUsersService(prisma: Prisma, now: () => Date) {
   const isSlugTaken = async (slug: string, exceptId?: string) =>
     (await prisma.user.count({ where: { slug, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0;
 
@@ -52,12 +52,14 @@ export function createUsersService(prisma: Prisma) {
     },
 
     async create(input: CreateUserInput): Promise<UserResponse> {
-      await assertEmailFree(input.email);
+      // Sign-in looks e-mails up lower-cased; start-up and tests call this without the HTTP schema.
+      const email = input.email.toLowerCase();
+      await assertEmailFree(email);
       await assertAvatar(input.avatarMediaId);
       const slug = await resolveSlug({ given: input.slug, source: input.displayName, isTaken: (s) => isSlugTaken(s) });
       const row = await prisma.user.create({
         data: {
-          email: input.email,
+          email,
           passwordHash: await hashPassword(input.password),
           displayName: input.displayName,
           slug,
@@ -75,7 +77,8 @@ export function createUsersService(prisma: Prisma) {
       if (actor.type === 'user' && actor.userId === id && (input.role && input.role !== 'admin' || input.isActive === false)) {
         throw new ConflictError('An admin cannot demote or disable their own account; ask another admin.', 'self_lockout');
       }
-      if (input.email) await assertEmailFree(input.email, id);
+      const email = input.email?.toLowerCase();
+      if (email) await assertEmailFree(email, id);
       await assertAvatar(input.avatarMediaId);
       const slug = input.slug !== undefined && input.slug !== current.slug
         ? await resolveSlug({ given: input.slug, source: current.displayName, isTaken: (s) => isSlugTaken(s, id) })
@@ -84,10 +87,10 @@ export function createUsersService(prisma: Prisma) {
       const row = await prisma.$transaction(async (tx) => {
         const updated = await tx.user.update({
           where: { id },
-          data: { ...rest, ...(slug ? { slug } : {}), ...(password ? { passwordHash: await hashPassword(password) } : {}) },
+          data: { ...rest, ...(email ? { email } : {}), ...(slug ? { slug } : {}), ...(password ? { passwordHash: await hashPassword(password) } : {}) },
         });
         // A new password or a disabled account signs the user out everywhere.
-        if (password || input.isActive === false) await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+        if (password || input.isActive === false) await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now() } });
         return updated;
       });
       return toUserResponse(row);

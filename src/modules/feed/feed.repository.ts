@@ -1,0 +1,74 @@
+import type { Prisma, PrismaTx } from '../../db/database.ts';
+import type { FeedItem, FeedItemKind } from '../../generated/sqlite/client.ts';
+import { olderThan } from '../../shared/cursor.ts';
+
+/** The public sort key: pinned first, then newest, with the id as tiebreaker. */
+export type PublicFeedKey = [isPinned: boolean, publishedAt: string, id: string];
+
+const publicInclude = {
+  rubric: { select: { id: true, name: true, slug: true, isActive: true } },
+  article: { select: { id: true, slug: true, title: true, lead: true, coverMedia: true } },
+} as const;
+
+type FeedItemData = Omit<FeedItem, 'id' | 'createdAt' | 'updatedAt'>;
+
+export type FeedItemRow = FeedItem;
+
+export function createFeedRepository(prisma: Prisma) {
+  // Prisma has no lt/gt on booleans, so "after this key" is spelt out per isPinned value.
+  function afterPublicKey([isPinned, publishedAt, id]: PublicFeedKey) {
+    const older = olderThan('publishedAt', [publishedAt, id]);
+    return isPinned ? { OR: [{ isPinned: true, ...older }, { isPinned: false }] } : { isPinned: false, ...older };
+  }
+
+  return {
+    findById: (id: string) => prisma.feedItem.findUnique({ where: { id } }),
+    hasItemForArticle: async (articleId: string) => (await prisma.feedItem.count({ where: { articleId } })) > 0,
+    rubricExists: async (id: string) => (await prisma.rubric.count({ where: { id } })) > 0,
+    // The articles module depends on this one (it puts articles in the feed), so the feed reads the
+    // little it needs of an article itself rather than through the articles service.
+    findArticle: (id: string) => prisma.article.findUnique({ where: { id }, select: { id: true, status: true, rubricId: true } }),
+
+    /** Newest first, (publishedAt, id) descending, after the given key. */
+    list: (take: number, kind: FeedItemKind | undefined, key?: [string, string]) =>
+      prisma.feedItem.findMany({
+        where: { ...(kind ? { kind } : {}), ...(key ? olderThan('publishedAt', key) : {}) },
+        orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+        take,
+      }),
+
+    /** What the public sees at `now`: inside the visibility window and, for articles, published; two queries per page. */
+    listVisible: (take: number, now: Date, rubricSlug: string | undefined, key?: PublicFeedKey) =>
+      prisma.feedItem.findMany({
+        where: {
+          AND: [
+            { OR: [{ visibleFrom: null }, { visibleFrom: { lte: now } }] },
+            { OR: [{ visibleUntil: null }, { visibleUntil: { gt: now } }] },
+            { OR: [{ kind: { not: 'article' as const } }, { article: { is: { status: 'published' as const } } }] },
+            ...(rubricSlug ? [{ rubric: { is: { slug: rubricSlug, isActive: true } } }] : []),
+            ...(key ? [afterPublicKey(key)] : []),
+          ],
+        },
+        orderBy: [{ isPinned: 'desc' }, { publishedAt: 'desc' }, { id: 'desc' }],
+        take,
+        include: publicInclude,
+      }),
+
+    create: (data: FeedItemData & { createdAt: Date; updatedAt: Date }) => prisma.feedItem.create({ data }),
+    update: (id: string, data: Partial<Omit<FeedItemData, 'kind' | 'articleId'>> & { updatedAt: Date }) => prisma.feedItem.update({ where: { id }, data }),
+    delete: (id: string) => prisma.feedItem.delete({ where: { id } }),
+
+    upsertForArticle: (tx: PrismaTx, article: { id: string; title: string; rubricId: string | null; publishedAt: Date }, at: Date) =>
+      tx.feedItem.upsert({
+        where: { articleId: article.id },
+        create: { kind: 'article', headline: article.title, rubricId: article.rubricId, articleId: article.id, publishedAt: article.publishedAt, createdAt: at, updatedAt: at },
+        // isPinned and the visibility window are the editors' choice and survive a re-publish.
+        update: { headline: article.title, rubricId: article.rubricId, publishedAt: article.publishedAt, updatedAt: at },
+      }),
+
+    deleteForArticle: (tx: PrismaTx, articleId: string) => tx.feedItem.deleteMany({ where: { articleId } }),
+  };
+}
+
+export type FeedRepository = ReturnType<typeof createFeedRepository>;
+export type PublicFeedItemRow = Awaited<ReturnType<FeedRepository['listVisible']>>[number];

@@ -1,0 +1,143 @@
+import type { PrismaTx } from '../../db/database.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.ts';
+import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
+import { toFeedItemResponse, toPublicFeedItemResponse } from './feed.mapper.ts';
+import type { FeedItemRow, FeedRepository, PublicFeedKey } from './feed.repository.ts';
+import type { CreateFeedItemInput, FeedItemResponse, ListFeedItemsInput, PublicFeedInput, PublicFeedItemResponse, UpdateFeedItemInput } from './feed.schemas.ts';
+
+const isPublicFeedKey = (v: unknown[]): v is PublicFeedKey =>
+  v.length === 3 && typeof v[0] === 'boolean' && isDateIdKey(v.slice(1));
+
+const toDate = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
+
+/** The article fields the feed shows for a published article. */
+export interface ArticleForFeed {
+  id: string;
+  title: string;
+  rubricId: string | null;
+  publishedAt: Date;
+}
+
+export function createFeedService(repo: FeedRepository, now: () => Date) {
+  async function findOrThrow(id: string): Promise<FeedItemRow> {
+    const row = await repo.findById(id);
+    if (!row) throw new NotFoundError('feed item');
+    return row;
+  }
+
+  function windowErrors(visibleFrom: Date | null | undefined, visibleUntil: Date | null | undefined): FieldError[] {
+    return visibleFrom && visibleUntil && visibleUntil <= visibleFrom
+      ? [{ field: 'body.visibleUntil', message: 'Must be after visibleFrom' }]
+      : [];
+  }
+
+  async function rubricErrors(rubricId: string | null | undefined): Promise<FieldError[]> {
+    return rubricId && !(await repo.rubricExists(rubricId)) ? [{ field: 'body.rubricId', message: 'No rubric has this id' }] : [];
+  }
+
+  function throwIfAny(errors: FieldError[]): void {
+    if (errors.length) throw new ValidationError(`The feed item is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
+  }
+
+  return {
+    async list(query: ListFeedItemsInput): Promise<Page<FeedItemResponse>> {
+      const key = query.cursor ? decodeCursor(query.cursor, isDateIdKey) : undefined;
+      const rows = await repo.list(query.limit + 1, query.kind, key);
+      return toPage(rows, query.limit, toFeedItemResponse, (r) => [r.publishedAt.toISOString(), r.id]);
+    },
+
+    async listPublic(query: PublicFeedInput): Promise<Page<PublicFeedItemResponse>> {
+      const key = query.cursor ? decodeCursor(query.cursor, isPublicFeedKey) : undefined;
+      const rows = await repo.listVisible(query.limit + 1, now(), query.rubric, key);
+      return toPage(rows, query.limit, toPublicFeedItemResponse, (r) => [r.isPinned, r.publishedAt.toISOString(), r.id]);
+    },
+
+    async get(id: string): Promise<FeedItemResponse> {
+      return toFeedItemResponse(await findOrThrow(id));
+    },
+
+    async create(input: CreateFeedItemInput): Promise<FeedItemResponse> {
+      const isArticle = input.kind === 'article';
+      const visibleFrom = toDate(input.visibleFrom) ?? null;
+      const visibleUntil = toDate(input.visibleUntil) ?? null;
+      const errors: FieldError[] = [];
+      if (isArticle) {
+        if (!input.articleId) errors.push({ field: 'body.articleId', message: 'Required for an article item' });
+        if (input.url) errors.push({ field: 'body.url', message: 'An article item has no url: it links its article' });
+      } else {
+        if (!input.url) errors.push({ field: 'body.url', message: `Required for a ${input.kind} item` });
+        if (input.articleId) errors.push({ field: 'body.articleId', message: 'Only an article item links an article' });
+      }
+      errors.push(...windowErrors(visibleFrom, visibleUntil), ...(await rubricErrors(input.rubricId)));
+      const article = isArticle && input.articleId ? await repo.findArticle(input.articleId) : null;
+      if (isArticle && input.articleId && article?.status !== 'published') {
+        errors.push({ field: 'body.articleId', message: 'No published article has this id' });
+      }
+      throwIfAny(errors);
+      if (article && (await repo.hasItemForArticle(article.id))) {
+        throw new ConflictError('The article already has a feed item; change that one instead.', 'article_in_feed', { articleId: article.id });
+      }
+      const at = now();
+      const row = await repo.create({
+        kind: input.kind,
+        headline: input.headline,
+        // An article item goes under its article's rubric unless told otherwise.
+        rubricId: input.rubricId !== undefined ? input.rubricId : (article?.rubricId ?? null),
+        articleId: article?.id ?? null,
+        url: isArticle ? null : (input.url ?? null),
+        isPinned: input.isPinned ?? false,
+        publishedAt: toDate(input.publishedAt) ?? at,
+        visibleFrom,
+        visibleUntil,
+        createdAt: at,
+        updatedAt: at,
+      });
+      return toFeedItemResponse(row);
+    },
+
+    async update(id: string, input: UpdateFeedItemInput): Promise<FeedItemResponse> {
+      const current = await findOrThrow(id);
+      const visibleFrom = toDate(input.visibleFrom);
+      const visibleUntil = toDate(input.visibleUntil);
+      const errors: FieldError[] = [];
+      if (current.kind === 'article' && input.url) errors.push({ field: 'body.url', message: 'An article item has no url: it links its article' });
+      if (current.kind !== 'article' && input.url === null) errors.push({ field: 'body.url', message: `Required for a ${current.kind} item` });
+      errors.push(
+        ...windowErrors(visibleFrom === undefined ? current.visibleFrom : visibleFrom, visibleUntil === undefined ? current.visibleUntil : visibleUntil),
+        ...(await rubricErrors(input.rubricId)),
+      );
+      throwIfAny(errors);
+      const row = await repo.update(id, {
+        headline: input.headline,
+        rubricId: input.rubricId,
+        url: input.url,
+        isPinned: input.isPinned,
+        publishedAt: toDate(input.publishedAt) ?? undefined,
+        visibleFrom,
+        visibleUntil,
+        updatedAt: now(),
+      });
+      return toFeedItemResponse(row);
+    },
+
+    async delete(id: string): Promise<void> {
+      await findOrThrow(id);
+      await repo.delete(id);
+    },
+
+    /**
+     * Puts a just-published article in the feed, in the caller's transaction. On a re-publish the item
+     * takes the article's new title, rubric and time, and keeps its pin and visibility window.
+     */
+    async putArticleInFeed(tx: PrismaTx, article: ArticleForFeed): Promise<void> {
+      await repo.upsertForArticle(tx, article, now());
+    },
+
+    /** Takes an unpublished or deleted article out of the feed, in the caller's transaction; nothing to do when it is not there. */
+    async takeArticleOutOfFeed(tx: PrismaTx, articleId: string): Promise<void> {
+      await repo.deleteForArticle(tx, articleId);
+    },
+  };
+}
+
+export type FeedService = ReturnType<typeof createFeedService>;

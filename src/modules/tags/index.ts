@@ -1,0 +1,11 @@
+import type { Prisma } from '../../db/database.ts';
+import { createTagsRepository } from './tags.repository.ts';
+import { tagAdminRoutes, tagPublicRoutes } from './tags.routes.ts';
+import { createTagsService } from './tags.service.ts';
+
+export function createTagsModule(deps: { prisma: Prisma }) {
+  const service = createTagsService(createTagsRepository(deps.prisma));
+  return { service, adminRoutes: tagAdminRoutes(service), publicRoutes: tagPublicRoutes(service) };
+}
+
+export type { TagsService } from './tags.service.ts';

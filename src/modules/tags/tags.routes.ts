@@ -1,0 +1,52 @@
+import { IdParams } from '../../http/common.schemas.ts';
+import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { CreateTagBody, ListTagsQuery, PublicTagPage, TagPage, TagSchema, UpdateTagBody } from './tags.schemas.ts';
+import type { TagsService } from './tags.service.ts';
+
+const tag = 'Tags';
+const readers = { roles: ['admin', 'editor', 'author'], scope: 'read' } as const;
+// Authors tag their own drafts, so they may add a tag; renaming or removing one affects everybody's articles.
+const creators = { roles: ['admin', 'editor', 'author'], scope: 'write' } as const;
+const editors = { roles: ['admin', 'editor'], scope: 'write' } as const;
+
+export function tagAdminRoutes(service: TagsService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/v1/admin/tags', operationId: 'listTags', summary: 'List tags alphabetically', tag, access: readers,
+      query: ListTagsQuery, response: TagPage,
+      handler: ({ query }) => service.list(query.limit, query.cursor),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/tags/{id}', operationId: 'getTag', summary: 'Get a tag', tag, access: readers,
+      params: IdParams, response: TagSchema,
+      handler: ({ params }) => service.get(params.id),
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/admin/tags', operationId: 'createTag', summary: 'Create a tag', tag, access: creators,
+      body: CreateTagBody, status: 201, response: TagSchema, errors: { 409: 'The slug is taken.' },
+      handler: ({ body }) => service.create(body),
+    }),
+    defineRoute({
+      method: 'patch', path: '/v1/admin/tags/{id}', operationId: 'updateTag', summary: 'Rename a tag or change its slug', tag, access: editors,
+      description: 'A new name keeps the slug; give `slug` to change it.',
+      params: IdParams, body: UpdateTagBody, response: TagSchema, errors: { 409: 'The slug is taken.' },
+      handler: ({ params, body }) => service.update(params.id, body),
+    }),
+    defineRoute({
+      method: 'delete', path: '/v1/admin/tags/{id}', operationId: 'deleteTag', summary: 'Delete a tag', tag, access: editors,
+      description: 'The tag is also taken off every article that has it.',
+      params: IdParams, status: 204,
+      handler: ({ params }) => service.delete(params.id),
+    }),
+  ];
+}
+
+export function tagPublicRoutes(service: TagsService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/v1/tags', operationId: 'listPublicTags', summary: 'List tags alphabetically', tag, access: { public: true },
+      query: ListTagsQuery, response: PublicTagPage,
+      handler: ({ query }) => service.listPublic(query.limit, query.cursor),
+    }),
+  ];
+}

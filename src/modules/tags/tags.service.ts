@@ -1,0 +1,64 @@
+import { NotFoundError } from '../../errors.ts';
+import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
+import { resolveSlug } from '../../shared/slug-check.ts';
+import { toTagRef, toTagResponse } from './tags.mapper.ts';
+import type { TagRow, TagsRepository } from './tags.repository.ts';
+import type { CreateTagInput, TagRefResponse, TagResponse, UpdateTagInput } from './tags.schemas.ts';
+
+const isNameIdKey = (v: unknown[]): v is [string, string] => v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+const keyOf = (row: TagRow) => [row.name, row.id];
+
+export function createTagsService(repo: TagsRepository) {
+  return {
+    async list(limit: number, cursor?: string): Promise<Page<TagResponse>> {
+      const key = cursor ? decodeCursor(cursor, isNameIdKey) : undefined;
+      return toPage(await repo.list(limit + 1, key), limit, toTagResponse, keyOf);
+    },
+
+    async listPublic(limit: number, cursor?: string): Promise<Page<TagRefResponse>> {
+      const key = cursor ? decodeCursor(cursor, isNameIdKey) : undefined;
+      return toPage(await repo.list(limit + 1, key), limit, toTagRef, keyOf);
+    },
+
+    async get(id: string): Promise<TagResponse> {
+      const row = await repo.findById(id);
+      if (!row) throw new NotFoundError('tag');
+      return toTagResponse(row);
+    },
+
+    async create(input: CreateTagInput): Promise<TagResponse> {
+      const slug = await resolveSlug({ given: input.slug, source: input.name, isTaken: (s) => repo.isSlugTaken(s) });
+      return toTagResponse(await repo.create({ name: input.name, slug }));
+    },
+
+    async update(id: string, input: UpdateTagInput): Promise<TagResponse> {
+      const current = await repo.findById(id);
+      if (!current) throw new NotFoundError('tag');
+      // A renamed tag keeps its slug: links to the tag page stay valid unless a new slug is given.
+      const slug = input.slug !== undefined && input.slug !== current.slug
+        ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
+        : undefined;
+      return toTagResponse(await repo.update(id, { ...(input.name !== undefined ? { name: input.name } : {}), ...(slug ? { slug } : {}) }));
+    },
+
+    /** Also takes the tag off every article that has it. */
+    async delete(id: string): Promise<void> {
+      if (!(await repo.findById(id))) throw new NotFoundError('tag');
+      await repo.delete(id);
+    },
+
+    /** Ids among the given that are not tags, for validating an article's tag list. */
+    async missingIds(ids: string[]): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const known = new Set(await repo.findIds([...new Set(ids)]));
+      return ids.filter((id) => !known.has(id));
+    },
+
+    /** A tag's id by slug, for filters of other modules; null when there is none. */
+    async findIdBySlug(slug: string): Promise<string | null> {
+      return (await repo.findBySlug(slug))?.id ?? null;
+    },
+  };
+}
+
+export type TagsService = ReturnType<typeof createTagsService>;
