@@ -12,6 +12,7 @@ import { createTagsModule } from './modules/tags/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
 import { createFeedModule } from './modules/feed/index.ts';
 import { createUsersModule } from './modules/users/index.ts';
+import { createArticlesModule } from './modules/articles/index.ts';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -44,6 +45,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   const tags = createTagsModule({ prisma });
   const media = createMediaModule({ prisma, now });
   const feed = createFeedModule({ prisma, now });
+  const articles = createArticlesModule({ prisma, now, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service });
 
   const authenticate = createAuthenticate({
     verifyAccessToken: auth.tokens.verify,
@@ -55,7 +57,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     config,
     logger,
     authenticate,
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed],
+    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles],
   });
 
   return {
@@ -64,7 +66,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     db,
     now,
     app,
-    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service },
+    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service, articles: articles.service },
     tokens: auth.tokens,
     close: () => db.close(),
   };

@@ -193,6 +193,9 @@ export const PublicArticleBlock = z
   .discriminatedUnion('type', [ParagraphBlock, HeadingBlock, QuoteBlock, PublicImageBlock, EmbedBlock, ListBlock])
   .openapi('PublicArticleBlock');
 
+// A union rather than .nullable(): a nullable reference to a registered schema is generated as a broken allOf.
+const nullableMedia = z.union([MediaSchema, z.null()]);
+
 const summaryShape = {
   id: z.string(),
   slug: z.string(),
@@ -201,7 +204,7 @@ const summaryShape = {
   rubric: RubricRefSchema.nullable(),
   authors: z.array(AuthorRefSchema),
   tags: z.array(TagRefSchema),
-  cover: MediaSchema.nullable(),
+  cover: nullableMedia,
   publishedAt: IsoDateTime,
   updatedAt: IsoDateTime,
 };
@@ -228,7 +231,7 @@ export const PublicArticleSchema = z
     ...summaryShape,
     body: z.array(PublicArticleBlock),
     keyPoints: z.array(z.string()),
-    narration: MediaSchema.nullable(),
+    narration: nullableMedia,
     seoTitle: z.string().nullable(),
     seoDescription: z.string().nullable(),
   })
@@ -250,6 +253,10 @@ export const ListPublicArticlesQuery = PageQuery.extend({
   author: slugFilter('by this author', 'mariya-kovaleva'),
   from: IsoDateTime.optional().openapi({ param: { description: 'Published at or after this time.' } }),
   to: IsoDateTime.optional().openapi({ param: { description: 'Published at or before this time.' } }),
+});
+
+export const ArticleSlugParams = z.strictObject({
+  slug: z.string().min(1).max(200).openapi({ param: { description: 'The article\'s current slug, or a former one (answered with a redirect).' }, example: 'duma-utverdila-byudzhet-na-dorogi-potratyat-na-12-bolshe' }),
 });
 
 export const ArticlePage = pageOf(ArticleSchema, 'ArticlePage');

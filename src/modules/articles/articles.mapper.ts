@@ -1,0 +1,65 @@
+import { toMediaResponse } from '../media/media.mapper.ts';
+import type { ArticleRow, ArticleSummaryRow, PublicArticleRow } from './articles.repository.ts';
+import type { ArticleBlockInput, ArticleResponse, ArticleSummaryResponse, PublicArticleBlockResponse, PublicArticleResponse } from './articles.schemas.ts';
+
+// The body and key points were validated by the schemas before they were stored.
+const blocksOf = (row: { body: unknown }) => row.body as ArticleBlockInput[];
+const keyPointsOf = (row: { keyPoints: unknown }) => row.keyPoints as string[];
+
+export function toArticleResponse(row: ArticleRow): ArticleResponse {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    lead: row.lead,
+    body: blocksOf(row),
+    keyPoints: keyPointsOf(row),
+    status: row.status,
+    showInFeed: row.showInFeed,
+    rubricId: row.rubricId,
+    tagIds: row.tags.map((t) => t.tagId),
+    authorIds: row.authors.map((a) => a.userId),
+    coverMediaId: row.coverMediaId,
+    narrationMediaId: row.narrationMediaId,
+    seoTitle: row.seoTitle,
+    seoDescription: row.seoDescription,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+  };
+}
+
+export function toArticleSummary(row: ArticleSummaryRow): ArticleSummaryResponse {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    lead: row.lead,
+    // An inactive rubric has no public page to link to.
+    rubric: row.rubric?.isActive ? { id: row.rubric.id, name: row.rubric.name, slug: row.rubric.slug } : null,
+    authors: row.authors.map((a) => a.user),
+    tags: row.tags.map((t) => t.tag),
+    cover: row.coverMedia ? toMediaResponse(row.coverMedia) : null,
+    // Only published rows reach the public mappers, and publishing sets publishedAt.
+    publishedAt: (row.publishedAt ?? row.updatedAt).toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function toPublicArticle(row: PublicArticleRow): PublicArticleResponse {
+  const mediaById = new Map(row.bodyMedia.map((b) => [b.media.id, toMediaResponse(b.media)]));
+  // ArticleBodyMedia is kept in step with the image blocks and its media cannot be deleted, so a photo is always found.
+  const body = blocksOf(row).flatMap((block): PublicArticleBlockResponse[] => {
+    if (block.type !== 'image') return [block];
+    const media = mediaById.get(block.mediaId);
+    return media ? [{ ...block, media }] : [];
+  });
+  return {
+    ...toArticleSummary(row),
+    body,
+    keyPoints: keyPointsOf(row),
+    narration: row.narrationMedia ? toMediaResponse(row.narrationMedia) : null,
+    seoTitle: row.seoTitle,
+    seoDescription: row.seoDescription,
+  };
+}
