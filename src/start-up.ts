@@ -1,4 +1,5 @@
 import type { Container } from './container.ts';
+import { loadDemoContent } from './demo/load-demo.ts';
 
 /** What start-up does once the database is migrated: the first admin, then demo content if asked. */
 export async function startUp(container: Container): Promise<void> {
@@ -6,5 +7,8 @@ export async function startUp(container: Container): Promise<void> {
   if (config.admin && (await services.users.countUsers()) === 0) {
     await services.users.create({ email: config.admin.email, password: config.admin.password, displayName: 'Administrator', role: 'admin' });
     logger.info({ email: config.admin.email }, 'created the first admin');
+  }
+  if (config.loadDemoContent && (await loadDemoContent(container))) {
+    logger.info('loaded demo content into the empty database (CMS_DEMO=false turns this off)');
   }
 }
