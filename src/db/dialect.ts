@@ -9,10 +9,16 @@ export function dialectOf(databaseUrl: string): Dialect {
   return /^postgres(ql)?:\/\//i.test(databaseUrl) ? 'postgresql' : 'sqlite';
 }
 
-/** `file:./data/cms.db`, `./data/cms.db` or `:memory:` → the path better-sqlite3 opens. */
+/**
+ * `file:./data/cms.db`, `./data/cms.db` or `:memory:` → the path better-sqlite3 opens. Its folder is
+ * created on the way, so the first start on a fresh checkout needs nothing made by hand.
+ */
 export function sqlitePathOf(databaseUrl: string): string {
   const path = databaseUrl.replace(/^file:/, '').replace(/\?.*$/, '');
-  return path === ':memory:' ? path : resolve(path);
+  if (path === ':memory:') return path;
+  const absolute = resolve(path);
+  mkdirSync(dirname(absolute), { recursive: true });
+  return absolute;
 }
 
 /** The driver adapter for a database URL; the same factory serves the client and the migration engine. */
@@ -24,7 +30,6 @@ export function createAdapterFactory(databaseUrl: string): PrismaBetterSqlite3 |
     return new PrismaPg({ connectionString: url.toString(), max: 10 }, schema ? { schema } : undefined);
   }
   const path = sqlitePathOf(databaseUrl);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // A writer waits for a busy database instead of failing at once.
   return new PrismaBetterSqlite3({ url: path, timeout: 5000 });
 }

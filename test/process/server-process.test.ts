@@ -80,8 +80,9 @@ describe('the server process', () => {
     }
   });
 
-  it('when CMS_ADMIN_EMAIL and CMS_ADMIN_PASSWORD are set on an empty database, then that admin can sign in', async () => {
-    const server = await startServer({ DATABASE_URL: `file:${join(dir, 'first-admin.db')}`, CMS_ADMIN_EMAIL: 'chief@newsroom.example', CMS_ADMIN_PASSWORD: 'a-long-admin-password' });
+  it('when started on a fresh checkout with CMS_ADMIN_EMAIL and CMS_ADMIN_PASSWORD, then the database is created and that admin can sign in', async () => {
+    // A relative path in folders that do not exist yet, as on a fresh checkout's ./data/cms.db.
+    const server = await startServer({ DATABASE_URL: 'file:./fresh-checkout/data/cms.db', CMS_ADMIN_EMAIL: 'chief@newsroom.example', CMS_ADMIN_PASSWORD: 'a-long-admin-password' });
     try {
       const res = await fetch(`http://127.0.0.1:${server.port}/v1/auth/login`, {
         method: 'POST',
