@@ -53,3 +53,17 @@ export class ConflictError extends AppError {
     super(409, code, 'Conflict', detail, extra);
   }
 }
+
+/** 412: the If-Match version is not the current one; the body carries the current resource. */
+export class PreconditionFailedError extends AppError {
+  constructor(current: unknown) {
+    super(412, 'precondition_failed', 'Precondition failed', 'The resource changed since you read it: your If-Match is not its current ETag. Merge with the current version in `current` and retry with its ETag.', { current });
+  }
+}
+
+/** 428: a write that must say which version it changes (If-Match) did not. */
+export class PreconditionRequiredError extends AppError {
+  constructor() {
+    super(428, 'precondition_required', 'Precondition required', 'Send If-Match with the ETag of the version you are changing (from a GET of the resource).');
+  }
+}

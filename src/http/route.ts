@@ -1,9 +1,10 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { ZodObject, ZodType } from 'zod';
-import { BadRequestError, ForbiddenError, UnauthorizedError, ValidationError, type FieldError } from '../errors.ts';
+import { BadRequestError, ForbiddenError, PreconditionRequiredError, UnauthorizedError, ValidationError, type FieldError } from '../errors.ts';
 import type { Actor, Role, Scope } from '../shared/actor.ts';
 import { ProblemSchema } from './common.schemas.ts';
+import { z } from './zod.ts';
 
 /**
  * Who may call a route. Every route declares one; a route without it does not start.
@@ -19,6 +20,12 @@ export interface RouteContext<P, Q, B> {
   actor: Actor;
   req: Request;
   res: Response;
+  /**
+   * On routes declared `ifMatch: true`: the version the caller says it is changing (from If-Match),
+   * or null for `If-Match: *`. The service must make its write conditional on it and throw
+   * PreconditionFailedError when the current version differs.
+   */
+  expectedVersion: number | null;
 }
 
 /** A response with a status and headers other than the route's default. */
@@ -45,6 +52,8 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
   /** Other statuses this route answers, beyond the ones derived from its declaration. */
   errors?: Partial<Record<number, string>>;
   extraResponses?: Record<number, ResponseConfig>;
+  /** The write needs If-Match with the resource's ETag (428 without it, 412 when stale). */
+  ifMatch?: true;
   handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
 }
 
@@ -88,7 +97,11 @@ function createHandler(route: AnyRoute, deps: RouteMountDeps): RequestHandler {
     const params = parsePart(route.params, req.params, 'params', BadRequestError);
     const query = parsePart(route.query, { ...(req.query as object) }, 'query', BadRequestError);
     const body = parsePart(route.body, req.body ?? {}, 'body', ValidationError);
-    const result = await route.handler({ params, query, body, actor, req, res });
+    const expectedVersion = route.ifMatch ? parseIfMatch(req.get('if-match')) : null;
+    const result = await route.handler({ params, query, body, actor, req, res, expectedVersion });
+    // A management answer that carries a version is tagged with it, for the next If-Match.
+    const version = (result instanceof HttpResult ? result.body : result) as { version?: unknown } | undefined;
+    if (!('public' in route.access) && typeof version?.version === 'number') res.set('ETag', etagOf(version.version));
     if (res.headersSent) return;
     if (result instanceof HttpResult) {
       res.set(result.headers).status(result.status);
@@ -100,6 +113,19 @@ function createHandler(route: AnyRoute, deps: RouteMountDeps): RequestHandler {
     if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
     else res.status(status).json(result);
   };
+}
+
+/** The strong ETag of a resource version. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+function parseIfMatch(header: string | undefined): number | null {
+  if (header === undefined) throw new PreconditionRequiredError();
+  if (header.trim() === '*') return null;
+  const match = /^\s*"(\d{1,12})"\s*$/.exec(header);
+  if (!match) throw new BadRequestError('If-Match must be the ETag of the resource, e.g. "3", or *.', [{ field: 'header.if-match', message: 'Not an ETag of this API' }]);
+  return Number(match[1]);
 }
 
 function assertAccess(access: Access, actor: Actor): void {
@@ -153,6 +179,13 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
     responses[403] = problem('The caller may not do this.');
   }
   if (route.params) responses[404] = problem('Not found, or not visible to the caller.');
+  if (route.ifMatch) {
+    responses[412] = problem('If-Match is not the current ETag; `current` holds the current version.');
+    responses[428] = problem('If-Match is missing.');
+  }
+  if (!('public' in route.access) && route.response && responses[status]) {
+    responses[status] = { ...responses[status], headers: z.object({ ETag: z.string().optional().openapi({ description: 'The version of the resource, for If-Match.', example: '"3"' }) }) };
+  }
   for (const [code, description] of Object.entries(route.errors ?? {})) responses[code] = problem(description ?? 'Error.');
   Object.assign(responses, route.extraResponses ?? {});
   responses[500] = problem('An unexpected error; the body holds the request id to quote.');
@@ -177,6 +210,7 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
       ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.ifMatch ? { headers: z.object({ 'If-Match': z.string().openapi({ description: 'The ETag of the version being changed (from a GET), or * for any.', example: '"3"' }) }) } : {}),
     },
     responses,
   });

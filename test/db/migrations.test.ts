@@ -65,3 +65,24 @@ describeEachDialect('migrations', (dialect) => {
     }
   });
 });
+
+it('when the migrations are applied, then the database matches prisma/schema.prisma exactly (npm run db:diff writes what is missing)', async () => {
+  const { openSchemaEngine } = await import('../../src/db/schema-engine.ts');
+  const { projectRoot, schemaForDialect } = await import('../../src/db/schema-source.ts');
+  const db = await emptyDatabase('sqlite');
+  await migrateDatabase(db.url);
+  const schema = schemaForDialect('sqlite');
+  const { engine, close } = await openSchemaEngine(db.url, 'schema.prisma', schema);
+  try {
+    const { stdout } = await engine.diff({
+      from: { tag: 'schemaDatasource', files: [{ path: 'schema.prisma', content: schema }], configDir: projectRoot },
+      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    expect(stdout ?? '').toMatch(/^-- This is an empty migration\.\s*$/);
+  } finally {
+    await close();
+  }
+});

@@ -127,7 +127,7 @@ export const UpdateArticleBody = z
   })
   .openapi('UpdateArticleBody', { description: 'Any subset of the fields; null clears a nullable one.' });
 
-export const articleStatuses = ['draft', 'published'] as const;
+export const articleStatuses = ['draft', 'in_review', 'scheduled', 'published', 'archived'] as const;
 
 const exampleIds = {
   article: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80',

@@ -10,7 +10,7 @@ const publicInclude = {
   article: { select: { id: true, slug: true, title: true, lead: true, coverMedia: true } },
 } as const;
 
-type FeedItemData = Omit<FeedItem, 'id' | 'createdAt' | 'updatedAt'>;
+type FeedItemData = Omit<FeedItem, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
 export type FeedItemRow = FeedItem;
 

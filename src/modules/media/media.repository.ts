@@ -11,7 +11,7 @@ export interface MediaUsage {
   avatarCount: number;
 }
 
-type MediaData = Omit<Media, 'id' | 'createdAt' | 'updatedAt'>;
+type MediaData = Omit<Media, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'contentHash' | 'storageKey' | 'focalX' | 'focalY' | 'dominantColor'>;
 
 export function createMediaRepository(prisma: Prisma) {
   const articleRef = { select: { id: true, title: true } } as const;
