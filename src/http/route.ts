@@ -54,6 +54,11 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
   extraResponses?: Record<number, ResponseConfig>;
   /** The write needs If-Match with the resource's ETag (428 without it, 412 when stale). */
   ifMatch?: true;
+  /**
+   * Records the call in the audit log when it succeeds: `action` such as `article.publish`, the
+   * target's type, and its id (taken from the result's `id`, else from the `id` path parameter).
+   */
+  audit?: { action: string; targetType: string };
   handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
 }
 
