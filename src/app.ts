@@ -4,9 +4,10 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Actor } from './shared/actor.ts';
-import { errorHandler, notFoundHandler, requireJsonBody } from './http/problem.ts';
+import { errorHandler, isStreamedBody, notFoundHandler, requireJsonBody } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
-import { mountRoutes, type AnyRoute } from './http/route.ts';
+import type { IdempotencyStore } from './http/idempotency.ts';
+import { mountRoutes, type AnyRoute, type AuditEventInput } from './http/route.ts';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi.ts';
 
 export interface AppModule {
@@ -19,6 +20,10 @@ export interface AppDeps {
   logger: Logger;
   modules: AppModule[];
   authenticate: (req: express.Request) => Promise<Actor>;
+  /** Where routes declared with `audit` record their succeeded calls. */
+  recordAudit?: (event: AuditEventInput) => Promise<void>;
+  /** Idempotency-Key support for management POSTs. */
+  idempotency?: IdempotencyStore;
 }
 
 // Management and auth answers are per caller and must never be stored by a cache on the way.
@@ -47,17 +52,18 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
     origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'If-Match', 'If-None-Match', 'Idempotency-Key'],
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location'],
+    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Idempotent-Replayed'],
     maxAge: 600,
   }));
   app.use(requireJsonBody);
-  app.use(express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true }));
+  const parseJson = express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true });
+  app.use((req, res, next) => (isStreamedBody(req) ? next() : parseJson(req, res, next)));
   app.use(['/v1/admin', '/v1/auth'], noStore);
   app.use(publicCaching);
 
   const registry = createOpenApiRegistry();
   const routes = deps.modules.flatMap((m) => [...m.publicRoutes, ...m.adminRoutes]);
-  app.use(mountRoutes(routes, { registry, authenticate: deps.authenticate }));
+  app.use(mountRoutes(routes, { registry, authenticate: deps.authenticate, recordAudit: deps.recordAudit, idempotency: deps.idempotency }));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return Object.assign(app, { openApiDocument: () => buildOpenApiDocument(registry) });

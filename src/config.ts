@@ -23,8 +23,40 @@ const EnvSchema = z.object({
   CMS_ADMIN_EMAIL: z.string().email().optional(),
   /** Password of the first admin (at least 12 characters). */
   CMS_ADMIN_PASSWORD: z.string().min(12, 'CMS_ADMIN_PASSWORD must have at least 12 characters').optional(),
-  /** Folder for uploaded media files. */
+  /** Folder for uploaded media files (with MEDIA_STORAGE=local). */
   MEDIA_DIR: z.string().default('./data/media'),
+  /** Where uploaded media files are kept: `local` (MEDIA_DIR) or `s3` (an S3-compatible bucket, S3_* keys). */
+  MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
+  /** S3-compatible endpoint URL (MinIO, R2…); unset for AWS S3 itself. */
+  S3_ENDPOINT: z.url().optional(),
+  /** S3 region. */
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** S3 bucket for media files; required with MEDIA_STORAGE=s3. */
+  S3_BUCKET: z.string().min(1).optional(),
+  /** S3 access key id; required with MEDIA_STORAGE=s3. */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  /** S3 secret access key; required with MEDIA_STORAGE=s3. */
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Address buckets by path (`endpoint/bucket/key`), as MinIO and most self-hosted stores need. */
+  S3_FORCE_PATH_STYLE: booleanFlag.optional(),
+  /** Origin put before `/v1/media/files/…` in media URLs (a CDN in front of the API); unset: URLs are paths on this API. */
+  MEDIA_PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, '')).optional(),
+  /** Largest accepted image upload, in bytes (20 MB). */
+  MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
+  /** Largest accepted audio upload, in bytes (100 MB). */
+  MEDIA_MAX_AUDIO_BYTES: z.coerce.number().int().min(1).default(100 * 1024 * 1024),
+  /** Largest accepted video upload, in bytes (500 MB). */
+  MEDIA_MAX_VIDEO_BYTES: z.coerce.number().int().min(1).default(500 * 1024 * 1024),
+  /** Largest accepted document (PDF) upload, in bytes (50 MB). */
+  MEDIA_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1).default(50 * 1024 * 1024),
+  /** Widths of the image renditions made at upload, comma-separated (those below the original's width, plus the original's). */
+  MEDIA_RENDITION_WIDTHS: listOf.pipe(z.array(z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(16).max(10_000))).min(1)).default([320, 640, 1024, 1600]),
+  /** Aspect ratios every image is also cropped to around its focal point, comma-separated `w:h`, or `none`. */
+  MEDIA_ASPECT_RATIOS: z
+    .string()
+    .regex(/^(none|(\s*[1-9]\d{0,2}:[1-9]\d{0,2}\s*(,|$))+)$/, 'Use w:h pairs such as 16:9,1:1, or none')
+    .transform((v) => (v === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .default(['16:9', '1:1']),
   /** Load demo content into an empty database at start-up; on by default outside production, `false` turns it off. */
   CMS_DEMO: booleanFlag.optional(),
   /** Browser origins allowed by CORS, comma-separated; `*` allows any. */
@@ -47,6 +79,13 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   admin?: { email: string; password: string };
   mediaDir: string;
+  /** The media file store: a folder (mediaDir) or an S3-compatible bucket. */
+  mediaStorage: { driver: 'local' } | { driver: 's3'; endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
+  mediaPublicBaseUrl?: string;
+  /** Largest accepted upload per kind of media, in bytes. */
+  mediaMaxBytes: { image: number; audio: number; video: number; document: number };
+  mediaRenditionWidths: number[];
+  mediaAspectRatios: string[];
   loadDemoContent: boolean;
   corsOrigins: string[];
   bodyLimit: string;
@@ -74,6 +113,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(e.CMS_ADMIN_EMAIL) !== Boolean(e.CMS_ADMIN_PASSWORD)) {
     throw new ConfigError('CMS_ADMIN_EMAIL and CMS_ADMIN_PASSWORD must be set together.');
   }
+  if (e.MEDIA_STORAGE === 's3' && !(e.S3_BUCKET && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('MEDIA_STORAGE=s3 needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -84,6 +126,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     ...(e.CMS_ADMIN_EMAIL && e.CMS_ADMIN_PASSWORD ? { admin: { email: e.CMS_ADMIN_EMAIL, password: e.CMS_ADMIN_PASSWORD } } : {}),
     mediaDir: e.MEDIA_DIR,
+    mediaStorage: e.MEDIA_STORAGE === 's3'
+      ? { driver: 's3', ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}), region: e.S3_REGION, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, forcePathStyle: e.S3_FORCE_PATH_STYLE ?? false }
+      : { driver: 'local' },
+    ...(e.MEDIA_PUBLIC_BASE_URL ? { mediaPublicBaseUrl: e.MEDIA_PUBLIC_BASE_URL } : {}),
+    mediaMaxBytes: { image: e.MEDIA_MAX_IMAGE_BYTES, audio: e.MEDIA_MAX_AUDIO_BYTES, video: e.MEDIA_MAX_VIDEO_BYTES, document: e.MEDIA_MAX_DOCUMENT_BYTES },
+    mediaRenditionWidths: [...new Set(e.MEDIA_RENDITION_WIDTHS)].sort((a, b) => a - b),
+    mediaAspectRatios: [...new Set(e.MEDIA_ASPECT_RATIOS)],
     loadDemoContent: e.CMS_DEMO ?? e.NODE_ENV !== 'production',
     corsOrigins: e.CORS_ORIGINS,
     bodyLimit: e.BODY_LIMIT,

@@ -3,13 +3,16 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { createAuthenticate } from './http/authenticate.ts';
+import { createIdempotencyStore } from './http/idempotency.ts';
 import { createLogger } from './http/logger.ts';
+import { createAuditModule } from './modules/audit/index.ts';
 import { createHealthModule } from './modules/health/index.ts';
 import { createApiKeysModule } from './modules/api-keys/index.ts';
 import { createAuthModule } from './modules/auth/index.ts';
 import { createRubricsModule } from './modules/rubrics/index.ts';
 import { createTagsModule } from './modules/tags/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
+import { createLocalStorage, createS3Storage } from './storage/storage.ts';
 import { createFeedModule } from './modules/feed/index.ts';
 import { createUsersModule } from './modules/users/index.ts';
 import { createArticlesModule } from './modules/articles/index.ts';
@@ -30,6 +33,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   const prisma = db.prisma;
 
   const health = createHealthModule({ isDatabaseReachable: db.isReachable });
+  const audit = createAuditModule({ prisma, now });
   const users = createUsersModule({ prisma, now });
   const apiKeys = createApiKeysModule({ prisma, now });
   const auth = createAuthModule({
@@ -40,10 +44,19 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     now,
+    audit: audit.service,
   });
   const rubrics = createRubricsModule({ prisma });
   const tags = createTagsModule({ prisma });
-  const media = createMediaModule({ prisma, now });
+  const media = createMediaModule({
+    prisma,
+    now,
+    storage: config.mediaStorage.driver === 's3' ? createS3Storage(config.mediaStorage) : createLocalStorage(config.mediaDir),
+    ...(config.mediaPublicBaseUrl ? { publicBaseUrl: config.mediaPublicBaseUrl } : {}),
+    maxBytes: config.mediaMaxBytes,
+    renditionWidths: config.mediaRenditionWidths,
+    aspectRatios: config.mediaAspectRatios,
+  });
   const feed = createFeedModule({ prisma, now });
   const articles = createArticlesModule({ prisma, now, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service });
 
@@ -57,7 +70,9 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     config,
     logger,
     authenticate,
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles],
+    recordAudit: audit.service.record,
+    idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
+    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, audit],
   });
 
   return {
@@ -66,7 +81,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     db,
     now,
     app,
-    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service, articles: articles.service },
+    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service, articles: articles.service, audit: audit.service },
     tokens: auth.tokens,
     close: () => db.close(),
   };

@@ -4,21 +4,23 @@ import { translatePrismaError } from '../db/prisma-errors.ts';
 
 const problemBase = 'https://newsroom-cms.dev/problems/';
 
+/** The RFC 9457 body of an error, as sent (and as stored for an idempotent replay). */
+export function problemBody(req: Request, res: Response, error: AppError): Record<string, unknown> {
+  return {
+    type: `${problemBase}${error.code}`,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    requestId: res.locals.requestId as string,
+    instance: req.originalUrl.split('?')[0],
+    ...error.extra,
+  };
+}
+
 export function sendProblem(req: Request, res: Response, error: AppError): void {
   if (error.status === 401) res.set('WWW-Authenticate', 'Bearer realm="newsroom-cms"');
-  res
-    .status(error.status)
-    .type('application/problem+json')
-    .json({
-      type: `${problemBase}${error.code}`,
-      title: error.title,
-      status: error.status,
-      detail: error.message,
-      code: error.code,
-      requestId: res.locals.requestId as string,
-      instance: req.originalUrl.split('?')[0],
-      ...error.extra,
-    });
+  res.status(error.status).type('application/problem+json').json(problemBody(req, res, error));
 }
 
 /** Errors from express's own body parser, mapped to what the client did wrong. */
@@ -38,9 +40,14 @@ function translateBodyParserError(error: { type?: string; status?: number; expos
   }
 }
 
+/** The typed error an error stands for, or undefined for an unexpected one (a 500). */
+export function toKnownError(error: unknown): AppError | undefined {
+  return error instanceof AppError ? error : translatePrismaError(error) ?? translateBodyParserError(error as { type?: string });
+}
+
 /** The one place an error becomes a response: typed errors keep their status, others are a logged 500. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const known = error instanceof AppError ? error : translatePrismaError(error) ?? translateBodyParserError(error);
+  const known = toKnownError(error);
   if (res.headersSent) {
     res.locals.logger?.error({ err: error }, 'error after the response started');
     return;
@@ -57,8 +64,15 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(req, res, new AppError(404, 'not_found', 'Not found', `There is no route ${req.method} ${req.path}.`));
 };
 
+/** Uploads read their body as a stream themselves, in any type: neither refused for not being JSON nor parsed as JSON. */
+const streamedBodyPaths = new Set(['/v1/admin/media/upload']);
+export function isStreamedBody(req: Request): boolean {
+  return req.method === 'POST' && streamedBodyPaths.has(req.path);
+}
+
 /** 415 for a body that is not JSON on a method that takes one; express.json would ignore it silently. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (isStreamedBody(req)) return next();
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (hasBody && ['POST', 'PATCH', 'PUT'].includes(req.method) && !req.is(['application/json', 'application/*+json'])) {
     throw new AppError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');

@@ -3,7 +3,10 @@ import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-ope
 import type { ZodObject, ZodType } from 'zod';
 import { BadRequestError, ForbiddenError, PreconditionRequiredError, UnauthorizedError, ValidationError, type FieldError } from '../errors.ts';
 import type { Actor, Role, Scope } from '../shared/actor.ts';
+import { actorLabel } from './actor-label.ts';
 import { ProblemSchema } from './common.schemas.ts';
+import { storableHeaders, type IdempotencyClaim, type IdempotencyStore, type StoredResponse } from './idempotency.ts';
+import { problemBody, toKnownError } from './problem.ts';
 import { z } from './zod.ts';
 
 /**
@@ -26,6 +29,8 @@ export interface RouteContext<P, Q, B> {
    * PreconditionFailedError when the current version differs.
    */
   expectedVersion: number | null;
+  /** Adds to the details recorded in the audit log for this call (routes declared with `audit`). */
+  addAuditDetails: (details: Record<string, unknown>) => void;
 }
 
 /** A response with a status and headers other than the route's default. */
@@ -59,6 +64,10 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
    * target's type, and its id (taken from the result's `id`, else from the `id` path parameter).
    */
   audit?: { action: string; targetType: string };
+  /** Response fields never stored for an Idempotency-Key replay (secrets shown once); a replay lacks them. */
+  secretResponseFields?: readonly string[];
+  /** A body the handler reads from the stream itself (an upload): documented with these content types instead of JSON. */
+  streamedBody?: { description: string; content: Record<string, { schema: ZodType }> };
   handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
 }
 
@@ -74,10 +83,31 @@ export function defineRoute<P extends ZodObject | undefined = undefined, Q exten
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteDefinition<any, any, any>;
 
+/** An entry of the audit log, as the route layer and services hand it over. */
+export interface AuditEventInput {
+  /** "user:<id>", "apiKey:<id>" or "anonymous". */
+  actor: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  requestId: string | null;
+  /** Small and free of secrets: field names, a role change, never a password or token. */
+  details: Record<string, unknown> | null;
+}
+
 export interface RouteMountDeps {
   registry: OpenAPIRegistry;
   /** Resolves the caller from the request's credentials; throws UnauthorizedError when absent or bad. */
   authenticate: (req: Request) => Promise<Actor>;
+  /** Writes an audit event; routes declared with `audit` call it when they succeed. */
+  recordAudit?: (event: AuditEventInput) => Promise<void>;
+  /** Makes management POSTs safe to retry with an Idempotency-Key. */
+  idempotency?: IdempotencyStore;
+}
+
+/** Management POSTs take an Idempotency-Key; sign-in and the public API do not. */
+function isIdempotentRoute(route: AnyRoute): boolean {
+  return route.method === 'post' && !('public' in route.access);
 }
 
 /** Mounts routes on a router and documents each in the OpenAPI registry. */
@@ -92,32 +122,113 @@ export function mountRoutes(routes: AnyRoute[], deps: RouteMountDeps): Router {
   return router;
 }
 
+interface Outcome {
+  status: number;
+  headers: Record<string, string>;
+  /** undefined: no body. */
+  body: unknown;
+}
+
 function createHandler(route: AnyRoute, deps: RouteMountDeps): RequestHandler {
+  const usesIdempotency = isIdempotentRoute(route) && deps.idempotency !== undefined;
   return async (req: Request, res: Response, _next: NextFunction) => {
     const actor = 'public' in route.access ? (undefined as unknown as Actor) : await deps.authenticate(req);
     if (actor) {
       res.locals.actor = actor;
       assertAccess(route.access, actor);
     }
-    const params = parsePart(route.params, req.params, 'params', BadRequestError);
-    const query = parsePart(route.query, { ...(req.query as object) }, 'query', BadRequestError);
-    const body = parsePart(route.body, req.body ?? {}, 'body', ValidationError);
-    const expectedVersion = route.ifMatch ? parseIfMatch(req.get('if-match')) : null;
-    const result = await route.handler({ params, query, body, actor, req, res, expectedVersion });
-    // A management answer that carries a version is tagged with it, for the next If-Match.
-    const version = (result instanceof HttpResult ? result.body : result) as { version?: unknown } | undefined;
-    if (!('public' in route.access) && typeof version?.version === 'number') res.set('ETag', etagOf(version.version));
-    if (res.headersSent) return;
-    if (result instanceof HttpResult) {
-      res.set(result.headers).status(result.status);
-      if (result.body === undefined) res.end();
-      else res.json(result.body);
+    const idempotency = usesIdempotency ? await deps.idempotency!.begin(req, actorLabel(actor)) : undefined;
+    if (idempotency?.kind === 'replay') {
+      sendStored(res, idempotency.response);
       return;
     }
-    const status = route.status ?? 200;
-    if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
-    else res.status(status).json(result);
+    let outcome: Outcome | undefined;
+    try {
+      outcome = await run(route, deps, actor, req, res);
+    } catch (error) {
+      if (idempotency) await settleFailure(idempotency, error, req, res);
+      throw error;
+    }
+    if (!outcome) {
+      // The handler answered by itself: there is nothing to store, so a retry runs again.
+      await idempotency?.release();
+      return;
+    }
+    if (idempotency) await idempotency.complete(toStored(outcome, route.secretResponseFields ?? []));
+    res.set(outcome.headers).status(outcome.status);
+    if (outcome.body === undefined) res.end();
+    else res.json(outcome.body);
   };
+}
+
+/** Parses the request, runs the handler and records the audit event; undefined when the handler sent the response itself. */
+async function run(route: AnyRoute, deps: RouteMountDeps, actor: Actor, req: Request, res: Response): Promise<Outcome | undefined> {
+  const params = parsePart(route.params, req.params, 'params', BadRequestError);
+  const query = parsePart(route.query, { ...(req.query as object) }, 'query', BadRequestError);
+  const body = parsePart(route.body, req.body ?? {}, 'body', ValidationError);
+  const expectedVersion = route.ifMatch ? parseIfMatch(req.get('if-match')) : null;
+  const auditDetails: Record<string, unknown> = {};
+  const addAuditDetails = (details: Record<string, unknown>) => void Object.assign(auditDetails, details);
+  const result = await route.handler({ params, query, body, actor, req, res, expectedVersion, addAuditDetails });
+  if (res.headersSent) return undefined;
+  const outcome: Outcome = result instanceof HttpResult
+    ? { status: result.status, headers: { ...result.headers }, body: result.body }
+    : { status: result === undefined && (route.status ?? 200) === 200 ? 204 : (route.status ?? 200), headers: {}, body: result };
+  if (outcome.status === 204) outcome.body = undefined;
+  // A management answer that carries a version is tagged with it, for the next If-Match.
+  const version = (outcome.body as { version?: unknown } | undefined)?.version;
+  if (!('public' in route.access) && typeof version === 'number') outcome.headers.ETag = etagOf(version);
+  if (outcome.body !== undefined) outcome.headers['Content-Type'] ??= 'application/json; charset=utf-8';
+  if (route.audit && deps.recordAudit) {
+    const targetId = (outcome.body as { id?: unknown } | undefined)?.id ?? (params as { id?: unknown } | undefined)?.id;
+    const fields = ['post', 'patch'].includes(route.method) && body && typeof body === 'object' && !Array.isArray(body) ? { fields: Object.keys(body) } : {};
+    const details = { ...fields, ...auditDetails };
+    try {
+      await deps.recordAudit({
+        actor: actorLabel(actor),
+        action: route.audit.action,
+        targetType: route.audit.targetType,
+        targetId: typeof targetId === 'string' ? targetId : null,
+        requestId: (res.locals.requestId as string | undefined) ?? null,
+        details: Object.keys(details).length ? details : null,
+      });
+    } catch (error) {
+      // The write is done and cannot be undone here; answering 500 would invite a second one.
+      (res.locals.logger as { error?: (o: unknown, m: string) => void } | undefined)?.error?.({ err: error, action: route.audit.action }, 'could not record an audit event');
+    }
+  }
+  return outcome;
+}
+
+function toStored(outcome: Outcome, secretFields: readonly string[]): StoredResponse {
+  const body = outcome.body && typeof outcome.body === 'object' && secretFields.length
+    ? Object.fromEntries(Object.entries(outcome.body).filter(([name]) => !secretFields.includes(name)))
+    : outcome.body;
+  return { status: outcome.status, headers: storableHeaders(outcome.headers), body: body === undefined ? null : JSON.stringify(body) };
+}
+
+function sendStored(res: Response, stored: StoredResponse): void {
+  res.set(stored.headers).set('Idempotent-Replayed', 'true').status(stored.status);
+  if (stored.body === null) res.end();
+  else res.send(stored.body);
+}
+
+// A client error is the answer to this request and is replayed; a 5xx (or an auth failure) is not, so a retry runs again.
+async function settleFailure(claim: IdempotencyClaim, error: unknown, req: Request, res: Response): Promise<void> {
+  const known = toKnownError(error);
+  try {
+    if (known && known.status >= 400 && known.status < 500 && known.status !== 401 && known.status !== 403) {
+      await claim.complete({
+        status: known.status,
+        headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+        body: JSON.stringify(problemBody(req, res, known)),
+      });
+    } else {
+      await claim.release();
+    }
+  } catch (storeError) {
+    (res.locals.logger as { error?: (o: unknown, m: string) => void } | undefined)?.error?.({ err: storeError }, 'could not settle an idempotency record');
+  }
 }
 
 /** The strong ETag of a resource version. */
@@ -188,10 +299,25 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
     responses[412] = problem('If-Match is not the current ETag; `current` holds the current version.');
     responses[428] = problem('If-Match is missing.');
   }
-  if (!('public' in route.access) && route.response && responses[status]) {
-    responses[status] = { ...responses[status], headers: z.object({ ETag: z.string().optional().openapi({ description: 'The version of the resource, for If-Match.', example: '"3"' }) }) };
+  const idempotent = isIdempotentRoute(route);
+  if (idempotent) {
+    responses[400] = problem('Malformed JSON, invalid parameters, or an Idempotency-Key longer than 255 characters.');
+    responses[409] = problem('A request with this Idempotency-Key is still being processed after 10 s (code `idempotency_key_in_use`).');
+    responses[422] = problem('The body is well-formed but not valid, or the Idempotency-Key was used for a different request (code `idempotency_key_reused`).');
   }
-  for (const [code, description] of Object.entries(route.errors ?? {})) responses[code] = problem(description ?? 'Error.');
+  if (!('public' in route.access) && responses[status]) {
+    responses[status] = {
+      ...responses[status],
+      headers: z.object({
+        ...(route.response ? { ETag: z.string().optional().openapi({ description: 'The version of the resource, for If-Match.', example: '"3"' }) } : {}),
+        ...(idempotent ? { 'Idempotent-Replayed': z.literal('true').optional().openapi({ description: 'Present on a response replayed for a retried Idempotency-Key.' }) } : {}),
+      }),
+    };
+  }
+  for (const [code, description] of Object.entries(route.errors ?? {})) {
+    const replaces = responses[code]?.description;
+    responses[code] = problem(idempotent && replaces && Number(code) === 409 ? `${description} Or: ${replaces}` : (description ?? 'Error.'));
+  }
   Object.assign(responses, route.extraResponses ?? {});
   responses[500] = problem('An unexpected error; the body holds the request id to quote.');
 
@@ -215,7 +341,22 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
       ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
-      ...(route.ifMatch ? { headers: z.object({ 'If-Match': z.string().openapi({ description: 'The ETag of the version being changed (from a GET), or * for any.', example: '"3"' }) }) } : {}),
+      ...(route.streamedBody ? { body: { required: true, ...route.streamedBody } } : {}),
+      ...(route.ifMatch || isIdempotentRoute(route)
+        ? {
+          headers: z.object({
+            ...(route.ifMatch ? { 'If-Match': z.string().openapi({ description: 'The ETag of the version being changed (from a GET), or * for any.', example: '"3"' }) } : {}),
+            ...(isIdempotentRoute(route)
+              ? {
+                'Idempotency-Key': z.string().min(1).max(255).optional().openapi({
+                  description: 'A unique key per intended operation (a UUID). A retry with the same key and body gets the first response again, with `Idempotent-Replayed: true`, instead of running twice; keys are per caller and kept 24 hours.',
+                  example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
+                }),
+              }
+              : {}),
+          }),
+        }
+        : {}),
     },
     responses,
   });

@@ -70,7 +70,7 @@ describeEachDialect('API keys', (dialect) => {
   it('when a key is revoked, then it stops working at once and its record stays with revokedAt', async () => {
     const created = await createKey(['read']);
     await t.http().get('/v1/admin/rubrics').set('X-API-Key', created.key).expect(200);
-    await t.http().delete(`/v1/admin/api-keys/${created.id}`).set(admin.headers).expect(204);
+    await t.http().delete(`/v1/admin/api-keys/${created.id}`).set(admin.headers).set('If-Match', '"1"').expect(204);
     await t.http().get('/v1/admin/rubrics').set('X-API-Key', created.key).expect(401);
     await t.http().get('/v1/admin/rubrics').set('Authorization', `Bearer ${created.key}`).expect(401);
     const res = await t.http().get(`/v1/admin/api-keys/${created.id}`).set(admin.headers).expect(200);
@@ -104,17 +104,17 @@ describeEachDialect('API keys', (dialect) => {
     const headers = { 'X-API-Key': created.key };
     await t.http().get('/v1/admin/rubrics').set(headers).expect(200);
     const rubric = await t.http().post('/v1/admin/rubrics').set(headers).send({ name: 'Культура' }).expect(201);
-    await t.http().delete(`/v1/admin/rubrics/${rubric.body.id}`).set(headers).expect(204);
+    await t.http().delete(`/v1/admin/rubrics/${rubric.body.id}`).set(headers).set('If-Match', rubric.headers.etag!).expect(204);
     await t.http().get('/v1/admin/users').set(headers).expect(200);
     const other = await t.http().post('/v1/admin/api-keys').set(headers).send({ name: 'Made by a key', scopes: ['read'] }).expect(201);
     expect(other.body.createdById).toBeNull();
-    await t.http().delete(`/v1/admin/api-keys/${other.body.id}`).set(headers).expect(204);
+    await t.http().delete(`/v1/admin/api-keys/${other.body.id}`).set(headers).set('If-Match', other.headers.etag!).expect(204);
   });
 
   it('when a key\'s scopes are changed, then the change applies to its next request', async () => {
     const created = await createKey(['read']);
     await t.http().post('/v1/admin/rubrics').set('X-API-Key', created.key).send({ name: 'Наука' }).expect(403);
-    await t.http().patch(`/v1/admin/api-keys/${created.id}`).set(admin.headers).send({ scopes: ['read', 'write'] }).expect(200);
+    await t.http().patch(`/v1/admin/api-keys/${created.id}`).set(admin.headers).set('If-Match', '"1"').send({ scopes: ['read', 'write'] }).expect(200);
     await t.http().post('/v1/admin/rubrics').set('X-API-Key', created.key).send({ name: 'Наука' }).expect(201);
   });
 

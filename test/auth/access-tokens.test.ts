@@ -105,13 +105,13 @@ describeEachDialect('access tokens', (dialect) => {
 
   it('when the token belongs to a deleted user, then 401', async () => {
     const gone = await t.signIn('author');
-    await t.http().delete(`/v1/admin/users/${gone.user.id}`).set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`).expect(204);
+    await t.http().delete(`/v1/admin/users/${gone.user.id}`).set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`).set('If-Match', `"${gone.user.version}"`).expect(204);
     await expectUnauthorized(`Bearer ${t.container.tokens.sign(gone.user.id)}`);
   });
 
   it('when the token belongs to a disabled user, then 401', async () => {
     const disabled = await t.signIn('author');
-    await t.http().patch(`/v1/admin/users/${disabled.user.id}`).set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`).send({ isActive: false }).expect(200);
+    await t.http().patch(`/v1/admin/users/${disabled.user.id}`).set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`).set('If-Match', `"${disabled.user.version}"`).send({ isActive: false }).expect(200);
     await expectUnauthorized(`Bearer ${t.container.tokens.sign(disabled.user.id)}`);
   });
 

@@ -33,7 +33,7 @@ describeEachDialect('articles in the feed (for the articles module)', (dialect) 
     const article = await insertArticle('Премьера в драмтеатре', first.id);
     await prisma().$transaction((tx) => feed().putArticleInFeed(tx, { id: article.id, title: article.title, rubricId: first.id, publishedAt: article.publishedAt! }));
     const item = (await itemOf(article.id))!;
-    await t.http().patch(`/v1/admin/feed-items/${item.id}`).set(editor.headers).send({ isPinned: true, visibleUntil: '2026-12-01T00:00:00.000Z' }).expect(200);
+    await t.http().patch(`/v1/admin/feed-items/${item.id}`).set(editor.headers).set('If-Match', `"${item.version}"`).send({ isPinned: true, visibleUntil: '2026-12-01T00:00:00.000Z' }).expect(200);
 
     const republishedAt = new Date('2026-11-21T10:00:00.000Z');
     await prisma().$transaction((tx) => feed().putArticleInFeed(tx, { id: article.id, title: 'Премьера в драмтеатре перенесена', rubricId: second.id, publishedAt: republishedAt }));

@@ -39,13 +39,16 @@ describeEachDialect('managing feed items', (dialect) => {
       publishedAt: t.clock.now().toISOString(), visibleFrom: null, visibleUntil: '2026-11-20T10:00:00.000Z',
     });
     const id = created.body.id as string;
-    expect((await t.http().get(`/v1/admin/feed-items/${id}`).set(editor.headers).expect(200)).body).toEqual(created.body);
+    const read = await t.http().get(`/v1/admin/feed-items/${id}`).set(editor.headers).expect(200);
+    expect(read.body).toEqual(created.body);
+    expect(read.headers.etag).toBe('"1"');
 
-    const updated = await t.http().patch(`/v1/admin/feed-items/${id}`).set(editor.headers)
+    const updated = await t.http().patch(`/v1/admin/feed-items/${id}`).set(editor.headers).set('If-Match', read.headers.etag!)
       .send({ headline: 'Дума приняла бюджет: трансляция завершена', isPinned: false, visibleUntil: null, rubricId: null }).expect(200);
     expect(updated.body).toMatchObject({ id, kind: 'live', headline: 'Дума приняла бюджет: трансляция завершена', isPinned: false, visibleUntil: null, rubricId: null });
 
-    await t.http().delete(`/v1/admin/feed-items/${id}`).set(editor.headers).expect(204);
+    expect(updated.body.version).toBe(2);
+    await t.http().delete(`/v1/admin/feed-items/${id}`).set(editor.headers).set('If-Match', updated.headers.etag!).expect(204);
     await t.http().get(`/v1/admin/feed-items/${id}`).set(editor.headers).expect(404);
   });
 
@@ -87,7 +90,7 @@ describeEachDialect('managing feed items', (dialect) => {
     const article = await insertArticle('Новости науки', 'published');
     const linked = await createItem({ kind: 'article', headline: 'Наука', articleId: article.id }).expect(201);
     const before = await feedTable();
-    const patch = (id: string, body: Record<string, unknown>) => t.http().patch(`/v1/admin/feed-items/${id}`).set(editor.headers).send(body);
+    const patch = (id: string, body: Record<string, unknown>) => t.http().patch(`/v1/admin/feed-items/${id}`).set(editor.headers).set('If-Match', '"1"').send(body);
     expect((await patch(live.body.id, { kind: 'link' }).expect(422)).body.errors).toEqual([{ field: 'body.kind', message: 'Unknown field: kind' }]);
     expect((await patch(linked.body.id, { articleId: unknownId }).expect(422)).body.errors).toEqual([{ field: 'body.articleId', message: 'Unknown field: articleId' }]);
     expect(fieldsOf(await patch(live.body.id, { url: null }).expect(422))).toEqual(['body.url']);
@@ -100,8 +103,8 @@ describeEachDialect('managing feed items', (dialect) => {
 
   it('when the item does not exist, then 404 for reading, changing and deleting it', async () => {
     await t.http().get(`/v1/admin/feed-items/${unknownId}`).set(editor.headers).expect(404);
-    await t.http().patch(`/v1/admin/feed-items/${unknownId}`).set(editor.headers).send({ headline: 'Нет' }).expect(404);
-    await t.http().delete(`/v1/admin/feed-items/${unknownId}`).set(editor.headers).expect(404);
+    await t.http().patch(`/v1/admin/feed-items/${unknownId}`).set(editor.headers).set('If-Match', '"1"').send({ headline: 'Нет' }).expect(404);
+    await t.http().delete(`/v1/admin/feed-items/${unknownId}`).set(editor.headers).set('If-Match', '*').expect(404);
   });
 
   it('when listing, then every item comes newest first by publishedAt, filtered by kind, without repeats or gaps', async () => {

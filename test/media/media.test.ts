@@ -41,17 +41,22 @@ describeEachDialect('managing media', (dialect) => {
     const id = created.body.id as string;
 
     expect((await t.http().get(`/v1/admin/media/${id}`).set(editor.headers).expect(200)).body).toEqual(created.body);
-    const updated = await t.http().patch(`/v1/admin/media/${id}`).set(editor.headers).send({ altText: 'Трибуны стадиона', width: null }).expect(200);
+    const updated = await t.http().patch(`/v1/admin/media/${id}`).set(editor.headers).set('If-Match', `"${created.body.version}"`).send({ altText: 'Трибуны стадиона', width: null }).expect(200);
     expect(updated.body).toMatchObject({ id, altText: 'Трибуны стадиона', width: null, caption: photo.caption });
 
-    await t.http().delete(`/v1/admin/media/${id}`).set(editor.headers).expect(204);
+    expect(updated.body.version).toBe(created.body.version + 1);
+    expect(updated.headers.etag).toBe(`"${updated.body.version}"`);
+    await t.http().delete(`/v1/admin/media/${id}`).set(editor.headers).set('If-Match', `"${created.body.version}"`).expect(412);
+    await t.http().delete(`/v1/admin/media/${id}`).set(editor.headers).expect(428);
+    await t.http().delete(`/v1/admin/media/${id}`).set(editor.headers).set('If-Match', `"${updated.body.version}"`).expect(204);
     await t.http().get(`/v1/admin/media/${id}`).set(editor.headers).expect(404);
   });
 
   it('when the public asks for a media item, then it gets the public shape without who added it', async () => {
     const created = await createMedia().expect(201);
     const res = await t.http().get(`/v1/media/${created.body.id}`).expect(200);
-    const { createdById, ...publicShape } = created.body;
+    const { createdById, contentHash, version, ...publicShape } = created.body;
+    expect([contentHash, version]).toEqual([null, 1]);
     expect(createdById).toBe(editor.user.id);
     expect(res.body).toEqual(publicShape);
     await t.http().get(`/v1/media/${unknownId}`).expect(404);
@@ -94,23 +99,23 @@ describeEachDialect('managing media', (dialect) => {
     expect((await createMedia({ width: -5, mimeType: 'jpeg' }).expect(422)).body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.mimeType', 'body.width']);
     expect((await createMedia({ createdById: author.user.id }).expect(422)).body.errors).toEqual([{ field: 'body.createdById', message: 'Unknown field: createdById' }]);
     await t.http().post('/v1/admin/media').set(editor.headers).send({ kind: 'image' }).expect(422);
-    await t.http().patch(`/v1/admin/media/${existing.body.id}`).set(editor.headers).send({ url: null }).expect(422);
-    await t.http().patch(`/v1/admin/media/${existing.body.id}`).set(editor.headers).send({ id: unknownId }).expect(422);
+    await t.http().patch(`/v1/admin/media/${existing.body.id}`).set(editor.headers).set('If-Match', '*').send({ url: null }).expect(422);
+    await t.http().patch(`/v1/admin/media/${existing.body.id}`).set(editor.headers).set('If-Match', '*').send({ id: unknownId }).expect(422);
     expect(await mediaTable()).toEqual(before);
   });
 
   it('when the media does not exist, then 404 for reading, changing and deleting it', async () => {
     await t.http().get(`/v1/admin/media/${unknownId}`).set(editor.headers).expect(404);
-    await t.http().patch(`/v1/admin/media/${unknownId}`).set(author.headers).send({ caption: 'Нет' }).expect(404);
-    await t.http().delete(`/v1/admin/media/${unknownId}`).set(author.headers).expect(404);
+    await t.http().patch(`/v1/admin/media/${unknownId}`).set(author.headers).set('If-Match', '*').send({ caption: 'Нет' }).expect(404);
+    await t.http().delete(`/v1/admin/media/${unknownId}`).set(author.headers).set('If-Match', '*').expect(404);
   });
 
   describe('an author and other people\'s media', () => {
     it('when an author changes or deletes media they added, then it is allowed', async () => {
       const own = await createMedia({}, author.headers).expect(201);
       expect(own.body.createdById).toBe(author.user.id);
-      await t.http().patch(`/v1/admin/media/${own.body.id}`).set(author.headers).send({ caption: 'Вечерний матч' }).expect(200);
-      await t.http().delete(`/v1/admin/media/${own.body.id}`).set(author.headers).expect(204);
+      await t.http().patch(`/v1/admin/media/${own.body.id}`).set(author.headers).set('If-Match', '*').send({ caption: 'Вечерний матч' }).expect(200);
+      await t.http().delete(`/v1/admin/media/${own.body.id}`).set(author.headers).set('If-Match', '*').expect(204);
     });
 
     it('when an author changes or deletes media someone else added, then 403 and it stays as it was', async () => {
@@ -118,12 +123,12 @@ describeEachDialect('managing media', (dialect) => {
       const byKey = await createMedia({}, (await t.apiKey(['media'])).headers).expect(201);
       const before = await mediaTable();
       for (const id of [others.body.id, byKey.body.id]) {
-        const res = await t.http().patch(`/v1/admin/media/${id}`).set(author.headers).send({ caption: 'Чужое фото' }).expect(403);
+        const res = await t.http().patch(`/v1/admin/media/${id}`).set(author.headers).set('If-Match', '*').send({ caption: 'Чужое фото' }).expect(403);
         expect(res.body.code).toBe('forbidden');
-        await t.http().delete(`/v1/admin/media/${id}`).set(author.headers).expect(403);
+        await t.http().delete(`/v1/admin/media/${id}`).set(author.headers).set('If-Match', '*').expect(403);
       }
       expect(await mediaTable()).toEqual(before);
-      await t.http().patch(`/v1/admin/media/${others.body.id}`).set(editor.headers).send({ caption: 'Поправлено редактором' }).expect(200);
+      await t.http().patch(`/v1/admin/media/${others.body.id}`).set(editor.headers).set('If-Match', '*').send({ caption: 'Поправлено редактором' }).expect(200);
     });
   });
 
@@ -138,20 +143,20 @@ describeEachDialect('managing media', (dialect) => {
       await prisma().articleBodyMedia.createMany({ data: [{ articleId: first.id, mediaId: bodyPhoto.body.id }, { articleId: third.id, mediaId: bodyPhoto.body.id }] });
 
       const before = await mediaTable();
-      const coverRes = await t.http().delete(`/v1/admin/media/${cover.body.id}`).set(editor.headers).expect(409);
-      expect(coverRes.body).toMatchObject({ code: 'media_in_use', articles: [{ id: first.id, title: first.title }] });
-      const narrationRes = await t.http().delete(`/v1/admin/media/${narration.body.id}`).set(editor.headers).expect(409);
-      expect(narrationRes.body.articles).toEqual([{ id: second.id, title: second.title }]);
-      const bodyRes = await t.http().delete(`/v1/admin/media/${bodyPhoto.body.id}`).set(editor.headers).expect(409);
+      const coverRes = await t.http().delete(`/v1/admin/media/${cover.body.id}`).set(editor.headers).set('If-Match', '*').expect(409);
+      expect(coverRes.body).toMatchObject({ code: 'media_in_use', articles: [{ id: first.id, title: first.title, status: 'draft' }] });
+      const narrationRes = await t.http().delete(`/v1/admin/media/${narration.body.id}`).set(editor.headers).set('If-Match', '*').expect(409);
+      expect(narrationRes.body.articles).toEqual([{ id: second.id, title: second.title, status: 'draft' }]);
+      const bodyRes = await t.http().delete(`/v1/admin/media/${bodyPhoto.body.id}`).set(editor.headers).set('If-Match', '*').expect(409);
       expect(bodyRes.body.articles).toHaveLength(2);
-      expect(bodyRes.body.articles).toEqual(expect.arrayContaining([{ id: first.id, title: first.title }, { id: third.id, title: third.title }]));
+      expect(bodyRes.body.articles).toEqual(expect.arrayContaining([{ id: first.id, title: first.title, status: 'draft' }, { id: third.id, title: third.title, status: 'draft' }]));
       expect(await mediaTable()).toEqual(before);
     });
 
     it('when media is a user\'s avatar, then deleting it answers 409', async () => {
       const avatar = await createMedia().expect(201);
       await prisma().user.update({ where: { id: otherAuthor.user.id }, data: { avatarMediaId: avatar.body.id } });
-      const res = await t.http().delete(`/v1/admin/media/${avatar.body.id}`).set(editor.headers).expect(409);
+      const res = await t.http().delete(`/v1/admin/media/${avatar.body.id}`).set(editor.headers).set('If-Match', '*').expect(409);
       expect(res.body).toMatchObject({ code: 'media_in_use', articles: [] });
       expect(res.body.detail).toMatch(/avatar/);
       await t.http().get(`/v1/admin/media/${avatar.body.id}`).set(editor.headers).expect(200);
@@ -160,9 +165,9 @@ describeEachDialect('managing media', (dialect) => {
     it('when media in use would change its kind, then 409; other changes are allowed', async () => {
       const cover = await createMedia().expect(201);
       await insertArticle('Снегопад парализовал движение', { coverMediaId: cover.body.id });
-      const res = await t.http().patch(`/v1/admin/media/${cover.body.id}`).set(editor.headers).send({ kind: 'document' }).expect(409);
+      const res = await t.http().patch(`/v1/admin/media/${cover.body.id}`).set(editor.headers).set('If-Match', '*').send({ kind: 'document' }).expect(409);
       expect(res.body.code).toBe('media_in_use');
-      await t.http().patch(`/v1/admin/media/${cover.body.id}`).set(editor.headers).send({ kind: 'image', caption: 'Снег на Тверской' }).expect(200);
+      await t.http().patch(`/v1/admin/media/${cover.body.id}`).set(editor.headers).set('If-Match', '*').send({ kind: 'image', caption: 'Снег на Тверской' }).expect(200);
     });
   });
 

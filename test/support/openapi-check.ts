@@ -75,7 +75,9 @@ export class OpenApiChecker {
       return;
     }
     const mediaType = (contentType ?? '').split(';')[0]?.trim() ?? '';
-    const content = response.content[mediaType];
+    // A file download is documented by a range such as image/*; its body is not JSON to validate.
+    const content = response.content[mediaType] ?? response.content[`${mediaType.split('/')[0]}/*`];
+    if (content && !/^application\/([\w.+-]+\+)?json$/.test(mediaType)) return;
     if (!content) {
       this.failures.push(`${where}: content type ${mediaType || '(none)'} not documented (${Object.keys(response.content).join(', ')})`);
       return;

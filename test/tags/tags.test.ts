@@ -24,16 +24,19 @@ describeEachDialect('managing tags', (dialect) => {
     expect(created.body.createdAt).toMatch(/Z$/);
     const id = created.body.id as string;
 
-    expect((await t.http().get(`/v1/admin/tags/${id}`).set(editor.headers).expect(200)).body).toEqual(created.body);
+    const read = await t.http().get(`/v1/admin/tags/${id}`).set(editor.headers).expect(200);
+    expect(read.body).toEqual(created.body);
+    expect(read.headers.etag).toBe('"1"');
     const list = await t.http().get('/v1/admin/tags').set(editor.headers).expect(200);
     expect(list.body.items.map((tag: { id: string }) => tag.id)).toContain(id);
 
-    const renamed = await t.http().patch(`/v1/admin/tags/${id}`).set(editor.headers).send({ name: 'Выборы-2026' }).expect(200);
-    expect(renamed.body).toMatchObject({ id, name: 'Выборы-2026', slug: 'vybory-v-gosdumu' });
-    const reslugged = await t.http().patch(`/v1/admin/tags/${id}`).set(editor.headers).send({ slug: 'vybory-2026' }).expect(200);
+    const renamed = await t.http().patch(`/v1/admin/tags/${id}`).set(editor.headers).set('If-Match', read.headers.etag!).send({ name: 'Выборы-2026' }).expect(200);
+    expect(renamed.body).toMatchObject({ id, name: 'Выборы-2026', slug: 'vybory-v-gosdumu', version: 2 });
+    expect(renamed.headers.etag).toBe('"2"');
+    const reslugged = await t.http().patch(`/v1/admin/tags/${id}`).set(editor.headers).set('If-Match', renamed.headers.etag!).send({ slug: 'vybory-2026' }).expect(200);
     expect(reslugged.body.slug).toBe('vybory-2026');
 
-    await t.http().delete(`/v1/admin/tags/${id}`).set(editor.headers).expect(204);
+    await t.http().delete(`/v1/admin/tags/${id}`).set(editor.headers).set('If-Match', `"${reslugged.body.version}"`).expect(204);
     await t.http().get(`/v1/admin/tags/${id}`).set(editor.headers).expect(404);
   });
 
@@ -45,7 +48,7 @@ describeEachDialect('managing tags', (dialect) => {
     const before = await tagsTable();
     const res = await createTag({ name: 'Финансы', slug: 'ekonomika' }).expect(409);
     expect(res.body.code).toBe('slug_taken');
-    const patch = await t.http().patch(`/v1/admin/tags/${second.body.id}`).set(editor.headers).send({ slug: 'ekonomika' }).expect(409);
+    const patch = await t.http().patch(`/v1/admin/tags/${second.body.id}`).set(editor.headers).set('If-Match', '"1"').send({ slug: 'ekonomika' }).expect(409);
     expect(patch.body.code).toBe('slug_taken');
     expect(await tagsTable()).toEqual(before);
   });
@@ -63,8 +66,8 @@ describeEachDialect('managing tags', (dialect) => {
 
   it('when the tag does not exist, then 404 for reading, changing and deleting it', async () => {
     await t.http().get(`/v1/admin/tags/${unknownId}`).set(editor.headers).expect(404);
-    await t.http().patch(`/v1/admin/tags/${unknownId}`).set(editor.headers).send({ name: 'Нет такого' }).expect(404);
-    await t.http().delete(`/v1/admin/tags/${unknownId}`).set(editor.headers).expect(404);
+    await t.http().patch(`/v1/admin/tags/${unknownId}`).set(editor.headers).set('If-Match', '"1"').send({ name: 'Нет такого' }).expect(404);
+    await t.http().delete(`/v1/admin/tags/${unknownId}`).set(editor.headers).set('If-Match', '*').expect(404);
   });
 
   describe('who may do what', () => {
@@ -91,7 +94,7 @@ describeEachDialect('managing tags', (dialect) => {
     const drop = await createTag({ name: 'Метро' }).expect(201);
     const article = await prisma.article.create({ data: { title: 'Новая станция метро', slug: 'novaya-stantsiya-metro', body: [], keyPoints: [], searchText: '' } });
     await prisma.articleTag.createMany({ data: [{ articleId: article.id, tagId: keep.body.id, position: 0 }, { articleId: article.id, tagId: drop.body.id, position: 1 }] });
-    await t.http().delete(`/v1/admin/tags/${drop.body.id}`).set(editor.headers).expect(204);
+    await t.http().delete(`/v1/admin/tags/${drop.body.id}`).set(editor.headers).set('If-Match', `"${drop.body.version}"`).expect(204);
     expect(await prisma.articleTag.findMany({ where: { articleId: article.id }, select: { tagId: true } })).toEqual([{ tagId: keep.body.id }]);
   });
 

@@ -20,11 +20,17 @@ const apiKeyFields = {
   createdAt: IsoDateTime,
   lastUsedAt: IsoDateTime.nullable(),
   revokedAt: IsoDateTime.nullable(),
+  version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
 };
 
 export const ApiKeySchema = z.object(apiKeyFields).openapi('ApiKey');
 export const CreatedApiKeySchema = z
-  .object({ ...apiKeyFields, key: z.string().openapi({ description: 'The secret, shown this once only. Send it as `Authorization: Bearer` or `X-API-Key`.' }) })
+  .object({
+    ...apiKeyFields,
+    key: z.string().optional().openapi({
+      description: 'The secret, shown this once only. Send it as `Authorization: Bearer` or `X-API-Key`. Absent from an Idempotency-Key replay: the secret is never stored, so revoke that key and create another.',
+    }),
+  })
   .openapi('CreatedApiKey');
 
 export const ListApiKeysQuery = PageQuery;
@@ -33,4 +39,5 @@ export const ApiKeyPage = pageOf(ApiKeySchema, 'ApiKeyPage');
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyBody>;
 export type UpdateApiKeyInput = z.infer<typeof UpdateApiKeyBody>;
 export type ApiKeyResponse = z.infer<typeof ApiKeySchema>;
-export type CreatedApiKeyResponse = z.infer<typeof CreatedApiKeySchema>;
+/** As created: the secret is always there (only a replay lacks it). */
+export type CreatedApiKeyResponse = ApiKeyResponse & { key: string };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Prisma } from '../../db/database.ts';
 import type { ApiKey } from '../../generated/sqlite/client.ts';
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError, PreconditionFailedError } from '../../errors.ts';
 import { apiKeyPrefix } from '../../http/authenticate.ts';
 import { scopes as allScopes, userIdOf, type Actor, type Scope } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, olderThan, toPage, type Page } from '../../shared/cursor.ts';
@@ -26,6 +26,7 @@ function toApiKeyResponse(row: ApiKey): ApiKeyResponse {
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    version: row.version,
   };
 }
 
@@ -34,6 +35,13 @@ export function createApiKeysService(prisma: Prisma, now: () => Date) {
     const row = await prisma.apiKey.findUnique({ where: { id } });
     if (!row) throw new NotFoundError('API key');
     return row;
+  }
+
+  const atVersion = (id: string, expectedVersion: number | null) => ({ id, ...(expectedVersion === null ? {} : { version: expectedVersion }) });
+
+  // A conditional write that changed nothing: the key is gone (404) or at another version (412).
+  async function failConditionalWrite(id: string): Promise<never> {
+    throw new PreconditionFailedError(toApiKeyResponse(await find(id)));
   }
 
   return {
@@ -68,16 +76,20 @@ export function createApiKeysService(prisma: Prisma, now: () => Date) {
       return { ...toApiKeyResponse(row), key };
     },
 
-    async update(id: string, input: UpdateApiKeyInput): Promise<ApiKeyResponse> {
-      await find(id);
-      const row = await prisma.apiKey.update({ where: { id }, data: { ...input, ...(input.scopes ? { scopes: [...new Set(input.scopes)] } : {}) } });
-      return toApiKeyResponse(row);
+    /** Changes the key if it is still at `expectedVersion` (null: whatever its version). */
+    async update(id: string, input: UpdateApiKeyInput, expectedVersion: number | null = null): Promise<ApiKeyResponse> {
+      const data = { ...input, ...(input.scopes ? { scopes: [...new Set(input.scopes)] } : {}), version: { increment: 1 } };
+      const { count } = await prisma.apiKey.updateMany({ where: atVersion(id, expectedVersion), data });
+      if (count === 0) await failConditionalWrite(id);
+      return toApiKeyResponse(await find(id));
     },
 
-    /** Revoking keeps the record (who had access, until when); the key stops working at once. */
-    async revoke(id: string): Promise<void> {
+    /** Revoking keeps the record (who had access, until when); the key stops working at once. Revoking twice changes nothing. */
+    async revoke(id: string, expectedVersion: number | null = null): Promise<void> {
+      const { count } = await prisma.apiKey.updateMany({ where: { ...atVersion(id, expectedVersion), revokedAt: null }, data: { revokedAt: now(), version: { increment: 1 } } });
+      if (count === 1) return;
       const row = await find(id);
-      if (!row.revokedAt) await prisma.apiKey.update({ where: { id }, data: { revokedAt: now() } });
+      if (expectedVersion !== null && row.version !== expectedVersion) throw new PreconditionFailedError(toApiKeyResponse(row));
     },
 
     async findActor(secret: string): Promise<Actor | null> {

@@ -22,19 +22,23 @@ export function createApiKeysModule(deps: { prisma: Prisma; now: () => Date }) {
     }),
     defineRoute({
       method: 'post', path: '/v1/admin/api-keys', operationId: 'createApiKey', summary: 'Create an API key; its secret is returned only now', tag, access: admins,
+      description: 'With an Idempotency-Key, a replay answers the created key without its secret (it is never stored).',
       body: CreateApiKeyBody, status: 201, response: CreatedApiKeySchema,
+      audit: { action: 'api_key.create', targetType: 'api_key' }, secretResponseFields: ['key'],
       handler: ({ body, actor }) => service.create(body, actor),
     }),
     defineRoute({
       method: 'patch', path: '/v1/admin/api-keys/{id}', operationId: 'updateApiKey', summary: 'Rename an API key or change its scopes', tag, access: admins,
       params: IdParams, body: UpdateApiKeyBody, response: ApiKeySchema,
-      handler: ({ params, body }) => service.update(params.id, body),
+      ifMatch: true, audit: { action: 'api_key.update', targetType: 'api_key' },
+      handler: ({ params, body, expectedVersion }) => service.update(params.id, body, expectedVersion),
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/api-keys/{id}', operationId: 'revokeApiKey', summary: 'Revoke an API key', tag, access: admins,
       description: 'The key stops working at once; its record stays, with `revokedAt` set.',
       params: IdParams, status: 204,
-      handler: ({ params }) => service.revoke(params.id),
+      ifMatch: true, audit: { action: 'api_key.revoke', targetType: 'api_key' },
+      handler: ({ params, expectedVersion }) => service.revoke(params.id, expectedVersion),
     }),
   ];
   return { service, adminRoutes, publicRoutes: [] as AnyRoute[] };

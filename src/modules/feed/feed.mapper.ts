@@ -14,6 +14,7 @@ export function toFeedItemResponse(row: FeedItemRow): FeedItemResponse {
     publishedAt: row.publishedAt.toISOString(),
     visibleFrom: row.visibleFrom?.toISOString() ?? null,
     visibleUntil: row.visibleUntil?.toISOString() ?? null,
+    version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

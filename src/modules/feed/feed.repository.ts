@@ -55,15 +55,18 @@ export function createFeedRepository(prisma: Prisma) {
       }),
 
     create: (data: FeedItemData & { createdAt: Date; updatedAt: Date }) => prisma.feedItem.create({ data }),
-    update: (id: string, data: Partial<Omit<FeedItemData, 'kind' | 'articleId'>> & { updatedAt: Date }) => prisma.feedItem.update({ where: { id }, data }),
-    delete: (id: string) => prisma.feedItem.delete({ where: { id } }),
+    /** Changes the item only while it is at the expected version (any when null); answers whether it did. */
+    updateAtVersion: async (id: string, expectedVersion: number | null, data: Partial<Omit<FeedItemData, 'kind' | 'articleId'>> & { updatedAt: Date }) =>
+      (await prisma.feedItem.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
+    deleteAtVersion: async (id: string, expectedVersion: number | null) =>
+      (await prisma.feedItem.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
 
     upsertForArticle: (tx: PrismaTx, article: { id: string; title: string; rubricId: string | null; publishedAt: Date }, at: Date) =>
       tx.feedItem.upsert({
         where: { articleId: article.id },
         create: { kind: 'article', headline: article.title, rubricId: article.rubricId, articleId: article.id, publishedAt: article.publishedAt, createdAt: at, updatedAt: at },
         // isPinned and the visibility window are the editors' choice and survive a re-publish.
-        update: { headline: article.title, rubricId: article.rubricId, publishedAt: article.publishedAt, updatedAt: at },
+        update: { headline: article.title, rubricId: article.rubricId, publishedAt: article.publishedAt, updatedAt: at, version: { increment: 1 } },
       }),
 
     deleteForArticle: (tx: PrismaTx, articleId: string) => tx.feedItem.deleteMany({ where: { articleId } }),

@@ -28,18 +28,21 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
         '(published articles are normally put in the feed on publishing). `visibleUntil` must be after `visibleFrom`.',
       ].join(' '),
       body: CreateFeedItemBody, status: 201, response: FeedItemSchema, errors: { 409: 'The article already has a feed item (code `article_in_feed`).' },
+      audit: { action: 'feed_item.create', targetType: 'feed_item' },
       handler: ({ body }) => service.create(body),
     }),
     defineRoute({
       method: 'patch', path: '/v1/admin/feed-items/{id}', operationId: 'updateFeedItem', summary: 'Update a feed item', tag, access: writers,
       params: IdParams, body: UpdateFeedItemBody, response: FeedItemSchema,
-      handler: ({ params, body }) => service.update(params.id, body),
+      ifMatch: true, audit: { action: 'feed_item.update', targetType: 'feed_item' },
+      handler: ({ params, body, expectedVersion }) => service.update(params.id, body, expectedVersion),
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/feed-items/{id}', operationId: 'deleteFeedItem', summary: 'Remove an item from the feed', tag, access: writers,
       description: 'For an article item, the article stays published; publishing it again puts it back.',
       params: IdParams, status: 204,
-      handler: ({ params }) => service.delete(params.id),
+      ifMatch: true, audit: { action: 'feed_item.delete', targetType: 'feed_item' },
+      handler: ({ params, expectedVersion }) => service.delete(params.id, expectedVersion),
     }),
   ];
 }

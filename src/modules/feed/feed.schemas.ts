@@ -58,6 +58,7 @@ export const FeedItemSchema = z
     publishedAt: IsoDateTime,
     visibleFrom: IsoDateTime.nullable(),
     visibleUntil: IsoDateTime.nullable(),
+    version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
   })
@@ -73,6 +74,7 @@ export const FeedItemSchema = z
       publishedAt: '2026-11-20T09:00:00.000Z',
       visibleFrom: '2026-11-20T08:45:00.000Z',
       visibleUntil: '2026-11-20T13:00:00.000Z',
+      version: 1,
       createdAt: '2026-11-20T08:40:00.000Z',
       updatedAt: '2026-11-20T08:40:00.000Z',
     },

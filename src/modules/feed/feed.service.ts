@@ -1,5 +1,5 @@
 import type { PrismaTx } from '../../db/database.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../../errors.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import { toFeedItemResponse, toPublicFeedItemResponse } from './feed.mapper.ts';
 import type { FeedItemRow, FeedRepository, PublicFeedKey } from './feed.repository.ts';
@@ -23,6 +23,11 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
     const row = await repo.findById(id);
     if (!row) throw new NotFoundError('feed item');
     return row;
+  }
+
+  // A conditional write that changed nothing: the item is gone (404) or at another version (412).
+  async function failConditionalWrite(id: string): Promise<never> {
+    throw new PreconditionFailedError(toFeedItemResponse(await findOrThrow(id)));
   }
 
   function windowErrors(visibleFrom: Date | null | undefined, visibleUntil: Date | null | undefined): FieldError[] {
@@ -95,8 +100,10 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
       return toFeedItemResponse(row);
     },
 
-    async update(id: string, input: UpdateFeedItemInput): Promise<FeedItemResponse> {
+    /** Changes the item if it is still at `expectedVersion` (null: whatever its version). */
+    async update(id: string, input: UpdateFeedItemInput, expectedVersion: number | null = null): Promise<FeedItemResponse> {
       const current = await findOrThrow(id);
+      if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toFeedItemResponse(current));
       const visibleFrom = toDate(input.visibleFrom);
       const visibleUntil = toDate(input.visibleUntil);
       const errors: FieldError[] = [];
@@ -107,7 +114,7 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
         ...(await rubricErrors(input.rubricId)),
       );
       throwIfAny(errors);
-      const row = await repo.update(id, {
+      const isUpdated = await repo.updateAtVersion(id, expectedVersion, {
         headline: input.headline,
         rubricId: input.rubricId,
         url: input.url,
@@ -117,12 +124,12 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
         visibleUntil,
         updatedAt: now(),
       });
-      return toFeedItemResponse(row);
+      if (!isUpdated) await failConditionalWrite(id);
+      return toFeedItemResponse(await findOrThrow(id));
     },
 
-    async delete(id: string): Promise<void> {
-      await findOrThrow(id);
-      await repo.delete(id);
+    async delete(id: string, expectedVersion: number | null = null): Promise<void> {
+      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
     },
 
     /**

@@ -1,11 +1,37 @@
 import type { Prisma } from '../../db/database.ts';
+import type { MediaStorage } from '../../storage/storage.ts';
 import { createMediaRepository } from './media.repository.ts';
 import { mediaAdminRoutes, mediaPublicRoutes } from './media.routes.ts';
 import { createMediaService } from './media.service.ts';
+import type { MaxBytes } from './media.upload.ts';
 
-export function createMediaModule(deps: { prisma: Prisma; now: () => Date }) {
-  const service = createMediaService(createMediaRepository(deps.prisma), deps.now);
-  return { service, adminRoutes: mediaAdminRoutes(service), publicRoutes: mediaPublicRoutes(service) };
+export interface MediaModuleDeps {
+  prisma: Prisma;
+  now: () => Date;
+  /** Where uploaded files and renditions are kept. */
+  storage: MediaStorage;
+  /** Origin before file URLs (a CDN in front of the API); unset: paths on this API. */
+  publicBaseUrl?: string;
+  /** Largest accepted upload per kind, in bytes. */
+  maxBytes?: MaxBytes;
+  /** Widths of image renditions. */
+  renditionWidths?: readonly number[];
+  aspectRatios?: readonly string[];
 }
 
+const defaultMaxBytes: MaxBytes = { image: 20 * 1024 * 1024, audio: 100 * 1024 * 1024, video: 500 * 1024 * 1024, document: 50 * 1024 * 1024 };
+
+export function createMediaModule(deps: MediaModuleDeps) {
+  const service = createMediaService({
+    repo: createMediaRepository(deps.prisma),
+    now: deps.now,
+    storage: deps.storage,
+    ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
+    renditionWidths: deps.renditionWidths ?? [320, 640, 1024, 1600],
+    aspectRatios: deps.aspectRatios ?? [],
+  });
+  return { service, adminRoutes: mediaAdminRoutes(service, deps.maxBytes ?? defaultMaxBytes), publicRoutes: mediaPublicRoutes(service) };
+}
+
+export { toMediaResponse } from './media.mapper.ts';
 export type { MediaKind, MediaService } from './media.service.ts';

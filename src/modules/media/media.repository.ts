@@ -1,37 +1,78 @@
 import type { Prisma } from '../../db/database.ts';
-import type { Media, MediaKind } from '../../generated/sqlite/client.ts';
+import type { Media, MediaKind, MediaRendition } from '../../generated/sqlite/client.ts';
 import { olderThan } from '../../shared/cursor.ts';
 
-export type MediaRow = Media;
+export type MediaRow = Media & { renditions: MediaRendition[] };
 
 export interface MediaUsage {
   /** Articles that use it as cover, narration or a body photo, each once. */
-  articles: { id: string; title: string }[];
+  articles: { id: string; title: string; status: string }[];
   /** Users who have it as their avatar. */
   avatarCount: number;
 }
 
-type MediaData = Omit<Media, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'contentHash' | 'storageKey' | 'focalX' | 'focalY' | 'dominantColor'>;
+/** The columns a media save writes (the rest are the database's or the upload's). */
+type MediaData = Omit<Media, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'contentHash' | 'storageKey' | 'dominantColor'>;
+export type UploadedMediaData = MediaData & Pick<Media, 'contentHash' | 'storageKey' | 'dominantColor'>;
+export type RenditionData = Omit<MediaRendition, 'id' | 'mediaId'>;
+
+const withRenditions = { renditions: true } as const;
 
 export function createMediaRepository(prisma: Prisma) {
-  const articleRef = { select: { id: true, title: true } } as const;
+  const articleRef = { select: { id: true, title: true, status: true } } as const;
 
   return {
-    findById: (id: string) => prisma.media.findUnique({ where: { id } }),
+    findById: (id: string): Promise<MediaRow | null> => prisma.media.findUnique({ where: { id }, include: withRenditions }),
+
+    findByContentHash: (contentHash: string): Promise<MediaRow | null> => prisma.media.findUnique({ where: { contentHash }, include: withRenditions }),
 
     /** Newest first, (createdAt, id) descending, after the given key. */
-    list: (take: number, kind: MediaKind | undefined, key?: [string, string]) =>
+    list: (take: number, kind: MediaKind | undefined, key?: [string, string]): Promise<MediaRow[]> =>
       prisma.media.findMany({
         where: { ...(kind ? { kind } : {}), ...(key ? olderThan('createdAt', key) : {}) },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        include: withRenditions,
         take,
       }),
 
-    create: (data: MediaData & { createdAt: Date; updatedAt: Date }) => prisma.media.create({ data }),
-    update: (id: string, data: Partial<MediaData> & { updatedAt: Date }) => prisma.media.update({ where: { id }, data }),
-    delete: (id: string) => prisma.media.delete({ where: { id } }),
+    create: (data: MediaData & { createdAt: Date; updatedAt: Date }): Promise<MediaRow> => prisma.media.create({ data, include: withRenditions }),
+
+    /** The media and its renditions in one statement: both exist or neither. */
+    createUploaded: (data: UploadedMediaData & { createdAt: Date; updatedAt: Date }, renditions: RenditionData[]): Promise<MediaRow> =>
+      prisma.media.create({ data: { ...data, renditions: { create: renditions } }, include: withRenditions }),
+
+    /**
+     * Changes the media if it is at `expected` (null: any version), bumping the version; false when it
+     * was not. With `crops`, its cropped renditions are replaced by these in the same transaction.
+     */
+    async updateAtVersion(id: string, expected: number | null, data: Partial<MediaData> & { updatedAt: Date }, crops?: RenditionData[]): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        const { count } = await tx.media.updateMany({ where: { id, ...(expected !== null ? { version: expected } : {}) }, data: { ...data, version: { increment: 1 } } });
+        if (count === 1 && crops) {
+          await tx.mediaRendition.deleteMany({ where: { mediaId: id, aspectRatio: { not: 'original' } } });
+          await tx.mediaRendition.createMany({ data: crops.map((crop) => ({ ...crop, mediaId: id })) });
+        }
+        return count === 1;
+      });
+    },
+
+    /** Deletes the media (its renditions go with it) if it is at `expected`; false when it was not. */
+    async deleteAtVersion(id: string, expected: number | null): Promise<boolean> {
+      const { count } = await prisma.media.deleteMany({ where: { id, ...(expected !== null ? { version: expected } : {}) } });
+      return count === 1;
+    },
 
     kindsOf: (ids: string[]) => prisma.media.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true } }),
+
+    /** The storage keys among those given that a media or a rendition still points at. */
+    async keysInUse(keys: string[]): Promise<Set<string>> {
+      if (keys.length === 0) return new Set();
+      const [originals, renditions] = await Promise.all([
+        prisma.media.findMany({ where: { storageKey: { in: keys } }, select: { storageKey: true } }),
+        prisma.mediaRendition.findMany({ where: { storageKey: { in: keys } }, select: { storageKey: true } }),
+      ]);
+      return new Set([...originals, ...renditions].map((r) => r.storageKey!));
+    },
 
     /** What refers to the media, through its own relations, in one query. */
     async usage(id: string): Promise<MediaUsage> {
@@ -45,7 +86,7 @@ export function createMediaRepository(prisma: Prisma) {
         },
       });
       if (!row) return { articles: [], avatarCount: 0 };
-      const byId = new Map<string, { id: string; title: string }>();
+      const byId = new Map<string, { id: string; title: string; status: string }>();
       for (const article of [...row.coverOf, ...row.narrationOf, ...row.bodyOf.map((b) => b.article)]) byId.set(article.id, article);
       return { articles: [...byId.values()], avatarCount: row._count.avatarOf };
     },

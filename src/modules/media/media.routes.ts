@@ -1,14 +1,30 @@
 import { IdParams } from '../../http/common.schemas.ts';
-import { defineRoute, type AnyRoute } from '../../http/route.ts';
-import { AdminMediaPage, AdminMediaSchema, CreateMediaBody, ListMediaQuery, MediaSchema, UpdateMediaBody } from './media.schemas.ts';
+import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import {
+  AdminMediaPage, AdminMediaSchema, BinaryFile, CreateMediaBody, FileKeyParams, ListMediaQuery, MediaSchema, UpdateMediaBody,
+  UploadMediaForm, UploadMediaQuery, UploadMetadata, type UploadMetadataInput,
+} from './media.schemas.ts';
 import type { MediaService } from './media.service.ts';
+import { receiveUpload, type MaxBytes } from './media.upload.ts';
 
 const tag = 'Media';
 const readers = { roles: ['admin', 'editor', 'author'], scope: 'read' } as const;
 const managers = { roles: ['admin', 'editor', 'author'], scope: 'media' } as const;
-const inUse = 'The media is used by articles (listed in `articles`) or as a user\'s avatar; code `media_in_use`.';
+const inUse = 'The media is used by articles (listed in `articles`, with their status) or as a user\'s avatar; code `media_in_use`.';
+const binary = { schema: BinaryFile };
 
-export function mediaAdminRoutes(service: MediaService): AnyRoute[] {
+// Metadata fields of a multipart form, checked like a JSON body (422 naming `body.<field>`).
+function parseFormFields(fields: Record<string, string>): UploadMetadataInput {
+  const result = UploadMetadata.safeParse(fields);
+  if (result.success) return result.data;
+  const errors = result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys'
+    ? issue.keys.map((key) => ({ field: `body.${key}`, message: `Unknown field: ${key}` }))
+    : [{ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message }]));
+  throw new ValidationError(`The upload's form has ${errors.length === 1 ? 'an invalid field' : `${errors.length} invalid fields`}.`, errors);
+}
+
+export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/v1/admin/media', operationId: 'listMedia', summary: 'List media, newest first', tag, access: readers,
@@ -23,20 +39,52 @@ export function mediaAdminRoutes(service: MediaService): AnyRoute[] {
     defineRoute({
       method: 'post', path: '/v1/admin/media', operationId: 'createMedia', summary: 'Register a media item (its metadata)', tag, access: managers,
       description: 'The file itself is served from `url`; this records what a page needs to show it with its credit.',
-      body: CreateMediaBody, status: 201, response: AdminMediaSchema,
+      body: CreateMediaBody, status: 201, response: AdminMediaSchema, audit: { action: 'media.create', targetType: 'media' },
       handler: ({ body, actor }) => service.create(body, actor),
     }),
     defineRoute({
+      method: 'post', path: '/v1/admin/media/upload', operationId: 'uploadMedia', summary: 'Upload a media file', tag, access: managers,
+      description: [
+        'Either `multipart/form-data` with the file in `file` and metadata fields, or the file itself as the body (any Content-Type) with metadata in the query.',
+        'The type is decided by the content, never by the name or the declared type: JPEG, PNG, WebP, AVIF, GIF, MP3, M4A, OGG, MP4, WebM and PDF are accepted (SVG is not).',
+        'Limits per kind are in the configuration (MEDIA_MAX_*_BYTES). Images get their size, dominant colour and renditions (AVIF, WebP and JPEG or PNG at several widths, upright, without metadata); their original is kept but never served.',
+        'The same file uploaded again answers the media already stored, with 200.',
+      ].join('\n\n'),
+      query: UploadMediaQuery,
+      streamedBody: {
+        description: 'The file, as a form or as the body itself.',
+        content: { 'multipart/form-data': { schema: UploadMediaForm }, 'application/octet-stream': binary, '*/*': binary },
+      },
+      status: 201, response: AdminMediaSchema, responseDescription: 'Stored.',
+      errors: {
+        413: 'The file is larger than the limit of its kind (code `payload_too_large`); the rest of the body is not read.',
+        415: 'The content is not an accepted type (code `unsupported_media_type`).',
+        422: 'An image that cannot be decoded (code `unreadable_media`), or invalid form fields (code `validation_failed`).',
+      },
+      extraResponses: { 200: { description: 'The same file was uploaded before: the media already stored.', content: { 'application/json': { schema: AdminMediaSchema } } } },
+      audit: { action: 'media.upload', targetType: 'media' },
+      handler: async ({ req, query, actor, addAuditDetails }) => {
+        const { filename, ...queryMetadata } = query;
+        const file = await receiveUpload(req, maxBytes);
+        const metadata = { ...queryMetadata, ...parseFormFields(file.fields) };
+        const { created, media } = await service.upload(file, metadata, actor);
+        addAuditDetails({ fileName: file.fileName ?? filename ?? null, mimeType: media.mimeType, sizeBytes: media.sizeBytes, deduplicated: !created });
+        return created ? media : new HttpResult(200, media);
+      },
+    }),
+    defineRoute({
       method: 'patch', path: '/v1/admin/media/{id}', operationId: 'updateMedia', summary: 'Update a media item', tag, access: managers,
-      description: 'An author may change only media they added. The kind cannot change while the media is in use.',
+      description: 'An author may change only media they added. The kind cannot change while the media is in use; the file facts of uploaded media never change.',
       params: IdParams, body: UpdateMediaBody, response: AdminMediaSchema, errors: { 409: inUse },
-      handler: ({ params, body, actor }) => service.update(params.id, body, actor),
+      ifMatch: true, audit: { action: 'media.update', targetType: 'media' },
+      handler: ({ params, body, actor, expectedVersion }) => service.update(params.id, body, actor, expectedVersion),
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/media/{id}', operationId: 'deleteMedia', summary: 'Delete a media item', tag, access: managers,
-      description: 'An author may delete only media they added. Refused while an article or a user\'s avatar uses it.',
+      description: 'An author may delete only media they added. Refused while an article (of any status) or a user\'s avatar uses it. Deletes the renditions and the stored files too.',
       params: IdParams, status: 204, errors: { 409: inUse },
-      handler: ({ params, actor }) => service.delete(params.id, actor),
+      ifMatch: true, audit: { action: 'media.delete', targetType: 'media' },
+      handler: ({ params, actor, expectedVersion }) => service.delete(params.id, actor, expectedVersion),
     }),
   ];
 }
@@ -47,6 +95,29 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
       method: 'get', path: '/v1/media/{id}', operationId: 'getPublicMedia', summary: 'Get a media item', tag, access: { public: true },
       params: IdParams, response: MediaSchema,
       handler: ({ params }) => service.getPublic(params.id),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/media/files/{folder}/{name}', operationId: 'getMediaFile', summary: 'Download a stored media file', tag, access: { public: true },
+      description: 'Image renditions and the originals of audio, video and documents, as linked from media responses. Content-addressed, so cached for a year; an image\'s original is never served.',
+      params: FileKeyParams,
+      extraResponses: {
+        200: {
+          description: 'The file.',
+          headers: { ETag: { description: 'The content hash.', schema: { type: 'string' } }, 'Cache-Control': { description: '`public, max-age=31536000, immutable`', schema: { type: 'string' } } },
+          content: { 'image/*': binary, 'audio/*': binary, 'video/*': binary, 'application/pdf': binary },
+        },
+        304: { description: 'If-None-Match holds the current ETag.' },
+      },
+      handler: async ({ params, req, res }) => {
+        const file = await service.readFile(params.folder, params.name);
+        if (!file) throw new NotFoundError('file');
+        res.set({ 'Content-Type': file.contentType, 'Cache-Control': 'public, max-age=31536000, immutable', ETag: file.etag, 'X-Content-Type-Options': 'nosniff' });
+        if (req.get('if-none-match')?.split(',').some((tag) => tag.trim() === file.etag)) {
+          res.status(304).end();
+          return;
+        }
+        res.status(200).send(file.data);
+      },
     }),
   ];
 }

@@ -1,13 +1,44 @@
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.ts';
+import { createHash } from 'node:crypto';
+import { translatePrismaError } from '../../db/prisma-errors.ts';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import { isRole, userIdOf, type Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
-import { toAdminMediaResponse, toMediaResponse } from './media.mapper.ts';
-import type { MediaRepository, MediaRow } from './media.repository.ts';
-import type { AdminMediaResponse, CreateMediaInput, ListMediaInput, MediaResponse, UpdateMediaInput } from './media.schemas.ts';
+import type { MediaStorage } from '../../storage/storage.ts';
+import { encodeRenditions, readImageFacts, UnreadableImageError, type EncodedRendition, type ImageFacts } from './media.images.ts';
+import { fileUrl, toAdminMediaResponse, toMediaResponse } from './media.mapper.ts';
+import type { MediaRepository, MediaRow, RenditionData } from './media.repository.ts';
+import { uploadFacts, type AdminMediaResponse, type CreateMediaInput, type ListMediaInput, type MediaResponse, type UpdateMediaInput, type UploadMetadataInput } from './media.schemas.ts';
+import { publicOriginalExts, renditionExts, servedTypes } from './media.types.ts';
+import type { ReceivedFile } from './media.upload.ts';
 
 export type MediaKind = MediaRow['kind'];
 
-export function createMediaService(repo: MediaRepository, now: () => Date) {
+export interface MediaServiceDeps {
+  repo: MediaRepository;
+  now: () => Date;
+  storage: MediaStorage;
+  /** Origin put before file URLs (a CDN); empty: paths on this API. */
+  publicBaseUrl?: string;
+  /** Widths of image renditions. */
+  renditionWidths: readonly number[];
+  /** Aspect ratios ("16:9") each image is also cropped to, around its focal point. */
+  aspectRatios?: readonly string[];
+}
+
+/** A stored file as served: its bytes, type and strong ETag (the content hash in its name). */
+export interface ServedFile {
+  data: Buffer;
+  contentType: string;
+  etag: string;
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+export function unreadableMedia(detail: string): AppError {
+  return new AppError(422, 'unreadable_media', 'Unreadable media', `The file looks like an image but cannot be decoded (truncated or damaged): ${detail}`);
+}
+
+export function createMediaService({ repo, now, storage, publicBaseUrl = '', renditionWidths, aspectRatios = [] }: MediaServiceDeps) {
   async function findOrThrow(id: string): Promise<MediaRow> {
     const row = await repo.findById(id);
     if (!row) throw new NotFoundError('media');
@@ -21,6 +52,16 @@ export function createMediaService(repo: MediaRepository, now: () => Date) {
     }
   }
 
+  function assertAtVersion(row: MediaRow, expectedVersion: number | null): void {
+    if (expectedVersion !== null && row.version !== expectedVersion) throw new PreconditionFailedError(toAdminMediaResponse(row));
+  }
+
+  // A conditional write that changed nothing: the media is gone (404) or at another version (412).
+  async function failConditionalWrite(id: string): Promise<never> {
+    throw new PreconditionFailedError(toAdminMediaResponse(await findOrThrow(id)));
+  }
+
+  // Any article, draft or not, keeps its media: a draft's body blocks point at it by id.
   async function assertNotInUse(id: string, doing: string): Promise<void> {
     const usage = await repo.usage(id);
     if (usage.articles.length === 0 && usage.avatarCount === 0) return;
@@ -29,6 +70,43 @@ export function createMediaService(repo: MediaRepository, now: () => Date) {
       usage.avatarCount ? `the avatar of ${usage.avatarCount} user${usage.avatarCount > 1 ? 's' : ''}` : '',
     ].filter(Boolean).join(' and ');
     throw new ConflictError(`The media is used by ${uses}; ${doing}.`, 'media_in_use', { articles: usage.articles });
+  }
+
+  /** Deletes stored files that no media or rendition points at any more; a failure leaves an orphan file, not an error. */
+  async function removeUnreferenced(keys: string[]): Promise<void> {
+    const inUse = await repo.keysInUse(keys);
+    await Promise.allSettled([...new Set(keys)].filter((key) => !inUse.has(key)).map((key) => storage.delete(key)));
+  }
+
+  /** A new focal point moves every aspect-ratio crop: they are encoded again from the stored original. */
+  async function recropIfFocalMoved(current: MediaRow, input: UpdateMediaInput): Promise<{ rows: RenditionData[] } | undefined> {
+    const focal = { x: input.focalX === undefined ? current.focalX : input.focalX, y: input.focalY === undefined ? current.focalY : input.focalY };
+    if (current.kind !== 'image' || !current.storageKey || aspectRatios.length === 0) return undefined;
+    if (focal.x === current.focalX && focal.y === current.focalY) return undefined;
+    const original = await storage.get(current.storageKey);
+    if (!original) return undefined;
+    try {
+      const facts = await readImageFacts(original.data);
+      const crops = await encodeRenditions(original.data, facts, renditionWidths, { aspectRatios, focal, onlyCrops: true });
+      const rows = crops.map((r) => ({ aspectRatio: r.aspectRatio, width: r.width, height: r.height, format: r.format, mimeType: r.mimeType, sizeBytes: r.data.length, storageKey: `renditions/${sha256(r.data)}.${r.ext}` }));
+      for (const [i, crop] of crops.entries()) await storage.put(rows[i]!.storageKey, crop.data, crop.mimeType);
+      return { rows };
+    } catch (error) {
+      if (error instanceof UnreadableImageError) throw unreadableMedia(error.message);
+      throw error;
+    }
+  }
+
+  async function renderImage(data: Buffer, focal: { x: number | null; y: number | null }): Promise<{ facts: ImageFacts; renditions: (EncodedRendition & { key: string })[] }> {
+    try {
+      const facts = await readImageFacts(data);
+      const renditions = await encodeRenditions(data, facts, renditionWidths, { aspectRatios, focal });
+      // Content-addressed: the same rendition bytes are stored once, whatever uploads made them.
+      return { facts, renditions: renditions.map((r) => ({ ...r, key: `renditions/${sha256(r.data)}.${r.ext}` })) };
+    } catch (error) {
+      if (error instanceof UnreadableImageError) throw unreadableMedia(error.message);
+      throw error;
+    }
   }
 
   return {
@@ -60,6 +138,8 @@ export function createMediaService(repo: MediaRepository, now: () => Date) {
         altText: input.altText ?? null,
         credit: input.credit ?? null,
         source: input.source ?? null,
+        focalX: input.focalX ?? null,
+        focalY: input.focalY ?? null,
         createdById: userIdOf(actor),
         // Timestamps from the injected clock, like every other time the service records.
         createdAt: at,
@@ -68,18 +148,108 @@ export function createMediaService(repo: MediaRepository, now: () => Date) {
       return toAdminMediaResponse(row);
     },
 
-    async update(id: string, input: UpdateMediaInput, actor: Actor): Promise<AdminMediaResponse> {
-      const current = await findOrThrow(id);
-      assertMayChange(current, actor);
-      // An article's cover must stay an image and its narration audio.
-      if (input.kind !== undefined && input.kind !== current.kind) await assertNotInUse(id, 'its kind cannot change while it is used');
-      return toAdminMediaResponse(await repo.update(id, { ...input, updatedAt: now() }));
+    /**
+     * Stores an uploaded file: images get their size, dominant colour and renditions; the same bytes
+     * uploaded again answer the media already stored (`created: false`). A refused or failed upload
+     * leaves no row and no file behind.
+     */
+    async upload(file: ReceivedFile, metadata: UploadMetadataInput, actor: Actor): Promise<{ created: boolean; media: AdminMediaResponse }> {
+      const existing = await repo.findByContentHash(file.contentHash);
+      if (existing) return { created: false, media: toAdminMediaResponse(existing) };
+
+      const focal = { x: metadata.focalX ?? null, y: metadata.focalY ?? null };
+      const image = file.type.kind === 'image' ? await renderImage(file.data, focal) : undefined;
+      const originalKey = `originals/${file.contentHash}.${file.type.ext}`;
+      // An image is shown through its renditions (its original may carry EXIF); the largest fallback one is its url.
+      const shownKey = image
+        ? image.renditions.filter((r) => r.aspectRatio === 'original' && r.format === image.facts.fallbackFormat).sort((a, b) => b.width - a.width)[0]!.key
+        : originalKey;
+      const written: string[] = [];
+      try {
+        for (const rendition of image?.renditions ?? []) {
+          written.push(rendition.key);
+          await storage.put(rendition.key, rendition.data, rendition.mimeType);
+        }
+        written.push(originalKey);
+        await storage.put(originalKey, file.data, file.type.mimeType);
+        const at = now();
+        const row = await repo.createUploaded(
+          {
+            kind: file.type.kind,
+            url: fileUrl(shownKey, publicBaseUrl),
+            mimeType: file.type.mimeType,
+            sizeBytes: file.data.length,
+            width: image?.facts.width ?? null,
+            height: image?.facts.height ?? null,
+            durationSeconds: null,
+            caption: metadata.caption ?? null,
+            altText: metadata.altText ?? null,
+            credit: metadata.credit ?? null,
+            source: metadata.source ?? null,
+            focalX: metadata.focalX ?? null,
+            focalY: metadata.focalY ?? null,
+            dominantColor: image?.facts.dominantColor ?? null,
+            contentHash: file.contentHash,
+            storageKey: originalKey,
+            createdById: userIdOf(actor),
+            createdAt: at,
+            updatedAt: at,
+          },
+          (image?.renditions ?? []).map((r) => ({ aspectRatio: r.aspectRatio, width: r.width, height: r.height, format: r.format, mimeType: r.mimeType, sizeBytes: r.data.length, storageKey: r.key })),
+        );
+        return { created: true, media: toAdminMediaResponse(row) };
+      } catch (error) {
+        await removeUnreferenced(written);
+        // The same file uploaded at the same moment: the other upload stored it.
+        if (translatePrismaError(error)?.code === 'already_exists') {
+          const winner = await repo.findByContentHash(file.contentHash);
+          if (winner) return { created: false, media: toAdminMediaResponse(winner) };
+        }
+        throw error;
+      }
     },
 
-    async delete(id: string, actor: Actor): Promise<void> {
-      assertMayChange(await findOrThrow(id), actor);
+    async update(id: string, input: UpdateMediaInput, actor: Actor, expectedVersion: number | null = null): Promise<AdminMediaResponse> {
+      const current = await findOrThrow(id);
+      assertMayChange(current, actor);
+      assertAtVersion(current, expectedVersion);
+      if (current.storageKey !== null) {
+        const fixed = uploadFacts.filter((field) => input[field] !== undefined && input[field] !== current[field]);
+        if (fixed.length) {
+          throw new ValidationError('These fields were measured from the uploaded file and cannot change.', fixed.map((field) => ({ field: `body.${field}`, message: 'Set by the upload' })));
+        }
+      }
+      // An article's cover must stay an image and its narration audio.
+      if (input.kind !== undefined && input.kind !== current.kind) await assertNotInUse(id, 'its kind cannot change while it is used');
+      const crops = await recropIfFocalMoved(current, input);
+      if (!(await repo.updateAtVersion(id, expectedVersion, { ...input, updatedAt: now() }, crops?.rows))) {
+        await removeUnreferenced(crops?.rows.map((r) => r.storageKey) ?? []);
+        await failConditionalWrite(id);
+      }
+      if (crops) await removeUnreferenced(current.renditions.filter((r) => r.aspectRatio !== 'original').map((r) => r.storageKey));
+      return toAdminMediaResponse(await findOrThrow(id));
+    },
+
+    /** Deletes the media, its renditions and the files no other media shares. */
+    async delete(id: string, actor: Actor, expectedVersion: number | null = null): Promise<void> {
+      const row = await findOrThrow(id);
+      assertMayChange(row, actor);
+      assertAtVersion(row, expectedVersion);
       await assertNotInUse(id, 'take it out of them first');
-      await repo.delete(id);
+      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
+      await removeUnreferenced([...(row.storageKey ? [row.storageKey] : []), ...row.renditions.map((r) => r.storageKey)]);
+    },
+
+    /**
+     * A stored file for the public: image renditions, and the originals of audio, video and
+     * documents; never an image's original. Null when there is no such file.
+     */
+    async readFile(folder: 'renditions' | 'originals', name: string): Promise<ServedFile | null> {
+      const [hash, ext = ''] = name.split('.');
+      const servable = folder === 'renditions' ? renditionExts.has(ext) : publicOriginalExts.has(ext);
+      if (!servable || !hash) return null;
+      const stored = await storage.get(`${folder}/${name}`);
+      return stored ? { data: stored.data, contentType: servedTypes[ext]!, etag: `"${hash}"` } : null;
     },
 
     /** The kind of each existing media among the ids (missing ones are absent), for validating references. */

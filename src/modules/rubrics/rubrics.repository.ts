@@ -30,8 +30,11 @@ export function createRubricsRepository(prisma: Prisma) {
       prisma.rubric.findFirst({ where: { slug, isActive: true }, include: publicInclude }),
     create: (data: { name: string; slug: string; description: string | null; parentId: string | null; position: number; isActive: boolean }) =>
       prisma.rubric.create({ data }),
-    update: (id: string, data: Partial<Omit<Rubric, 'id' | 'createdAt' | 'updatedAt'>>) => prisma.rubric.update({ where: { id }, data }),
-    delete: (id: string) => prisma.rubric.delete({ where: { id } }),
+    /** Changes the rubric only while it is at the expected version (any when null); answers whether it did. */
+    updateAtVersion: async (id: string, expectedVersion: number | null, data: Partial<Omit<Rubric, 'id' | 'createdAt' | 'updatedAt' | 'version'>>) =>
+      (await prisma.rubric.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
+    deleteAtVersion: async (id: string, expectedVersion: number | null) =>
+      (await prisma.rubric.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
     /** Ids of the ancestors of a rubric, nearest first (for refusing cycles). */
     ancestorIds: async (id: string): Promise<string[]> => {
       const ids: string[] = [];

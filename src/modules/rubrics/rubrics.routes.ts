@@ -22,18 +22,21 @@ export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
     defineRoute({
       method: 'post', path: '/v1/admin/rubrics', operationId: 'createRubric', summary: 'Create a rubric', tag, access: writers,
       body: CreateRubricBody, status: 201, response: RubricSchema, errors: { 409: 'The slug is taken.' },
+      audit: { action: 'rubric.create', targetType: 'rubric' },
       handler: ({ body }) => service.create(body),
     }),
     defineRoute({
       method: 'patch', path: '/v1/admin/rubrics/{id}', operationId: 'updateRubric', summary: 'Update a rubric', tag, access: writers,
       params: IdParams, body: UpdateRubricBody, response: RubricSchema, errors: { 409: 'The slug is taken.' },
-      handler: ({ params, body }) => service.update(params.id, body),
+      ifMatch: true, audit: { action: 'rubric.update', targetType: 'rubric' },
+      handler: ({ params, body, expectedVersion }) => service.update(params.id, body, expectedVersion),
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/rubrics/{id}', operationId: 'deleteRubric', summary: 'Delete a rubric', tag, access: writers,
       description: 'Refused while articles, feed items or sub-rubrics use the rubric.',
       params: IdParams, status: 204, errors: { 409: 'The rubric is in use.' },
-      handler: ({ params }) => service.delete(params.id),
+      ifMatch: true, audit: { action: 'rubric.delete', targetType: 'rubric' },
+      handler: ({ params, expectedVersion }) => service.delete(params.id, expectedVersion),
     }),
   ];
 }

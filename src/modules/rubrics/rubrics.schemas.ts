@@ -24,6 +24,7 @@ export const RubricSchema = z
     parentId: z.string().nullable(),
     position: z.number().int(),
     isActive: z.boolean(),
+    version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
   })

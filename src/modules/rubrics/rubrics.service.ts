@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../../errors.ts';
+import { NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { toPublicRubricResponse, toRubricResponse } from './rubrics.mapper.ts';
@@ -16,6 +16,13 @@ export function createRubricsService(repo: RubricsRepository) {
     if (rubricId && (parentId === rubricId || (await repo.ancestorIds(parentId)).includes(rubricId))) {
       throw new ValidationError('A rubric cannot be its own ancestor.', [{ field: 'body.parentId', message: 'This would make a cycle' }]);
     }
+  }
+
+  // A conditional write that changed nothing: the rubric is gone (404) or at another version (412).
+  async function failConditionalWrite(id: string): Promise<never> {
+    const row = await repo.findById(id);
+    if (!row) throw new NotFoundError('rubric');
+    throw new PreconditionFailedError(toRubricResponse(row));
   }
 
   return {
@@ -65,21 +72,24 @@ export function createRubricsService(repo: RubricsRepository) {
       return toRubricResponse(row);
     },
 
-    async update(id: string, input: UpdateRubricInput): Promise<RubricResponse> {
+    /** Changes the rubric if it is still at `expectedVersion` (null: whatever its version). */
+    async update(id: string, input: UpdateRubricInput, expectedVersion: number | null = null): Promise<RubricResponse> {
       const current = await repo.findById(id);
       if (!current) throw new NotFoundError('rubric');
+      if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toRubricResponse(current));
       await assertParentAllowed(id, input.parentId);
       const slug = input.slug !== undefined && input.slug !== current.slug
         ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
         : undefined;
-      const row = await repo.update(id, { ...input, ...(slug ? { slug } : {}) });
+      if (!(await repo.updateAtVersion(id, expectedVersion, { ...input, ...(slug ? { slug } : {}) }))) await failConditionalWrite(id);
+      const row = await repo.findById(id);
+      if (!row) throw new NotFoundError('rubric');
       return toRubricResponse(row);
     },
 
     /** Refused with 409 while articles, feed items or sub-rubrics use the rubric. */
-    async delete(id: string): Promise<void> {
-      if (!(await repo.findById(id))) throw new NotFoundError('rubric');
-      await repo.delete(id);
+    async delete(id: string, expectedVersion: number | null = null): Promise<void> {
+      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
     },
   };
 }

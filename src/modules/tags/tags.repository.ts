@@ -17,8 +17,11 @@ export function createTagsRepository(prisma: Prisma) {
       (await prisma.tag.count({ where: { slug, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0,
     list: (take: number, key?: [string, string]) => prisma.tag.findMany({ where: afterKey(key), orderBy: alphabetical, take }),
     create: (data: { name: string; slug: string }) => prisma.tag.create({ data }),
-    update: (id: string, data: { name?: string; slug?: string }) => prisma.tag.update({ where: { id }, data }),
-    delete: (id: string) => prisma.tag.delete({ where: { id } }),
+    /** Changes the tag only while it is at the expected version (any when null); answers whether it did. */
+    updateAtVersion: async (id: string, expectedVersion: number | null, data: { name?: string; slug?: string }) =>
+      (await prisma.tag.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
+    deleteAtVersion: async (id: string, expectedVersion: number | null) =>
+      (await prisma.tag.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
   };
 }
 

@@ -24,19 +24,22 @@ export function tagAdminRoutes(service: TagsService): AnyRoute[] {
     defineRoute({
       method: 'post', path: '/v1/admin/tags', operationId: 'createTag', summary: 'Create a tag', tag, access: creators,
       body: CreateTagBody, status: 201, response: TagSchema, errors: { 409: 'The slug is taken.' },
+      audit: { action: 'tag.create', targetType: 'tag' },
       handler: ({ body }) => service.create(body),
     }),
     defineRoute({
       method: 'patch', path: '/v1/admin/tags/{id}', operationId: 'updateTag', summary: 'Rename a tag or change its slug', tag, access: editors,
       description: 'A new name keeps the slug; give `slug` to change it.',
       params: IdParams, body: UpdateTagBody, response: TagSchema, errors: { 409: 'The slug is taken.' },
-      handler: ({ params, body }) => service.update(params.id, body),
+      ifMatch: true, audit: { action: 'tag.update', targetType: 'tag' },
+      handler: ({ params, body, expectedVersion }) => service.update(params.id, body, expectedVersion),
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/tags/{id}', operationId: 'deleteTag', summary: 'Delete a tag', tag, access: editors,
       description: 'The tag is also taken off every article that has it.',
       params: IdParams, status: 204,
-      handler: ({ params }) => service.delete(params.id),
+      ifMatch: true, audit: { action: 'tag.delete', targetType: 'tag' },
+      handler: ({ params, expectedVersion }) => service.delete(params.id, expectedVersion),
     }),
   ];
 }

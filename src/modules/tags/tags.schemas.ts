@@ -8,12 +8,13 @@ export const CreateTagBody = z.strictObject({ name, slug: slug.optional() }).ope
 export const UpdateTagBody = z.strictObject({ name: name.optional(), slug: slug.optional() }).openapi('UpdateTagBody');
 
 export const TagSchema = z
-  .object({ id: z.string(), name: z.string(), slug: z.string(), createdAt: IsoDateTime, updatedAt: IsoDateTime })
+  .object({ id: z.string(), name: z.string(), slug: z.string(), version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }), createdAt: IsoDateTime, updatedAt: IsoDateTime })
   .openapi('Tag', {
     example: {
       id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a60',
       name: 'Выборы в Госдуму',
       slug: 'vybory-v-gosdumu',
+      version: 1,
       createdAt: '2026-11-20T08:15:00.000Z',
       updatedAt: '2026-11-20T08:15:00.000Z',
     },

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError, PreconditionFailedError } from '../../errors.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { toTagRef, toTagResponse } from './tags.mapper.ts';
@@ -9,6 +9,13 @@ const isNameIdKey = (v: unknown[]): v is [string, string] => v.length === 2 && t
 const keyOf = (row: TagRow) => [row.name, row.id];
 
 export function createTagsService(repo: TagsRepository) {
+  // A conditional write that changed nothing: the tag is gone (404) or at another version (412).
+  async function failConditionalWrite(id: string): Promise<never> {
+    const row = await repo.findById(id);
+    if (!row) throw new NotFoundError('tag');
+    throw new PreconditionFailedError(toTagResponse(row));
+  }
+
   return {
     async list(limit: number, cursor?: string): Promise<Page<TagResponse>> {
       const key = cursor ? decodeCursor(cursor, isNameIdKey) : undefined;
@@ -31,20 +38,25 @@ export function createTagsService(repo: TagsRepository) {
       return toTagResponse(await repo.create({ name: input.name, slug }));
     },
 
-    async update(id: string, input: UpdateTagInput): Promise<TagResponse> {
+    /** Changes the tag if it is still at `expectedVersion` (null: whatever its version). */
+    async update(id: string, input: UpdateTagInput, expectedVersion: number | null = null): Promise<TagResponse> {
       const current = await repo.findById(id);
       if (!current) throw new NotFoundError('tag');
+      if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toTagResponse(current));
       // A renamed tag keeps its slug: links to the tag page stay valid unless a new slug is given.
       const slug = input.slug !== undefined && input.slug !== current.slug
         ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
         : undefined;
-      return toTagResponse(await repo.update(id, { ...(input.name !== undefined ? { name: input.name } : {}), ...(slug ? { slug } : {}) }));
+      const data = { ...(input.name !== undefined ? { name: input.name } : {}), ...(slug ? { slug } : {}) };
+      if (!(await repo.updateAtVersion(id, expectedVersion, data))) await failConditionalWrite(id);
+      const row = await repo.findById(id);
+      if (!row) throw new NotFoundError('tag');
+      return toTagResponse(row);
     },
 
     /** Also takes the tag off every article that has it. */
-    async delete(id: string): Promise<void> {
-      if (!(await repo.findById(id))) throw new NotFoundError('tag');
-      await repo.delete(id);
+    async delete(id: string, expectedVersion: number | null = null): Promise<void> {
+      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
     },
 
     /** Ids among the given that are not tags, for validating an article's tag list. */

@@ -21,19 +21,26 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
     defineRoute({
       method: 'post', path: '/v1/admin/users', operationId: 'createUser', summary: 'Create a user', tag, access: admins,
       body: CreateUserBody, status: 201, response: UserSchema, errors: { 409: 'The e-mail or slug is taken.' },
+      audit: { action: 'user.create', targetType: 'user' },
       handler: ({ body }) => service.create(body),
     }),
     defineRoute({
       method: 'patch', path: '/v1/admin/users/{id}', operationId: 'updateUser', summary: 'Update a user', tag, access: admins,
       description: 'A new password or `isActive: false` also revokes the user\'s refresh tokens.',
       params: IdParams, body: UpdateUserBody, response: UserSchema, errors: { 409: 'The e-mail or slug is taken, or an admin would lock themselves out.' },
-      handler: ({ params, body, actor }) => service.update(params.id, body, actor),
+      ifMatch: true, audit: { action: 'user.update', targetType: 'user' },
+      handler: async ({ params, body, actor, expectedVersion, addAuditDetails }) => {
+        const { user, changes } = await service.updateWithChanges(params.id, body, actor, expectedVersion);
+        if (changes.role) addAuditDetails({ role: changes.role });
+        return user;
+      },
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/users/{id}', operationId: 'deleteUser', summary: 'Delete a user', tag, access: admins,
       description: 'Refused while the user is an author of articles; disable the account instead.',
       params: IdParams, status: 204, errors: { 409: 'The user is an author of articles, or is the caller.' },
-      handler: ({ params, actor }) => service.delete(params.id, actor),
+      ifMatch: true, audit: { action: 'user.delete', targetType: 'user' },
+      handler: ({ params, actor, expectedVersion }) => service.delete(params.id, actor, expectedVersion),
     }),
   ];
 }

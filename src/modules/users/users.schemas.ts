@@ -35,6 +35,7 @@ export const UserSchema = z
     avatarMediaId: z.string().nullable(),
     role,
     isActive: z.boolean(),
+    version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
   })

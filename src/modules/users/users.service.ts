@@ -1,7 +1,7 @@
 import type { Prisma } from '../../db/database.ts';
 import type { User } from '../../generated/sqlite/client.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
-import type { Actor } from '../../shared/actor.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
+import type { Actor, Role } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, olderThan, toPage, type Page } from '../../shared/cursor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { hashPassword } from '../auth/passwords.ts';
@@ -17,12 +17,27 @@ export function toUserResponse(row: User): UserResponse {
     avatarMediaId: row.avatarMediaId,
     role: row.role,
     isActive: row.isActive,
+    version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
+/** What an update changed that the audit log tells beyond field names. */
+export interface UserChanges {
+  role: { from: Role; to: Role } | null;
+}
+
 export function createUsersService(prisma: Prisma, now: () => Date) {
+  const atVersion = (id: string, expectedVersion: number | null) => ({ id, ...(expectedVersion === null ? {} : { version: expectedVersion }) });
+
+  // A conditional write that changed nothing: the user is gone (404) or at another version (412).
+  async function failConditionalWrite(id: string): Promise<never> {
+    const row = await prisma.user.findUnique({ where: { id } });
+    if (!row) throw new NotFoundError('user');
+    throw new PreconditionFailedError(toUserResponse(row));
+  }
+
   const isSlugTaken = async (slug: string, exceptId?: string) =>
     (await prisma.user.count({ where: { slug, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0;
 
@@ -38,7 +53,7 @@ export function createUsersService(prisma: Prisma, now: () => Date) {
     }
   }
 
-  return {
+  const service = {
     async list(limit: number, cursor?: string): Promise<Page<UserResponse>> {
       const key = cursor ? decodeCursor(cursor, isDateIdKey) : undefined;
       const rows = await prisma.user.findMany({ where: key ? olderThan('createdAt', key) : {}, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
@@ -71,9 +86,15 @@ export function createUsersService(prisma: Prisma, now: () => Date) {
       return toUserResponse(row);
     },
 
-    async update(id: string, input: UpdateUserInput, actor: Actor): Promise<UserResponse> {
+    async update(id: string, input: UpdateUserInput, actor: Actor, expectedVersion: number | null = null): Promise<UserResponse> {
+      return (await service.updateWithChanges(id, input, actor, expectedVersion)).user;
+    },
+
+    /** Changes the user if still at `expectedVersion` (null: whatever its version), and tells what changed. */
+    async updateWithChanges(id: string, input: UpdateUserInput, actor: Actor, expectedVersion: number | null = null): Promise<{ user: UserResponse; changes: UserChanges }> {
       const current = await prisma.user.findUnique({ where: { id } });
       if (!current) throw new NotFoundError('user');
+      if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toUserResponse(current));
       if (actor.type === 'user' && actor.userId === id && (input.role && input.role !== 'admin' || input.isActive === false)) {
         throw new ConflictError('An admin cannot demote or disable their own account; ask another admin.', 'self_lockout');
       }
@@ -84,26 +105,31 @@ export function createUsersService(prisma: Prisma, now: () => Date) {
         ? await resolveSlug({ given: input.slug, source: current.displayName, isTaken: (s) => isSlugTaken(s, id) })
         : undefined;
       const { password, ...rest } = input;
-      const row = await prisma.$transaction(async (tx) => {
-        const updated = await tx.user.update({
-          where: { id },
-          data: { ...rest, ...(email ? { email } : {}), ...(slug ? { slug } : {}), ...(password ? { passwordHash: await hashPassword(password) } : {}) },
+      const passwordHash = password ? await hashPassword(password) : undefined;
+      const isUpdated = await prisma.$transaction(async (tx) => {
+        const { count } = await tx.user.updateMany({
+          where: atVersion(id, expectedVersion),
+          data: { ...rest, ...(email ? { email } : {}), ...(slug ? { slug } : {}), ...(passwordHash ? { passwordHash } : {}), version: { increment: 1 } },
         });
         // A new password or a disabled account signs the user out everywhere.
-        if (password || input.isActive === false) await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now() } });
-        return updated;
+        if (count === 1 && (password || input.isActive === false)) await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now() } });
+        return count === 1;
       });
-      return toUserResponse(row);
+      if (!isUpdated) await failConditionalWrite(id);
+      const row = await prisma.user.findUnique({ where: { id } });
+      if (!row) throw new NotFoundError('user');
+      return { user: toUserResponse(row), changes: { role: row.role !== current.role ? { from: current.role, to: row.role } : null } };
     },
 
     /** Refused with 409 while the user is an author of articles: disable the account instead. */
-    async delete(id: string, actor: Actor): Promise<void> {
+    async delete(id: string, actor: Actor, expectedVersion: number | null = null): Promise<void> {
       if (actor.type === 'user' && actor.userId === id) throw new ConflictError('An admin cannot delete their own account.', 'self_lockout');
       if (!(await prisma.user.findUnique({ where: { id }, select: { id: true } }))) throw new NotFoundError('user');
       if (await prisma.articleAuthor.count({ where: { userId: id } })) {
         throw new ConflictError('The user is an author of articles; disable the account (isActive: false) instead.', 'still_referenced');
       }
-      await prisma.user.delete({ where: { id } });
+      const { count } = await prisma.user.deleteMany({ where: atVersion(id, expectedVersion) });
+      if (count === 0) await failConditionalWrite(id);
     },
 
     /** The actor for an active user (one query per authenticated request, so role changes apply at once). */
@@ -137,6 +163,7 @@ export function createUsersService(prisma: Prisma, now: () => Date) {
       return { id: row.id, displayName: row.displayName, slug: row.slug, bio: row.bio, avatar: row.avatarMedia };
     },
   };
+  return service;
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;

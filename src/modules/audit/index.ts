@@ -1,0 +1,12 @@
+import type { Prisma } from '../../db/database.ts';
+import type { AnyRoute } from '../../http/route.ts';
+import { createAuditRepository } from './audit.repository.ts';
+import { auditAdminRoutes } from './audit.routes.ts';
+import { createAuditService } from './audit.service.ts';
+
+export function createAuditModule(deps: { prisma: Prisma; now: () => Date }) {
+  const service = createAuditService(createAuditRepository(deps.prisma), deps.now);
+  return { service, adminRoutes: auditAdminRoutes(service), publicRoutes: [] as AnyRoute[] };
+}
+
+export type { AuditEvent, AuditService } from './audit.service.ts';
