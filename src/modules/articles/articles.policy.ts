@@ -1,4 +1,5 @@
 import type { PrismaNamespace } from '../../db/database.ts';
+import type { ArticleStatus } from '../../generated/sqlite/client.ts';
 import { ForbiddenError } from '../../errors.ts';
 import { isRole, type Actor } from '../../shared/actor.ts';
 
@@ -8,9 +9,9 @@ export function visibleTo(actor: Actor): PrismaNamespace.ArticleWhereInput {
 }
 
 /** An author may change or delete only their own drafts (visibleTo already hides others' articles). */
-export function assertMayChange(actor: Actor, article: { status: 'draft' | 'published' }, doing: string): void {
-  if (isRole(actor, 'author') && article.status === 'published') {
-    throw new ForbiddenError(`An author may ${doing} only drafts; this article is published, ask an editor.`);
+export function assertMayChange(actor: Actor, article: { status: ArticleStatus }, doing: string): void {
+  if (isRole(actor, 'author') && article.status !== 'draft') {
+    throw new ForbiddenError(`An author may ${doing} only drafts; this article is ${article.status.replace('_', ' ')}, ask an editor.`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
+import type { ArticleStatus } from '../../generated/sqlite/client.ts';
 import { olderThan } from '../../shared/cursor.ts';
 
 type ArticleWhere = PrismaNamespace.ArticleWhereInput;
@@ -54,7 +55,7 @@ export interface ArticleRelations {
 
 export interface AdminListFilter {
   visible: ArticleWhere;
-  status?: 'draft' | 'published';
+  status?: ArticleStatus;
   rubricId?: string;
   authorId?: string;
   /** Already folded like searchText. */
@@ -141,7 +142,7 @@ export function createArticlesRepository(prisma: Prisma) {
       await tx.articleSlugRedirect.upsert({ where: { slug: oldSlug }, create: { slug: oldSlug, articleId: id, createdAt: at }, update: { articleId: id } });
     },
 
-    setStatus: (tx: PrismaTx, id: string, data: { status: 'draft' | 'published'; publishedAt: Date | null; updatedAt: Date }) =>
+    setStatus: (tx: PrismaTx, id: string, data: { status: ArticleStatus; publishedAt: Date | null; updatedAt: Date }) =>
       tx.article.update({ where: { id }, data, select: { id: true, title: true, rubricId: true, publishedAt: true, showInFeed: true } }),
 
     delete: async (tx: PrismaTx, id: string): Promise<void> => {

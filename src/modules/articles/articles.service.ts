@@ -253,7 +253,7 @@ export function createArticlesService(deps: ArticlesDeps) {
     /** Turns a published article back into a draft and takes it out of the feed; a draft stays as it is. */
     async unpublish(id: string, actor: Actor): Promise<ArticleResponse> {
       const current = await findOrThrow(id, actor);
-      if (current.status === 'draft') return toArticleResponse(current);
+      if (current.status !== 'published') return toArticleResponse(current);
       await repo.inTransaction(async (tx) => {
         await repo.setStatus(tx, id, { status: 'draft', publishedAt: null, updatedAt: now() });
         await deps.feed.takeArticleOutOfFeed(tx, id);
