@@ -1,0 +1,106 @@
+// npm run bench: load scenarios against a bare express baseline and the CMS; prints a table, writes docs/PERFORMANCE.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { machine, markdownTable, performanceDocument, textTable, type ScenarioResult } from './report.ts';
+import { datasets, scenarios, type Scenario } from './scenarios.ts';
+import { startBaselineServer, startCmsServer, type RunningServer } from './servers.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    'log-level': { type: 'string', default: 'info' },
+    out: { type: 'string', default: fileURLToPath(new URL('../docs/PERFORMANCE.md', import.meta.url)) },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+const durationSeconds = Number(args.duration);
+const connections = Number(args.connections);
+const warmupSeconds = Number(args.warmup);
+const logLevel = args['log-level'] as 'info' | 'warn' | 'silent';
+const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const selected = only ? scenarios.filter((s) => only.includes(s.id)) : scenarios;
+if (only && selected.length !== only.length) {
+  throw new Error(`unknown scenario in --only; the ids are: ${scenarios.map((s) => s.id).join(', ')}`);
+}
+
+async function load(server: RunningServer, requests: autocannon.Request[], seconds: number, scenario: Scenario) {
+  return autocannon({ url: server.url, connections: scenario.load?.connections ?? connections, duration: seconds, requests, timeout: 60 });
+}
+
+async function runScenario(scenario: Scenario, server: RunningServer): Promise<ScenarioResult> {
+  process.stdout.write(`- ${scenario.title}… `);
+  const prepared = await scenario.prepare(server);
+  if ('skip' in prepared) {
+    process.stdout.write(`skipped (${prepared.skip})\n`);
+    return { id: scenario.id, title: scenario.title, requestsPerSecond: null, p50Ms: null, p99Ms: null, failures: 0, total: 0, note: prepared.skip };
+  }
+  if (warmupSeconds > 0) await load(server, prepared.requests, warmupSeconds, scenario);
+  const result = await load(server, prepared.requests, Math.max(durationSeconds, scenario.load?.minDurationSeconds ?? 0), scenario);
+  const failures = result.non2xx + result.errors + result.timeouts;
+  process.stdout.write(`${result.requests.average.toFixed(1)} req/s${failures ? `, ${failures} failed` : ''}\n`);
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures,
+    total: result.requests.total,
+    note: prepared.note ?? '',
+  };
+}
+
+async function main() {
+  const date = new Date();
+  console.log(`Benchmark on ${machine()}: ${connections} connections, ${durationSeconds} s per scenario (+${warmupSeconds} s warm-up)`);
+  const results = new Map<string, ScenarioResult>();
+  const seedNotes: string[] = [];
+
+  // One server at a time: the baseline, then one CMS per dataset in use.
+  const baselineScenarios = selected.filter((s) => s.target.server === 'baseline');
+  if (baselineScenarios.length) {
+    const server = await startBaselineServer();
+    try {
+      for (const scenario of baselineScenarios) results.set(scenario.id, await runScenario(scenario, server));
+    } finally {
+      await server.stop();
+    }
+  }
+  const datasetNames = [...new Set(selected.flatMap((s) => (s.target.server === 'cms' ? [s.target.dataset] : [])))];
+  for (const name of datasetNames) {
+    const dataset = datasets[name];
+    if (!dataset) throw new Error(`no dataset named ${name}`);
+    process.stdout.write(`Starting the CMS with dataset "${name}" (${dataset.articles} published articles)… `);
+    const server = await startCmsServer({ articles: dataset.articles, logLevel });
+    process.stdout.write(`seeded in ${server.seedSeconds!.toFixed(1)} s\n`);
+    seedNotes.push(`Dataset "${name}": ${dataset.articles} published articles (6 rubrics, 20 tags, 4 authors, 10 photos), seeded through the services in ${server.seedSeconds!.toFixed(1)} s.`);
+    try {
+      for (const scenario of selected.filter((s) => s.target.server === 'cms' && s.target.dataset === name)) results.set(scenario.id, await runScenario(scenario, server));
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const ordered = selected.map((s) => results.get(s.id)!);
+  console.log(`\n${textTable(ordered)}\n`);
+  if (!args['no-write']) {
+    const out = resolve(args.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, performanceDocument(ordered, { date, durationSeconds, connections, warmupSeconds, logLevel, datasets: datasetNames }, seedNotes));
+    console.log(`Wrote ${out}`);
+  } else {
+    console.log(markdownTable(ordered));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { SeededContent } from './seed.ts';
+
+export interface CmsServerOptions {
+  /** Published articles seeded before the server listens. */
+  articles: number;
+  logLevel: 'info' | 'warn' | 'silent';
+}
+
+export type ServerMessage =
+  | { type: 'ready'; url: string; seeded?: SeededContent; seedSeconds?: number }
+  | { type: 'error'; message: string };
+
+export interface RunningServer {
+  url: string;
+  seeded?: SeededContent;
+  seedSeconds?: number;
+  stop: () => Promise<void>;
+}
+
+const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+
+/** Forks bench/server-process.ts and waits until it listens on 127.0.0.1. */
+function startServer(args: string[], timeoutMs: number): Promise<RunningServer> {
+  const child: ChildProcess = fork(entry, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`the ${args[0]} server did not start within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    child.on('message', (message: ServerMessage) => {
+      clearTimeout(timer);
+      if (message.type === 'error') return reject(new Error(`the ${args[0]} server failed to start:\n${message.message}`));
+      resolve({ url: message.url, ...(message.seeded ? { seeded: message.seeded } : {}), ...(message.seedSeconds !== undefined ? { seedSeconds: message.seedSeconds } : {}), stop });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${args[0]} server exited with code ${code} before it was ready`));
+    });
+  });
+}
+
+export const startBaselineServer = () => startServer(['baseline'], 30_000);
+
+export const startCmsServer = (options: CmsServerOptions) => startServer(['cms', JSON.stringify(options)], 180_000);
