@@ -17,13 +17,13 @@ const summaryInclude = {
   rubric: { select: { id: true, name: true, slug: true, isActive: true } },
   authors: { select: { user: { select: { id: true, displayName: true, slug: true } } }, orderBy: byPosition },
   tags: { select: { tag: { select: { id: true, name: true, slug: true } } }, orderBy: byPosition },
-  coverMedia: true,
+  coverMedia: { include: { renditions: true } },
 } satisfies PrismaNamespace.ArticleInclude;
 
 const publicInclude = {
   ...summaryInclude,
-  narrationMedia: true,
-  bodyMedia: { select: { media: true } },
+  narrationMedia: { include: { renditions: true } },
+  bodyMedia: { select: { media: { include: { renditions: true } } } },
 } satisfies PrismaNamespace.ArticleInclude;
 
 export type ArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof adminInclude }>;

@@ -7,7 +7,7 @@ export type PublicFeedKey = [isPinned: boolean, publishedAt: string, id: string]
 
 const publicInclude = {
   rubric: { select: { id: true, name: true, slug: true, isActive: true } },
-  article: { select: { id: true, slug: true, title: true, lead: true, coverMedia: true } },
+  article: { select: { id: true, slug: true, title: true, lead: true, coverMedia: { include: { renditions: true } } } },
 } as const;
 
 type FeedItemData = Omit<FeedItem, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
