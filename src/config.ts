@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   /** Lifetime of a refresh token, in seconds. */
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
+  /** Lifetime of an article preview link, in seconds. */
+  PREVIEW_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(3600),
   /** E-mail of the first admin, created at start-up when no user exists. */
   CMS_ADMIN_EMAIL: z.string().email().optional(),
   /** Password of the first admin (at least 12 characters). */
@@ -77,6 +79,7 @@ export interface Config {
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  previewTtlSeconds: number;
   admin?: { email: string; password: string };
   mediaDir: string;
   /** The media file store: a folder (mediaDir) or an S3-compatible bucket. */
@@ -124,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwtSecret: e.JWT_SECRET ?? developmentJwtSecret,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    previewTtlSeconds: e.PREVIEW_TTL_SECONDS,
     ...(e.CMS_ADMIN_EMAIL && e.CMS_ADMIN_PASSWORD ? { admin: { email: e.CMS_ADMIN_EMAIL, password: e.CMS_ADMIN_PASSWORD } } : {}),
     mediaDir: e.MEDIA_DIR,
     mediaStorage: e.MEDIA_STORAGE === 's3'

@@ -58,7 +58,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     aspectRatios: config.mediaAspectRatios,
   });
   const feed = createFeedModule({ prisma, now });
-  const articles = createArticlesModule({ prisma, now, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service });
+  const articles = createArticlesModule({ prisma, now, jwtSecret: config.jwtSecret, previewTtlSeconds: config.previewTtlSeconds, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service });
 
   const authenticate = createAuthenticate({
     verifyAccessToken: auth.tokens.verify,

@@ -50,6 +50,8 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
   params?: P;
   query?: Q;
   body?: B;
+  /** The body may be left out altogether (it is then parsed as `{}`). */
+  isBodyOptional?: true;
   /** Success status (200 unless said) and its schema; undefined schema means no body. */
   status?: number;
   response?: ZodType;
@@ -340,7 +342,7 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
-      ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.body ? { body: { required: !route.isBodyOptional, content: { 'application/json': { schema: route.body } } } } : {}),
       ...(route.streamedBody ? { body: { required: true, ...route.streamedBody } } : {}),
       ...(route.ifMatch || isIdempotentRoute(route)
         ? {

@@ -16,8 +16,8 @@ describeEachDialect('who may do what with articles', (dialect) => {
 
   const create = (who: { headers: Record<string, string> }, fields: Record<string, unknown> = {}) =>
     t.http().post('/v1/admin/articles').set(who.headers).send({ title: 'Заметка в номер', body: [paragraph('Текст заметки.')], ...fields });
-  const publish = (who: { headers: Record<string, string> }, id: string) => t.http().post(`/v1/admin/articles/${id}/publish`).set(who.headers);
-  const unpublish = (who: { headers: Record<string, string> }, id: string) => t.http().post(`/v1/admin/articles/${id}/unpublish`).set(who.headers);
+  const publish = (who: { headers: Record<string, string> }, id: string) => t.http().post(`/v1/admin/articles/${id}/publish`).set(who.headers).set('If-Match', '*');
+  const unpublish = (who: { headers: Record<string, string> }, id: string) => t.http().post(`/v1/admin/articles/${id}/unpublish`).set(who.headers).set('If-Match', '*');
   const feedItemOf = (articleId: string) => t.container.db.prisma.feedItem.findUnique({ where: { articleId } });
 
   describe('bylines', () => {
@@ -40,7 +40,7 @@ describeEachDialect('who may do what with articles', (dialect) => {
 
     it('when an author takes themselves off the byline of their draft, then 422', async () => {
       const draft = (await create(author).expect(201)).body;
-      await t.http().patch(`/v1/admin/articles/${draft.id}`).set(author.headers).send({ authorIds: [otherAuthor.user.id] }).expect(422);
+      await t.http().patch(`/v1/admin/articles/${draft.id}`).set(author.headers).set('If-Match', '*').send({ authorIds: [otherAuthor.user.id] }).expect(422);
     });
   });
 
@@ -57,24 +57,24 @@ describeEachDialect('who may do what with articles', (dialect) => {
 
       const before = await articleTables(t);
       await t.http().get(`/v1/admin/articles/${foreign.id}`).set(author.headers).expect(404);
-      await t.http().patch(`/v1/admin/articles/${foreign.id}`).set(author.headers).send({ title: 'Перехвачено' }).expect(404);
-      await t.http().delete(`/v1/admin/articles/${foreign.id}`).set(author.headers).expect(404);
+      await t.http().patch(`/v1/admin/articles/${foreign.id}`).set(author.headers).set('If-Match', '*').send({ title: 'Перехвачено' }).expect(404);
+      await t.http().delete(`/v1/admin/articles/${foreign.id}`).set(author.headers).set('If-Match', '*').expect(404);
       expect(await articleTables(t)).toBe(before);
     });
 
     it('when an author edits and deletes their own draft, then it works', async () => {
       const own = (await create(author).expect(201)).body;
-      const res = await t.http().patch(`/v1/admin/articles/${own.id}`).set(author.headers).send({ title: 'Заметка, исправленная автором' }).expect(200);
+      const res = await t.http().patch(`/v1/admin/articles/${own.id}`).set(author.headers).set('If-Match', '*').send({ title: 'Заметка, исправленная автором' }).expect(200);
       expect(res.body.title).toBe('Заметка, исправленная автором');
-      await t.http().delete(`/v1/admin/articles/${own.id}`).set(author.headers).expect(204);
+      await t.http().delete(`/v1/admin/articles/${own.id}`).set(author.headers).set('If-Match', '*').expect(204);
     });
 
     it('when an author edits or deletes their own published article, then 403 and nothing changes', async () => {
       const own = (await create(author).expect(201)).body;
       await publish(editor, own.id).expect(200);
       const before = await articleTables(t);
-      expect((await t.http().patch(`/v1/admin/articles/${own.id}`).set(author.headers).send({ title: 'Правка после выхода' }).expect(403)).body.code).toBe('forbidden');
-      await t.http().delete(`/v1/admin/articles/${own.id}`).set(author.headers).expect(403);
+      expect((await t.http().patch(`/v1/admin/articles/${own.id}`).set(author.headers).set('If-Match', '*').send({ title: 'Правка после выхода' }).expect(403)).body.code).toBe('forbidden');
+      await t.http().delete(`/v1/admin/articles/${own.id}`).set(author.headers).set('If-Match', '*').expect(403);
       expect(await articleTables(t)).toBe(before);
     });
 
@@ -87,7 +87,7 @@ describeEachDialect('who may do what with articles', (dialect) => {
   });
 
   describe('publishing and the feed', () => {
-    it('when an editor publishes, then it is published now and in the feed; publishing again changes nothing', async () => {
+    it('when an editor publishes, then it is published now and in the feed; publishing again is 409 and changes nothing', async () => {
       const draft = (await create(editor, { title: 'Открылся новый каток' }).expect(201)).body;
       t.clock.advance(5 * 60_000);
       const res = await publish(editor, draft.id).expect(200);
@@ -96,8 +96,9 @@ describeEachDialect('who may do what with articles', (dialect) => {
 
       const publishedAt = res.body.publishedAt;
       t.clock.advance(60_000);
-      const again = await publish(editor, draft.id).expect(200);
-      expect(again.body.publishedAt).toBe(publishedAt);
+      const again = await publish(editor, draft.id).expect(409);
+      expect(again.body).toMatchObject({ code: 'invalid_transition', articleStatus: 'published' });
+      expect((await t.http().get(`/v1/admin/articles/${draft.id}`).set(editor.headers).expect(200)).body.publishedAt).toBe(publishedAt);
       expect(await t.container.db.prisma.feedItem.count({ where: { articleId: draft.id } })).toBe(1);
     });
 
@@ -107,7 +108,7 @@ describeEachDialect('who may do what with articles', (dialect) => {
       const res = await unpublish(editor, draft.id).expect(200);
       expect(res.body).toMatchObject({ status: 'draft', publishedAt: null });
       expect(await feedItemOf(draft.id)).toBeNull();
-      await unpublish(editor, draft.id).expect(200);
+      expect((await unpublish(editor, draft.id).expect(409)).body.allowedActions).toEqual(['submit', 'publish']);
 
       t.clock.advance(2 * 60_000);
       expect((await publish(editor, draft.id).expect(200)).body.publishedAt).toBe(t.clock.now().toISOString());
@@ -119,7 +120,7 @@ describeEachDialect('who may do what with articles', (dialect) => {
       await publish(editor, draft.id).expect(200);
       expect(await feedItemOf(draft.id)).toBeNull();
 
-      const patch = (body: object) => t.http().patch(`/v1/admin/articles/${draft.id}`).set(editor.headers).send(body).expect(200);
+      const patch = (body: object) => t.http().patch(`/v1/admin/articles/${draft.id}`).set(editor.headers).set('If-Match', '*').send(body).expect(200);
       await patch({ showInFeed: true });
       expect(await feedItemOf(draft.id)).toMatchObject({ headline: 'Справка: как оформить пропуск' });
       await patch({ title: 'Справка: как оформить пропуск в 2027 году' });
@@ -131,7 +132,7 @@ describeEachDialect('who may do what with articles', (dialect) => {
     it('when a published article is deleted, then its feed item goes with it', async () => {
       const draft = (await create(editor, { title: 'Новость на удаление' }).expect(201)).body;
       await publish(editor, draft.id).expect(200);
-      await t.http().delete(`/v1/admin/articles/${draft.id}`).set(editor.headers).expect(204);
+      await t.http().delete(`/v1/admin/articles/${draft.id}`).set(editor.headers).set('If-Match', '*').expect(204);
       expect(await feedItemOf(draft.id)).toBeNull();
     });
 

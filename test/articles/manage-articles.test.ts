@@ -20,7 +20,7 @@ describeEachDialect('managing articles', (dialect) => {
   afterAll(() => t?.close());
 
   const post = (body: unknown) => t.http().post('/v1/admin/articles').set(editor.headers).send(body as object);
-  const patch = (id: string, body: unknown) => t.http().patch(`/v1/admin/articles/${id}`).set(editor.headers).send(body as object);
+  const patch = (id: string, body: unknown) => t.http().patch(`/v1/admin/articles/${id}`).set(editor.headers).set('If-Match', '*').send(body as object);
   const prisma = () => t.container.db.prisma;
 
   const fullBody = () => [
@@ -201,9 +201,12 @@ describeEachDialect('managing articles', (dialect) => {
       expect(await prisma().articleSlugRedirect.findMany({ where: { articleId: first.id }, select: { slug: true } })).toEqual([{ slug: 'pervyy-novyy' }]);
     });
 
-    it('when an article is deleted, then 204, its rows go, and it is 404 afterwards', async () => {
+    it('when an article is deleted, then 204 and it waits in the trash; emptying the trash takes its rows and it is 404 afterwards', async () => {
       const created = await post({ title: 'Удаляемая заметка', body: [{ type: 'image', mediaId: image.id }], tagIds: [tags[0]!.id] }).expect(201);
-      await t.http().delete(`/v1/admin/articles/${created.body.id}`).set(editor.headers).expect(204);
+      await t.http().delete(`/v1/admin/articles/${created.body.id}`).set(editor.headers).set('If-Match', '*').expect(204);
+      expect((await t.http().get(`/v1/admin/articles/${created.body.id}`).set(editor.headers).expect(200)).body.deletedAt).toBe(t.clock.now().toISOString());
+      const admin = await t.signIn('admin');
+      await t.http().delete('/v1/admin/trash/articles').set(admin.headers).expect(200);
       await t.http().get(`/v1/admin/articles/${created.body.id}`).set(editor.headers).expect(404);
       expect(await prisma().articleBodyMedia.count({ where: { articleId: created.body.id } })).toBe(0);
       expect(await prisma().articleTag.count({ where: { articleId: created.body.id } })).toBe(0);
@@ -229,7 +232,7 @@ describeEachDialect('managing articles', (dialect) => {
         ids.push(res.body.id);
       }
       t.clock.advance(1000);
-      await t.http().post(`/v1/admin/articles/${ids[0]}/publish`).set(editor.headers).expect(200);
+      await t.http().post(`/v1/admin/articles/${ids[0]}/publish`).set(editor.headers).set('If-Match', '*').expect(200);
 
       const seen: string[] = [];
       let cursor: string | undefined;

@@ -26,6 +26,9 @@ export function toArticleResponse(row: ArticleRow): ArticleResponse {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     publishedAt: row.publishedAt?.toISOString() ?? null,
+    embargoUntil: row.embargoUntil?.toISOString() ?? null,
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+    version: row.version,
   };
 }
 
@@ -40,7 +43,7 @@ export function toArticleSummary(row: ArticleSummaryRow): ArticleSummaryResponse
     authors: row.authors.map((a) => a.user),
     tags: row.tags.map((t) => t.tag),
     cover: row.coverMedia ? toMediaResponse(row.coverMedia) : null,
-    // Only published rows reach the public mappers, and publishing sets publishedAt.
+    // Public rows have publishedAt; a draft shown in a preview has none yet.
     publishedAt: (row.publishedAt ?? row.updatedAt).toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

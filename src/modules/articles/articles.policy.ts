@@ -1,6 +1,6 @@
 import type { PrismaNamespace } from '../../db/database.ts';
 import type { ArticleStatus } from '../../generated/sqlite/client.ts';
-import { ForbiddenError } from '../../errors.ts';
+import { ConflictError, ForbiddenError } from '../../errors.ts';
 import { isRole, type Actor } from '../../shared/actor.ts';
 
 /** Which articles the caller may see at all: an author only those they are an author of; others are 404 to them. */
@@ -27,3 +27,45 @@ export function defaultAuthorIds(actor: Actor): string[] {
 export function mustStayOnByline(actor: Actor): string | null {
   return actor.type === 'user' && actor.role === 'author' ? actor.userId : null;
 }
+
+/** The workflow actions of the management API, each an explicit POST. */
+export type WorkflowAction = 'submit' | 'reject' | 'publish' | 'unpublish' | 'archive';
+
+/**
+ * The states each action may start from. Who may take it is the route's access rule (an author only
+ * submits); where it leads is the service's business (publish goes to scheduled for a future time).
+ */
+const startsFrom: Record<WorkflowAction, readonly ArticleStatus[]> = {
+  submit: ['draft'],
+  reject: ['in_review'],
+  publish: ['draft', 'in_review', 'scheduled', 'archived'],
+  unpublish: ['published', 'scheduled', 'archived'],
+  archive: ['published'],
+};
+
+export function allowedActions(status: ArticleStatus): WorkflowAction[] {
+  return (Object.keys(startsFrom) as WorkflowAction[]).filter((action) => startsFrom[action].includes(status));
+}
+
+export function statusesAllowing(action: WorkflowAction): ArticleStatus[] {
+  return [...startsFrom[action]];
+}
+
+/** 409 when the action cannot start from the article's state, naming the actions that can. */
+export function assertTransition(action: WorkflowAction, status: ArticleStatus): void {
+  if (startsFrom[action].includes(status)) return;
+  const allowed = allowedActions(status);
+  throw new ConflictError(
+    `An article that is ${status.replace('_', ' ')} cannot be ${pastTense[action]}; ${allowed.length ? `allowed now: ${allowed.join(', ')}` : 'no action is allowed now'}.`,
+    'invalid_transition',
+    { articleStatus: status, allowedActions: allowed },
+  );
+}
+
+const pastTense: Record<WorkflowAction, string> = {
+  submit: 'submitted for review',
+  reject: 'sent back',
+  publish: 'published',
+  unpublish: 'unpublished',
+  archive: 'archived',
+};

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
 import type { ArticleStatus } from '../../generated/sqlite/client.ts';
+import { publicArticleWhere } from '../../shared/article-visibility.ts';
 import { olderThan } from '../../shared/cursor.ts';
 
 type ArticleWhere = PrismaNamespace.ArticleWhereInput;
@@ -43,6 +44,7 @@ export interface ArticleData {
   seoTitle: string | null;
   seoDescription: string | null;
   showInFeed: boolean;
+  embargoUntil: Date | null;
   searchText: string;
 }
 
@@ -60,6 +62,8 @@ export interface AdminListFilter {
   authorId?: string;
   /** Already folded like searchText. */
   text?: string;
+  /** true: only articles in the trash; false: only those not in it. */
+  inTrash: boolean;
 }
 
 export interface PublicListFilter {
@@ -87,8 +91,6 @@ export function createArticlesRepository(prisma: Prisma) {
     }
   }
 
-  const published = { status: 'published' as const };
-
   return {
     /** Runs the writes of one use case atomically; the callback gets the transaction to pass on. */
     inTransaction: <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn),
@@ -106,6 +108,7 @@ export function createArticlesRepository(prisma: Prisma) {
             filter.rubricId ? { rubricId: filter.rubricId } : {},
             filter.authorId ? { authors: { some: { userId: filter.authorId } } } : {},
             filter.text ? { searchText: { contains: filter.text } } : {},
+            { deletedAt: filter.inTrash ? { not: null } : null },
             key ? olderThan('updatedAt', key) : {},
           ],
         },
@@ -131,9 +134,29 @@ export function createArticlesRepository(prisma: Prisma) {
       return row.id;
     },
 
-    update: async (tx: PrismaTx, id: string, data: Partial<ArticleData> & { updatedAt: Date }, relations: ArticleRelations): Promise<void> => {
-      await tx.article.update({ where: { id }, data, select: { id: true } });
-      await writeRelations(tx, id, relations);
+    /**
+     * Changes the article only while it matches `where` and is at the expected version (any when null),
+     * bumping the version; answers whether it did. Every write to an article goes through here.
+     */
+    updateIf: async (
+      tx: PrismaTx,
+      id: string,
+      condition: { expectedVersion: number | null; where?: ArticleWhere },
+      data: PrismaNamespace.ArticleUncheckedUpdateManyInput,
+      relations: ArticleRelations = {},
+    ): Promise<boolean> => {
+      const version = condition.expectedVersion === null ? {} : { version: condition.expectedVersion };
+      const { count } = await tx.article.updateMany({ where: { id, ...version, ...condition.where }, data: { ...data, version: { increment: 1 } } });
+      if (count === 1) await writeRelations(tx, id, relations);
+      return count === 1;
+    },
+
+    /** The article as a transaction sees it, for the revision of what it just saved. */
+    findInTx: (tx: PrismaTx, id: string): Promise<ArticleRow | null> => tx.article.findUnique({ where: { id }, include: adminInclude }),
+
+    /** Scheduled articles whose time has come are published; the version stays, as nobody changed the article. */
+    promoteDue: async (now: Date): Promise<void> => {
+      await prisma.article.updateMany({ where: { status: 'scheduled', publishedAt: { lte: now } }, data: { status: 'published' } });
     },
 
     /** Moves the current slug to the redirects; a former slug of the same article taken back stops redirecting. */
@@ -142,19 +165,33 @@ export function createArticlesRepository(prisma: Prisma) {
       await tx.articleSlugRedirect.upsert({ where: { slug: oldSlug }, create: { slug: oldSlug, articleId: id, createdAt: at }, update: { articleId: id } });
     },
 
-    setStatus: (tx: PrismaTx, id: string, data: { status: ArticleStatus; publishedAt: Date | null; updatedAt: Date }) =>
-      tx.article.update({ where: { id }, data, select: { id: true, title: true, rubricId: true, publishedAt: true, showInFeed: true } }),
+    /** Deletes every article in the trash for good (its revisions, feed item and redirects go with it). */
+    emptyTrash: async (): Promise<number> => (await prisma.article.deleteMany({ where: { deletedAt: { not: null } } })).count,
 
-    delete: async (tx: PrismaTx, id: string): Promise<void> => {
-      await tx.article.delete({ where: { id }, select: { id: true } });
+    addRevision: async (tx: PrismaTx, revision: { articleId: string; number: number; actor: string; content: PrismaNamespace.InputJsonValue; at: Date }): Promise<void> => {
+      const { at, ...data } = revision;
+      await tx.articleRevision.create({ data: { ...data, createdAt: at }, select: { id: true } });
     },
 
-    /** Published only, newest first, (publishedAt, id) descending, after the given key. */
-    listPublished: (take: number, filter: PublicListFilter, key?: [string, string]): Promise<ArticleSummaryRow[]> =>
+    /** Newest first, by number. */
+    listRevisions: (articleId: string, take: number, beforeNumber?: number) =>
+      prisma.articleRevision.findMany({
+        where: { articleId, ...(beforeNumber === undefined ? {} : { number: { lt: beforeNumber } }) },
+        orderBy: { number: 'desc' },
+        take,
+        select: { id: true, number: true, actor: true, createdAt: true },
+      }),
+
+    findRevision: (articleId: string, revisionId: string) => prisma.articleRevision.findFirst({ where: { id: revisionId, articleId } }),
+
+    findLatestRevision: (articleId: string) => prisma.articleRevision.findFirst({ where: { articleId }, orderBy: { number: 'desc' } }),
+
+    /** Public at `now` only, newest first, (publishedAt, id) descending, after the given key. */
+    listPublished: (take: number, now: Date, filter: PublicListFilter, key?: [string, string]): Promise<ArticleSummaryRow[]> =>
       prisma.article.findMany({
         where: {
           AND: [
-            published,
+            publicArticleWhere(now),
             filter.rubricId ? { OR: [{ rubricId: filter.rubricId }, { rubric: { is: { parentId: filter.rubricId } } }] } : {},
             filter.tagId ? { tags: { some: { tagId: filter.tagId } } } : {},
             filter.authorSlug ? { authors: { some: { user: { slug: filter.authorSlug } } } } : {},
@@ -168,13 +205,17 @@ export function createArticlesRepository(prisma: Prisma) {
         include: summaryInclude,
       }),
 
-    findPublishedBySlug: (slug: string): Promise<PublicArticleRow | null> =>
-      prisma.article.findFirst({ where: { slug, ...published }, include: publicInclude }),
+    findPublishedBySlug: (slug: string, now: Date): Promise<PublicArticleRow | null> =>
+      prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: publicInclude }),
 
-    /** The current slug of the published article a former slug belongs to; null for a draft or an unknown slug. */
-    findRedirectTarget: async (slug: string): Promise<string | null> => {
-      const redirect = await prisma.articleSlugRedirect.findUnique({ where: { slug }, select: { article: { select: { slug: true, status: true } } } });
-      return redirect?.article.status === 'published' ? redirect.article.slug : null;
+    /** An article in the public shape whatever its status (a preview); null when missing or in the trash. */
+    findForPreview: (id: string): Promise<PublicArticleRow | null> =>
+      prisma.article.findFirst({ where: { id, deletedAt: null }, include: publicInclude }),
+
+    /** The current slug of the public article a former slug belongs to; null for a draft or an unknown slug. */
+    findRedirectTarget: async (slug: string, now: Date): Promise<string | null> => {
+      const redirect = await prisma.articleSlugRedirect.findFirst({ where: { slug, article: { is: publicArticleWhere(now) } }, select: { article: { select: { slug: true } } } });
+      return redirect?.article.slug ?? null;
     },
   };
 }

@@ -89,6 +89,7 @@ const fields = {
   seoTitle: z.string().trim().max(120).nullable().openapi({ example: 'Бюджет города на 2027 год: дороги, школы, трамваи' }),
   seoDescription: z.string().trim().max(300).nullable().openapi({ example: 'Что заложено в городской бюджет на следующий год и как это скажется на жителях.' }),
   showInFeed: z.boolean().openapi({ description: 'Whether publishing puts the article in the news feed.', example: true }),
+  embargoUntil: IsoDateTime.nullable().openapi({ description: 'Not public before this time, whatever its status; null for no embargo.', example: '2026-11-24T06:00:00.000Z' }),
 };
 
 export const CreateArticleBody = z
@@ -106,6 +107,7 @@ export const CreateArticleBody = z
     seoTitle: fields.seoTitle.optional(),
     seoDescription: fields.seoDescription.optional(),
     showInFeed: fields.showInFeed.optional(),
+    embargoUntil: fields.embargoUntil.optional(),
   })
   .openapi('CreateArticleBody');
 
@@ -124,6 +126,7 @@ export const UpdateArticleBody = z
     seoTitle: fields.seoTitle.optional(),
     seoDescription: fields.seoDescription.optional(),
     showInFeed: fields.showInFeed.optional(),
+    embargoUntil: fields.embargoUntil.optional(),
   })
   .openapi('UpdateArticleBody', { description: 'Any subset of the fields; null clears a nullable one.' });
 
@@ -156,7 +159,10 @@ export const ArticleSchema = z
     seoDescription: z.string().nullable(),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
-    publishedAt: IsoDateTime.nullable().openapi({ description: 'Set on each publish; null while a draft.' }),
+    publishedAt: IsoDateTime.nullable().openapi({ description: 'When it became (or, scheduled, becomes) public; null while a draft.' }),
+    embargoUntil: fields.embargoUntil,
+    deletedAt: IsoDateTime.nullable().openapi({ description: 'When it was moved to the trash; null when it is not there.' }),
+    version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 4 }),
   })
   .openapi('Article', {
     example: {
@@ -181,6 +187,9 @@ export const ArticleSchema = z
       createdAt: '2026-11-23T08:10:00.000Z',
       updatedAt: '2026-11-23T09:30:00.000Z',
       publishedAt: '2026-11-23T09:30:00.000Z',
+      embargoUntil: null,
+      deletedAt: null,
+      version: 4,
     },
   });
 
@@ -241,7 +250,8 @@ const slugFilter = (what: string, example: string) =>
   z.string().min(1).max(200).optional().openapi({ param: { description: `Only articles ${what}; an unknown slug gives an empty list.` }, example });
 
 export const ListArticlesQuery = PageQuery.extend({
-  status: z.enum(articleStatuses).optional().openapi({ param: { description: 'Only drafts or only published articles.' } }),
+  status: z.enum(articleStatuses).optional().openapi({ param: { description: 'Only articles in this state.' } }),
+  inTrash: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').openapi({ param: { description: '`true`: only articles in the trash; otherwise only those not in it.' } }),
   rubricId: id.optional().openapi({ param: { description: 'Only articles of this rubric.' } }),
   authorId: id.optional().openapi({ param: { description: 'Only articles this user is an author of.' } }),
   q: z.string().trim().min(1).max(200).optional().openapi({ param: { description: 'Words in the title, lead or body; case and ё/е do not matter.' }, example: 'бюджет' }),
@@ -260,6 +270,87 @@ export const ArticleSlugParams = z.strictObject({
 });
 
 export const ArticlePage = pageOf(ArticleSchema, 'ArticlePage');
+
+export const PublishArticleBody = z
+  .strictObject({
+    publishAt: IsoDateTime.optional().openapi({ description: 'A future time schedules the article; left out (or past), it is published now.', example: '2026-11-24T06:00:00.000Z' }),
+  })
+  .openapi('PublishArticleBody');
+
+export const RevisionContentSchema = z
+  .object({
+    title: z.string(),
+    slug: z.string(),
+    lead: z.string().nullable(),
+    body: z.array(ArticleBlock),
+    keyPoints: z.array(z.string()),
+    rubricId: z.string().nullable(),
+    tagIds: z.array(z.string()),
+    authorIds: z.array(z.string()),
+    coverMediaId: z.string().nullable(),
+    narrationMediaId: z.string().nullable(),
+    seoTitle: z.string().nullable(),
+    seoDescription: z.string().nullable(),
+    showInFeed: z.boolean(),
+    embargoUntil: IsoDateTime.nullable(),
+  })
+  .openapi('ArticleRevisionContent', { description: 'An article\'s content as it was saved: no workflow state.' });
+
+const revisionShape = {
+  id: z.string(),
+  number: z.number().int().openapi({ description: 'The article version this content was saved at.', example: 3 }),
+  actor: z.string().openapi({ description: '"user:<id>" or "apiKey:<id>".', example: 'user:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c' }),
+  createdAt: IsoDateTime,
+};
+
+export const RevisionSummarySchema = z.object(revisionShape).openapi('ArticleRevisionSummary');
+export const RevisionPage = pageOf(RevisionSummarySchema, 'ArticleRevisionPage');
+export const RevisionSchema = z.object({ ...revisionShape, content: RevisionContentSchema }).openapi('ArticleRevision');
+
+const revisionRef = z.object({ id: z.string(), number: z.number().int() });
+export const RevisionDiffSchema = z
+  .object({
+    from: revisionRef,
+    to: revisionRef,
+    fields: z
+      .array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() }))
+      .openapi({ description: 'Each content field other than the body whose value differs.' }),
+    blocks: z
+      .array(
+        z.object({
+          change: z.enum(['added', 'removed', 'changed']),
+          fromIndex: z.number().int().nullable(),
+          toIndex: z.number().int().nullable(),
+          from: ArticleBlock.nullable(),
+          to: ArticleBlock.nullable(),
+        }),
+      )
+      .openapi({ description: 'The body\'s blocks that were added, removed or changed; unchanged blocks are left out.' }),
+  })
+  .openapi('ArticleRevisionDiff');
+
+export const RevisionParams = z.strictObject({
+  id: z.string().min(1).max(64).openapi({ param: { description: 'The id of the article.' } }),
+  revisionId: z.string().min(1).max(64).openapi({ param: { description: 'The id of the revision.' } }),
+});
+
+export const RevisionDiffQuery = z.strictObject({
+  to: z.string().min(1).max(64).optional().openapi({ param: { description: 'The revision to compare with; the newest when left out.' } }),
+});
+
+export const PreviewLinkSchema = z
+  .object({
+    token: z.string(),
+    url: z.string().openapi({ description: 'The public preview address, `/v1/preview/{token}`.' }),
+    expiresAt: IsoDateTime,
+  })
+  .openapi('ArticlePreviewLink');
+
+export const PreviewParams = z.strictObject({
+  token: z.string().min(1).max(2000).openapi({ param: { description: 'The token of a preview link.' } }),
+});
+
+export const EmptyTrashResultSchema = z.object({ deleted: z.number().int().openapi({ description: 'How many articles were deleted for good.' }) }).openapi('EmptyTrashResult');
 export const ArticleSummaryPage = pageOf(ArticleSummarySchema, 'ArticleSummaryPage');
 
 export type ArticleBlockInput = z.infer<typeof ArticleBlock>;
@@ -271,3 +362,9 @@ export type ArticleResponse = z.infer<typeof ArticleSchema>;
 export type ArticleSummaryResponse = z.infer<typeof ArticleSummarySchema>;
 export type PublicArticleResponse = z.infer<typeof PublicArticleSchema>;
 export type PublicArticleBlockResponse = z.infer<typeof PublicArticleBlock>;
+export type PublishArticleInput = z.infer<typeof PublishArticleBody>;
+export type RevisionContent = z.infer<typeof RevisionContentSchema>;
+export type RevisionSummaryResponse = z.infer<typeof RevisionSummarySchema>;
+export type RevisionResponse = z.infer<typeof RevisionSchema>;
+export type RevisionDiffResponse = z.infer<typeof RevisionDiffSchema>;
+export type PreviewLinkResponse = z.infer<typeof PreviewLinkSchema>;

@@ -1,4 +1,6 @@
-import { NotFoundError, ValidationError, type FieldError } from '../../errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../../errors.ts';
+import type { PrismaTx } from '../../db/database.ts';
+import { actorLabel } from '../../http/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { userIdOf } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
@@ -9,8 +11,10 @@ import type { RubricsService } from '../rubrics/index.ts';
 import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
 import { toArticleResponse, toArticleSummary, toPublicArticle } from './articles.mapper.ts';
-import { assertMayChange, defaultAuthorIds, mustStayOnByline, visibleTo } from './articles.policy.ts';
+import { assertMayChange, assertTransition, defaultAuthorIds, mustStayOnByline, statusesAllowing, visibleTo, type WorkflowAction } from './articles.policy.ts';
+import type { PreviewTokens } from './articles.preview.ts';
 import type { ArticleData, ArticleRow, ArticlesRepository } from './articles.repository.ts';
+import { contentOf, diffContents } from './articles.revisions.ts';
 import type {
   ArticleBlockInput,
   ArticleResponse,
@@ -18,7 +22,13 @@ import type {
   CreateArticleInput,
   ListArticlesInput,
   ListPublicArticlesInput,
+  PreviewLinkResponse,
   PublicArticleResponse,
+  PublishArticleInput,
+  RevisionContent,
+  RevisionDiffResponse,
+  RevisionResponse,
+  RevisionSummaryResponse,
   UpdateArticleInput,
 } from './articles.schemas.ts';
 
@@ -29,8 +39,12 @@ export interface ArticlesDeps {
   users: Pick<UsersService, 'missingIds'>;
   media: Pick<MediaService, 'kindsOf'>;
   feed: Pick<FeedService, 'putArticleInFeed' | 'takeArticleOutOfFeed'>;
+  previews: PreviewTokens;
   now: () => Date;
 }
+
+/** The version a write must find (from If-Match); null for `If-Match: *` or a caller inside the app. */
+type ExpectedVersion = number | null;
 
 /** What a public slug leads to: the article, or the current slug when it is a former one. */
 export type PublicArticleLookup = { article: PublicArticleResponse } | { movedTo: string };
@@ -74,10 +88,21 @@ function searchTextOf(title: string, lead: string | null, body: ArticleBlockInpu
 
 const imageIdsOf = (body: ArticleBlockInput[]) => [...new Set(body.flatMap((b) => (b.type === 'image' ? [b.mediaId] : [])))];
 
+const toDate = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
+
+const inTrash = () => new ConflictError('The article is in the trash; restore it first.', 'article_in_trash');
+
+const isRevisionKey = (values: unknown[]): values is [number] => values.length === 1 && Number.isInteger(values[0]);
+
+/** A published or scheduled article has a feed item (unless it opts out) that follows its headline and rubric. */
+const isOnTheWay = (status: string) => status === 'published' || status === 'scheduled';
+
 export function createArticlesService(deps: ArticlesDeps) {
   const { repo, now } = deps;
 
   async function findOrThrow(id: string, actor: Actor): Promise<ArticleRow> {
+    // A scheduled article whose time has come is shown as published (public reads never wait for this).
+    await repo.promoteDue(now());
     const row = await repo.findVisible(id, visibleTo(actor));
     if (!row) throw new NotFoundError('article');
     return row;
@@ -87,6 +112,28 @@ export function createArticlesService(deps: ArticlesDeps) {
     const row = await repo.findVisible(id, {});
     if (!row) throw new NotFoundError('article');
     return toArticleResponse(row);
+  }
+
+  /** The article the caller is about to change: visible to them, at the version they name, not in the trash. */
+  async function loadForChange(id: string, actor: Actor, expectedVersion: ExpectedVersion, { isInTrashExpected = false } = {}): Promise<ArticleRow> {
+    const current = await findOrThrow(id, actor);
+    if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toArticleResponse(current));
+    if (!isInTrashExpected && current.deletedAt) throw inTrash();
+    return current;
+  }
+
+  // A conditional write that matched nothing: another request changed the article in between.
+  async function failAfterRace(id: string, action?: WorkflowAction): Promise<never> {
+    const row = await repo.findVisible(id, {});
+    if (!row) throw new NotFoundError('article');
+    if (action && !row.deletedAt) assertTransition(action, row.status);
+    throw new PreconditionFailedError(toArticleResponse(row));
+  }
+
+  /** Stores the article's content as saved by this transaction, numbered with its new version. */
+  async function addRevision(tx: PrismaTx, id: string, actor: Actor, at: Date): Promise<void> {
+    const row = await repo.findInTx(tx, id);
+    if (row) await repo.addRevision(tx, { articleId: id, number: row.version, actor: actorLabel(actor), content: contentOf(row), at });
   }
 
   /** Every reference and body rule a save breaks, checked before anything is written. */
@@ -140,12 +187,44 @@ export function createArticlesService(deps: ArticlesDeps) {
     if (errors.length) throw new ValidationError(`The article is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
   }
 
-  return {
+  /**
+   * Moves the article along the workflow: checks the caller's version and the state the action starts
+   * from, then writes the new state only if neither changed meanwhile, with the feed in the same transaction.
+   */
+  async function act(
+    id: string,
+    actor: Actor,
+    expectedVersion: ExpectedVersion,
+    action: WorkflowAction,
+    next: (current: ArticleRow, at: Date) => { status: ArticleRow['status']; publishedAt?: Date | null; feed?: (tx: PrismaTx) => Promise<void> },
+  ): Promise<ArticleResponse> {
+    const current = await loadForChange(id, actor, expectedVersion);
+    assertTransition(action, current.status);
+    const at = now();
+    const { feed, ...state } = next(current, at);
+    const isDone = await repo.inTransaction(async (tx) => {
+      const isWritten = await repo.updateIf(
+        tx,
+        id,
+        { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: null, status: { in: statusesAllowing(action) } } },
+        { ...state, updatedAt: at },
+      );
+      if (isWritten && feed) await feed(tx);
+      return isWritten;
+    });
+    if (!isDone) await failAfterRace(id, action);
+    return reload(id);
+  }
+
+  const takeOutOfFeed = (id: string) => (tx: PrismaTx) => deps.feed.takeArticleOutOfFeed(tx, id);
+
+  const service = {
     async list(query: ListArticlesInput, actor: Actor): Promise<Page<ArticleResponse>> {
       const key = query.cursor ? decodeCursor(query.cursor, isDateIdKey) : undefined;
+      await repo.promoteDue(now());
       const rows = await repo.list(
         query.limit + 1,
-        { visible: visibleTo(actor), status: query.status, rubricId: query.rubricId, authorId: query.authorId, text: query.q ? foldForSearch(query.q) : undefined },
+        { visible: visibleTo(actor), status: query.status, rubricId: query.rubricId, authorId: query.authorId, text: query.q ? foldForSearch(query.q) : undefined, inTrash: query.inTrash },
         key,
       );
       return toPage(rows, query.limit, toArticleResponse, (r) => [r.updatedAt.toISOString(), r.id]);
@@ -173,16 +252,21 @@ export function createArticlesService(deps: ArticlesDeps) {
         seoTitle: input.seoTitle ?? null,
         seoDescription: input.seoDescription ?? null,
         showInFeed: input.showInFeed ?? true,
+        embargoUntil: toDate(input.embargoUntil),
         searchText: searchTextOf(input.title, lead, input.body),
       };
-      const id = await repo.inTransaction((tx) =>
-        repo.create(tx, { ...data, createdById: userIdOf(actor), at: now() }, { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) }),
-      );
+      const at = now();
+      const id = await repo.inTransaction(async (tx) => {
+        const createdId = await repo.create(tx, { ...data, createdById: userIdOf(actor), at }, { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) });
+        await addRevision(tx, createdId, actor, at);
+        return createdId;
+      });
       return reload(id);
     },
 
-    async update(id: string, input: UpdateArticleInput, actor: Actor): Promise<ArticleResponse> {
-      const current = await findOrThrow(id, actor);
+    /** Saves the changes if the article is still at `expectedVersion`, and keeps the saved content as a revision. */
+    async update(id: string, input: UpdateArticleInput, actor: Actor, expectedVersion: ExpectedVersion = null): Promise<ArticleResponse> {
+      const current = await loadForChange(id, actor, expectedVersion);
       assertMayChange(actor, current, 'edit');
       const body = input.body ?? (current.body as ArticleBlockInput[]);
       const keyPoints = input.keyPoints ?? (current.keyPoints as string[]);
@@ -195,10 +279,12 @@ export function createArticlesService(deps: ArticlesDeps) {
       const rubricId = input.rubricId === undefined ? current.rubricId : input.rubricId;
       const showInFeed = input.showInFeed ?? current.showInFeed;
       const at = now();
-      await repo.inTransaction(async (tx) => {
-        await repo.update(
+      const isDone = await repo.inTransaction(async (tx) => {
+        const isWritten = await repo.updateIf(
           tx,
           id,
+          // An author's save also needs the article to still be a draft, as it was when checked.
+          { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: null, ...(mustStayOnByline(actor) ? { status: 'draft' as const } : {}) } },
           {
             title,
             slug,
@@ -210,55 +296,141 @@ export function createArticlesService(deps: ArticlesDeps) {
             ...(input.narrationMediaId !== undefined ? { narrationMediaId: input.narrationMediaId } : {}),
             ...(input.seoTitle !== undefined ? { seoTitle: input.seoTitle } : {}),
             ...(input.seoDescription !== undefined ? { seoDescription: input.seoDescription } : {}),
+            ...(input.embargoUntil !== undefined ? { embargoUntil: toDate(input.embargoUntil) } : {}),
             showInFeed,
             searchText: searchTextOf(title, lead, body),
             updatedAt: at,
           },
           { authorIds: input.authorIds, tagIds: input.tagIds, bodyMediaIds: input.body ? imageIdsOf(input.body) : undefined },
         );
+        if (!isWritten) return false;
         if (slugChanges) await repo.recordSlugChange(tx, id, current.slug, slug, at);
-        // A published article's feed item follows its showInFeed, headline and rubric.
-        if (current.status === 'published' && current.publishedAt) {
+        // A published or scheduled article's feed item follows its showInFeed, headline and rubric.
+        if (isOnTheWay(current.status) && current.publishedAt) {
           if (!showInFeed && current.showInFeed) await deps.feed.takeArticleOutOfFeed(tx, id);
           const feedShowsOld = title !== current.title || rubricId !== current.rubricId;
           if (showInFeed && (!current.showInFeed || feedShowsOld)) {
             await deps.feed.putArticleInFeed(tx, { id, title, rubricId, publishedAt: current.publishedAt });
           }
         }
+        await addRevision(tx, id, actor, at);
+        return true;
       });
+      if (!isDone) await failAfterRace(id);
       return reload(id);
     },
 
-    async delete(id: string, actor: Actor): Promise<void> {
-      const current = await findOrThrow(id, actor);
+    /** Moves the article to the trash: out of the public API and the feed, restorable until an admin empties the trash. */
+    async delete(id: string, actor: Actor, expectedVersion: ExpectedVersion = null): Promise<void> {
+      const current = await loadForChange(id, actor, expectedVersion);
       assertMayChange(actor, current, 'delete');
-      await repo.inTransaction(async (tx) => {
-        await deps.feed.takeArticleOutOfFeed(tx, id);
-        await repo.delete(tx, id);
-      });
-    },
-
-    /** Publishes a draft now (and puts it in the feed unless showInFeed is off); a published article stays as it is. */
-    async publish(id: string, actor: Actor): Promise<ArticleResponse> {
-      const current = await findOrThrow(id, actor);
-      if (current.status === 'published') return toArticleResponse(current);
       const at = now();
-      await repo.inTransaction(async (tx) => {
-        const row = await repo.setStatus(tx, id, { status: 'published', publishedAt: at, updatedAt: at });
-        if (row.showInFeed) await deps.feed.putArticleInFeed(tx, { id, title: row.title, rubricId: row.rubricId, publishedAt: at });
+      const isDone = await repo.inTransaction(async (tx) => {
+        const isWritten = await repo.updateIf(tx, id, { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: null } }, { deletedAt: at, updatedAt: at });
+        if (isWritten) await deps.feed.takeArticleOutOfFeed(tx, id);
+        return isWritten;
       });
+      if (!isDone) await failAfterRace(id);
+    },
+
+    /** Brings an article back from the trash as a draft: it was taken down, so it goes public again only when published again. */
+    async restore(id: string, actor: Actor, expectedVersion: ExpectedVersion = null): Promise<ArticleResponse> {
+      const current = await loadForChange(id, actor, expectedVersion, { isInTrashExpected: true });
+      if (!current.deletedAt) throw new ConflictError('The article is not in the trash.', 'article_not_in_trash');
+      assertMayChange(actor, current, 'restore');
+      const at = now();
+      const isDone = await repo.inTransaction((tx) =>
+        repo.updateIf(tx, id, { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: { not: null } } }, { deletedAt: null, status: 'draft', publishedAt: null, updatedAt: at }),
+      );
+      if (!isDone) await failAfterRace(id);
       return reload(id);
     },
 
-    /** Turns a published article back into a draft and takes it out of the feed; a draft stays as it is. */
-    async unpublish(id: string, actor: Actor): Promise<ArticleResponse> {
-      const current = await findOrThrow(id, actor);
-      if (current.status !== 'published') return toArticleResponse(current);
-      await repo.inTransaction(async (tx) => {
-        await repo.setStatus(tx, id, { status: 'draft', publishedAt: null, updatedAt: now() });
-        await deps.feed.takeArticleOutOfFeed(tx, id);
+    /** Deletes every article in the trash for good. */
+    async emptyTrash(): Promise<{ deleted: number }> {
+      return { deleted: await repo.emptyTrash() };
+    },
+
+    submit: (id: string, actor: Actor, expectedVersion: ExpectedVersion = null) =>
+      act(id, actor, expectedVersion, 'submit', () => ({ status: 'in_review' })),
+
+    reject: (id: string, actor: Actor, expectedVersion: ExpectedVersion = null) =>
+      act(id, actor, expectedVersion, 'reject', () => ({ status: 'draft' })),
+
+    /**
+     * Publishes now, or schedules for a future `publishAt`. A scheduled article's feed item is written now
+     * with that time; public reads show both from that moment on, whatever happens in between.
+     */
+    async publish(id: string, actor: Actor, options: PublishArticleInput & { expectedVersion?: ExpectedVersion } = {}): Promise<ArticleResponse> {
+      return act(id, actor, options.expectedVersion ?? null, 'publish', (current, at) => {
+        const publishAt = toDate(options.publishAt);
+        const isScheduled = publishAt !== null && publishAt > at;
+        const publishedAt = isScheduled ? publishAt : at;
+        return {
+          status: isScheduled ? 'scheduled' : 'published',
+          publishedAt,
+          feed: current.showInFeed
+            ? (tx) => deps.feed.putArticleInFeed(tx, { id, title: current.title, rubricId: current.rubricId, publishedAt })
+            : undefined,
+        };
       });
-      return reload(id);
+    },
+
+    /** Back to a draft, out of the public API and the feed. */
+    unpublish: (id: string, actor: Actor, expectedVersion: ExpectedVersion = null) =>
+      act(id, actor, expectedVersion, 'unpublish', () => ({ status: 'draft', publishedAt: null, feed: takeOutOfFeed(id) })),
+
+    /** Taken down but kept as it was published; publishing it again brings it back. */
+    archive: (id: string, actor: Actor, expectedVersion: ExpectedVersion = null) =>
+      act(id, actor, expectedVersion, 'archive', () => ({ status: 'archived', feed: takeOutOfFeed(id) })),
+
+    async listRevisions(id: string, query: { limit: number; cursor?: string | undefined }, actor: Actor): Promise<Page<RevisionSummaryResponse>> {
+      const key = query.cursor ? decodeCursor(query.cursor, isRevisionKey) : undefined;
+      await findOrThrow(id, actor);
+      const rows = await repo.listRevisions(id, query.limit + 1, key?.[0]);
+      return toPage(rows, query.limit, (r) => ({ ...r, createdAt: r.createdAt.toISOString() }), (r) => [r.number]);
+    },
+
+    async getRevision(id: string, revisionId: string, actor: Actor): Promise<RevisionResponse> {
+      await findOrThrow(id, actor);
+      const row = await repo.findRevision(id, revisionId);
+      if (!row) throw new NotFoundError('revision');
+      return { id: row.id, number: row.number, actor: row.actor, createdAt: row.createdAt.toISOString(), content: row.content as RevisionContent };
+    },
+
+    /** What changed from one revision to another (the newest when `toId` is left out). */
+    async diffRevisions(id: string, fromId: string, toId: string | undefined, actor: Actor): Promise<RevisionDiffResponse> {
+      await findOrThrow(id, actor);
+      const [from, to] = await Promise.all([repo.findRevision(id, fromId), toId ? repo.findRevision(id, toId) : repo.findLatestRevision(id)]);
+      if (!from || !to) throw new NotFoundError('revision');
+      return {
+        from: { id: from.id, number: from.number },
+        to: { id: to.id, number: to.number },
+        ...diffContents(from.content as RevisionContent, to.content as RevisionContent),
+      };
+    },
+
+    /** Saves a revision's content as the article's current content: a new revision, the history kept whole. */
+    async restoreRevision(id: string, revisionId: string, actor: Actor, expectedVersion: ExpectedVersion = null): Promise<ArticleResponse> {
+      await findOrThrow(id, actor);
+      const revision = await repo.findRevision(id, revisionId);
+      if (!revision) throw new NotFoundError('revision');
+      return service.update(id, revision.content as RevisionContent, actor, expectedVersion);
+    },
+
+    /** A short-lived link that shows the article as saved now, in the public shape, without publishing it. */
+    async createPreview(id: string, actor: Actor): Promise<PreviewLinkResponse> {
+      const current = await findOrThrow(id, actor);
+      if (current.deletedAt) throw inTrash();
+      const { token, expiresAt } = deps.previews.sign(id);
+      return { token, url: `/v1/preview/${token}`, expiresAt: expiresAt.toISOString() };
+    },
+
+    async getPreview(token: string): Promise<PublicArticleResponse> {
+      const id = deps.previews.verify(token);
+      const row = id ? await repo.findForPreview(id) : null;
+      if (!row) throw new NotFoundError('preview');
+      return toPublicArticle(row);
     },
 
     async listPublic(query: ListPublicArticlesInput): Promise<Page<ArticleSummaryResponse>> {
@@ -271,6 +443,7 @@ export function createArticlesService(deps: ArticlesDeps) {
       if (rubricId === null || tagId === null) return { items: [], nextCursor: null };
       const rows = await repo.listPublished(
         query.limit + 1,
+        now(),
         {
           rubricId,
           tagId,
@@ -283,15 +456,17 @@ export function createArticlesService(deps: ArticlesDeps) {
       return toPage(rows, query.limit, toArticleSummary, (r) => [(r.publishedAt ?? r.updatedAt).toISOString(), r.id]);
     },
 
-    /** A published article by slug, or where a former slug moved to; drafts are not found. */
+    /** A public article by slug, or where a former slug moved to; drafts, scheduled and embargoed articles are not found. */
     async getPublic(slug: string): Promise<PublicArticleLookup> {
-      const row = await repo.findPublishedBySlug(slug);
+      const at = now();
+      const row = await repo.findPublishedBySlug(slug, at);
       if (row) return { article: toPublicArticle(row) };
-      const movedTo = await repo.findRedirectTarget(slug);
+      const movedTo = await repo.findRedirectTarget(slug, at);
       if (movedTo) return { movedTo };
       throw new NotFoundError('article');
     },
   };
+  return service;
 }
 
 export type ArticlesService = ReturnType<typeof createArticlesService>;

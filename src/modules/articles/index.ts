@@ -6,19 +6,24 @@ import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
 import { createArticlesRepository } from './articles.repository.ts';
 import { articleAdminRoutes, articlePublicRoutes } from './articles.routes.ts';
+import { createPreviewTokens } from './articles.preview.ts';
 import { createArticlesService } from './articles.service.ts';
 
 export function createArticlesModule(deps: {
   prisma: Prisma;
   now: () => Date;
+  /** Signs preview links. */
+  jwtSecret: string;
+  previewTtlSeconds: number;
   rubrics: RubricsService;
   tags: TagsService;
   users: UsersService;
   media: MediaService;
   feed: FeedService;
 }) {
-  const { prisma, ...services } = deps;
-  const service = createArticlesService({ repo: createArticlesRepository(prisma), ...services });
+  const { prisma, jwtSecret, previewTtlSeconds, ...services } = deps;
+  const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
+  const service = createArticlesService({ repo: createArticlesRepository(prisma), previews, ...services });
   return { service, adminRoutes: articleAdminRoutes(service), publicRoutes: articlePublicRoutes(service) };
 }
 

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { FeedItem, FeedItemKind } from '../../generated/sqlite/client.ts';
 import { olderThan } from '../../shared/cursor.ts';
+import { publicArticleWhere } from '../../shared/article-visibility.ts';
 
 /** The public sort key: pinned first, then newest, with the id as tiebreaker. */
 export type PublicFeedKey = [isPinned: boolean, publishedAt: string, id: string];
@@ -37,14 +38,14 @@ export function createFeedRepository(prisma: Prisma) {
         take,
       }),
 
-    /** What the public sees at `now`: inside the visibility window and, for articles, published; two queries per page. */
+    /** What the public sees at `now`: inside the visibility window and, for articles, while the article is public; two queries per page. */
     listVisible: (take: number, now: Date, rubricSlug: string | undefined, key?: PublicFeedKey) =>
       prisma.feedItem.findMany({
         where: {
           AND: [
             { OR: [{ visibleFrom: null }, { visibleFrom: { lte: now } }] },
             { OR: [{ visibleUntil: null }, { visibleUntil: { gt: now } }] },
-            { OR: [{ kind: { not: 'article' as const } }, { article: { is: { status: 'published' as const } } }] },
+            { OR: [{ kind: { not: 'article' as const } }, { article: { is: publicArticleWhere(now) } }] },
             ...(rubricSlug ? [{ rubric: { is: { slug: rubricSlug, isActive: true } } }] : []),
             ...(key ? [afterPublicKey(key)] : []),
           ],

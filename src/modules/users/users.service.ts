@@ -6,6 +6,7 @@ import { decodeCursor, isDateIdKey, olderThan, toPage, type Page } from '../../s
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { AuthorResponse, CreateUserInput, UpdateUserInput, UserResponse } from './users.schemas.ts';
+import { publicArticleWhere } from '../../shared/article-visibility.ts';
 
 export function toUserResponse(row: User): UserResponse {
   return {
@@ -153,10 +154,10 @@ export function createUsersService(prisma: Prisma, now: () => Date) {
       return prisma.user.count();
     },
 
-    /** A public byline page: only for people who have at least one published article. */
+    /** A public byline page: only for people who have at least one public article. */
     async getAuthor(slug: string): Promise<AuthorResponse> {
       const row = await prisma.user.findFirst({
-        where: { slug, isActive: true, authorships: { some: { article: { status: 'published' } } } },
+        where: { slug, isActive: true, authorships: { some: { article: publicArticleWhere(now()) } } },
         include: { avatarMedia: { select: { id: true, url: true, altText: true } } },
       });
       if (!row) throw new NotFoundError('author');
