@@ -179,5 +179,69 @@ describeEachDialect('the public articles API', (dialect) => {
         expect(large.count, JSON.stringify(filter)).toBe(small.count);
       }
     });
+
+    it('when a page of 5 and a page of 50 with related records and a page without them are read, then each costs a fixed number of queries and fewer includes cost fewer', async () => {
+      const cost = async (query: Record<string, string | number>) => {
+        t.queries.reset();
+        await list(query);
+        return t.queries.count();
+      };
+      const full = [await cost({ limit: 5, include: 'rubric,authors,tags,cover' }), await cost({ limit: 50, include: 'rubric,authors,tags,cover' })];
+      expect(full[1]).toBe(full[0]);
+      const bare = [await cost({ limit: 5, include: '' }), await cost({ limit: 50, include: '' })];
+      expect(bare[1]).toBe(bare[0]);
+      expect(bare[0]).toBeLessThan(full[0]!);
+    });
+  });
+
+  describe('asking for less, or for more', () => {
+    it('when a list names its includes, then only those relations are embedded', async () => {
+      const res = await list({ include: 'rubric,cover', rubric: 'futbol' });
+      const item = res.body.items.find((a: { id: string }) => a.id === match.id);
+      expect(item.rubric).toMatchObject({ slug: 'futbol' });
+      expect(item.cover).toMatchObject({ id: photo.id });
+      expect(item).not.toHaveProperty('authors');
+      expect(item).not.toHaveProperty('tags');
+      expect((await list({ include: '' })).body.items[0]).not.toHaveProperty('rubric');
+    });
+
+    it('when a list names its fields, then each item has only those and its id', async () => {
+      const res = await list({ fields: 'title,publishedAt' });
+      for (const item of res.body.items) expect(Object.keys(item).sort()).toEqual(['id', 'publishedAt', 'title']);
+    });
+
+    it('when an article names its fields and includes, then the answer has only those', async () => {
+      const res = await t.http().get(`/v1/articles/${match.slug}`).query({ fields: 'title,keyPoints,rubric', include: 'rubric' }).expect(200);
+      expect(res.body).toEqual({ id: match.id, title: match.title, keyPoints: match.keyPoints, rubric: { id: rubrics.football.id, name: 'Футбол', slug: 'futbol' } });
+    });
+
+    it('when include or fields names something unknown, then 400 naming the parameter', async () => {
+      const badInclude = await t.http().get('/v1/articles').query({ include: 'rubric,comments' }).expect(400);
+      expect(badInclude.body.errors[0].field).toMatch(/^query\.include/);
+      const badFields = await t.http().get(`/v1/articles/${match.slug}`).query({ fields: 'title,passwordHash' }).expect(400);
+      expect(badFields.body.errors[0].field).toMatch(/^query\.fields/);
+      await t.http().get('/v1/articles').query({ include: 'related' }).expect(400);
+    });
+
+    it('when an article is read with include=related, then public articles of its rubric or sharing a tag come, newest first, never drafts or itself', async () => {
+      const science = await t.container.services.rubrics.create({ name: 'Наука' });
+      const [telescope, weather] = [await t.container.services.tags.create({ name: 'Телескоп' }), await t.container.services.tags.create({ name: 'Погода' })];
+      t.clock.advance(minute);
+      const main = await createPublished(t, { title: 'Обсерватория получила новое зеркало', rubricId: science.id, tagIds: [telescope.id] });
+      t.clock.advance(minute);
+      const sameRubric = await createPublished(t, { title: 'Школьники собрали метеостанцию', rubricId: science.id, tagIds: [weather.id] });
+      t.clock.advance(minute);
+      const sharedTag = await createPublished(t, { title: 'Телескоп откроют для горожан', rubricId: rubrics.politics.id, tagIds: [telescope.id] });
+      const unrelated = await createPublished(t, { title: 'Ярмарка пройдёт в субботу', rubricId: rubrics.politics.id, tagIds: [weather.id] });
+      const hidden = await createDraft(t, { title: 'Черновик про зеркало', rubricId: science.id, tagIds: [telescope.id] });
+
+      const res = await t.http().get(`/v1/articles/${main.slug}`).query({ include: 'related' }).expect(200);
+      const related: string[] = res.body.related.map((a: { id: string }) => a.id);
+      expect(related).toEqual([sharedTag.id, sameRubric.id]);
+      expect(related).not.toContain(unrelated.id);
+      expect(related).not.toContain(hidden.id);
+      expect(res.body.related[0]).toMatchObject({ slug: sharedTag.slug, rubric: { name: 'Политика' } });
+      expect((await t.http().get(`/v1/articles/${main.slug}`).expect(200)).body).not.toHaveProperty('related');
+    });
   });
 });

@@ -28,10 +28,20 @@ export interface TestApp {
   /** Checks every response against openapi.yaml; close() fails the suite on a mismatch. */
   checker: OpenApiChecker;
   close: () => Promise<void>;
+  /** Stops the app as a server would stop and starts a new one on the same database and clock. */
+  restart: () => Promise<void>;
+  /** A second instance of the app on the same database, with a clock of its own (closed with close()). */
+  startInstance: (clock?: TestClock) => Instance;
   /** Creates an active user of the role and returns it with a real signed access token. */
   signIn: (role: Role, fields?: Partial<{ email: string; displayName: string }>) => Promise<SignedIn>;
   /** Creates an API key with the scopes and returns its secret and headers. */
   apiKey: (scopes: Scope[]) => Promise<{ id: string; key: string; headers: Record<string, string> }>;
+}
+
+export interface Instance {
+  container: Container;
+  clock: TestClock;
+  http: () => supertest.Agent;
 }
 
 export interface SignedIn {
@@ -120,13 +130,15 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop', LOG_LEVEL: 'silent', ...env });
   const clock = new TestClock();
   let queryCount = 0;
-  const container = createContainer(config, {
+  const build = (instanceClock: TestClock) => createContainer(config, {
     logger: options.logStream ? createLogger('info', options.logStream) : createLogger('silent'),
-    now: clock.now,
+    now: instanceClock.now,
     onQuery: () => {
       queryCount++;
     },
   });
+  let container = build(clock);
+  const others: Container[] = [];
   sharedChecker ??= new OpenApiChecker();
   const checker = sharedChecker;
   const failuresBefore = checker.failures.length;
@@ -147,20 +159,32 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     const created = await container.services.apiKeys.create({ name: `key ${scopes.join('+')}`, scopes }, { ...admin, userId: '' });
     return { id: created.id, key: created.key, headers: { Authorization: `Bearer ${created.key}` } };
   };
-  return {
+  const app: TestApp = {
     dialect,
     container,
     signIn,
     apiKey,
     clock,
     http: () => supertest.agent(checker.wrap(container.app)),
+    restart: async () => {
+      await container.close();
+      container = build(clock);
+      app.container = container;
+    },
+    startInstance: (instanceClock = new TestClock(clock.now())) => {
+      const other = build(instanceClock);
+      others.push(other);
+      return { container: other, clock: instanceClock, http: () => supertest.agent(checker.wrap(other.app)) };
+    },
     checker,
     queries: { count: () => queryCount, reset: () => { queryCount = 0; } },
     close: async () => {
+      await Promise.all(others.map((other) => other.close()));
       await container.close();
       await database.drop();
       const failures = checker.failures.slice(failuresBefore);
       if (failures.length) throw new Error(`Responses that do not match openapi.yaml (after changing routes or schemas, regenerate it with \`npm run openapi\`; a status the route answers must be declared in its definition: \`errors\` or \`extraResponses\`):\n  ${[...new Set(failures)].join('\n  ')}`);
     },
   };
+  return app;
 }

@@ -2,6 +2,7 @@ import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
 import type { ArticleStatus } from '../../generated/sqlite/client.ts';
 import { publicArticleWhere } from '../../shared/article-visibility.ts';
 import { olderThan } from '../../shared/cursor.ts';
+import type { PublicInclude } from './articles.schemas.ts';
 
 type ArticleWhere = PrismaNamespace.ArticleWhereInput;
 
@@ -26,6 +27,16 @@ const publicInclude = {
   narrationMedia: { include: { renditions: true } },
   bodyMedia: { select: { media: { include: { renditions: true } } } },
 } satisfies PrismaNamespace.ArticleInclude;
+
+/** The summary relations a public request asked for (`include`); the rows' types still name all of them. */
+function summaryIncludeFor(include: ReadonlySet<PublicInclude>): typeof summaryInclude {
+  return {
+    rubric: include.has('rubric') ? summaryInclude.rubric : false,
+    authors: include.has('authors') ? summaryInclude.authors : false,
+    tags: include.has('tags') ? summaryInclude.tags : false,
+    coverMedia: include.has('cover') ? summaryInclude.coverMedia : false,
+  } as unknown as typeof summaryInclude;
+}
 
 export type ArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof adminInclude }>;
 export type ArticleSummaryRow = PrismaNamespace.ArticleGetPayload<{ include: typeof summaryInclude }>;
@@ -187,7 +198,7 @@ export function createArticlesRepository(prisma: Prisma) {
     findLatestRevision: (articleId: string) => prisma.articleRevision.findFirst({ where: { articleId }, orderBy: { number: 'desc' } }),
 
     /** Public at `now` only, newest first, (publishedAt, id) descending, after the given key. */
-    listPublished: (take: number, now: Date, filter: PublicListFilter, key?: [string, string]): Promise<ArticleSummaryRow[]> =>
+    listPublished: (take: number, now: Date, filter: PublicListFilter, key: [string, string] | undefined, include: ReadonlySet<PublicInclude>): Promise<ArticleSummaryRow[]> =>
       prisma.article.findMany({
         where: {
           AND: [
@@ -202,11 +213,26 @@ export function createArticlesRepository(prisma: Prisma) {
         },
         orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
         take,
-        include: summaryInclude,
+        include: summaryIncludeFor(include),
       }),
 
-    findPublishedBySlug: (slug: string, now: Date): Promise<PublicArticleRow | null> =>
-      prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: publicInclude }),
+    findPublishedBySlug: (slug: string, now: Date, include: ReadonlySet<PublicInclude>): Promise<PublicArticleRow | null> =>
+      prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: { ...publicInclude, ...summaryIncludeFor(include) } }),
+
+    /** Public articles of the same rubric or with a tag in common, newest first: one query. */
+    listRelated: (article: { id: string; rubricId: string | null }, now: Date, take: number): Promise<ArticleSummaryRow[]> =>
+      prisma.article.findMany({
+        where: {
+          AND: [
+            publicArticleWhere(now),
+            { id: { not: article.id } },
+            { OR: [...(article.rubricId ? [{ rubricId: article.rubricId }] : []), { tags: { some: { tag: { articles: { some: { articleId: article.id } } } } } }] },
+          ],
+        },
+        orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+        take,
+        include: summaryInclude,
+      }),
 
     /** An article in the public shape whatever its status (a preview); null when missing or in the trash. */
     findForPreview: (id: string): Promise<PublicArticleRow | null> =>

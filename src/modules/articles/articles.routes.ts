@@ -8,6 +8,7 @@ import {
   ArticleSummaryPage,
   CreateArticleBody,
   EmptyTrashResultSchema,
+  GetPublicArticleQuery,
   ListArticlesQuery,
   PreviewLinkSchema,
   PreviewParams,
@@ -172,20 +173,20 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
     defineRoute({
       method: 'get', path: '/v1/articles/{slug}', operationId: 'getPublicArticle', summary: 'Get a published article by slug', tag, access: { public: true },
       description: 'A former slug answers 301 with the current address in `Location`.',
-      params: ArticleSlugParams, response: PublicArticleSchema,
+      params: ArticleSlugParams, query: GetPublicArticleQuery, response: PublicArticleSchema,
       extraResponses: {
         301: {
           description: 'The slug is a former one; the article lives at the address in `Location`.',
           headers: { Location: { description: 'The article\'s current address, `/v1/articles/{slug}`.', schema: { type: 'string' } } },
         },
       },
-      handler: async ({ params }) => {
-        const found = await service.getPublic(params.slug);
+      handler: async ({ params, query }) => {
+        const found = await service.getPublic(params.slug, query);
         if ('movedTo' in found) return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}` });
         return found.article;
       },
     }),
-      defineRoute({
+    defineRoute({
       method: 'get', path: '/v1/preview/{token}', operationId: 'getArticlePreview', summary: 'See an article through a preview link', tag, access: { public: true },
       description: 'The article as saved now, drafts included, in the public shape. Never cached nor indexed; an expired or altered link is 404.',
       params: PreviewParams, response: PublicArticleSchema,

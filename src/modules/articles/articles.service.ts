@@ -10,7 +10,7 @@ import type { MediaKind, MediaService } from '../media/index.ts';
 import type { RubricsService } from '../rubrics/index.ts';
 import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
-import { toArticleResponse, toArticleSummary, toPublicArticle } from './articles.mapper.ts';
+import { allIncludes, pickFields, toArticleResponse, toArticleSummary, toPublicArticle } from './articles.mapper.ts';
 import { assertMayChange, assertTransition, defaultAuthorIds, mustStayOnByline, statusesAllowing, visibleTo, type WorkflowAction } from './articles.policy.ts';
 import type { PreviewTokens } from './articles.preview.ts';
 import type { ArticleData, ArticleRow, ArticlesRepository } from './articles.repository.ts';
@@ -20,6 +20,7 @@ import type {
   ArticleResponse,
   ArticleSummaryResponse,
   CreateArticleInput,
+  GetPublicArticleInput,
   ListArticlesInput,
   ListPublicArticlesInput,
   PreviewLinkResponse,
@@ -87,6 +88,9 @@ function searchTextOf(title: string, lead: string | null, body: ArticleBlockInpu
 }
 
 const imageIdsOf = (body: ArticleBlockInput[]) => [...new Set(body.flatMap((b) => (b.type === 'image' ? [b.mediaId] : [])))];
+
+/** How many related articles an article page gets. */
+const RELATED_MAX = 6;
 
 const toDate = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
@@ -441,6 +445,7 @@ export function createArticlesService(deps: ArticlesDeps) {
       ]);
       // A slug that names nothing filters everything out.
       if (rubricId === null || tagId === null) return { items: [], nextCursor: null };
+      const include = new Set(query.include ?? allIncludes);
       const rows = await repo.listPublished(
         query.limit + 1,
         now(),
@@ -452,15 +457,22 @@ export function createArticlesService(deps: ArticlesDeps) {
           to: query.to ? new Date(query.to) : undefined,
         },
         key,
+        include,
       );
-      return toPage(rows, query.limit, toArticleSummary, (r) => [(r.publishedAt ?? r.updatedAt).toISOString(), r.id]);
+      return toPage(rows, query.limit, (r) => pickFields(toArticleSummary(r, include), query.fields), (r) => [(r.publishedAt ?? r.updatedAt).toISOString(), r.id]);
     },
 
     /** A public article by slug, or where a former slug moved to; drafts, scheduled and embargoed articles are not found. */
-    async getPublic(slug: string): Promise<PublicArticleLookup> {
+    async getPublic(slug: string, query: GetPublicArticleInput = {}): Promise<PublicArticleLookup> {
       const at = now();
-      const row = await repo.findPublishedBySlug(slug, at);
-      if (row) return { article: toPublicArticle(row) };
+      const include = new Set(query.include ?? allIncludes);
+      const row = await repo.findPublishedBySlug(slug, at, include);
+      if (row) {
+        const related = include.has('related') && (!query.fields || query.fields.includes('related'))
+          ? { related: (await repo.listRelated(row, at, RELATED_MAX)).map((r) => toArticleSummary(r)) }
+          : {};
+        return { article: pickFields({ ...toPublicArticle(row, include), ...related }, query.fields) };
+      }
       const movedTo = await repo.findRedirectTarget(slug, at);
       if (movedTo) return { movedTo };
       throw new NotFoundError('article');
