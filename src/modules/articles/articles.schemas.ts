@@ -354,8 +354,9 @@ export const RevisionDiffSchema = z
           change: z.enum(['added', 'removed', 'changed']),
           fromIndex: z.number().int().nullable(),
           toIndex: z.number().int().nullable(),
-          from: ArticleBlock.nullable(),
-          to: ArticleBlock.nullable(),
+          // A union, not .nullable(): a nullable reference to a registered schema is generated as a broken oneOf.
+          from: z.union([ArticleBlock, z.null()]),
+          to: z.union([ArticleBlock, z.null()]),
         }),
       )
       .openapi({ description: 'The body\'s blocks that were added, removed or changed; unchanged blocks are left out.' }),
