@@ -78,9 +78,10 @@ async function main() {
     const dataset = datasets[name];
     if (!dataset) throw new Error(`no dataset named ${name}`);
     process.stdout.write(`Starting the CMS with dataset "${name}" (${dataset.articles} published articles)… `);
-    const server = await startCmsServer({ articles: dataset.articles, logLevel });
-    process.stdout.write(`seeded in ${server.seedSeconds!.toFixed(1)} s\n`);
-    seedNotes.push(`Dataset "${name}": ${dataset.articles} published articles (6 rubrics, 20 tags, 4 authors, 10 photos), seeded through the services in ${server.seedSeconds!.toFixed(1)} s.`);
+    const server = await startCmsServer({ articles: dataset.articles, logLevel, ...(dataset.env ? { env: dataset.env } : {}) });
+    const seeding = server.isSeedReused ? 'copied from an earlier run\'s seed (bench/.cache/)' : `seeded through the services in ${server.seedSeconds!.toFixed(1)} s`;
+    process.stdout.write(`${seeding}\n`);
+    seedNotes.push(`Dataset "${name}": ${dataset.articles} published articles (6 rubrics, 20 tags, 4 authors, 10 photos), ${seeding}${dataset.description ? `; ${dataset.description}` : ''}.`);
     try {
       for (const scenario of selected.filter((s) => s.target.server === 'cms' && s.target.dataset === name)) results.set(scenario.id, await runScenario(scenario, server));
     } finally {

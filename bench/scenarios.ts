@@ -6,6 +6,10 @@ import type { RunningServer } from './servers.ts';
 export interface Dataset {
   /** Published articles. */
   articles: number;
+  /** Server configuration on top of the production defaults. */
+  env?: Record<string, string>;
+  /** What sets the server apart, for the report. */
+  description?: string;
 }
 
 export type ServerTarget = { server: 'baseline' } | { server: 'cms'; dataset: string };
@@ -89,10 +93,49 @@ const benchJpeg = () => (jpeg ??= generatedJpeg());
 let uploadNumber = 0;
 const nextUniqueJpeg = async () => withComment(await benchJpeg(), `bench upload ${process.pid}-${uploadNumber++}`);
 
+// The same 10,000 articles (seeded once, then copied), served with the public response cache and without it.
+const articles = 10_000;
 export const datasets: Record<string, Dataset> = {
-  // The read-API work can add e.g. `'ten-thousand': { articles: 10_000 }` (with a bulk seeder) and scenarios using it.
-  'few-hundred': { articles: 300 },
+  'ten-thousand': { articles },
+  'ten-thousand-uncached': { articles, env: { PUBLIC_CACHE: 'off' }, description: 'served with the in-process public cache off (PUBLIC_CACHE=off)' },
 };
+
+// A front page's worth of recent articles: where the traffic of a news site goes.
+const hotSet = (slugs: string[]) => slugs.slice(-100);
+
+const searchQueries = ['бюджет', 'бюджета дороги', 'ремонте', 'матчи', 'выставку фотографий', 'похолодание', 'горячей воды', 'школам', 'турнирной таблице', 'водителей'];
+
+/** 99 reads of what a front end asks for, then one save of an article, over and over. */
+function mixedLoad(seeded: { articleSlugs: string[]; rubricSlugs: string[]; adminApiKey: string }, articleIds: string[]): autocannon.Request {
+  const reads = [
+    ...hotSet(seeded.articleSlugs).slice(0, 60).map((slug) => `/v1/articles/${slug}`),
+    ...seeded.rubricSlugs.map((slug) => `/v1/articles?rubric=${slug}&limit=20`),
+    ...Array(20).fill('/v1/feed'),
+    ...searchQueries.slice(0, 13).map((q) => `/v1/search?q=${encodeURIComponent(q)}`),
+  ];
+  let n = 0;
+  return {
+    method: 'GET',
+    path: reads[0]!,
+    setupRequest: (request) => {
+      const i = n++;
+      if (i % 100 !== 99) return { ...request, method: 'GET', path: reads[i % reads.length]!, body: undefined };
+      const id = articleIds[(i / 100) % articleIds.length | 0]!;
+      return {
+        ...request,
+        method: 'PATCH',
+        path: `/v1/admin/articles/${id}`,
+        headers: { Authorization: `Bearer ${seeded.adminApiKey}`, 'Content-Type': 'application/json', 'If-Match': '*' },
+        body: JSON.stringify({ lead: `Обновлено в ${new Date().toISOString()}` }),
+      };
+    },
+  };
+}
+
+/** The ids of the hot set, looked up once through the public API. */
+async function idsOf(server: RunningServer, slugs: string[]): Promise<string[]> {
+  return Promise.all(slugs.map(async (slug) => ((await (await fetch(`${server.url}/v1/articles/${slug}`)).json()) as { id: string }).id));
+}
 
 export const scenarios: Scenario[] = [
   {
@@ -102,30 +145,78 @@ export const scenarios: Scenario[] = [
     prepare: async () => ({ requests: [{ method: 'GET', path: '/hello' }] }),
   },
   {
-    id: 'article-by-slug',
-    title: 'Public article by slug',
-    target: { server: 'cms', dataset: 'few-hundred' },
+    id: 'article-cached',
+    title: 'Article by slug, cached',
+    target: { server: 'cms', dataset: 'ten-thousand' },
     prepare: async (server) => ({
-      requests: [rotatingGet(server.seeded!.articleSlugs.map((slug) => `/v1/articles/${slug}`))],
-      note: `GET /v1/articles/{slug}, cycling through ${server.seeded!.articleSlugs.length} published articles`,
+      requests: [rotatingGet(hotSet(server.seeded!.articleSlugs).map((slug) => `/v1/articles/${slug}`))],
+      note: 'GET /v1/articles/{slug}, cycling through the 100 newest of 10,000 articles, from the in-process cache',
     }),
   },
   {
-    id: 'article-list',
-    title: 'Public article list, first page',
-    target: { server: 'cms', dataset: 'few-hundred' },
-    prepare: async () => ({ requests: [{ method: 'GET', path: '/v1/articles' }], note: 'GET /v1/articles (default page size)' }),
+    id: 'article-uncached',
+    title: 'Article by slug, uncached',
+    target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    prepare: async (server) => ({
+      requests: [rotatingGet(server.seeded!.articleSlugs.map((slug) => `/v1/articles/${slug}`))],
+      note: 'GET /v1/articles/{slug}, cycling through all 10,000 articles, cache off',
+    }),
+  },
+  {
+    id: 'rubric-page',
+    title: 'Rubric page, cached',
+    target: { server: 'cms', dataset: 'ten-thousand' },
+    prepare: async (server) => ({
+      requests: [rotatingGet(server.seeded!.rubricSlugs.map((slug) => `/v1/articles?rubric=${slug}&limit=20`))],
+      note: 'GET /v1/articles?rubric={slug}&limit=20 (with rubric, authors, tags, cover), 6 rubrics',
+    }),
+  },
+  {
+    id: 'rubric-page-uncached',
+    title: 'Rubric page, uncached',
+    target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    prepare: async (server) => ({
+      requests: [rotatingGet(server.seeded!.rubricSlugs.map((slug) => `/v1/articles?rubric=${slug}&limit=20`))],
+      note: 'the same, cache off',
+    }),
   },
   {
     id: 'feed',
-    title: 'Public feed',
-    target: { server: 'cms', dataset: 'few-hundred' },
+    title: 'Feed, cached',
+    target: { server: 'cms', dataset: 'ten-thousand' },
     prepare: async () => ({ requests: [{ method: 'GET', path: '/v1/feed' }], note: 'GET /v1/feed (default page size)' }),
+  },
+  {
+    id: 'feed-uncached',
+    title: 'Feed, uncached',
+    target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    prepare: async () => ({ requests: [{ method: 'GET', path: '/v1/feed' }], note: 'the same, cache off' }),
+  },
+  {
+    id: 'search',
+    title: 'Search, uncached',
+    target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    prepare: async () => ({
+      requests: [rotatingGet(searchQueries.map((q) => `/v1/search?q=${encodeURIComponent(q)}`))],
+      note: `GET /v1/search over 10,000 articles, ${searchQueries.length} queries in other word forms than the text's, cache off`,
+    }),
+  },
+  {
+    id: 'mixed',
+    title: 'Mixed reads with 1% writes, cached',
+    target: { server: 'cms', dataset: 'ten-thousand' },
+    prepare: async (server) => {
+      const ids = await idsOf(server, hotSet(server.seeded!.articleSlugs).slice(0, 20));
+      return {
+        requests: [mixedLoad(server.seeded!, ids)],
+        note: 'articles, rubric pages, the feed and search; every 100th request saves an article (PATCH with an API key), which purges its pages',
+      };
+    },
   },
   {
     id: 'media-upload',
     title: 'Media upload (640×480 JPEG)',
-    target: { server: 'cms', dataset: 'few-hundred' },
+    target: { server: 'cms', dataset: 'ten-thousand-uncached' },
     // An upload takes about a second of CPU (AVIF, WebP and JPEG renditions, three crops each): ten at once
     // for 5 s would finish none, so fewer connections and a longer run give a figure.
     load: { connections: 2, minDurationSeconds: 15 },
@@ -151,7 +242,7 @@ export const scenarios: Scenario[] = [
   {
     id: 'rendition',
     title: 'Rendition serving',
-    target: { server: 'cms', dataset: 'few-hundred' },
+    target: { server: 'cms', dataset: 'ten-thousand-uncached' },
     prepare: async (server) => {
       const uploaded = await uploadOnce(server, await nextUniqueJpeg());
       if ('skip' in uploaded) return uploaded;

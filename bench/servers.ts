@@ -6,16 +6,20 @@ export interface CmsServerOptions {
   /** Published articles seeded before the server listens. */
   articles: number;
   logLevel: 'info' | 'warn' | 'silent';
+  /** Configuration on top of the production defaults (e.g. the public cache switched off). */
+  env?: Record<string, string>;
 }
 
 export type ServerMessage =
-  | { type: 'ready'; url: string; seeded?: SeededContent; seedSeconds?: number }
+  | { type: 'ready'; url: string; seeded?: SeededContent; seedSeconds?: number; isSeedReused?: boolean }
   | { type: 'error'; message: string };
 
 export interface RunningServer {
   url: string;
   seeded?: SeededContent;
   seedSeconds?: number;
+  /** The database was copied from an earlier run's seed rather than seeded now. */
+  isSeedReused?: boolean;
   stop: () => Promise<void>;
 }
 
@@ -38,7 +42,7 @@ function startServer(args: string[], timeoutMs: number): Promise<RunningServer> 
     child.on('message', (message: ServerMessage) => {
       clearTimeout(timer);
       if (message.type === 'error') return reject(new Error(`the ${args[0]} server failed to start:\n${message.message}`));
-      resolve({ url: message.url, ...(message.seeded ? { seeded: message.seeded } : {}), ...(message.seedSeconds !== undefined ? { seedSeconds: message.seedSeconds } : {}), stop });
+      resolve({ url: message.url, ...(message.seeded ? { seeded: message.seeded } : {}), ...(message.seedSeconds !== undefined ? { seedSeconds: message.seedSeconds } : {}), isSeedReused: message.isSeedReused ?? false, stop });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -49,4 +53,5 @@ function startServer(args: string[], timeoutMs: number): Promise<RunningServer> 
 
 export const startBaselineServer = () => startServer(['baseline'], 30_000);
 
-export const startCmsServer = (options: CmsServerOptions) => startServer(['cms', JSON.stringify(options)], 180_000);
+// Seeding 10,000 articles takes minutes the first time; later runs copy the saved database (bench/.cache/).
+export const startCmsServer = (options: CmsServerOptions) => startServer(['cms', JSON.stringify(options)], 1_800_000);

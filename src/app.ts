@@ -7,6 +7,7 @@ import type { Actor } from './shared/actor.ts';
 import { errorHandler, isStreamedBody, notFoundHandler, requireJsonBody } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import type { IdempotencyStore } from './http/idempotency.ts';
+import type { PublicCache } from './http/public-cache.ts';
 import { mountRoutes, type AnyRoute, type AuditEventInput } from './http/route.ts';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi.ts';
 
@@ -24,18 +25,13 @@ export interface AppDeps {
   recordAudit?: (event: AuditEventInput) => Promise<void>;
   /** Idempotency-Key support for management POSTs. */
   idempotency?: IdempotencyStore;
+  /** Caches public GETs (validators, caching headers, an in-process store); management writes purge it. */
+  publicCache?: PublicCache;
 }
 
 // Management and auth answers are per caller and must never be stored by a cache on the way.
 const noStore: RequestHandler = (_req, res, next) => {
   res.set('Cache-Control', 'no-store');
-  next();
-};
-
-// Public reads are the same for everyone: short browser and CDN caching, served stale while refreshed.
-const publicCaching: RequestHandler = (req, res, next) => {
-  const isPublicRead = (req.method === 'GET' || req.method === 'HEAD') && !/^\/v1\/(admin|auth)(\/|$)/.test(req.path);
-  if (isPublicRead) res.set('Cache-Control', 'public, max-age=30, s-maxage=60, stale-while-revalidate=300');
   next();
 };
 
@@ -47,6 +43,8 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   app.set('query parser', 'simple');
 
   app.use(requestContext(deps.logger));
+  // First, so that even a refused body or a CORS preflight of the management API is never stored.
+  app.use(['/v1/admin', '/v1/auth'], noStore);
   app.use(helmet());
   app.use(cors({
     origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
@@ -58,12 +56,10 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   app.use(requireJsonBody);
   const parseJson = express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true });
   app.use((req, res, next) => (isStreamedBody(req) ? next() : parseJson(req, res, next)));
-  app.use(['/v1/admin', '/v1/auth'], noStore);
-  app.use(publicCaching);
 
   const registry = createOpenApiRegistry();
   const routes = deps.modules.flatMap((m) => [...m.publicRoutes, ...m.adminRoutes]);
-  app.use(mountRoutes(routes, { registry, authenticate: deps.authenticate, recordAudit: deps.recordAudit, idempotency: deps.idempotency }));
+  app.use(mountRoutes(routes, { registry, authenticate: deps.authenticate, recordAudit: deps.recordAudit, idempotency: deps.idempotency, publicCache: deps.publicCache }));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return Object.assign(app, { openApiDocument: () => buildOpenApiDocument(registry) });

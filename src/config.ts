@@ -59,6 +59,14 @@ const EnvSchema = z.object({
     .regex(/^(none|(\s*[1-9]\d{0,2}:[1-9]\d{0,2}\s*(,|$))+)$/, 'Use w:h pairs such as 16:9,1:1, or none')
     .transform((v) => (v === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean)))
     .default(['16:9', '1:1']),
+  /** The public site's origin: article, rubric and feed links in feeds, sitemaps and JSON-LD start with it. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, '')).default('http://localhost:3000'),
+  /** The site's name in feeds, JSON-LD and the Google News sitemap (as registered with Google News). */
+  SITE_NAME: z.string().trim().min(1).max(200).default('Newsroom'),
+  /** The site's language (ISO 639, as Google News wants it) in feeds and the Google News sitemap. */
+  SITE_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language code such as ru or en').default('ru'),
+  /** Most URLs in one sitemap file; above it /v1/sitemap.xml is an index of /v1/sitemaps/{n}.xml pages. */
+  SITEMAP_PAGE_SIZE: z.coerce.number().int().min(1).max(50_000).default(50_000),
   /** Load demo content into an empty database at start-up; on by default outside production, `false` turns it off. */
   CMS_DEMO: booleanFlag.optional(),
   /** Browser origins allowed by CORS, comma-separated; `*` allows any. */
@@ -69,6 +77,22 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Longest a graceful shutdown waits for in-flight requests, in milliseconds. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** `off` keeps no public answer in process (the caching headers are still sent). */
+  PUBLIC_CACHE: z.enum(['on', 'off']).default('on'),
+  /** Longest a public answer is kept in process, in seconds (writes purge it at once). */
+  PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Most memory the in-process cache's bodies take, in megabytes; the oldest answers go first. */
+  PUBLIC_CACHE_MAX_MB: z.coerce.number().min(1).max(65_536).default(64),
+  /** Cache-Control max-age of public answers (browsers), in seconds; a route may set its own. */
+  PUBLIC_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** Cache-Control s-maxage of public answers (CDNs, shared caches), in seconds. */
+  PUBLIC_CACHE_S_MAXAGE_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Cache-Control stale-while-revalidate of public answers, in seconds. */
+  PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Redis (`redis://…`) through which instances tell each other what to purge; unset, an instance purges only itself. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** The Redis channel of cache purges; instances of one site share it, other sites on the same Redis use another. */
+  REDIS_CHANNEL: z.string().min(1).max(200).default('newsroom-cms:cache-purge'),
 });
 
 export interface Config {
@@ -90,10 +114,17 @@ export interface Config {
   mediaRenditionWidths: number[];
   mediaAspectRatios: string[];
   loadDemoContent: boolean;
+  /** The public site's origin, without a trailing slash. */
+  publicBaseUrl: string;
+  siteName: string;
+  siteLanguage: string;
+  sitemapPageSize: number;
   corsOrigins: string[];
   bodyLimit: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   shutdownTimeoutMs: number;
+  publicCache: { ttlSeconds: number; maxBytes: number; maxAgeSeconds: number; sMaxAgeSeconds: number; staleWhileRevalidateSeconds: number };
+  redis?: { url: string; channel: string };
 }
 
 export class ConfigError extends Error {
@@ -138,10 +169,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mediaRenditionWidths: [...new Set(e.MEDIA_RENDITION_WIDTHS)].sort((a, b) => a - b),
     mediaAspectRatios: [...new Set(e.MEDIA_ASPECT_RATIOS)],
     loadDemoContent: e.CMS_DEMO ?? e.NODE_ENV !== 'production',
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    siteName: e.SITE_NAME,
+    siteLanguage: e.SITE_LANGUAGE,
+    sitemapPageSize: e.SITEMAP_PAGE_SIZE,
     corsOrigins: e.CORS_ORIGINS,
     bodyLimit: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    publicCache: {
+      ttlSeconds: e.PUBLIC_CACHE === 'off' ? 0 : e.PUBLIC_CACHE_TTL_SECONDS,
+      maxBytes: Math.round(e.PUBLIC_CACHE_MAX_MB * 1024 * 1024),
+      maxAgeSeconds: e.PUBLIC_CACHE_MAX_AGE_SECONDS,
+      sMaxAgeSeconds: e.PUBLIC_CACHE_S_MAXAGE_SECONDS,
+      staleWhileRevalidateSeconds: e.PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS,
+    },
+    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, channel: e.REDIS_CHANNEL } } : {}),
   };
 }
 

@@ -5,6 +5,8 @@ import { createDatabase, type Database } from './db/database.ts';
 import { createAuthenticate } from './http/authenticate.ts';
 import { createIdempotencyStore } from './http/idempotency.ts';
 import { createLogger } from './http/logger.ts';
+import { createPublicCache } from './http/public-cache.ts';
+import { createRedisPurgeBus } from './http/purge-bus.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createHealthModule } from './modules/health/index.ts';
 import { createApiKeysModule } from './modules/api-keys/index.ts';
@@ -16,6 +18,9 @@ import { createLocalStorage, createS3Storage } from './storage/storage.ts';
 import { createFeedModule } from './modules/feed/index.ts';
 import { createUsersModule } from './modules/users/index.ts';
 import { createArticlesModule } from './modules/articles/index.ts';
+import { createSearchIndex, createSearchModule } from './modules/search/index.ts';
+import { createArticleJsonLd, createSyndicationModule, type SiteInfo } from './modules/syndication/index.ts';
+import { createPublicUrls } from './shared/public-urls.ts';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -47,7 +52,9 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     audit: audit.service,
   });
   const rubrics = createRubricsModule({ prisma });
-  const tags = createTagsModule({ prisma });
+  // Tags and articles keep the search index in step in their own transactions.
+  const searchIndex = createSearchIndex({ prisma });
+  const tags = createTagsModule({ prisma, searchIndex });
   const media = createMediaModule({
     prisma,
     now,
@@ -58,7 +65,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     aspectRatios: config.mediaAspectRatios,
   });
   const feed = createFeedModule({ prisma, now });
-  const articles = createArticlesModule({ prisma, now, jwtSecret: config.jwtSecret, previewTtlSeconds: config.previewTtlSeconds, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service });
+  const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
+  const articles = createArticlesModule({ prisma, now, jwtSecret: config.jwtSecret, previewTtlSeconds: config.previewTtlSeconds, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service, searchIndex, jsonLdOf: createArticleJsonLd(site) });
+  const search = createSearchModule({ prisma, now, articles: articles.service, rubrics: rubrics.service });
+  const syndication = createSyndicationModule({ articles: articles.service, rubrics: rubrics.service, site, sitemapPageSize: config.sitemapPageSize, now });
 
   const authenticate = createAuthenticate({
     verifyAccessToken: auth.tokens.verify,
@@ -66,13 +76,26 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     findApiKeyActor: apiKeys.service.findActor,
   });
 
+  const redis = config.redis;
+  const publicCache = createPublicCache({
+    settings: config.publicCache,
+    now,
+    logger,
+    nextScheduledChange: async (after) => {
+      const times = (await Promise.all([articles.service.nextPublicChangeAfter(after), feed.service.nextPublicChangeAfter(after)])).filter((t): t is Date => t !== null);
+      return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+    },
+    ...(redis ? { connectBus: (handlers) => createRedisPurgeBus({ url: redis.url, channel: redis.channel, logger, ...handlers }) } : {}),
+  });
+
   const app = createApp({
     config,
     logger,
+    publicCache,
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, audit],
+    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit],
   });
 
   return {
@@ -81,9 +104,13 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     db,
     now,
     app,
-    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service, articles: articles.service, audit: audit.service },
+    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service, articles: articles.service, audit: audit.service, search: search.service, searchIndex },
     tokens: auth.tokens,
-    close: () => db.close(),
+    publicCache,
+    close: async () => {
+      await publicCache.close();
+      await db.close();
+    },
   };
 }
 

@@ -81,6 +81,7 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
     await prisma.$transaction([
       prisma.article.update({ where: { id: created.id }, data: { publishedAt } }),
       prisma.feedItem.updateMany({ where: { articleId: created.id }, data: { publishedAt } }),
+      prisma.articleSearchTerm.updateMany({ where: { articleId: created.id }, data: { publishedAt } }),
     ]);
   }
 

@@ -7,6 +7,7 @@ import { actorLabel } from './actor-label.ts';
 import { ProblemSchema } from './common.schemas.ts';
 import { storableHeaders, type IdempotencyClaim, type IdempotencyStore, type StoredResponse } from './idempotency.ts';
 import { problemBody, toKnownError } from './problem.ts';
+import type { PublicCache, RouteCacheOptions } from './public-cache.ts';
 import { z } from './zod.ts';
 
 /**
@@ -56,6 +57,11 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
   status?: number;
   response?: ZodType;
   responseDescription?: string;
+  /**
+   * The success body's media type when it is not `application/json` (a feed, a sitemap): documented
+   * under it, sent with it as Content-Type, and a string the handler returns is sent as it is.
+   */
+  mediaType?: string;
   /** Other statuses this route answers, beyond the ones derived from its declaration. */
   errors?: Partial<Record<number, string>>;
   extraResponses?: Record<number, ResponseConfig>;
@@ -70,6 +76,11 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
   secretResponseFields?: readonly string[];
   /** A body the handler reads from the stream itself (an upload): documented with these content types instead of JSON. */
   streamedBody?: { description: string; content: Record<string, { schema: ZodType }> };
+  /**
+   * Public GETs only: how the answer is cached (ETag, Cache-Control, Surrogate-Key, the in-process
+   * store); `false` for an answer never cached (health, previews, a handler that sends its own).
+   */
+  cache?: false | RouteCacheOptions;
   handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
 }
 
@@ -105,6 +116,13 @@ export interface RouteMountDeps {
   recordAudit?: (event: AuditEventInput) => Promise<void>;
   /** Makes management POSTs safe to retry with an Idempotency-Key. */
   idempotency?: IdempotencyStore;
+  /** Caches public GETs; management writes purge it. */
+  publicCache?: PublicCache;
+}
+
+/** A public GET whose answer is cached: ETag and 304, Cache-Control, Surrogate-Key. */
+export function isCachedPublicRoute(route: AnyRoute): boolean {
+  return route.method === 'get' && 'public' in route.access && route.cache !== false;
 }
 
 /** Management POSTs take an Idempotency-Key; sign-in and the public API do not. */
@@ -133,7 +151,13 @@ interface Outcome {
 
 function createHandler(route: AnyRoute, deps: RouteMountDeps): RequestHandler {
   const usesIdempotency = isIdempotentRoute(route) && deps.idempotency !== undefined;
+  const isPublicRead = route.method === 'get' && 'public' in route.access;
+  const publicCache = isPublicRead ? deps.publicCache?.forRoute(route) : undefined;
   return async (req: Request, res: Response, _next: NextFunction) => {
+    if (publicCache?.serveStored(req, res)) return;
+    // Errors and uncached answers of the public API are not kept anywhere; a cached answer says otherwise.
+    if (isPublicRead) res.setHeader('Cache-Control', 'no-store');
+    const fill = await publicCache?.beginFill();
     const actor = 'public' in route.access ? (undefined as unknown as Actor) : await deps.authenticate(req);
     if (actor) {
       res.locals.actor = actor;
@@ -157,8 +181,10 @@ function createHandler(route: AnyRoute, deps: RouteMountDeps): RequestHandler {
       return;
     }
     if (idempotency) await idempotency.complete(toStored(outcome, route.secretResponseFields ?? []));
+    if (fill && publicCache!.sendAndStore(req, res, outcome, fill)) return;
     res.set(outcome.headers).status(outcome.status);
     if (outcome.body === undefined) res.end();
+    else if (route.mediaType && typeof outcome.body === 'string') res.send(outcome.body);
     else res.json(outcome.body);
   };
 }
@@ -180,9 +206,13 @@ async function run(route: AnyRoute, deps: RouteMountDeps, actor: Actor, req: Req
   // A management answer that carries a version is tagged with it, for the next If-Match.
   const version = (outcome.body as { version?: unknown } | undefined)?.version;
   if (!('public' in route.access) && typeof version === 'number') outcome.headers.ETag = etagOf(version);
-  if (outcome.body !== undefined) outcome.headers['Content-Type'] ??= 'application/json; charset=utf-8';
+  if (outcome.body !== undefined) outcome.headers['Content-Type'] ??= `${route.mediaType ?? 'application/json'}; charset=utf-8`;
+  const targetId = (outcome.body as { id?: unknown } | undefined)?.id ?? (params as { id?: unknown } | undefined)?.id;
+  // A management write purges the public answers it touched before it answers, so its caller reads it back.
+  if (route.method !== 'get' && !('public' in route.access) && outcome.status < 400) {
+    await deps.publicCache?.purgeAfterWrite({ action: route.audit?.action, targetType: route.audit?.targetType, targetId: typeof targetId === 'string' ? targetId : null });
+  }
   if (route.audit && deps.recordAudit) {
-    const targetId = (outcome.body as { id?: unknown } | undefined)?.id ?? (params as { id?: unknown } | undefined)?.id;
     const fields = ['post', 'patch'].includes(route.method) && body && typeof body === 'object' && !Array.isArray(body) ? { fields: Object.keys(body) } : {};
     const details = { ...fields, ...auditDetails };
     try {
@@ -282,7 +312,7 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
   const status = route.status ?? 200;
   responses[status] = {
     description: route.responseDescription ?? (route.response ? 'Success.' : 'Done; no content.'),
-    ...(route.response ? { content: { 'application/json': { schema: route.response } } } : {}),
+    ...(route.response ? { content: { [route.mediaType ?? 'application/json']: { schema: route.response } } } : {}),
   };
   const problem = (description: string): ResponseConfig => ({ description, content: problemContent });
   if (route.params || route.query) responses[400] = problem('Malformed JSON or invalid path or query parameters.');
@@ -315,6 +345,10 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
         ...(idempotent ? { 'Idempotent-Replayed': z.literal('true').optional().openapi({ description: 'Present on a response replayed for a retried Idempotency-Key.' }) } : {}),
       }),
     };
+  }
+  if (isCachedPublicRoute(route) && responses[status]) {
+    responses[status] = { ...responses[status], headers: cachedAnswerHeaders(registry) };
+    responses[304] = { description: 'Not modified: If-None-Match holds the current ETag. No body.', headers: cachedAnswerHeaders(registry) };
   }
   for (const [code, description] of Object.entries(route.errors ?? {})) {
     const replaces = responses[code]?.description;
@@ -359,7 +393,39 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
           }),
         }
         : {}),
+      ...(isCachedPublicRoute(route)
+        ? { headers: z.object({ 'If-None-Match': z.string().optional().openapi({ description: 'The ETag of the answer the caller holds: 304 without a body while it is current.', example: '"k3J0c2VjcmV0LWhhc2gtb2YtdGhlLWJvZHk"' }) }) }
+        : {}),
     },
     responses,
   });
+}
+
+// Documented once as header components; every cached answer refers to them.
+const cachedAnswerHeaderDocs: Record<string, { description: string; required: boolean; schema: { type: 'string'; example: string } }> = {
+  ETag: { description: 'A strong validator: a hash of the body. Send it back as If-None-Match.', required: true, schema: { type: 'string', example: '"k3J0c2VjcmV0LWhhc2gtb2YtdGhlLWJvZHk"' } },
+  'Last-Modified': {
+    description: 'The newest `updatedAt` or `publishedAt` of the records in the answer; when it has none, when the answer was made. Conditional requests go by ETag.',
+    required: true,
+    schema: { type: 'string', example: 'Mon, 23 Nov 2026 09:30:00 GMT' },
+  },
+  'Cache-Control': {
+    description: '`public` with max-age, s-maxage and stale-while-revalidate (configurable per route), shortened so that no cache keeps the answer past the next scheduled publication, embargo end or feed window.',
+    required: true,
+    schema: { type: 'string', example: 'public, max-age=30, s-maxage=60, stale-while-revalidate=300' },
+  },
+  'Surrogate-Key': {
+    description: 'Space-separated keys of the records in the answer (`article:<id>`, `rubric:<id>`, `tag:<id>`, `user:<id>`, `media:<id>`, `feed-item:<id>`) and of the lists it shows (`articles`, `feed`, `rubrics`, `tags`, `users`, `media`; `all` on answers whose route names none, purged by every write). A management write purges its record\'s key and the lists it changes, so a CDN purge by key removes exactly the answers an edit touches.',
+    required: true,
+    schema: { type: 'string', example: 'articles article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80 rubric:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b' },
+  },
+  'Cache-Tag': { description: 'The Surrogate-Key keys, comma-separated (the form Cloudflare reads).', required: true, schema: { type: 'string', example: 'articles,article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80' } },
+  Age: { description: 'Seconds since the answer was made, when it comes from the server\'s own cache.', required: false, schema: { type: 'string', example: '3' } },
+};
+
+function cachedAnswerHeaders(registry: OpenAPIRegistry) {
+  return Object.fromEntries(Object.entries(cachedAnswerHeaderDocs).map(([name, header]) => {
+    registry.registerComponent('headers', name, header);
+    return [name, { $ref: `#/components/headers/${name}` }];
+  }));
 }

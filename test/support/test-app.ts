@@ -127,7 +127,9 @@ export interface TestAppOptions {
 /** Boots the real app in-process on a fresh, migrated database of the given dialect. */
 export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await freshDatabaseUrl(dialect);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop', LOG_LEVEL: 'silent', ...env });
+  // Suites set up data through services and SQL, behind the HTTP layer that purges the public cache, so
+  // they read with no in-process store; test/caching turns it on (the caching headers are always sent).
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop', LOG_LEVEL: 'silent', PUBLIC_CACHE: 'off', ...env });
   const clock = new TestClock();
   let queryCount = 0;
   const build = (instanceClock: TestClock) => createContainer(config, {

@@ -86,6 +86,12 @@ export interface PublicListFilter {
   to?: Date;
 }
 
+/** An article of the rubric or of one of its direct sub-rubrics. */
+const inRubricTree = (rubricId: string): ArticleWhere => ({ OR: [{ rubricId }, { rubric: { is: { parentId: rubricId } } }] });
+
+/** What a link to an article (a sitemap entry) needs. */
+const linkSelect = { id: true, slug: true, title: true, publishedAt: true, updatedAt: true } satisfies PrismaNamespace.ArticleSelect;
+
 export function createArticlesRepository(prisma: Prisma) {
   async function writeRelations(tx: PrismaTx, articleId: string, relations: ArticleRelations): Promise<void> {
     if (relations.authorIds) {
@@ -203,7 +209,7 @@ export function createArticlesRepository(prisma: Prisma) {
         where: {
           AND: [
             publicArticleWhere(now),
-            filter.rubricId ? { OR: [{ rubricId: filter.rubricId }, { rubric: { is: { parentId: filter.rubricId } } }] } : {},
+            filter.rubricId ? inRubricTree(filter.rubricId) : {},
             filter.tagId ? { tags: { some: { tagId: filter.tagId } } } : {},
             filter.authorSlug ? { authors: { some: { user: { slug: filter.authorSlug } } } } : {},
             filter.from ? { publishedAt: { gte: filter.from } } : {},
@@ -215,6 +221,59 @@ export function createArticlesRepository(prisma: Prisma) {
         take,
         include: summaryIncludeFor(include),
       }),
+
+    /** Public at `now` in the full public shape, newest first: a syndication feed's items. */
+    listPublishedInFull: (take: number, now: Date, rubricId: string | undefined): Promise<PublicArticleRow[]> =>
+      prisma.article.findMany({
+        where: { AND: [publicArticleWhere(now), rubricId ? inRubricTree(rubricId) : {}] },
+        orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+        take,
+        include: publicInclude,
+      }),
+
+    countPublished: (now: Date): Promise<number> => prisma.article.count({ where: publicArticleWhere(now) }),
+
+    /** The earliest scheduled time or embargo end after `now` of an article on its way to the public, or null. */
+    nextVisibilityChange: async (now: Date): Promise<Date | null> => {
+      const onTheWay = { status: { in: ['published', 'scheduled'] as ArticleStatus[] }, deletedAt: null };
+      const [publishing, embargo] = await Promise.all([
+        prisma.article.aggregate({ where: { ...onTheWay, publishedAt: { gt: now } }, _min: { publishedAt: true } }),
+        prisma.article.aggregate({ where: { ...onTheWay, embargoUntil: { gt: now } }, _min: { embargoUntil: true } }),
+      ]);
+      const times = [publishing._min.publishedAt, embargo._min.embargoUntil].filter((t): t is Date => t !== null);
+      return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+    },
+
+    /**
+     * Links to articles public at `now`, oldest first by (publishedAt, id): an order new articles only
+     * extend. Starts `skip` rows in, or right after the key of the previous chunk.
+     */
+    listPublishedLinks: (take: number, now: Date, start: { skip: number } | { after: [Date, string] }) =>
+      prisma.article.findMany({
+        where: {
+          AND: [
+            publicArticleWhere(now),
+            'after' in start ? { OR: [{ publishedAt: { gt: start.after[0] } }, { publishedAt: start.after[0], id: { gt: start.after[1] } }] } : {},
+          ],
+        },
+        orderBy: [{ publishedAt: 'asc' }, { id: 'asc' }],
+        ...('skip' in start && start.skip > 0 ? { skip: start.skip } : {}),
+        take,
+        select: linkSelect,
+      }),
+
+    /** Links to articles public at `now` and published at or after `since`, newest first. */
+    listRecentLinks: (take: number, now: Date, since: Date) =>
+      prisma.article.findMany({
+        where: { AND: [publicArticleWhere(now), { publishedAt: { gte: since } }] },
+        orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+        take,
+        select: linkSelect,
+      }),
+
+    /** The articles of these ids that are public at `now`, in the summary shape (any order). */
+    listPublishedByIds: (ids: string[], now: Date): Promise<ArticleSummaryRow[]> =>
+      prisma.article.findMany({ where: { AND: [{ id: { in: ids } }, publicArticleWhere(now)] }, include: summaryInclude }),
 
     findPublishedBySlug: (slug: string, now: Date, include: ReadonlySet<PublicInclude>): Promise<PublicArticleRow | null> =>
       prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: { ...publicInclude, ...summaryIncludeFor(include) } }),

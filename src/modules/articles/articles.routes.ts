@@ -1,5 +1,6 @@
 import { IdParams, PageQuery } from '../../http/common.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
+import type { ListKey } from '../../http/cache-keys.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
 import {
   ArticlePage,
@@ -162,12 +163,24 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
   }
 }
 
+/** The lists an article page shows beyond the records in it, for its cache keys. */
+function publicArticleLists(page: Record<string, unknown>): ListKey[] {
+  return [
+    ...('related' in page ? ['articles' as const] : []),
+    // The JSON-LD names the rubric, tags, authors and cover even when `include` or `fields` leave their records out.
+    ...('jsonLd' in page
+      ? ([['rubric', 'rubrics'], ['tags', 'tags'], ['authors', 'users'], ['cover', 'media']] as const).filter(([field]) => !(field in page)).map(([, list]) => list)
+      : []),
+  ];
+}
+
 export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/v1/articles', operationId: 'listPublicArticles', summary: 'List published articles, newest first', tag, access: { public: true },
       description: 'Filter by rubric (with its sub-rubrics), tag or author slug, and by publication time.',
       query: ListPublicArticlesQuery, response: ArticleSummaryPage,
+      cache: { lists: ['articles'] },
       handler: ({ query }) => service.listPublic(query),
     }),
     defineRoute({
@@ -180,6 +193,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
           headers: { Location: { description: 'The article\'s current address, `/v1/articles/{slug}`.', schema: { type: 'string' } } },
         },
       },
+      cache: { lists: publicArticleLists },
       handler: async ({ params, query }) => {
         const found = await service.getPublic(params.slug, query);
         if ('movedTo' in found) return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}` });
@@ -189,7 +203,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
     defineRoute({
       method: 'get', path: '/v1/preview/{token}', operationId: 'getArticlePreview', summary: 'See an article through a preview link', tag, access: { public: true },
       description: 'The article as saved now, drafts included, in the public shape. Never cached nor indexed; an expired or altered link is 404.',
-      params: PreviewParams, response: PublicArticleSchema,
+      params: PreviewParams, response: PublicArticleSchema, cache: false,
       handler: async ({ params }) => new HttpResult(200, await service.getPreview(params.token), { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' }),
     }),
   ];

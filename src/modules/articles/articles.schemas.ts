@@ -1,6 +1,7 @@
 import { AuthorRefSchema, IsoDateTime, PageQuery, RubricRefSchema, TagRefSchema, pageOf } from '../../http/common.schemas.ts';
 import { z } from '../../http/zod.ts';
 import { MediaSchema } from '../media/media.schemas.ts';
+import { NewsArticleJsonLdSchema } from '../syndication/syndication.schemas.ts';
 
 export const BODY_MAX_BLOCKS = 500;
 export const KEY_POINTS_MAX = 20;
@@ -245,6 +246,8 @@ export const PublicArticleSchema = z
     seoTitle: z.string().nullable().optional(),
     seoDescription: z.string().nullable().optional(),
     related: z.array(ArticleSummarySchema).optional().openapi({ description: 'With `include=related`: up to 6 public articles of the same rubric or with a shared tag, newest first.' }),
+    // Describes the whole article whatever `include` embeds.
+    jsonLd: NewsArticleJsonLdSchema.optional(),
   })
   .openapi('PublicArticle', { description: 'A published article with its body, photos and credits. Fields left out by `include` or `fields` are absent.' });
 
@@ -253,7 +256,7 @@ export type PublicInclude = (typeof publicIncludes)[number];
 const defaultIncludes: PublicInclude[] = ['rubric', 'authors', 'tags', 'cover'];
 
 const summaryFields = Object.keys(summaryShape) as [keyof typeof summaryShape, ...(keyof typeof summaryShape)[]];
-const articleFields = [...summaryFields, 'body', 'keyPoints', 'narration', 'seoTitle', 'seoDescription', 'related'] as const;
+const articleFields = [...summaryFields, 'body', 'keyPoints', 'narration', 'seoTitle', 'seoDescription', 'related', 'jsonLd'] as const;
 
 /** A comma-separated list parameter whose every item must be one of `allowed`. */
 function listParam<T extends string>(allowed: readonly [T, ...T[]], description: string, example: string, whenLeftOut?: T[]) {

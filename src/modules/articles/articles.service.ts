@@ -2,14 +2,17 @@ import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError,
 import type { PrismaTx } from '../../db/database.ts';
 import { actorLabel } from '../../http/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
+import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import { userIdOf } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import type { FeedService } from '../feed/index.ts';
 import type { MediaKind, MediaService } from '../media/index.ts';
 import type { RubricsService } from '../rubrics/index.ts';
+import type { SearchIndexer } from '../search/index.ts';
 import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
+import type { NewsArticleJsonLd } from '../syndication/syndication.schemas.ts';
 import { allIncludes, pickFields, toArticleResponse, toArticleSummary, toPublicArticle } from './articles.mapper.ts';
 import { assertMayChange, assertTransition, defaultAuthorIds, mustStayOnByline, statusesAllowing, visibleTo, type WorkflowAction } from './articles.policy.ts';
 import type { PreviewTokens } from './articles.preview.ts';
@@ -40,12 +43,35 @@ export interface ArticlesDeps {
   users: Pick<UsersService, 'missingIds'>;
   media: Pick<MediaService, 'kindsOf'>;
   feed: Pick<FeedService, 'putArticleInFeed' | 'takeArticleOutOfFeed'>;
+  /** Rewrites an article's search index entry in the transaction that changed the article. */
+  searchIndex: Pick<SearchIndexer, 'reindexArticle'>;
+  /** Records the webhook event of each change in the transaction that makes it. */
+  events: EventRecorder;
   previews: PreviewTokens;
   now: () => Date;
+  /** The schema.org description of an article page (built by the syndication module from the site's settings). */
+  jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
 }
 
 /** The version a write must find (from If-Match); null for `If-Match: *` or a caller inside the app. */
 type ExpectedVersion = number | null;
+
+/** What a link to a public article (a sitemap entry) needs. */
+export interface PublicArticleLink {
+  id: string;
+  slug: string;
+  title: string;
+  publishedAt: string;
+  updatedAt: string;
+}
+
+const toLink = (row: { id: string; slug: string; title: string; publishedAt: Date | null; updatedAt: Date }): PublicArticleLink => ({
+  id: row.id,
+  slug: row.slug,
+  title: row.title,
+  publishedAt: (row.publishedAt ?? row.updatedAt).toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
 
 /** What a public slug leads to: the article, or the current slug when it is a former one. */
 export type PublicArticleLookup = { article: PublicArticleResponse } | { movedTo: string };
@@ -140,6 +166,11 @@ export function createArticlesService(deps: ArticlesDeps) {
     if (row) await repo.addRevision(tx, { articleId: id, number: row.version, actor: actorLabel(actor), content: contentOf(row), at });
   }
 
+  /** The webhook event of a change, in its transaction: `version` is the article's version after it. */
+  function recordEvent(tx: PrismaTx, type: DomainEventType, actor: Actor, article: { id: string; slug: string; version: number; rubricId: string | null }, details?: Record<string, unknown>): Promise<void> {
+    return deps.events.record(tx, { type, entity: article, actor: actorLabel(actor), ...(details ? { details } : {}) });
+  }
+
   /** Every reference and body rule a save breaks, checked before anything is written. */
   async function fieldErrors(
     input: UpdateArticleInput,
@@ -214,8 +245,15 @@ export function createArticlesService(deps: ArticlesDeps) {
         { ...state, updatedAt: at },
       );
       if (isWritten && feed) await feed(tx);
+      if (isWritten) await deps.searchIndex.reindexArticle(tx, id);
+      if (isWritten) {
+        const type: DomainEventType = action === 'publish' ? (state.status === 'scheduled' ? 'article.scheduled' : 'article.published') : action === 'unpublish' || action === 'archive' ? 'article.unpublished' : 'article.updated';
+        const publishedAt = action === 'publish' ? { publishedAt: state.publishedAt?.toISOString() ?? null } : undefined;
+        await recordEvent(tx, type, actor, { id, slug: current.slug, version: (expectedVersion ?? current.version) + 1, rubricId: current.rubricId }, publishedAt);
+      }
       return isWritten;
     });
+    deps.events.committed();
     if (!isDone) await failAfterRace(id, action);
     return reload(id);
   }
@@ -263,8 +301,10 @@ export function createArticlesService(deps: ArticlesDeps) {
       const id = await repo.inTransaction(async (tx) => {
         const createdId = await repo.create(tx, { ...data, createdById: userIdOf(actor), at }, { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) });
         await addRevision(tx, createdId, actor, at);
+        await recordEvent(tx, 'article.created', actor, { id: createdId, slug, version: 1, rubricId: data.rubricId });
         return createdId;
       });
+      deps.events.committed();
       return reload(id);
     },
 
@@ -317,9 +357,12 @@ export function createArticlesService(deps: ArticlesDeps) {
             await deps.feed.putArticleInFeed(tx, { id, title, rubricId, publishedAt: current.publishedAt });
           }
         }
+        await deps.searchIndex.reindexArticle(tx, id);
         await addRevision(tx, id, actor, at);
+        await recordEvent(tx, 'article.updated', actor, { id, slug, version: (expectedVersion ?? current.version) + 1, rubricId });
         return true;
       });
+      deps.events.committed();
       if (!isDone) await failAfterRace(id);
       return reload(id);
     },
@@ -331,9 +374,14 @@ export function createArticlesService(deps: ArticlesDeps) {
       const at = now();
       const isDone = await repo.inTransaction(async (tx) => {
         const isWritten = await repo.updateIf(tx, id, { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: null } }, { deletedAt: at, updatedAt: at });
-        if (isWritten) await deps.feed.takeArticleOutOfFeed(tx, id);
+        if (isWritten) {
+          await deps.feed.takeArticleOutOfFeed(tx, id);
+          await deps.searchIndex.reindexArticle(tx, id);
+          await recordEvent(tx, 'article.deleted', actor, { id, slug: current.slug, version: (expectedVersion ?? current.version) + 1, rubricId: current.rubricId });
+        }
         return isWritten;
       });
+      deps.events.committed();
       if (!isDone) await failAfterRace(id);
     },
 
@@ -343,9 +391,12 @@ export function createArticlesService(deps: ArticlesDeps) {
       if (!current.deletedAt) throw new ConflictError('The article is not in the trash.', 'article_not_in_trash');
       assertMayChange(actor, current, 'restore');
       const at = now();
-      const isDone = await repo.inTransaction((tx) =>
-        repo.updateIf(tx, id, { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: { not: null } } }, { deletedAt: null, status: 'draft', publishedAt: null, updatedAt: at }),
-      );
+      const isDone = await repo.inTransaction(async (tx) => {
+        const isWritten = await repo.updateIf(tx, id, { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: { not: null } } }, { deletedAt: null, status: 'draft', publishedAt: null, updatedAt: at });
+        if (isWritten) await recordEvent(tx, 'article.updated', actor, { id, slug: current.slug, version: (expectedVersion ?? current.version) + 1, rubricId: current.rubricId });
+        return isWritten;
+      });
+      deps.events.committed();
       if (!isDone) await failAfterRace(id);
       return reload(id);
     },
@@ -434,7 +485,19 @@ export function createArticlesService(deps: ArticlesDeps) {
       const id = deps.previews.verify(token);
       const row = id ? await repo.findForPreview(id) : null;
       if (!row) throw new NotFoundError('preview');
-      return toPublicArticle(row);
+      // The preview shows the page as it will be, its JSON-LD included.
+      const article = toPublicArticle(row);
+      return { ...article, jsonLd: deps.jsonLdOf(article) };
+    },
+
+    /** Public articles by id, in the order given (any no longer public left out), with their body: search hits. */
+    async findPublicByIds(ids: string[]): Promise<{ summary: ArticleSummaryResponse; body: ArticleBlockInput[] }[]> {
+      if (!ids.length) return [];
+      const byId = new Map((await repo.listPublishedByIds(ids, now())).map((row) => [row.id, row]));
+      return ids.flatMap((id) => {
+        const row = byId.get(id);
+        return row ? [{ summary: toArticleSummary(row), body: row.body as ArticleBlockInput[] }] : [];
+      });
     },
 
     async listPublic(query: ListPublicArticlesInput): Promise<Page<ArticleSummaryResponse>> {
@@ -466,16 +529,52 @@ export function createArticlesService(deps: ArticlesDeps) {
     async getPublic(slug: string, query: GetPublicArticleInput = {}): Promise<PublicArticleLookup> {
       const at = now();
       const include = new Set(query.include ?? allIncludes);
-      const row = await repo.findPublishedBySlug(slug, at, include);
+      const wantsJsonLd = !query.fields || query.fields.includes('jsonLd');
+      // The JSON-LD describes the whole article, so it needs every relation whatever `include` embeds.
+      const row = await repo.findPublishedBySlug(slug, at, wantsJsonLd ? new Set([...include, ...allIncludes]) : include);
       if (row) {
         const related = include.has('related') && (!query.fields || query.fields.includes('related'))
           ? { related: (await repo.listRelated(row, at, RELATED_MAX)).map((r) => toArticleSummary(r)) }
           : {};
-        return { article: pickFields({ ...toPublicArticle(row, include), ...related }, query.fields) };
+        const jsonLd = wantsJsonLd ? { jsonLd: deps.jsonLdOf(toPublicArticle(row)) } : {};
+        return { article: pickFields({ ...toPublicArticle(row, include), ...related, ...jsonLd }, query.fields) };
       }
       const movedTo = await repo.findRedirectTarget(slug, at);
       if (movedTo) return { movedTo };
       throw new NotFoundError('article');
+    },
+
+    /** The newest public articles in full, of a rubric and its direct sub-rubrics when given: syndication feeds. */
+    async listNewestPublic(limit: number, rubricId?: string): Promise<PublicArticleResponse[]> {
+      return (await repo.listPublishedInFull(limit, now(), rubricId)).map((row) => toPublicArticle(row));
+    },
+
+    /** How many articles are public now. */
+    countPublic: (): Promise<number> => repo.countPublished(now()),
+
+    /** When an article next becomes public by the clock alone (its scheduled time, its embargo's end), after `at`; null for none. */
+    nextPublicChangeAfter: (at: Date): Promise<Date | null> => repo.nextVisibilityChange(at),
+
+    /**
+     * Links to `limit` public articles from the `offset`-th on, oldest first, read in chunks by key, so
+     * a sitemap of a huge site never holds more than a chunk of rows.
+     */
+    async *streamPublicLinks(offset: number, limit: number, chunkSize = 1000): AsyncGenerator<PublicArticleLink[]> {
+      const at = now();
+      let after: [Date, string] | undefined;
+      for (let left = limit; left > 0;) {
+        const rows = await repo.listPublishedLinks(Math.min(chunkSize, left), at, after ? { after } : { skip: offset });
+        const last = rows.at(-1);
+        if (!last?.publishedAt) return;
+        yield rows.map(toLink);
+        left -= rows.length;
+        after = [last.publishedAt, last.id];
+      }
+    },
+
+    /** Links to the public articles published since `since`, newest first. */
+    async listRecentPublicLinks(since: Date, limit: number): Promise<PublicArticleLink[]> {
+      return (await repo.listRecentLinks(limit, now(), since)).map(toLink);
     },
   };
   return service;

@@ -1,13 +1,17 @@
 import type { Prisma } from '../../db/database.ts';
+import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import type { FeedService } from '../feed/index.ts';
 import type { MediaService } from '../media/index.ts';
 import type { RubricsService } from '../rubrics/index.ts';
+import type { SearchIndexer } from '../search/index.ts';
 import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
 import { createArticlesRepository } from './articles.repository.ts';
 import { articleAdminRoutes, articlePublicRoutes } from './articles.routes.ts';
 import { createPreviewTokens } from './articles.preview.ts';
+import type { PublicArticleResponse } from './articles.schemas.ts';
 import { createArticlesService } from './articles.service.ts';
+import type { NewsArticleJsonLd } from '../syndication/syndication.schemas.ts';
 
 export function createArticlesModule(deps: {
   prisma: Prisma;
@@ -20,11 +24,16 @@ export function createArticlesModule(deps: {
   users: UsersService;
   media: MediaService;
   feed: FeedService;
+  searchIndex: SearchIndexer;
+  /** Where each change's webhook event is recorded, in the change's transaction. */
+  events?: EventRecorder;
+  /** The schema.org JSON-LD of an article page. */
+  jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
 }) {
   const { prisma, jwtSecret, previewTtlSeconds, ...services } = deps;
   const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
-  const service = createArticlesService({ repo: createArticlesRepository(prisma), previews, ...services });
+  const service = createArticlesService({ repo: createArticlesRepository(prisma), previews, ...services, events: deps.events ?? noEventRecorder });
   return { service, adminRoutes: articleAdminRoutes(service), publicRoutes: articlePublicRoutes(service) };
 }
 
-export type { ArticlesService } from './articles.service.ts';
+export type { ArticlesService, PublicArticleLink } from './articles.service.ts';

@@ -55,6 +55,16 @@ export function createFeedRepository(prisma: Prisma) {
         include: publicInclude,
       }),
 
+    /** The earliest start or end of a visibility window after `now`, or null. */
+    nextWindowChange: async (now: Date): Promise<Date | null> => {
+      const [starting, ending] = await Promise.all([
+        prisma.feedItem.aggregate({ where: { visibleFrom: { gt: now } }, _min: { visibleFrom: true } }),
+        prisma.feedItem.aggregate({ where: { visibleUntil: { gt: now } }, _min: { visibleUntil: true } }),
+      ]);
+      const times = [starting._min.visibleFrom, ending._min.visibleUntil].filter((t): t is Date => t !== null);
+      return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+    },
+
     create: (data: FeedItemData & { createdAt: Date; updatedAt: Date }) => prisma.feedItem.create({ data }),
     /** Changes the item only while it is at the expected version (any when null); answers whether it did. */
     updateAtVersion: async (id: string, expectedVersion: number | null, data: Partial<Omit<FeedItemData, 'kind' | 'articleId'>> & { updatedAt: Date }) =>

@@ -52,7 +52,7 @@ export function feedPublicRoutes(service: FeedService): AnyRoute[] {
     defineRoute({
       method: 'get', path: '/v1/feed', operationId: 'getFeed', summary: 'The news feed: pinned items first, then newest', tag, access: { public: true },
       description: 'Only items inside their visibility window; an article item only while its article is published.',
-      query: PublicFeedQuery, response: PublicFeedPage,
+      query: PublicFeedQuery, response: PublicFeedPage, cache: { lists: ['feed'] },
       handler: ({ query }) => service.listPublic(query),
     }),
   ];

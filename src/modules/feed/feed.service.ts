@@ -61,6 +61,9 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
       return toFeedItemResponse(await findOrThrow(id));
     },
 
+    /** When an item next enters or leaves the public feed by the clock alone, after `at`; null for none. */
+    nextPublicChangeAfter: (at: Date): Promise<Date | null> => repo.nextWindowChange(at),
+
     async create(input: CreateFeedItemInput): Promise<FeedItemResponse> {
       const isArticle = input.kind === 'article';
       const visibleFrom = toDate(input.visibleFrom) ?? null;

@@ -7,12 +7,12 @@ export function createHealthModule(deps: { isDatabaseReachable: () => Promise<bo
   const publicRoutes: AnyRoute[] = [
     defineRoute({
       method: 'get', path: '/health', operationId: 'health', summary: 'Liveness: the process answers', tag: 'Health', access: { public: true },
-      response: HealthSchema,
+      response: HealthSchema, cache: false,
       handler: async () => ({ status: 'ok' }),
     }),
     defineRoute({
       method: 'get', path: '/ready', operationId: 'ready', summary: 'Readiness: the database answers', tag: 'Health', access: { public: true },
-      response: HealthSchema, extraResponses: { 503: { description: 'The database does not answer.', content: { 'application/json': { schema: HealthSchema } } } },
+      response: HealthSchema, cache: false, extraResponses: { 503: { description: 'The database does not answer.', content: { 'application/json': { schema: HealthSchema } } } },
       handler: async () => ((await deps.isDatabaseReachable()) ? { status: 'ok' } : new HttpResult(503, { status: 'unavailable' })),
     }),
   ];

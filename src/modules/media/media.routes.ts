@@ -93,13 +93,14 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/v1/media/{id}', operationId: 'getPublicMedia', summary: 'Get a media item', tag, access: { public: true },
-      params: IdParams, response: MediaSchema,
+      params: IdParams, response: MediaSchema, cache: { lists: [] },
       handler: ({ params }) => service.getPublic(params.id),
     }),
     defineRoute({
       method: 'get', path: '/v1/media/files/{folder}/{name}', operationId: 'getMediaFile', summary: 'Download a stored media file', tag, access: { public: true },
       description: 'Image renditions and the originals of audio, video and documents, as linked from media responses. Content-addressed, so cached for a year; an image\'s original is never served.',
-      params: FileKeyParams,
+      // Content-addressed files answer with their own immutable caching and 304s.
+      params: FileKeyParams, cache: false,
       extraResponses: {
         200: {
           description: 'The file.',

@@ -45,12 +45,13 @@ export function rubricPublicRoutes(service: RubricsService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/v1/rubrics', operationId: 'listPublicRubrics', summary: 'List active rubrics in display order', tag, access: { public: true },
-      query: ListRubricsQuery, response: PublicRubricPage,
+      query: ListRubricsQuery, response: PublicRubricPage, cache: { lists: ['rubrics'] },
       handler: ({ query }) => service.listPublic(query.limit, query.cursor),
     }),
     defineRoute({
       method: 'get', path: '/v1/rubrics/{slug}', operationId: 'getPublicRubric', summary: 'Get an active rubric with its parent and sub-rubrics', tag, access: { public: true },
-      params: SlugParams, response: PublicRubricSchema,
+      // Its sub-rubrics are a query's result: a new one joins them.
+      params: SlugParams, response: PublicRubricSchema, cache: { lists: ['rubrics'] },
       handler: ({ params }) => service.getPublic(params.slug),
     }),
   ];

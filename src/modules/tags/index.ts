@@ -1,10 +1,11 @@
 import type { Prisma } from '../../db/database.ts';
+import type { SearchIndexer } from '../search/index.ts';
 import { createTagsRepository } from './tags.repository.ts';
 import { tagAdminRoutes, tagPublicRoutes } from './tags.routes.ts';
 import { createTagsService } from './tags.service.ts';
 
-export function createTagsModule(deps: { prisma: Prisma }) {
-  const service = createTagsService(createTagsRepository(deps.prisma));
+export function createTagsModule(deps: { prisma: Prisma; searchIndex: SearchIndexer }) {
+  const service = createTagsService(createTagsRepository(deps.prisma), deps.searchIndex);
   return { service, adminRoutes: tagAdminRoutes(service), publicRoutes: tagPublicRoutes(service) };
 }
 

@@ -1,4 +1,4 @@
-import type { Prisma } from '../../db/database.ts';
+import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { Tag } from '../../generated/sqlite/client.ts';
 
 export type TagRow = Tag;
@@ -10,6 +10,7 @@ export function createTagsRepository(prisma: Prisma) {
   const alphabetical = [{ name: 'asc' as const }, { id: 'asc' as const }];
 
   return {
+    inTransaction: <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn),
     findById: (id: string) => prisma.tag.findUnique({ where: { id } }),
     findBySlug: (slug: string) => prisma.tag.findUnique({ where: { slug }, select: { id: true } }),
     findIds: async (ids: string[]) => (await prisma.tag.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id),
@@ -18,10 +19,10 @@ export function createTagsRepository(prisma: Prisma) {
     list: (take: number, key?: [string, string]) => prisma.tag.findMany({ where: afterKey(key), orderBy: alphabetical, take }),
     create: (data: { name: string; slug: string }) => prisma.tag.create({ data }),
     /** Changes the tag only while it is at the expected version (any when null); answers whether it did. */
-    updateAtVersion: async (id: string, expectedVersion: number | null, data: { name?: string; slug?: string }) =>
-      (await prisma.tag.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
-    deleteAtVersion: async (id: string, expectedVersion: number | null) =>
-      (await prisma.tag.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
+    updateAtVersion: async (id: string, expectedVersion: number | null, data: { name?: string; slug?: string }, db: Prisma | PrismaTx = prisma) =>
+      (await db.tag.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
+    deleteAtVersion: async (id: string, expectedVersion: number | null, db: Prisma | PrismaTx = prisma) =>
+      (await db.tag.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
   };
 }
 

@@ -48,7 +48,7 @@ export function tagPublicRoutes(service: TagsService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/v1/tags', operationId: 'listPublicTags', summary: 'List tags alphabetically', tag, access: { public: true },
-      query: ListTagsQuery, response: PublicTagPage,
+      query: ListTagsQuery, response: PublicTagPage, cache: { lists: ['tags'] },
       handler: ({ query }) => service.listPublic(query.limit, query.cursor),
     }),
   ];

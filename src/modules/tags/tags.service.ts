@@ -1,6 +1,7 @@
 import { NotFoundError, PreconditionFailedError } from '../../errors.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
+import type { SearchIndexer } from '../search/index.ts';
 import { toTagRef, toTagResponse } from './tags.mapper.ts';
 import type { TagRow, TagsRepository } from './tags.repository.ts';
 import type { CreateTagInput, TagRefResponse, TagResponse, UpdateTagInput } from './tags.schemas.ts';
@@ -8,7 +9,8 @@ import type { CreateTagInput, TagRefResponse, TagResponse, UpdateTagInput } from
 const isNameIdKey = (v: unknown[]): v is [string, string] => v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
 const keyOf = (row: TagRow) => [row.name, row.id];
 
-export function createTagsService(repo: TagsRepository) {
+/** `searchIndex`: a tag's name is searchable on its articles, so a rename or deletion reindexes them. */
+export function createTagsService(repo: TagsRepository, searchIndex: Pick<SearchIndexer, 'reindexAfterTagChange'>) {
   // A conditional write that changed nothing: the tag is gone (404) or at another version (412).
   async function failConditionalWrite(id: string): Promise<never> {
     const row = await repo.findById(id);
@@ -48,7 +50,10 @@ export function createTagsService(repo: TagsRepository) {
         ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
         : undefined;
       const data = { ...(input.name !== undefined ? { name: input.name } : {}), ...(slug ? { slug } : {}) };
-      if (!(await repo.updateAtVersion(id, expectedVersion, data))) await failConditionalWrite(id);
+      const isUpdated = input.name !== undefined && input.name !== current.name
+        ? await repo.inTransaction((tx) => searchIndex.reindexAfterTagChange(tx, id, () => repo.updateAtVersion(id, expectedVersion, data, tx)))
+        : await repo.updateAtVersion(id, expectedVersion, data);
+      if (!isUpdated) await failConditionalWrite(id);
       const row = await repo.findById(id);
       if (!row) throw new NotFoundError('tag');
       return toTagResponse(row);
@@ -56,7 +61,8 @@ export function createTagsService(repo: TagsRepository) {
 
     /** Also takes the tag off every article that has it. */
     async delete(id: string, expectedVersion: number | null = null): Promise<void> {
-      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
+      const isDeleted = await repo.inTransaction((tx) => searchIndex.reindexAfterTagChange(tx, id, () => repo.deleteAtVersion(id, expectedVersion, tx)));
+      if (!isDeleted) await failConditionalWrite(id);
     },
 
     /** Ids among the given that are not tags, for validating an article's tag list. */

@@ -50,7 +50,8 @@ export function authorPublicRoutes(service: UsersService): AnyRoute[] {
     defineRoute({
       method: 'get', path: '/v1/authors/{slug}', operationId: 'getAuthor', summary: 'Get an author\'s public byline', tag: 'Authors', access: { public: true },
       description: 'Only people with at least one published article have a public page.',
-      params: SlugParams, response: AuthorSchema,
+      // Only an author with a public article has a page: it comes and goes with articles.
+      params: SlugParams, response: AuthorSchema, cache: { lists: ['articles'] },
       handler: ({ params }) => service.getAuthor(params.slug),
     }),
   ];

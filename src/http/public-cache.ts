@@ -1,0 +1,339 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { ZodType } from 'zod';
+import { compileKeyExtractor, everythingKey, keysPurgedBy, type FoundKeys, type ListKey } from './cache-keys.ts';
+import type { PurgeBus, PurgeBusHandlers, PurgeMessage } from './purge-bus.ts';
+
+/** A public GET route's caching, declared as `cache` on its definition. */
+export interface RouteCacheOptions {
+  /** Cache-Control max-age (browsers); PUBLIC_CACHE_MAX_AGE_SECONDS when left out. */
+  maxAgeSeconds?: number;
+  /** Cache-Control s-maxage (CDNs and proxies); PUBLIC_CACHE_S_MAXAGE_SECONDS when left out. */
+  sMaxAgeSeconds?: number;
+  /** Cache-Control stale-while-revalidate; PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS when left out. */
+  staleWhileRevalidateSeconds?: number;
+  /**
+   * The lists the answer depends on beyond the records in it: a query's result, which a newly published
+   * article may join. Declaring it (even `[]`) gives the answer exact keys: the records found in the body
+   * plus these. Left out, the answer is keyed `all`, which every write purges.
+   */
+  lists?: readonly ListKey[] | ((body: Record<string, unknown>) => readonly ListKey[]);
+}
+
+export interface PublicCacheSettings {
+  /** Longest an answer is kept in process, in seconds; 0 keeps none (the headers are still sent). */
+  ttlSeconds: number;
+  /** Answers kept in process (bodies and key headers), in bytes at most; the oldest go first. */
+  maxBytes: number;
+  maxAgeSeconds: number;
+  sMaxAgeSeconds: number;
+  staleWhileRevalidateSeconds: number;
+}
+
+export interface PublicCacheDeps {
+  settings: PublicCacheSettings;
+  /** The container's clock: entry lifetimes and scheduled times are read from it. */
+  now: () => Date;
+  logger: Logger;
+  /**
+   * The next time after `after` at which public content changes with no write (a scheduled article,
+   * an embargo's end, a feed item's window), or null when none is pending.
+   */
+  nextScheduledChange: (after: Date) => Promise<Date | null>;
+  /** Links the instances (Redis); without it this instance purges only itself. */
+  connectBus?: (handlers: PurgeBusHandlers) => PurgeBus;
+}
+
+/** The route's answer as route.ts hands it over, before it is sent. */
+export interface RouteAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** What the cache needs to know of a route. */
+export interface CachedRouteShape {
+  method: string;
+  path: string;
+  response?: ZodType;
+  mediaType?: string;
+  cache?: false | RouteCacheOptions;
+}
+
+/** Noted before a route runs on a miss, checked when its answer is stored. */
+export interface Fill {
+  generation: number;
+  startedAt: number;
+  /** Epoch ms of the next scheduled change, null for none. */
+  changesAt: number | null;
+}
+
+export interface RoutePublicCache {
+  /** Sends the stored answer for this URL when a fresh one is held; true when it did. */
+  serveStored(req: Request, res: Response): boolean;
+  /** Called on a miss before the route runs. */
+  beginFill(): Promise<Fill>;
+  /** Sends a 200 answer with its validators and caching headers and stores it; false (nothing sent) for any other answer. */
+  sendAndStore(req: Request, res: Response, answer: RouteAnswer, fill: Fill): boolean;
+}
+
+interface Entry {
+  cacheKey: string;
+  body: Buffer;
+  contentType: string;
+  etag: string;
+  /** Every header but Content-Type, which a 304 leaves out. */
+  headers: [string, string][];
+  keys: readonly string[];
+  /** Bytes it holds: the body and the key headers. */
+  size: number;
+  storedAt: number;
+  expiresAt: number;
+}
+
+// While purges from other instances may be missed, an answer is kept this long at most.
+const fallbackTtlMs = 1000;
+
+/**
+ * The public API's cache: strong ETags and 304s, Cache-Control, Surrogate-Key / Cache-Tag naming the
+ * records an answer contains, and an in-process store of serialized answers (a hit runs no query and
+ * no serialisation) that writes purge by the same keys, here and, through the bus, on every instance.
+ * An entry never outlives the next scheduled change, so a scheduled article shows at its time.
+ */
+export function createPublicCache(deps: PublicCacheDeps) {
+  const { settings, now, logger } = deps;
+  const entries = new Map<string, Entry>();
+  const cacheKeysByKey = new Map<string, Set<string>>();
+  let storedBytes = 0;
+  // Bumped by every purge: an answer computed across a purge may predate the write and is not stored.
+  let generation = 0;
+  let horizon: { from: number; at: number | null; generation: number } | undefined;
+  let horizonInFlight: Promise<number | null> | undefined;
+
+  const bus = deps.connectBus?.({
+    onPurge: (message) => applyPurge(message),
+    onMissedPurges: () => applyPurge({ everything: true }),
+  });
+
+  function remove(cacheKey: string): void {
+    const entry = entries.get(cacheKey);
+    if (!entry) return;
+    entries.delete(cacheKey);
+    storedBytes -= entry.size;
+    for (const key of entry.keys) {
+      const set = cacheKeysByKey.get(key);
+      set?.delete(cacheKey);
+      if (set?.size === 0) cacheKeysByKey.delete(key);
+    }
+  }
+
+  function applyPurge(message: PurgeMessage): void {
+    generation++;
+    if ('everything' in message) {
+      entries.clear();
+      cacheKeysByKey.clear();
+      storedBytes = 0;
+      horizon = undefined;
+      return;
+    }
+    // Article and feed writes may add or move a scheduled time.
+    if (message.keys.some((key) => key === 'articles' || key === 'feed')) horizon = undefined;
+    for (const key of message.keys) {
+      const cacheKeys = cacheKeysByKey.get(key);
+      if (cacheKeys) for (const cacheKey of [...cacheKeys]) remove(cacheKey);
+    }
+  }
+
+  function purge(message: PurgeMessage): void {
+    if ('keys' in message && message.keys.length === 0) return;
+    applyPurge(message);
+    bus?.publish(message);
+  }
+
+  /** The next scheduled change after `at`: known until a purge, re-read once `at` passes it. */
+  function nextChangeAt(at: number): Promise<number | null> | number | null {
+    if (horizon && horizon.generation === generation && horizon.from <= at && (horizon.at === null || at < horizon.at)) return horizon.at;
+    if (!horizonInFlight) {
+      const startedGeneration = generation;
+      horizonInFlight = deps
+        .nextScheduledChange(new Date(at))
+        .then(
+          (next) => {
+            const value = next ? next.getTime() : null;
+            if (generation === startedGeneration) horizon = { from: at, at: value, generation: startedGeneration };
+            return value;
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'public cache: could not read the next scheduled change; keeping answers a second');
+            return at + fallbackTtlMs;
+          },
+        )
+        .finally(() => {
+          horizonInFlight = undefined;
+        });
+    }
+    return horizonInFlight;
+  }
+
+  function store(entry: Entry, fill: Fill): void {
+    if (settings.ttlSeconds <= 0 || fill.generation !== generation) return;
+    const lifeMs = bus && !bus.isConnected() ? Math.min(settings.ttlSeconds * 1000, fallbackTtlMs) : settings.ttlSeconds * 1000;
+    entry.expiresAt = Math.min(fill.startedAt + lifeMs, fill.changesAt ?? Infinity);
+    if (entry.expiresAt <= now().getTime() || entry.size > settings.maxBytes) return;
+    remove(entry.cacheKey);
+    entries.set(entry.cacheKey, entry);
+    storedBytes += entry.size;
+    for (const key of entry.keys) {
+      let set = cacheKeysByKey.get(key);
+      if (!set) cacheKeysByKey.set(key, (set = new Set()));
+      set.add(entry.cacheKey);
+    }
+    // Maps iterate in insertion order: the oldest entries go first.
+    for (const oldest of entries.keys()) {
+      if (storedBytes <= settings.maxBytes) break;
+      remove(oldest);
+    }
+  }
+
+  function forRoute(route: CachedRouteShape): RoutePublicCache {
+    const options = route.cache || {};
+    const where = `${route.method.toUpperCase()} ${route.path}`;
+    // Only a route that says which lists it shows gets exact keys; its schema must name every record.
+    const extract = options.lists !== undefined && route.response ? compileKeyExtractor(route.response, where) : undefined;
+    const maxAge = options.maxAgeSeconds ?? settings.maxAgeSeconds;
+    const sMaxAge = options.sMaxAgeSeconds ?? settings.sMaxAgeSeconds;
+    const staleWhileRevalidate = options.staleWhileRevalidateSeconds ?? settings.staleWhileRevalidateSeconds;
+
+    function keysOf(body: unknown, found: FoundKeys | undefined): string[] {
+      if (options.lists === undefined) return [everythingKey];
+      const lists = typeof options.lists === 'function'
+        ? (body && typeof body === 'object' ? options.lists(body as Record<string, unknown>) : [])
+        : options.lists;
+      return [...new Set([...lists, ...(found?.keys ?? [])])];
+    }
+
+    return {
+      serveStored(req, res) {
+        const entry = entries.get(cacheKeyOf(req));
+        if (!entry) return false;
+        const at = now().getTime();
+        if (at >= entry.expiresAt || at < entry.storedAt) {
+          remove(entry.cacheKey);
+          return false;
+        }
+        send(req, res, entry, Math.floor((at - entry.storedAt) / 1000));
+        return true;
+      },
+
+      async beginFill() {
+        const startedGeneration = generation;
+        const startedAt = now().getTime();
+        return { generation: startedGeneration, startedAt, changesAt: await nextChangeAt(startedAt) };
+      },
+
+      sendAndStore(req, res, answer, fill) {
+        const { status, body: value } = answer;
+        if (status !== 200 || value === undefined || hasHeader(answer.headers, 'cache-control')) return false;
+        const body = Buffer.isBuffer(value)
+          ? value
+          : Buffer.from(typeof value === 'string' && route.mediaType ? value : JSON.stringify(value), 'utf8');
+        const found = extract && value && typeof value === 'object' ? extract(value) : undefined;
+        const keys = keysOf(value, found);
+        const secondsToChange = fill.changesAt === null ? Infinity : Math.max(0, Math.floor((fill.changesAt - fill.startedAt) / 1000));
+        const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+        const contentType = headerValue(answer.headers, 'content-type') ?? 'application/json; charset=utf-8';
+        const routeHeaders = Object.entries(answer.headers).filter(([name]) => name.toLowerCase() !== 'content-type');
+        const keyHeader = keys.join(' ');
+        const entry: Entry = {
+          cacheKey: cacheKeyOf(req),
+          body,
+          contentType,
+          etag,
+          headers: [
+            ...routeHeaders,
+            ['ETag', etag],
+            // The newest change of the records in the answer; without dates in it, when it was made.
+            ['Last-Modified', new Date(found?.newestChange || fill.startedAt).toUTCString()],
+            ['Cache-Control', `public, max-age=${Math.min(maxAge, secondsToChange)}, s-maxage=${Math.min(sMaxAge, secondsToChange)}, stale-while-revalidate=${staleWhileRevalidate}`],
+            ['Surrogate-Key', keyHeader],
+            ['Cache-Tag', keys.join(',')],
+          ],
+          keys,
+          size: body.length + 2 * keyHeader.length,
+          storedAt: fill.startedAt,
+          expiresAt: 0,
+        };
+        store(entry, fill);
+        send(req, res, entry);
+        return true;
+      },
+    };
+  }
+
+  return {
+    /** The cache side of a public GET route; undefined for a route declared `cache: false`. */
+    forRoute: (route: CachedRouteShape): RoutePublicCache | undefined => (route.cache === false ? undefined : forRoute(route)),
+    /** Purges what a successful management write touched, here and on the other instances. */
+    async purgeAfterWrite(write: { action?: string; targetType?: string; targetId: string | null }): Promise<void> {
+      const keys = keysPurgedBy(write);
+      purge(keys === 'everything' ? { everything: true } : { keys });
+      // The write may have scheduled something: the next scheduled change is read now rather than by the next reader.
+      if (horizon === undefined) await nextChangeAt(now().getTime());
+    },
+    /** Purges answers carrying any of the keys, here and on the other instances. */
+    purge: (keys: string[]) => purge({ keys }),
+    /** Drops every stored answer, here and on the other instances. */
+    purgeEverything: () => purge({ everything: true }),
+    /** What the store holds, and whether purges from other instances arrive (null without Redis). */
+    stats: () => ({ entries: entries.size, bytes: storedBytes, isLinked: bus ? bus.isConnected() : null }),
+    close: async () => {
+      await bus?.close();
+    },
+  };
+}
+
+export type PublicCache = ReturnType<typeof createPublicCache>;
+
+/** The path and the query with its parameters in order, so `?b=1&a=2` and `?a=2&b=1` share an entry. */
+function cacheKeyOf(req: Request): string {
+  const url = req.originalUrl;
+  const mark = url.indexOf('?');
+  if (mark === -1) return url;
+  const params = new URLSearchParams(url.slice(mark + 1));
+  params.sort();
+  const query = params.toString();
+  return query ? `${url.slice(0, mark)}?${query}` : url.slice(0, mark);
+}
+
+function send(req: Request, res: Response, entry: Entry, ageSeconds?: number): void {
+  for (const [name, value] of entry.headers) res.setHeader(name, value);
+  if (ageSeconds !== undefined) res.setHeader('Age', String(ageSeconds));
+  if (isNotModified(req.headers['if-none-match'], entry.etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Type', entry.contentType);
+  res.statusCode = 200;
+  res.end(entry.body);
+}
+
+// If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches "x"; * matches any current answer.
+function isNotModified(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header === etag) return true;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || (tag.startsWith('W/') ? tag.slice(2) : tag) === etag;
+  });
+}
+
+function hasHeader(headers: Record<string, string>, lowerCaseName: string): boolean {
+  return headerValue(headers, lowerCaseName) !== undefined;
+}
+
+function headerValue(headers: Record<string, string>, lowerCaseName: string): string | undefined {
+  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === lowerCaseName) return value;
+  return undefined;
+}

@@ -1,0 +1,68 @@
+import type { PublicUrls } from '../../shared/public-urls.ts';
+import type { PublicArticleResponse } from '../articles/articles.schemas.ts';
+import type { MediaResponse } from '../media/media.schemas.ts';
+import { cropRatiosOf, feedImageOf } from './syndication.media.ts';
+import type { NewsArticleJsonLd } from './syndication.schemas.ts';
+
+/** What feeds, sitemaps and JSON-LD say about the site itself. */
+export interface SiteInfo {
+  urls: PublicUrls;
+  name: string;
+  language: string;
+}
+
+/** When an article last changed for a reader: a scheduled article may have been saved before it went out. */
+export function lastModifiedOf(article: { publishedAt?: string | undefined; updatedAt?: string | undefined }): string {
+  const times = [article.publishedAt, article.updatedAt].filter((t): t is string => t !== undefined);
+  return new Date(Math.max(...times.map((t) => Date.parse(t)))).toISOString();
+}
+
+/** The cover as schema.org ImageObjects: the whole picture, then each crop, all with the photo's credit. */
+function imageObjectsOf(cover: MediaResponse, urls: PublicUrls): NonNullable<NewsArticleJsonLd['image']> {
+  const credits = {
+    ...(cover.caption ? { caption: cover.caption } : {}),
+    ...(cover.credit ? { creditText: cover.credit } : {}),
+    ...(cover.source ? { copyrightHolder: { '@type': 'Organization' as const, name: cover.source } } : {}),
+  };
+  return ['original', ...cropRatiosOf(cover)].flatMap((ratio) => {
+    const image = feedImageOf(cover, ratio);
+    if (!image) return [];
+    const url = urls.absolute(image.url);
+    return [{
+      '@type': 'ImageObject' as const,
+      url,
+      contentUrl: url,
+      ...(image.width ? { width: image.width } : {}),
+      ...(image.height ? { height: image.height } : {}),
+      ...credits,
+    }];
+  });
+}
+
+/** Builds an article page's schema.org NewsArticle from the article in its public shape (with every relation). */
+export function createArticleJsonLd(site: SiteInfo) {
+  return (article: PublicArticleResponse): NewsArticleJsonLd => {
+    const url = site.urls.article(article.slug ?? '');
+    const publishedAt = article.publishedAt ?? article.updatedAt ?? new Date(0).toISOString();
+    const image = article.cover ? imageObjectsOf(article.cover, site.urls) : [];
+    return {
+      '@context': 'https://schema.org',
+      '@type': 'NewsArticle',
+      headline: article.title ?? '',
+      ...(article.lead ? { description: article.lead } : {}),
+      ...(image.length ? { image } : {}),
+      datePublished: publishedAt,
+      dateModified: lastModifiedOf({ publishedAt, updatedAt: article.updatedAt }),
+      author: article.authors?.length
+        ? article.authors.map((author) => ({ '@type': 'Person' as const, name: author.displayName }))
+        // An unsigned article is the newsroom's own.
+        : [{ '@type': 'Organization' as const, name: site.name }],
+      ...(article.rubric ? { articleSection: article.rubric.name } : {}),
+      ...(article.tags?.length ? { keywords: article.tags.map((tag) => tag.name) } : {}),
+      inLanguage: site.language,
+      url,
+      mainEntityOfPage: { '@type': 'WebPage', '@id': url },
+      publisher: { '@type': 'NewsMediaOrganization', name: site.name, url: site.urls.home() },
+    };
+  };
+}

@@ -1,0 +1,95 @@
+import { IsoDateTime, SlugParams } from '../../http/common.schemas.ts';
+import { z } from '../../http/zod.ts';
+
+export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
+
+// schema.org NewsArticle as Google reads it: absent facts are left out, never null.
+const PersonLd = z.object({ '@type': z.literal('Person'), name: z.string() }).openapi('JsonLdPerson');
+
+const OrganizationLd = z.object({ '@type': z.literal('Organization'), name: z.string() }).openapi('JsonLdOrganization');
+
+const ImageObjectLd = z
+  .object({
+    '@type': z.literal('ImageObject'),
+    url: z.string(),
+    contentUrl: z.string(),
+    width: z.number().int().optional(),
+    height: z.number().int().optional(),
+    caption: z.string().optional(),
+    creditText: z.string().optional().openapi({ description: 'The photo\'s credit line, as shown under it.' }),
+    copyrightHolder: OrganizationLd.optional().openapi({ description: 'The photo\'s source (the agency or owner), when known.' }),
+  })
+  .openapi('JsonLdImageObject');
+
+export const NewsArticleJsonLdSchema = z
+  .object({
+    '@context': z.literal('https://schema.org'),
+    '@type': z.literal('NewsArticle'),
+    headline: z.string(),
+    description: z.string().optional().openapi({ description: 'The lead.' }),
+    image: z.array(ImageObjectLd).optional().openapi({ description: 'The cover: the picture as uploaded, then its crops (16:9, 1:1…), each with its credit.' }),
+    datePublished: IsoDateTime,
+    dateModified: IsoDateTime,
+    author: z.array(z.union([PersonLd, OrganizationLd])).openapi({ description: 'The byline; the publisher when it is empty.' }),
+    articleSection: z.string().optional().openapi({ description: 'The rubric\'s name.' }),
+    keywords: z.array(z.string()).optional().openapi({ description: 'The tags\' names.' }),
+    inLanguage: z.string(),
+    url: z.string(),
+    mainEntityOfPage: z.object({ '@type': z.literal('WebPage'), '@id': z.string() }),
+    publisher: z.object({ '@type': z.literal('NewsMediaOrganization'), name: z.string(), url: z.string() }),
+  })
+  .openapi('NewsArticleJsonLd', {
+    description: 'schema.org `NewsArticle` for the article page: put it in `<script type="application/ld+json">` (escaping `<` as `\\u003c`). Links point at the public site (PUBLIC_BASE_URL).',
+  });
+
+const JsonFeedAuthor = z.object({ name: z.string() }).openapi('JsonFeedAuthor');
+
+const JsonFeedAttachment = z
+  .object({ url: z.string(), mime_type: z.string(), size_in_bytes: z.number().int().optional() })
+  .openapi('JsonFeedAttachment');
+
+const JsonFeedItem = z
+  .object({
+    id: z.string().openapi({ description: 'The article\'s id: it stays when the slug changes.' }),
+    url: z.string(),
+    title: z.string(),
+    summary: z.string().optional().openapi({ description: 'The lead.' }),
+    content_html: z.string(),
+    image: z.string().optional().openapi({ description: 'The cover picture.' }),
+    date_published: IsoDateTime,
+    date_modified: IsoDateTime,
+    authors: z.array(JsonFeedAuthor).optional(),
+    tags: z.array(z.string()).optional().openapi({ description: 'The rubric\'s name, then the tags\' names.' }),
+    attachments: z.array(JsonFeedAttachment).optional(),
+  })
+  .openapi('JsonFeedItem');
+
+export const JsonFeedSchema = z
+  .object({
+    version: z.literal(JSON_FEED_VERSION),
+    title: z.string(),
+    home_page_url: z.string(),
+    feed_url: z.string(),
+    description: z.string(),
+    language: z.string(),
+    authors: z.array(JsonFeedAuthor),
+    items: z.array(JsonFeedItem),
+  })
+  .openapi('JsonFeed', { description: 'A JSON Feed 1.1 (https://jsonfeed.org/version/1.1): the newest public articles, newest first.' });
+
+/** An XML document, documented as a string under its media type. */
+export const xmlDocument = (description: string) => z.string().openapi({ description });
+
+export const RubricFeedParams = SlugParams;
+
+export const SitemapPageParams = z.strictObject({
+  page: z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/, 'A page number from 1')
+    .transform(Number)
+    .openapi({ param: { description: 'The page, from 1, as the sitemap index lists them.' }, example: '1' }),
+});
+
+export type NewsArticleJsonLd = z.infer<typeof NewsArticleJsonLdSchema>;
+export type JsonFeed = z.infer<typeof JsonFeedSchema>;
+export type JsonFeedItemResponse = z.infer<typeof JsonFeedItem>;

@@ -1,0 +1,45 @@
+import type { PrismaTx } from '../db/database.ts';
+
+/** The changes other systems hear about through webhooks, `<entity>.<what happened>`. */
+export const domainEventTypes = [
+  'article.created',
+  'article.updated',
+  'article.published',
+  'article.unpublished',
+  'article.scheduled',
+  'article.deleted',
+  'rubric.created',
+  'rubric.updated',
+  'rubric.deleted',
+  'feed_item.created',
+  'feed_item.updated',
+  'feed_item.deleted',
+  'media.created',
+  'media.updated',
+  'media.deleted',
+] as const;
+export type DomainEventType = (typeof domainEventTypes)[number];
+
+/** A change as a service describes it, inside the transaction that makes it. */
+export interface DomainEvent {
+  type: DomainEventType;
+  /** The record changed: its id, slug (null for records without one) and version after the change. */
+  entity: { id: string; slug: string | null; version: number; rubricId?: string | null };
+  /** "user:<id>", "apiKey:<id>", or "system" for the app itself. */
+  actor: string;
+  /** A few facts particular to the event (the publication time of a scheduled article). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Where services put their events: `record` writes the event in the caller's transaction (so a change
+ * is never committed without its event, and a rolled-back change leaves none); `committed` is called
+ * after that transaction commits, to start delivering at once rather than at the next poll.
+ */
+export interface EventRecorder {
+  record(tx: PrismaTx, event: DomainEvent): Promise<void>;
+  committed(): void;
+}
+
+/** For services built without webhooks (scripts, some tests). */
+export const noEventRecorder: EventRecorder = { record: async () => {}, committed: () => {} };

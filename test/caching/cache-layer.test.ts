@@ -1,0 +1,166 @@
+import supertest from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { CacheKeySchemaError } from '../../src/http/cache-keys.ts';
+import { createLogger } from '../../src/http/logger.ts';
+import { createPublicCache, type PublicCacheSettings } from '../../src/http/public-cache.ts';
+import { defineRoute, type AnyRoute } from '../../src/http/route.ts';
+import { z } from '../../src/http/zod.ts';
+import { TestClock } from '../support/test-app.ts';
+
+const settings: PublicCacheSettings = { ttlSeconds: 60, maxBytes: 1024 * 1024, maxAgeSeconds: 30, sMaxAgeSeconds: 60, staleWhileRevalidateSeconds: 300 };
+const Item = z.object({ id: z.string(), title: z.string() }).openapi('Rubric');
+
+/** An app of hand-made public routes on a real cache, to test the cache layer apart from the modules. */
+function buildApp(routes: AnyRoute[], options: { settings?: Partial<PublicCacheSettings> } = {}) {
+  const clock = new TestClock();
+  const calls = new Map<string, number>();
+  const publicCache = createPublicCache({ settings: { ...settings, ...options.settings }, now: clock.now, logger: createLogger('silent'), nextScheduledChange: async () => null });
+  const app = createApp({
+    config: { corsOrigins: [], bodyLimit: '1mb' },
+    logger: createLogger('silent'),
+    authenticate: async () => ({ type: 'apiKey', apiKeyId: 'test', scopes: ['admin'] }),
+    modules: [{
+      publicRoutes: routes.map((route) => ({
+        ...route,
+        handler: async (ctx: Parameters<AnyRoute['handler']>[0]) => {
+          calls.set(route.path, (calls.get(route.path) ?? 0) + 1);
+          return route.handler(ctx);
+        },
+      })),
+      adminRoutes: [
+        defineRoute({
+          method: 'patch', path: '/v1/admin/things/{id}', operationId: 'updateThing', summary: 'x', tag: 'Test', access: { roles: ['admin'], scope: 'write' },
+          params: z.strictObject({ id: z.string() }), audit: { action: 'thing.update', targetType: 'thing' },
+          handler: async () => undefined,
+        }),
+        defineRoute({
+          method: 'patch', path: '/v1/admin/rubrics/{id}', operationId: 'updateRubric', summary: 'x', tag: 'Test', access: { roles: ['admin'], scope: 'write' },
+          params: z.strictObject({ id: z.string() }), audit: { action: 'rubric.update', targetType: 'rubric' },
+          handler: async () => undefined,
+        }),
+      ],
+    }],
+    publicCache,
+  });
+  return { http: () => supertest(app), clock, publicCache, callsOf: (path: string) => calls.get(path) ?? 0 };
+}
+
+const route = (path: string, extra: Partial<AnyRoute> & Pick<AnyRoute, 'handler'>): AnyRoute =>
+  defineRoute({ method: 'get', path, operationId: path.replace(/\W/g, ''), summary: 'x', tag: 'Test', access: { public: true }, ...extra } as AnyRoute);
+
+describe('the public cache layer', () => {
+  it('when a route declares no lists, then its answers are keyed `all` and any management write purges them', async () => {
+    const app = buildApp([route('/anything', { response: z.object({ n: z.number() }), handler: async () => ({ n: 1 }) })]);
+    const first = await app.http().get('/anything').expect(200);
+    expect(first.headers['surrogate-key']).toBe('all');
+    expect(first.headers['cache-tag']).toBe('all');
+    expect((await app.http().get('/anything').expect(200)).headers.age).toBe('0');
+    await app.http().patch('/v1/admin/rubrics/r1').expect(204);
+    expect((await app.http().get('/anything').expect(200)).headers.age).toBeUndefined();
+    expect(app.callsOf('/anything')).toBe(2);
+  });
+
+  it('when a write has a target type the cache does not know, then everything is purged', async () => {
+    const app = buildApp([route('/exact', { response: Item, cache: { lists: [] }, handler: async () => ({ id: 'r1', title: 'Город' }) })]);
+    await app.http().get('/exact').expect(200);
+    await app.http().get('/exact').expect(200);
+    expect(app.callsOf('/exact')).toBe(1);
+    await app.http().patch('/v1/admin/things/x').expect(204);
+    await app.http().get('/exact').expect(200);
+    expect(app.callsOf('/exact')).toBe(2);
+  });
+
+  it('when a route with lists answers an object with an id its schema does not name, then the app does not start', () => {
+    const Unnamed = z.object({ items: z.array(z.object({ id: z.string() })) });
+    expect(() => buildApp([route('/bad', { response: Unnamed, cache: { lists: [] }, handler: async () => ({ items: [] }) })])).toThrow(CacheKeySchemaError);
+    expect(() => buildApp([route('/bad', { response: Unnamed, cache: { lists: [] }, handler: async () => ({ items: [] }) })])).toThrow(/\/bad\.items\[\] has an id/);
+  });
+
+  it('when a union has two options holding records and no discriminator, then the app does not start', () => {
+    const Either = z.union([Item, z.object({ id: z.string(), name: z.string() }).openapi('Tag')]);
+    expect(() => buildApp([route('/either', { response: Either, cache: { lists: [] }, handler: async () => ({ id: 'x', title: 'y' }) })])).toThrow(/discriminated union/);
+  });
+
+  it('when a discriminated union holds records, then each item is keyed by the option its discriminator names', async () => {
+    const Block = z.discriminatedUnion('type', [
+      z.object({ type: z.literal('rubric'), rubric: Item }),
+      z.object({ type: z.literal('tag'), rubric: z.object({ id: z.string() }).openapi('TagRef') }),
+    ]);
+    const app = buildApp([route('/blocks', {
+      response: z.object({ blocks: z.array(Block) }), cache: { lists: ['tags'] },
+      handler: async () => ({ blocks: [{ type: 'rubric', rubric: { id: 'r1', title: 'Город' } }, { type: 'tag', rubric: { id: 't1' } }] }),
+    })]);
+    const res = await app.http().get('/blocks').expect(200);
+    expect(res.headers['surrogate-key']).toBe('tags rubric:r1 tag:t1');
+  });
+
+  it('when a purge comes while an answer is being made, then that answer is sent but not kept', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let isFirst = true;
+    const app = buildApp([route('/slow', {
+      response: Item, cache: { lists: [] },
+      handler: async () => {
+        if (isFirst) {
+          isFirst = false;
+          await gate;
+        }
+        return { id: 'r1', title: 'Город' };
+      },
+    })]);
+    // then() sends the request now; supertest waits for it otherwise.
+    const pending = app.http().get('/slow').expect(200).then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    app.publicCache.purge(['rubric:r1']);
+    release();
+    expect((await pending).headers.age).toBeUndefined();
+    expect((await app.http().get('/slow').expect(200)).headers.age).toBeUndefined();
+    expect((await app.http().get('/slow').expect(200)).headers.age).toBe('0');
+    expect(app.callsOf('/slow')).toBe(2);
+  });
+
+  it('when a route sets its own cache lifetimes, then they override the configured ones', async () => {
+    const app = buildApp([route('/short', { response: Item, cache: { lists: [], maxAgeSeconds: 5, sMaxAgeSeconds: 10, staleWhileRevalidateSeconds: 0 }, handler: async () => ({ id: 'r1', title: 'Город' }) })]);
+    const res = await app.http().get('/short').expect(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=5, s-maxage=10, stale-while-revalidate=0');
+  });
+
+  it('when a route answers a document of its own media type, then the string is sent as it is, with an ETag and 304', async () => {
+    const xml = '<?xml version="1.0"?><rss version="2.0"><channel><title>Новости</title></channel></rss>';
+    const app = buildApp([route('/rss.xml', { mediaType: 'application/rss+xml', response: z.string(), handler: async () => xml })]);
+    const res = await app.http().get('/rss.xml').buffer(true).parse((r, done) => { let text = ''; r.on('data', (c: Buffer) => { text += c; }); r.on('end', () => done(null, text)); }).expect(200);
+    expect(res.body).toBe(xml);
+    expect(res.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+    await app.http().get('/rss.xml').set('If-None-Match', res.headers.etag!).expect(304);
+  });
+
+  it('when the bodies kept pass the memory limit, then the oldest answers are dropped first', async () => {
+    const big = 'ж'.repeat(200);
+    const app = buildApp(['/a', '/b', '/c'].map((path) => route(path, { response: z.object({ text: z.string() }), handler: async () => ({ text: big }) })), { settings: { maxBytes: 1000 } });
+    for (const path of ['/a', '/b', '/c']) await app.http().get(path).expect(200);
+    expect(app.publicCache.stats().entries).toBe(2);
+    expect(app.publicCache.stats().bytes).toBeLessThanOrEqual(1000);
+    await app.http().get('/a').expect(200);
+    expect(app.callsOf('/a')).toBe(2);
+    await app.http().get('/c').expect(200);
+    expect(app.callsOf('/c')).toBe(1);
+  });
+
+  it('when the query names the same parameters in another order, then it is the same entry; another value is another', async () => {
+    const app = buildApp([route('/q', { query: z.strictObject({ a: z.string().optional(), b: z.string().optional() }), response: z.object({ n: z.number() }), handler: async () => ({ n: 1 }) })]);
+    await app.http().get('/q?a=1&b=2').expect(200);
+    expect((await app.http().get('/q?b=2&a=1').expect(200)).headers.age).toBe('0');
+    expect((await app.http().get('/q?b=3&a=1').expect(200)).headers.age).toBeUndefined();
+    expect(app.callsOf('/q')).toBe(2);
+  });
+
+  it('when the clock passes the entry life, then the answer is made again', async () => {
+    const app = buildApp([route('/ttl', { response: z.object({ n: z.number() }), handler: async () => ({ n: 1 }) })]);
+    await app.http().get('/ttl').expect(200);
+    app.clock.advance(59_999);
+    expect((await app.http().get('/ttl').expect(200)).headers.age).toBe('59');
+    app.clock.advance(1);
+    expect((await app.http().get('/ttl').expect(200)).headers.age).toBeUndefined();
+  });
+});
