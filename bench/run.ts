@@ -44,7 +44,12 @@ async function runScenario(scenario: Scenario, server: RunningServer): Promise<S
   if (warmupSeconds > 0) await load(server, prepared.requests, warmupSeconds, scenario);
   const result = await load(server, prepared.requests, Math.max(durationSeconds, scenario.load?.minDurationSeconds ?? 0), scenario);
   const failures = result.non2xx + result.errors + result.timeouts;
-  process.stdout.write(`${result.requests.average.toFixed(1)} req/s${failures ? `, ${failures} failed` : ''}\n`);
+  // Which answers failed, for the note: e.g. "412 × 130".
+  const failedStatuses = Object.entries((result as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, stats]) => `${code} × ${stats.count}`)
+    .join(', ');
+  process.stdout.write(`${result.requests.average.toFixed(1)} req/s${failures ? `, ${failures} failed${failedStatuses ? ` (${failedStatuses})` : ''}` : ''}\n`);
   return {
     id: scenario.id,
     title: scenario.title,
@@ -53,7 +58,7 @@ async function runScenario(scenario: Scenario, server: RunningServer): Promise<S
     p99Ms: result.latency.p99,
     failures,
     total: result.requests.total,
-    note: prepared.note ?? '',
+    note: [prepared.note ?? '', failedStatuses ? `failed answers: ${failedStatuses}` : ''].filter(Boolean).join('; '),
   };
 }
 

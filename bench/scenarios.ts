@@ -202,6 +202,15 @@ export const scenarios: Scenario[] = [
     }),
   },
   {
+    id: 'search-cached',
+    title: 'Search, cached',
+    target: { server: 'cms', dataset: 'ten-thousand' },
+    prepare: async () => ({
+      requests: [rotatingGet(searchQueries.map((q) => `/v1/search?q=${encodeURIComponent(q)}`))],
+      note: 'the same queries with the in-process cache: what repeated popular searches cost',
+    }),
+  },
+  {
     id: 'mixed',
     title: 'Mixed reads with 1% writes, cached',
     target: { server: 'cms', dataset: 'ten-thousand' },

@@ -28,6 +28,10 @@ const publicInclude = {
   bodyMedia: { select: { media: { include: { renditions: true } } } },
 } satisfies PrismaNamespace.ArticleInclude;
 
+// Columns a public read never shows: the admin text filter's folded copy, and for list items the body.
+const publicOmit = { searchText: true } satisfies PrismaNamespace.ArticleOmit;
+const summaryOmit = { ...publicOmit, body: true, keyPoints: true } satisfies PrismaNamespace.ArticleOmit;
+
 /** The summary relations a public request asked for (`include`); the rows' types still name all of them. */
 function summaryIncludeFor(include: ReadonlySet<PublicInclude>): typeof summaryInclude {
   return {
@@ -39,8 +43,8 @@ function summaryIncludeFor(include: ReadonlySet<PublicInclude>): typeof summaryI
 }
 
 export type ArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof adminInclude }>;
-export type ArticleSummaryRow = PrismaNamespace.ArticleGetPayload<{ include: typeof summaryInclude }>;
-export type PublicArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof publicInclude }>;
+export type ArticleSummaryRow = PrismaNamespace.ArticleGetPayload<{ include: typeof summaryInclude; omit: typeof summaryOmit }>;
+export type PublicArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof publicInclude; omit: typeof publicOmit }>;
 
 /** The columns an article save writes; relations are written from the id lists beside them. */
 export interface ArticleData {
@@ -86,8 +90,6 @@ export interface PublicListFilter {
   to?: Date;
 }
 
-/** An article of the rubric or of one of its direct sub-rubrics. */
-const inRubricTree = (rubricId: string): ArticleWhere => ({ OR: [{ rubricId }, { rubric: { is: { parentId: rubricId } } }] });
 
 /** What a link to an article (a sitemap entry) needs. */
 const linkSelect = { id: true, slug: true, title: true, publishedAt: true, updatedAt: true } satisfies PrismaNamespace.ArticleSelect;
@@ -106,6 +108,15 @@ export function createArticlesRepository(prisma: Prisma) {
       await tx.articleBodyMedia.deleteMany({ where: { articleId } });
       if (relations.bodyMediaIds.length) await tx.articleBodyMedia.createMany({ data: relations.bodyMediaIds.map((mediaId) => ({ articleId, mediaId })) });
     }
+  }
+
+  /**
+   * An article of the rubric or of one of its direct sub-rubrics, as a list of ids: unlike a join on the
+   * rubric's parent, `rubricId IN (…)` lets the (rubricId, publishedAt, id) index serve a page in order.
+   */
+  async function inRubricTree(rubricId: string): Promise<ArticleWhere> {
+    const children = await prisma.rubric.findMany({ where: { parentId: rubricId }, select: { id: true } });
+    return { rubricId: { in: [rubricId, ...children.map((child) => child.id)] } };
   }
 
   return {
@@ -204,12 +215,12 @@ export function createArticlesRepository(prisma: Prisma) {
     findLatestRevision: (articleId: string) => prisma.articleRevision.findFirst({ where: { articleId }, orderBy: { number: 'desc' } }),
 
     /** Public at `now` only, newest first, (publishedAt, id) descending, after the given key. */
-    listPublished: (take: number, now: Date, filter: PublicListFilter, key: [string, string] | undefined, include: ReadonlySet<PublicInclude>): Promise<ArticleSummaryRow[]> =>
+    listPublished: async (take: number, now: Date, filter: PublicListFilter, key: [string, string] | undefined, include: ReadonlySet<PublicInclude>): Promise<ArticleSummaryRow[]> =>
       prisma.article.findMany({
         where: {
           AND: [
             publicArticleWhere(now),
-            filter.rubricId ? inRubricTree(filter.rubricId) : {},
+            filter.rubricId ? await inRubricTree(filter.rubricId) : {},
             filter.tagId ? { tags: { some: { tagId: filter.tagId } } } : {},
             filter.authorSlug ? { authors: { some: { user: { slug: filter.authorSlug } } } } : {},
             filter.from ? { publishedAt: { gte: filter.from } } : {},
@@ -220,15 +231,17 @@ export function createArticlesRepository(prisma: Prisma) {
         orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
         take,
         include: summaryIncludeFor(include),
+        omit: summaryOmit,
       }),
 
     /** Public at `now` in the full public shape, newest first: a syndication feed's items. */
-    listPublishedInFull: (take: number, now: Date, rubricId: string | undefined): Promise<PublicArticleRow[]> =>
+    listPublishedInFull: async (take: number, now: Date, rubricId: string | undefined): Promise<PublicArticleRow[]> =>
       prisma.article.findMany({
-        where: { AND: [publicArticleWhere(now), rubricId ? inRubricTree(rubricId) : {}] },
+        where: { AND: [publicArticleWhere(now), rubricId ? await inRubricTree(rubricId) : {}] },
         orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
         take,
         include: publicInclude,
+        omit: publicOmit,
       }),
 
     countPublished: (now: Date): Promise<number> => prisma.article.count({ where: publicArticleWhere(now) }),
@@ -271,12 +284,12 @@ export function createArticlesRepository(prisma: Prisma) {
         select: linkSelect,
       }),
 
-    /** The articles of these ids that are public at `now`, in the summary shape (any order). */
-    listPublishedByIds: (ids: string[], now: Date): Promise<ArticleSummaryRow[]> =>
-      prisma.article.findMany({ where: { AND: [{ id: { in: ids } }, publicArticleWhere(now)] }, include: summaryInclude }),
+    /** The articles of these ids that are public at `now`, in the summary shape with their body (search snippets), any order. */
+    listPublishedByIds: (ids: string[], now: Date): Promise<(ArticleSummaryRow & { body: PrismaNamespace.JsonValue })[]> =>
+      prisma.article.findMany({ where: { AND: [{ id: { in: ids } }, publicArticleWhere(now)] }, include: summaryInclude, omit: { ...summaryOmit, body: false } }),
 
     findPublishedBySlug: (slug: string, now: Date, include: ReadonlySet<PublicInclude>): Promise<PublicArticleRow | null> =>
-      prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: { ...publicInclude, ...summaryIncludeFor(include) } }),
+      prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: { ...publicInclude, ...summaryIncludeFor(include) }, omit: publicOmit }),
 
     /** Public articles of the same rubric or with a tag in common, newest first: one query. */
     listRelated: (article: { id: string; rubricId: string | null }, now: Date, take: number): Promise<ArticleSummaryRow[]> =>
@@ -291,11 +304,12 @@ export function createArticlesRepository(prisma: Prisma) {
         orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
         take,
         include: summaryInclude,
+        omit: summaryOmit,
       }),
 
     /** An article in the public shape whatever its status (a preview); null when missing or in the trash. */
     findForPreview: (id: string): Promise<PublicArticleRow | null> =>
-      prisma.article.findFirst({ where: { id, deletedAt: null }, include: publicInclude }),
+      prisma.article.findFirst({ where: { id, deletedAt: null }, include: publicInclude, omit: publicOmit }),
 
     /** The current slug of the public article a former slug belongs to; null for a draft or an unknown slug. */
     findRedirectTarget: async (slug: string, now: Date): Promise<string | null> => {

@@ -45,8 +45,12 @@ export interface WordAt {
   end: number;
 }
 
+const plainWord = /^[0-9A-Za-z\u0400-\u04FF]+$/;
+
 /** Lower case, ё as е; Latin letters lose their accents (café → cafe), Cyrillic keeps й. */
 export function foldWord(word: string): string {
+  // Most words are plain Cyrillic or ASCII: nothing to normalise (the costly part of highlighting).
+  if (plainWord.test(word)) return word.toLowerCase().replaceAll('ё', 'е');
   const lower = word.normalize('NFC').toLowerCase().replaceAll('ё', 'е');
   return cyrillic.test(lower) ? lower : lower.normalize('NFKD').replace(combiningMarks, '');
 }
