@@ -116,8 +116,8 @@ ${goalsTable(results)}
 
 - **Cached answers** (article, rubric page, feed, repeated searches) cost no query: the stored bytes, ETag and
   headers are sent as they are, which is what keeps them near the bare express server.
-- **An uncached article page** costs about 13 SQL statements through Prisma (the article, its rubric,
-  authors, tags, cover, narration and body photos with their renditions). A profile puts most of the time
+- **An uncached article page** costs eight SQL statements through Prisma (the article, its rubric, authors
+  and tags, then all its media with their renditions at once). A profile puts most of the time
   in Prisma's query interpretation and in the SQLite driver preparing each statement anew, not in SQLite's
   work: every statement uses an index. Prisma's single-statement relation joins (\`relationLoadStrategy:
   "join"\`) exist for PostgreSQL and MySQL only, so on SQLite the remaining gap to 25 % would need

@@ -28,6 +28,11 @@ const publicInclude = {
   bodyMedia: { select: { media: { include: { renditions: true } } } },
 } satisfies PrismaNamespace.ArticleInclude;
 
+// A page's media (cover, narration, body photos) are read together, with their renditions, in two
+// statements after the article: Prisma would spend six on them, one relation at a time.
+const { coverMedia: _cover, ...pageIncludeWithoutMedia } = summaryInclude;
+type MediaWithRenditions = PrismaNamespace.MediaGetPayload<{ include: { renditions: true } }>;
+
 // Columns a public read never shows: the admin text filter's folded copy, and for list items the body.
 const publicOmit = { searchText: true } satisfies PrismaNamespace.ArticleOmit;
 const summaryOmit = { ...publicOmit, body: true, keyPoints: true } satisfies PrismaNamespace.ArticleOmit;
@@ -117,6 +122,24 @@ export function createArticlesRepository(prisma: Prisma) {
   async function inRubricTree(rubricId: string): Promise<ArticleWhere> {
     const children = await prisma.rubric.findMany({ where: { parentId: rubricId }, select: { id: true } });
     return { rubricId: { in: [rubricId, ...children.map((child) => child.id)] } };
+  }
+
+  /** Rows of `pageIncludeWithoutMedia` completed with their media, in the shape of a PublicArticleRow. */
+  async function withMedia<R extends { coverMediaId: string | null; narrationMediaId: string | null; body: PrismaNamespace.JsonValue }>(rows: R[]): Promise<PublicArticleRow[]> {
+    const photoIdsOf = (row: R) => (Array.isArray(row.body) ? row.body : []).flatMap((block) => {
+      const b = block as { type?: unknown; mediaId?: unknown };
+      return b.type === 'image' && typeof b.mediaId === 'string' ? [b.mediaId] : [];
+    });
+    const ids = new Set(rows.flatMap((row) => [row.coverMediaId, row.narrationMediaId, ...photoIdsOf(row)].filter((id): id is string => id !== null)));
+    const media: MediaWithRenditions[] = ids.size ? await prisma.media.findMany({ where: { id: { in: [...ids] } }, include: { renditions: true } }) : [];
+    const byId = new Map(media.map((m) => [m.id, m]));
+    const find = (id: string | null) => (id ? (byId.get(id) ?? null) : null);
+    return rows.map((row) => ({
+      ...row,
+      coverMedia: find(row.coverMediaId),
+      narrationMedia: find(row.narrationMediaId),
+      bodyMedia: [...new Set(photoIdsOf(row))].flatMap((id) => (byId.has(id) ? [{ media: byId.get(id)! }] : [])),
+    })) as unknown as PublicArticleRow[];
   }
 
   return {
@@ -240,9 +263,9 @@ export function createArticlesRepository(prisma: Prisma) {
         where: { AND: [publicArticleWhere(now), rubricId ? await inRubricTree(rubricId) : {}] },
         orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
         take,
-        include: publicInclude,
+        include: pageIncludeWithoutMedia,
         omit: publicOmit,
-      }),
+      }).then(withMedia),
 
     countPublished: (now: Date): Promise<number> => prisma.article.count({ where: publicArticleWhere(now) }),
 
@@ -288,8 +311,11 @@ export function createArticlesRepository(prisma: Prisma) {
     listPublishedByIds: (ids: string[], now: Date): Promise<(ArticleSummaryRow & { body: PrismaNamespace.JsonValue })[]> =>
       prisma.article.findMany({ where: { AND: [{ id: { in: ids } }, publicArticleWhere(now)] }, include: summaryInclude, omit: { ...summaryOmit, body: false } }),
 
-    findPublishedBySlug: (slug: string, now: Date, include: ReadonlySet<PublicInclude>): Promise<PublicArticleRow | null> =>
-      prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: { ...publicInclude, ...summaryIncludeFor(include) }, omit: publicOmit }),
+    findPublishedBySlug: async (slug: string, now: Date, include: ReadonlySet<PublicInclude>): Promise<PublicArticleRow | null> => {
+      const { coverMedia: _cover, ...relations } = summaryIncludeFor(include);
+      const row = await prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: relations, omit: publicOmit });
+      return row ? (await withMedia([row]))[0]! : null;
+    },
 
     /** Public articles of the same rubric or with a tag in common, newest first: one query. */
     listRelated: (article: { id: string; rubricId: string | null }, now: Date, take: number): Promise<ArticleSummaryRow[]> =>
@@ -309,7 +335,7 @@ export function createArticlesRepository(prisma: Prisma) {
 
     /** An article in the public shape whatever its status (a preview); null when missing or in the trash. */
     findForPreview: (id: string): Promise<PublicArticleRow | null> =>
-      prisma.article.findFirst({ where: { id, deletedAt: null }, include: publicInclude, omit: publicOmit }),
+      prisma.article.findFirst({ where: { id, deletedAt: null }, include: pageIncludeWithoutMedia, omit: publicOmit }).then(async (row) => (row ? (await withMedia([row]))[0]! : null)),
 
     /** The current slug of the public article a former slug belongs to; null for a draft or an unknown slug. */
     findRedirectTarget: async (slug: string, now: Date): Promise<string | null> => {
