@@ -94,6 +94,8 @@ interface Entry {
 
 // While purges from other instances may be missed, an answer is kept this long at most.
 const fallbackTtlMs = 1000;
+/** Roughly what an entry costs beyond its bytes (its object, header arrays, map slots). */
+const ENTRY_OVERHEAD_BYTES = 1024;
 
 /**
  * The public API's cache: strong ETags and 304s, Cache-Control, Surrogate-Key / Cache-Tag naming the
@@ -110,6 +112,7 @@ export function createPublicCache(deps: PublicCacheDeps) {
   let generation = 0;
   let horizon: { from: number; at: number | null; generation: number } | undefined;
   let horizonInFlight: Promise<number | null> | undefined;
+  let horizonInFlightGeneration = -1;
 
   const bus = deps.connectBus?.({
     onPurge: (message) => applyPurge(message),
@@ -154,9 +157,11 @@ export function createPublicCache(deps: PublicCacheDeps) {
   /** The next scheduled change after `at`: known until a purge, re-read once `at` passes it. */
   function nextChangeAt(at: number): Promise<number | null> | number | null {
     if (horizon && horizon.generation === generation && horizon.from <= at && (horizon.at === null || at < horizon.at)) return horizon.at;
-    if (!horizonInFlight) {
+    // A read started before the last purge may miss what that write scheduled: start another.
+    if (!horizonInFlight || horizonInFlightGeneration !== generation) {
       const startedGeneration = generation;
-      horizonInFlight = deps
+      horizonInFlightGeneration = generation;
+      const inFlight: Promise<number | null> = deps
         .nextScheduledChange(new Date(at))
         .then(
           (next) => {
@@ -170,8 +175,9 @@ export function createPublicCache(deps: PublicCacheDeps) {
           },
         )
         .finally(() => {
-          horizonInFlight = undefined;
+          if (horizonInFlight === inFlight) horizonInFlight = undefined;
         });
+      horizonInFlight = inFlight;
     }
     return horizonInFlight;
   }
@@ -260,7 +266,9 @@ export function createPublicCache(deps: PublicCacheDeps) {
             ['Cache-Tag', keys.join(',')],
           ],
           keys,
-          size: body.length + 2 * keyHeader.length,
+          // The body, the key headers twice, the cache key in two maps, and the entry's own overhead:
+          // counted whole so that many small answers (random cursors, queries) cannot outgrow the limit.
+          size: body.length + 2 * keyHeader.length + 2 * cacheKeyOf(req).length + ENTRY_OVERHEAD_BYTES,
           storedAt: fill.startedAt,
           expiresAt: 0,
         };

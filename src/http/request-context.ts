@@ -22,7 +22,8 @@ export function requestContext(logger: Logger): RequestHandler {
       res.locals.logger.info(
         {
           method: req.method,
-          path: req.originalUrl.split('?')[0],
+          // A preview link is a bearer secret: the log keeps that it was used, not the token.
+          path: req.originalUrl.split('?')[0]!.replace(/^\/v1\/preview\/[^/]+/, '/v1/preview/…'),
           status: res.statusCode,
           durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
           ...(actor ? { actor: actor.userId ? `user:${actor.userId}` : `apiKey:${actor.apiKeyId}` } : {}),

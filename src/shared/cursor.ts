@@ -21,9 +21,16 @@ export function decodeCursor<T extends CursorValue[]>(cursor: string, isShape: (
   return values;
 }
 
+/** A date a cursor may carry: one both databases can compare with (a forged far-off year is refused, not a 500). */
+export function isCursorDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const year = new Date(value).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}
+
 /** A (date, id) sort key, the tiebreaker that makes an order stable. */
 export function isDateIdKey(values: unknown[]): values is [string, string] {
-  return values.length === 2 && typeof values[0] === 'string' && !Number.isNaN(Date.parse(values[0])) && typeof values[1] === 'string';
+  return values.length === 2 && isCursorDate(values[0]) && typeof values[1] === 'string';
 }
 
 /** The where-filter for "after this (date, id)" in a newest-first order. */

@@ -29,6 +29,15 @@ describeEachDialect('request logging and request ids', (dialect) => {
       return line;
     });
 
+  it('when a preview link is opened, then the log names the route but never the token', async () => {
+    const draft = await t.container.services.articles.create({ title: 'Черновик для ссылки', body: [{ type: 'paragraph', text: 'Текст.' }] }, { type: 'apiKey', apiKeyId: 'test', scopes: ['admin'] });
+    const link = (await t.http().post(`/v1/admin/articles/${draft.id}/preview`).set(editor.headers).expect(201)).body as { token: string; url: string };
+    const res = await t.http().get(link.url).expect(200);
+    const line = await accessLineOf(res.headers['x-request-id'] as string);
+    expect(line.path).toBe('/v1/preview/…');
+    expect(written.join('\n')).not.toContain(link.token);
+  });
+
   it('when a user signs in, then one JSON access line has the request id, status and duration, and no secret', async () => {
     const res = await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: testPassword }).expect(200);
     const requestId = res.headers['x-request-id'] as string;

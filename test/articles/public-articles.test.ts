@@ -195,6 +195,12 @@ describeEachDialect('the public articles API', (dialect) => {
   });
 
   describe('asking for less, or for more', () => {
+    it('when a cursor is forged with a date no database can compare, then 400, not a 500', async () => {
+      const forged = Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', 'x'])).toString('base64url');
+      const res = await t.http().get('/v1/articles').query({ cursor: forged }).expect(400);
+      expect(res.type).toBe('application/problem+json');
+    });
+
     it('when a list names its includes, then only those relations are embedded', async () => {
       const res = await list({ include: 'rubric,cover', rubric: 'futbol' });
       const item = res.body.items.find((a: { id: string }) => a.id === match.id);

@@ -137,14 +137,22 @@ describe('the public cache layer', () => {
 
   it('when the bodies kept pass the memory limit, then the oldest answers are dropped first', async () => {
     const big = 'ж'.repeat(200);
-    const app = buildApp(['/a', '/b', '/c'].map((path) => route(path, { response: z.object({ text: z.string() }), handler: async () => ({ text: big }) })), { settings: { maxBytes: 1000 } });
+    const app = buildApp(['/a', '/b', '/c'].map((path) => route(path, { response: z.object({ text: z.string() }), handler: async () => ({ text: big }) })), { settings: { maxBytes: 3500 } });
     for (const path of ['/a', '/b', '/c']) await app.http().get(path).expect(200);
+    // Each entry counts its body (411 bytes) and about a kilobyte of overhead: two fit, not three.
     expect(app.publicCache.stats().entries).toBe(2);
-    expect(app.publicCache.stats().bytes).toBeLessThanOrEqual(1000);
+    expect(app.publicCache.stats().bytes).toBeLessThanOrEqual(3500);
     await app.http().get('/a').expect(200);
     expect(app.callsOf('/a')).toBe(2);
     await app.http().get('/c').expect(200);
     expect(app.callsOf('/c')).toBe(1);
+  });
+
+  it('when many small answers come (random cursors), then each counts its overhead and the store stays under the limit', async () => {
+    const app = buildApp([route('/empty', { query: z.strictObject({ cursor: z.string().optional() }), response: z.object({ items: z.array(z.string()) }), handler: async () => ({ items: [] }) })], { settings: { maxBytes: 20_000 } });
+    for (let i = 0; i < 100; i++) await app.http().get(`/empty?cursor=${'x'.repeat(200)}${i}`).expect(200);
+    expect(app.publicCache.stats().bytes).toBeLessThanOrEqual(20_000);
+    expect(app.publicCache.stats().entries).toBeLessThan(20);
   });
 
   it('when the query names the same parameters in another order, then it is the same entry; another value is another', async () => {

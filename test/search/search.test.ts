@@ -156,6 +156,10 @@ describeEachDialect('GET /v1/search', (dialect) => {
       const res = await search({ q: 'переговоры', cursor: 'bm90LWEtY3Vyc29y' }).expect(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       await search({ q: 'переговоры', cursor: Buffer.from(JSON.stringify(['2026-01-01', 'x'])).toString('base64url') }).expect(400);
+      // Forged keys out of what the databases can compare: refused, not a 500.
+      for (const forged of [[1e21, '2026-01-01T00:00:00.000Z', 'x'], [5, '+275760-09-13T00:00:00.000Z', 'x'], [-1, '2026-01-01T00:00:00.000Z', 'x']]) {
+        await search({ q: 'переговоры', cursor: Buffer.from(JSON.stringify(forged)).toString('base64url') }).expect(400);
+      }
     });
   });
 

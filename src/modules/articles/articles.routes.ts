@@ -171,6 +171,8 @@ function publicArticleLists(page: Record<string, unknown>): ListKey[] {
     ...('jsonLd' in page
       ? ([['rubric', 'rubrics'], ['tags', 'tags'], ['authors', 'users'], ['cover', 'media']] as const).filter(([field]) => !(field in page)).map(([, list]) => list)
       : []),
+    // An inactive rubric is shown as null, which names no record: its reactivation must still reach the page.
+    ...(page.rubric === null ? ['rubrics' as const] : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { PrismaTx } from '../../db/database.ts';
-import { decodeCursor, encodeCursor, type Page } from '../../shared/cursor.ts';
+import { decodeCursor, isCursorDate, encodeCursor, type Page } from '../../shared/cursor.ts';
 import type { ArticlesService } from '../articles/index.ts';
 import type { RubricsService } from '../rubrics/index.ts';
 import { bodyTextsOf, termScoresOf } from './search.document.ts';
@@ -17,8 +17,9 @@ const MAX_FORMS_PER_WORD = 8;
 const BACKFILL_BATCH = 100;
 
 type SearchKey = [score: number, publishedAt: string, id: string];
+// Scores are small sums of field weights; a forged cursor out of range is refused rather than sent to the database.
 const isSearchKey = (v: unknown[]): v is SearchKey =>
-  v.length === 3 && Number.isInteger(v[0]) && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[1])) && typeof v[2] === 'string';
+  v.length === 3 && Number.isInteger(v[0]) && (v[0] as number) >= 0 && (v[0] as number) <= 1_000_000 && isCursorDate(v[1]) && typeof v[2] === 'string';
 
 /** The forms of a query term worth looking up: the term itself first, then by how little they differ. */
 function closestForms(query: string, indexed: string[]): string[] {
