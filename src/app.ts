@@ -9,11 +9,14 @@ import { requestContext } from './http/request-context.ts';
 import type { IdempotencyStore } from './http/idempotency.ts';
 import type { PublicCache } from './http/public-cache.ts';
 import { mountRoutes, type AnyRoute, type AuditEventInput } from './http/route.ts';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi.ts';
 
 export interface AppModule {
   adminRoutes: AnyRoute[];
   publicRoutes: AnyRoute[];
+  /** Documents what is not a route (the webhooks the API sends). */
+  registerOpenApi?: (registry: OpenAPIRegistry) => void;
 }
 
 export interface AppDeps {
@@ -58,6 +61,7 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   app.use((req, res, next) => (isStreamedBody(req) ? next() : parseJson(req, res, next)));
 
   const registry = createOpenApiRegistry();
+  for (const module of deps.modules) module.registerOpenApi?.(registry);
   const routes = deps.modules.flatMap((m) => [...m.publicRoutes, ...m.adminRoutes]);
   app.use(mountRoutes(routes, { registry, authenticate: deps.authenticate, recordAudit: deps.recordAudit, idempotency: deps.idempotency, publicCache: deps.publicCache }));
   app.use(notFoundHandler);

@@ -93,6 +93,22 @@ const EnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** The Redis channel of cache purges; instances of one site share it, other sites on the same Redis use another. */
   REDIS_CHANNEL: z.string().min(1).max(200).default('newsroom-cms:cache-purge'),
+  /** `on` runs the webhook delivery worker in this process; `off` leaves delivery to other instances. Default on, off with NODE_ENV=test. */
+  WEBHOOK_WORKER: z.enum(['on', 'off']).optional(),
+  /** How often the worker looks for deliveries when nothing woke it, in milliseconds. */
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /** How long a receiver has to answer a delivery, in milliseconds. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Delay before the first retry, in seconds; each next one doubles (with jitter) up to WEBHOOK_RETRY_MAX_DELAY_SECONDS. */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Longest delay between two attempts, in seconds. */
+  WEBHOOK_RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  /** How long a delivery is retried before it is marked failed, in seconds (a day). */
+  WEBHOOK_RETRY_FOR_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400),
+  /** Deliveries finally failed in a row after which a subscription is turned off (and the audit log says so). */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Allow receivers on private, loopback and link-local addresses (a receiver inside your network; tests). */
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
 });
 
 export interface Config {
@@ -125,6 +141,16 @@ export interface Config {
   shutdownTimeoutMs: number;
   publicCache: { ttlSeconds: number; maxBytes: number; maxAgeSeconds: number; sMaxAgeSeconds: number; staleWhileRevalidateSeconds: number };
   redis?: { url: string; channel: string };
+  webhooks: {
+    isWorkerEnabled: boolean;
+    pollIntervalMs: number;
+    timeoutMs: number;
+    retryBaseMs: number;
+    retryMaxDelayMs: number;
+    retryForMs: number;
+    disableAfterFailures: number;
+    allowPrivateAddresses: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -185,6 +211,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       staleWhileRevalidateSeconds: e.PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS,
     },
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, channel: e.REDIS_CHANNEL } } : {}),
+    webhooks: {
+      // Tests start the worker only where they test it, so that no background query runs elsewhere.
+      isWorkerEnabled: (e.WEBHOOK_WORKER ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000,
+      retryMaxDelayMs: e.WEBHOOK_RETRY_MAX_DELAY_SECONDS * 1000,
+      retryForMs: e.WEBHOOK_RETRY_FOR_SECONDS * 1000,
+      disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+      allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE,
+    },
   };
 }
 

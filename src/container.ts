@@ -21,6 +21,7 @@ import { createArticlesModule } from './modules/articles/index.ts';
 import { createSearchIndex, createSearchModule } from './modules/search/index.ts';
 import { createArticleJsonLd, createSyndicationModule, type SiteInfo } from './modules/syndication/index.ts';
 import { createPublicUrls } from './shared/public-urls.ts';
+import { createWebhooksModule } from './modules/webhooks/index.ts';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -39,6 +40,16 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
 
   const health = createHealthModule({ isDatabaseReachable: db.isReachable });
   const audit = createAuditModule({ prisma, now });
+  // The webhook outbox: services record their events in their own transactions through `webhooks.events`.
+  const webhooks = createWebhooksModule({
+    prisma,
+    now,
+    logger,
+    settings: config.webhooks,
+    rubricExists: (id) => rubrics.service.exists(id),
+    recordAudit: (event) => audit.service.record(event),
+  });
+  const events = webhooks.events;
   const users = createUsersModule({ prisma, now });
   const apiKeys = createApiKeysModule({ prisma, now });
   const auth = createAuthModule({
@@ -51,22 +62,23 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     now,
     audit: audit.service,
   });
-  const rubrics = createRubricsModule({ prisma });
+  const rubrics = createRubricsModule({ prisma, events });
   // Tags and articles keep the search index in step in their own transactions.
   const searchIndex = createSearchIndex({ prisma });
   const tags = createTagsModule({ prisma, searchIndex });
   const media = createMediaModule({
     prisma,
     now,
+    events,
     storage: config.mediaStorage.driver === 's3' ? createS3Storage(config.mediaStorage) : createLocalStorage(config.mediaDir),
     ...(config.mediaPublicBaseUrl ? { publicBaseUrl: config.mediaPublicBaseUrl } : {}),
     maxBytes: config.mediaMaxBytes,
     renditionWidths: config.mediaRenditionWidths,
     aspectRatios: config.mediaAspectRatios,
   });
-  const feed = createFeedModule({ prisma, now });
+  const feed = createFeedModule({ prisma, now, events });
   const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
-  const articles = createArticlesModule({ prisma, now, jwtSecret: config.jwtSecret, previewTtlSeconds: config.previewTtlSeconds, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service, searchIndex, jsonLdOf: createArticleJsonLd(site) });
+  const articles = createArticlesModule({ prisma, now, jwtSecret: config.jwtSecret, previewTtlSeconds: config.previewTtlSeconds, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service, searchIndex, events, jsonLdOf: createArticleJsonLd(site) });
   const search = createSearchModule({ prisma, now, articles: articles.service, rubrics: rubrics.service });
   const syndication = createSyndicationModule({ articles: articles.service, rubrics: rubrics.service, site, sitemapPageSize: config.sitemapPageSize, now });
 
@@ -95,8 +107,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit],
+    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit, webhooks],
   });
+
+  webhooks.worker?.start();
 
   return {
     config,
@@ -107,7 +121,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service, articles: articles.service, audit: audit.service, search: search.service, searchIndex },
     tokens: auth.tokens,
     publicCache,
+    webhooks: { service: webhooks.service, worker: webhooks.worker },
     close: async () => {
+      // The worker goes first: it releases the queue it holds while the database is still open.
+      await webhooks.worker?.stop();
       await publicCache.close();
       await db.close();
     },

@@ -52,6 +52,7 @@ const writeEffects: Record<string, { kind?: EntityKind; lists: readonly ListKey[
   feed_item: { kind: 'feed-item', lists: ['feed'], isPublic: true },
   api_key: { lists: [], isPublic: false },
   webhook: { lists: [], isPublic: false },
+  webhook_delivery: { lists: [], isPublic: false },
 };
 
 // Audited actions that change nothing the public API shows.

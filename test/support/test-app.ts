@@ -76,6 +76,9 @@ export function describeEachDialect(name: string, fn: (dialect: Dialect) => void
   for (const dialect of testedDialects()) describe(`${name} [${dialect}]`, () => fn(dialect));
 }
 
+/** A fresh, migrated database of the dialect (a copy of the run's template), for tests that start servers themselves. */
+export const createTestDatabase = (dialect: Dialect) => freshDatabaseUrl(dialect);
+
 async function freshDatabaseUrl(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'cms-db-'));

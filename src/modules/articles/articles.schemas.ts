@@ -313,23 +313,23 @@ export const PublishArticleBody = z
   })
   .openapi('PublishArticleBody');
 
-export const RevisionContentSchema = z
-  .object({
-    title: z.string(),
-    slug: z.string(),
-    lead: z.string().nullable(),
-    body: z.array(ArticleBlock),
-    keyPoints: z.array(z.string()),
-    rubricId: z.string().nullable(),
-    tagIds: z.array(z.string()),
-    authorIds: z.array(z.string()),
-    coverMediaId: z.string().nullable(),
-    narrationMediaId: z.string().nullable(),
-    seoTitle: z.string().nullable(),
-    seoDescription: z.string().nullable(),
-    showInFeed: z.boolean(),
-    embargoUntil: IsoDateTime.nullable(),
-  })
+// Everything an editor saves, nothing of the workflow state: the article's own fields, so the two never drift apart.
+export const RevisionContentSchema = ArticleSchema.pick({
+  title: true,
+  slug: true,
+  lead: true,
+  body: true,
+  keyPoints: true,
+  rubricId: true,
+  tagIds: true,
+  authorIds: true,
+  coverMediaId: true,
+  narrationMediaId: true,
+  seoTitle: true,
+  seoDescription: true,
+  showInFeed: true,
+  embargoUntil: true,
+})
   .openapi('ArticleRevisionContent', { description: 'An article\'s content as it was saved: no workflow state.' });
 
 const revisionShape = {

@@ -38,6 +38,16 @@ export function createFeedRepository(prisma: Prisma) {
         take,
       }),
 
+    /** The earliest start or end of a visibility window after `now`, or null. */
+    nextWindowChange: async (now: Date): Promise<Date | null> => {
+      const [starting, ending] = await Promise.all([
+        prisma.feedItem.aggregate({ where: { visibleFrom: { gt: now } }, _min: { visibleFrom: true } }),
+        prisma.feedItem.aggregate({ where: { visibleUntil: { gt: now } }, _min: { visibleUntil: true } }),
+      ]);
+      const times = [starting._min.visibleFrom, ending._min.visibleUntil].filter((t): t is Date => t !== null);
+      return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+    },
+
     /** What the public sees at `now`: inside the visibility window and, for articles, while the article is public; two queries per page. */
     listVisible: (take: number, now: Date, rubricSlug: string | undefined, key?: PublicFeedKey) =>
       prisma.feedItem.findMany({
@@ -55,22 +65,28 @@ export function createFeedRepository(prisma: Prisma) {
         include: publicInclude,
       }),
 
-    /** The earliest start or end of a visibility window after `now`, or null. */
-    nextWindowChange: async (now: Date): Promise<Date | null> => {
-      const [starting, ending] = await Promise.all([
-        prisma.feedItem.aggregate({ where: { visibleFrom: { gt: now } }, _min: { visibleFrom: true } }),
-        prisma.feedItem.aggregate({ where: { visibleUntil: { gt: now } }, _min: { visibleUntil: true } }),
-      ]);
-      const times = [starting._min.visibleFrom, ending._min.visibleUntil].filter((t): t is Date => t !== null);
-      return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
-    },
-
-    create: (data: FeedItemData & { createdAt: Date; updatedAt: Date }) => prisma.feedItem.create({ data }),
+    /** Writes run in a transaction so that `then` (the webhook event) is committed with them or not at all. */
+    create: (data: FeedItemData & { createdAt: Date; updatedAt: Date }, then: (tx: PrismaTx, row: FeedItem) => Promise<void>) =>
+      prisma.$transaction(async (tx) => {
+        const row = await tx.feedItem.create({ data });
+        await then(tx, row);
+        return row;
+      }),
     /** Changes the item only while it is at the expected version (any when null); answers whether it did. */
-    updateAtVersion: async (id: string, expectedVersion: number | null, data: Partial<Omit<FeedItemData, 'kind' | 'articleId'>> & { updatedAt: Date }) =>
-      (await prisma.feedItem.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
-    deleteAtVersion: async (id: string, expectedVersion: number | null) =>
-      (await prisma.feedItem.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
+    updateAtVersion: (id: string, expectedVersion: number | null, data: Partial<Omit<FeedItemData, 'kind' | 'articleId'>> & { updatedAt: Date }, then: (tx: PrismaTx, row: FeedItem) => Promise<void>) =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.feedItem.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } });
+        const row = count === 1 ? await tx.feedItem.findUnique({ where: { id } }) : null;
+        if (row) await then(tx, row);
+        return row !== null;
+      }),
+    deleteAtVersion: (id: string, expectedVersion: number | null, then: (tx: PrismaTx, row: FeedItem) => Promise<void>) =>
+      prisma.$transaction(async (tx) => {
+        const row = await tx.feedItem.findUnique({ where: { id } });
+        const { count } = await tx.feedItem.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } });
+        if (count === 1 && row) await then(tx, row);
+        return count === 1;
+      }),
 
     upsertForArticle: (tx: PrismaTx, article: { id: string; title: string; rubricId: string | null; publishedAt: Date }, at: Date) =>
       tx.feedItem.upsert({

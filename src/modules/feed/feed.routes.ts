@@ -29,20 +29,20 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       ].join(' '),
       body: CreateFeedItemBody, status: 201, response: FeedItemSchema, errors: { 409: 'The article already has a feed item (code `article_in_feed`).' },
       audit: { action: 'feed_item.create', targetType: 'feed_item' },
-      handler: ({ body }) => service.create(body),
+      handler: ({ body, actor }) => service.create(body, actor),
     }),
     defineRoute({
       method: 'patch', path: '/v1/admin/feed-items/{id}', operationId: 'updateFeedItem', summary: 'Update a feed item', tag, access: writers,
       params: IdParams, body: UpdateFeedItemBody, response: FeedItemSchema,
       ifMatch: true, audit: { action: 'feed_item.update', targetType: 'feed_item' },
-      handler: ({ params, body, expectedVersion }) => service.update(params.id, body, expectedVersion),
+      handler: ({ params, body, expectedVersion, actor }) => service.update(params.id, body, expectedVersion, actor),
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/feed-items/{id}', operationId: 'deleteFeedItem', summary: 'Remove an item from the feed', tag, access: writers,
       description: 'For an article item, the article stays published; publishing it again puts it back.',
       params: IdParams, status: 204,
       ifMatch: true, audit: { action: 'feed_item.delete', targetType: 'feed_item' },
-      handler: ({ params, expectedVersion }) => service.delete(params.id, expectedVersion),
+      handler: ({ params, expectedVersion, actor }) => service.delete(params.id, expectedVersion, actor),
     }),
   ];
 }

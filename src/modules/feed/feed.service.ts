@@ -1,6 +1,9 @@
 import type { PrismaTx } from '../../db/database.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../../errors.ts';
+import { actorLabel } from '../../http/actor-label.ts';
+import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
+import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import { toFeedItemResponse, toPublicFeedItemResponse } from './feed.mapper.ts';
 import type { FeedItemRow, FeedRepository, PublicFeedKey } from './feed.repository.ts';
 import type { CreateFeedItemInput, FeedItemResponse, ListFeedItemsInput, PublicFeedInput, PublicFeedItemResponse, UpdateFeedItemInput } from './feed.schemas.ts';
@@ -18,7 +21,11 @@ export interface ArticleForFeed {
   publishedAt: Date;
 }
 
-export function createFeedService(repo: FeedRepository, now: () => Date) {
+export function createFeedService(repo: FeedRepository, now: () => Date, events: EventRecorder) {
+  // The webhook event of a write, recorded in its transaction.
+  const recordEvent = (type: DomainEventType, actor: Actor | undefined) => (tx: PrismaTx, row: FeedItemRow) =>
+    events.record(tx, { type, entity: { id: row.id, slug: null, version: row.version, rubricId: row.rubricId }, actor: actor ? actorLabel(actor) : 'system' });
+
   async function findOrThrow(id: string): Promise<FeedItemRow> {
     const row = await repo.findById(id);
     if (!row) throw new NotFoundError('feed item');
@@ -51,6 +58,9 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
       return toPage(rows, query.limit, toFeedItemResponse, (r) => [r.publishedAt.toISOString(), r.id]);
     },
 
+    /** When an item next enters or leaves the public feed by the clock alone, after `at`; null for none. */
+    nextPublicChangeAfter: (at: Date): Promise<Date | null> => repo.nextWindowChange(at),
+
     async listPublic(query: PublicFeedInput): Promise<Page<PublicFeedItemResponse>> {
       const key = query.cursor ? decodeCursor(query.cursor, isPublicFeedKey) : undefined;
       const rows = await repo.listVisible(query.limit + 1, now(), query.rubric, key);
@@ -61,10 +71,7 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
       return toFeedItemResponse(await findOrThrow(id));
     },
 
-    /** When an item next enters or leaves the public feed by the clock alone, after `at`; null for none. */
-    nextPublicChangeAfter: (at: Date): Promise<Date | null> => repo.nextWindowChange(at),
-
-    async create(input: CreateFeedItemInput): Promise<FeedItemResponse> {
+    async create(input: CreateFeedItemInput, actor?: Actor): Promise<FeedItemResponse> {
       const isArticle = input.kind === 'article';
       const visibleFrom = toDate(input.visibleFrom) ?? null;
       const visibleUntil = toDate(input.visibleUntil) ?? null;
@@ -99,12 +106,13 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
         visibleUntil,
         createdAt: at,
         updatedAt: at,
-      });
+      }, recordEvent('feed_item.created', actor));
+      events.committed();
       return toFeedItemResponse(row);
     },
 
     /** Changes the item if it is still at `expectedVersion` (null: whatever its version). */
-    async update(id: string, input: UpdateFeedItemInput, expectedVersion: number | null = null): Promise<FeedItemResponse> {
+    async update(id: string, input: UpdateFeedItemInput, expectedVersion: number | null = null, actor?: Actor): Promise<FeedItemResponse> {
       const current = await findOrThrow(id);
       if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toFeedItemResponse(current));
       const visibleFrom = toDate(input.visibleFrom);
@@ -126,13 +134,15 @@ export function createFeedService(repo: FeedRepository, now: () => Date) {
         visibleFrom,
         visibleUntil,
         updatedAt: now(),
-      });
+      }, recordEvent('feed_item.updated', actor));
       if (!isUpdated) await failConditionalWrite(id);
+      events.committed();
       return toFeedItemResponse(await findOrThrow(id));
     },
 
-    async delete(id: string, expectedVersion: number | null = null): Promise<void> {
-      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
+    async delete(id: string, expectedVersion: number | null = null, actor?: Actor): Promise<void> {
+      if (!(await repo.deleteAtVersion(id, expectedVersion, recordEvent('feed_item.deleted', actor)))) await failConditionalWrite(id);
+      events.committed();
     },
 
     /**

@@ -1,10 +1,11 @@
 import type { Prisma } from '../../db/database.ts';
+import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import { createFeedRepository } from './feed.repository.ts';
 import { feedAdminRoutes, feedPublicRoutes } from './feed.routes.ts';
 import { createFeedService } from './feed.service.ts';
 
-export function createFeedModule(deps: { prisma: Prisma; now: () => Date }) {
-  const service = createFeedService(createFeedRepository(deps.prisma), deps.now);
+export function createFeedModule(deps: { prisma: Prisma; now: () => Date; events?: EventRecorder }) {
+  const service = createFeedService(createFeedRepository(deps.prisma), deps.now, deps.events ?? noEventRecorder);
   return { service, adminRoutes: feedAdminRoutes(service), publicRoutes: feedPublicRoutes(service) };
 }
 

@@ -1,5 +1,6 @@
 import type { Prisma } from '../../db/database.ts';
 import type { MediaStorage } from '../../storage/storage.ts';
+import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import { createMediaRepository } from './media.repository.ts';
 import { mediaAdminRoutes, mediaPublicRoutes } from './media.routes.ts';
 import { createMediaService } from './media.service.ts';
@@ -17,6 +18,8 @@ export interface MediaModuleDeps {
   /** Widths of image renditions. */
   renditionWidths?: readonly number[];
   aspectRatios?: readonly string[];
+  /** Where each change's webhook event is recorded, in the change's transaction. */
+  events?: EventRecorder;
 }
 
 const defaultMaxBytes: MaxBytes = { image: 20 * 1024 * 1024, audio: 100 * 1024 * 1024, video: 500 * 1024 * 1024, document: 50 * 1024 * 1024 };
@@ -29,6 +32,7 @@ export function createMediaModule(deps: MediaModuleDeps) {
     ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     renditionWidths: deps.renditionWidths ?? [320, 640, 1024, 1600],
     aspectRatios: deps.aspectRatios ?? [],
+    events: deps.events ?? noEventRecorder,
   });
   return { service, adminRoutes: mediaAdminRoutes(service, deps.maxBytes ?? defaultMaxBytes), publicRoutes: mediaPublicRoutes(service) };
 }

@@ -1,4 +1,4 @@
-import type { Prisma } from '../../db/database.ts';
+import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { Media, MediaKind, MediaRendition } from '../../generated/sqlite/client.ts';
 import { olderThan } from '../../shared/cursor.ts';
 
@@ -15,6 +15,8 @@ export interface MediaUsage {
 type MediaData = Omit<Media, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'contentHash' | 'storageKey' | 'dominantColor'>;
 export type UploadedMediaData = MediaData & Pick<Media, 'contentHash' | 'storageKey' | 'dominantColor'>;
 export type RenditionData = Omit<MediaRendition, 'id' | 'mediaId'>;
+/** Runs in the write's transaction (the webhook event): committed with it or not at all. */
+export type AfterWrite = (tx: PrismaTx, row: { id: string; version: number }) => Promise<void>;
 
 const withRenditions = { renditions: true } as const;
 
@@ -35,31 +37,46 @@ export function createMediaRepository(prisma: Prisma) {
         take,
       }),
 
-    create: (data: MediaData & { createdAt: Date; updatedAt: Date }): Promise<MediaRow> => prisma.media.create({ data, include: withRenditions }),
+    create: (data: MediaData & { createdAt: Date; updatedAt: Date }, then: AfterWrite): Promise<MediaRow> =>
+      prisma.$transaction(async (tx) => {
+        const row = await tx.media.create({ data, include: withRenditions });
+        await then(tx, row);
+        return row;
+      }),
 
     /** The media and its renditions in one statement: both exist or neither. */
-    createUploaded: (data: UploadedMediaData & { createdAt: Date; updatedAt: Date }, renditions: RenditionData[]): Promise<MediaRow> =>
-      prisma.media.create({ data: { ...data, renditions: { create: renditions } }, include: withRenditions }),
+    createUploaded: (data: UploadedMediaData & { createdAt: Date; updatedAt: Date }, renditions: RenditionData[], then: AfterWrite): Promise<MediaRow> =>
+      prisma.$transaction(async (tx) => {
+        const row = await tx.media.create({ data: { ...data, renditions: { create: renditions } }, include: withRenditions });
+        await then(tx, row);
+        return row;
+      }),
 
     /**
      * Changes the media if it is at `expected` (null: any version), bumping the version; false when it
      * was not. With `crops`, its cropped renditions are replaced by these in the same transaction.
      */
-    async updateAtVersion(id: string, expected: number | null, data: Partial<MediaData> & { updatedAt: Date }, crops?: RenditionData[]): Promise<boolean> {
+    async updateAtVersion(id: string, expected: number | null, data: Partial<MediaData> & { updatedAt: Date }, crops: RenditionData[] | undefined, then: AfterWrite): Promise<boolean> {
       return prisma.$transaction(async (tx) => {
         const { count } = await tx.media.updateMany({ where: { id, ...(expected !== null ? { version: expected } : {}) }, data: { ...data, version: { increment: 1 } } });
         if (count === 1 && crops) {
           await tx.mediaRendition.deleteMany({ where: { mediaId: id, aspectRatio: { not: 'original' } } });
           await tx.mediaRendition.createMany({ data: crops.map((crop) => ({ ...crop, mediaId: id })) });
         }
+        const row = count === 1 ? await tx.media.findUnique({ where: { id }, select: { id: true, version: true } }) : null;
+        if (row) await then(tx, row);
         return count === 1;
       });
     },
 
     /** Deletes the media (its renditions go with it) if it is at `expected`; false when it was not. */
-    async deleteAtVersion(id: string, expected: number | null): Promise<boolean> {
-      const { count } = await prisma.media.deleteMany({ where: { id, ...(expected !== null ? { version: expected } : {}) } });
-      return count === 1;
+    async deleteAtVersion(id: string, expected: number | null, then: AfterWrite): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        const row = await tx.media.findUnique({ where: { id }, select: { id: true, version: true } });
+        const { count } = await tx.media.deleteMany({ where: { id, ...(expected !== null ? { version: expected } : {}) } });
+        if (count === 1 && row) await then(tx, row);
+        return count === 1;
+      });
     },
 
     kindsOf: (ids: string[]) => prisma.media.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true } }),

@@ -3,10 +3,12 @@ import { translatePrismaError } from '../../db/prisma-errors.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import { isRole, userIdOf, type Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
+import { actorLabel } from '../../http/actor-label.ts';
+import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import type { MediaStorage } from '../../storage/storage.ts';
 import { encodeRenditions, readImageFacts, UnreadableImageError, type EncodedRendition, type ImageFacts } from './media.images.ts';
 import { fileUrl, toAdminMediaResponse, toMediaResponse } from './media.mapper.ts';
-import type { MediaRepository, MediaRow, RenditionData } from './media.repository.ts';
+import type { AfterWrite, MediaRepository, MediaRow, RenditionData } from './media.repository.ts';
 import { uploadFacts, type AdminMediaResponse, type CreateMediaInput, type ListMediaInput, type MediaResponse, type UpdateMediaInput, type UploadMetadataInput } from './media.schemas.ts';
 import { publicOriginalExts, renditionExts, servedTypes } from './media.types.ts';
 import type { ReceivedFile } from './media.upload.ts';
@@ -23,6 +25,8 @@ export interface MediaServiceDeps {
   renditionWidths: readonly number[];
   /** Aspect ratios ("16:9") each image is also cropped to, around its focal point. */
   aspectRatios?: readonly string[];
+  /** Records each change's webhook event in the change's transaction. */
+  events: EventRecorder;
 }
 
 /** A stored file as served: its bytes, type and strong ETag (the content hash in its name). */
@@ -38,7 +42,10 @@ export function unreadableMedia(detail: string): AppError {
   return new AppError(422, 'unreadable_media', 'Unreadable media', `The file looks like an image but cannot be decoded (truncated or damaged): ${detail}`);
 }
 
-export function createMediaService({ repo, now, storage, publicBaseUrl = '', renditionWidths, aspectRatios = [] }: MediaServiceDeps) {
+export function createMediaService({ repo, now, storage, publicBaseUrl = '', renditionWidths, aspectRatios = [], events }: MediaServiceDeps) {
+  const recordEvent = (type: DomainEventType, actor: Actor): AfterWrite => (tx, row) =>
+    events.record(tx, { type, entity: { id: row.id, slug: null, version: row.version }, actor: actorLabel(actor) });
+
   async function findOrThrow(id: string): Promise<MediaRow> {
     const row = await repo.findById(id);
     if (!row) throw new NotFoundError('media');
@@ -144,7 +151,8 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
         // Timestamps from the injected clock, like every other time the service records.
         createdAt: at,
         updatedAt: at,
-      });
+      }, recordEvent('media.created', actor));
+      events.committed();
       return toAdminMediaResponse(row);
     },
 
@@ -196,7 +204,9 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
             updatedAt: at,
           },
           (image?.renditions ?? []).map((r) => ({ aspectRatio: r.aspectRatio, width: r.width, height: r.height, format: r.format, mimeType: r.mimeType, sizeBytes: r.data.length, storageKey: r.key })),
+          recordEvent('media.created', actor),
         );
+        events.committed();
         return { created: true, media: toAdminMediaResponse(row) };
       } catch (error) {
         await removeUnreferenced(written);
@@ -222,7 +232,9 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
       // An article's cover must stay an image and its narration audio.
       if (input.kind !== undefined && input.kind !== current.kind) await assertNotInUse(id, 'its kind cannot change while it is used');
       const crops = await recropIfFocalMoved(current, input);
-      if (!(await repo.updateAtVersion(id, expectedVersion, { ...input, updatedAt: now() }, crops?.rows))) {
+      const isUpdated = await repo.updateAtVersion(id, expectedVersion, { ...input, updatedAt: now() }, crops?.rows, recordEvent('media.updated', actor));
+      events.committed();
+      if (!isUpdated) {
         await removeUnreferenced(crops?.rows.map((r) => r.storageKey) ?? []);
         await failConditionalWrite(id);
       }
@@ -236,7 +248,8 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
       assertMayChange(row, actor);
       assertAtVersion(row, expectedVersion);
       await assertNotInUse(id, 'take it out of them first');
-      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
+      if (!(await repo.deleteAtVersion(id, expectedVersion, recordEvent('media.deleted', actor)))) await failConditionalWrite(id);
+      events.committed();
       await removeUnreferenced([...(row.storageKey ? [row.storageKey] : []), ...row.renditions.map((r) => r.storageKey)]);
     },
 

@@ -1,10 +1,11 @@
 import type { Prisma } from '../../db/database.ts';
+import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import { createRubricsRepository } from './rubrics.repository.ts';
 import { rubricAdminRoutes, rubricPublicRoutes } from './rubrics.routes.ts';
 import { createRubricsService } from './rubrics.service.ts';
 
-export function createRubricsModule(deps: { prisma: Prisma }) {
-  const service = createRubricsService(createRubricsRepository(deps.prisma));
+export function createRubricsModule(deps: { prisma: Prisma; events?: EventRecorder }) {
+  const service = createRubricsService(createRubricsRepository(deps.prisma), deps.events ?? noEventRecorder);
   return { service, adminRoutes: rubricAdminRoutes(service), publicRoutes: rubricPublicRoutes(service) };
 }
 

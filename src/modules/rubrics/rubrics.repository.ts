@@ -1,4 +1,4 @@
-import type { Prisma } from '../../db/database.ts';
+import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { Rubric } from '../../generated/sqlite/client.ts';
 
 const publicInclude = {
@@ -28,13 +28,28 @@ export function createRubricsRepository(prisma: Prisma) {
       prisma.rubric.findMany({ where: { isActive: true, ...afterKey(key) }, orderBy: displayOrder, take, include: publicInclude }),
     findActiveBySlug: (slug: string): Promise<PublicRubricRow | null> =>
       prisma.rubric.findFirst({ where: { slug, isActive: true }, include: publicInclude }),
-    create: (data: { name: string; slug: string; description: string | null; parentId: string | null; position: number; isActive: boolean }) =>
-      prisma.rubric.create({ data }),
+    /** Writes run in a transaction so that `then` (the webhook event) is committed with them or not at all. */
+    create: (data: { name: string; slug: string; description: string | null; parentId: string | null; position: number; isActive: boolean }, then: (tx: PrismaTx, row: Rubric) => Promise<void>) =>
+      prisma.$transaction(async (tx) => {
+        const row = await tx.rubric.create({ data });
+        await then(tx, row);
+        return row;
+      }),
     /** Changes the rubric only while it is at the expected version (any when null); answers whether it did. */
-    updateAtVersion: async (id: string, expectedVersion: number | null, data: Partial<Omit<Rubric, 'id' | 'createdAt' | 'updatedAt' | 'version'>>) =>
-      (await prisma.rubric.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
-    deleteAtVersion: async (id: string, expectedVersion: number | null) =>
-      (await prisma.rubric.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
+    updateAtVersion: (id: string, expectedVersion: number | null, data: Partial<Omit<Rubric, 'id' | 'createdAt' | 'updatedAt' | 'version'>>, then: (tx: PrismaTx, row: Rubric) => Promise<void>) =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.rubric.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } });
+        const row = count === 1 ? await tx.rubric.findUnique({ where: { id } }) : null;
+        if (row) await then(tx, row);
+        return row !== null;
+      }),
+    deleteAtVersion: (id: string, expectedVersion: number | null, then: (tx: PrismaTx, row: Rubric) => Promise<void>) =>
+      prisma.$transaction(async (tx) => {
+        const row = await tx.rubric.findUnique({ where: { id } });
+        const { count } = await tx.rubric.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } });
+        if (count === 1 && row) await then(tx, row);
+        return count === 1;
+      }),
     /** Ids of the ancestors of a rubric, nearest first (for refusing cycles). */
     ancestorIds: async (id: string): Promise<string[]> => {
       const ids: string[] = [];

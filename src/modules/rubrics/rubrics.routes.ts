@@ -23,20 +23,20 @@ export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
       method: 'post', path: '/v1/admin/rubrics', operationId: 'createRubric', summary: 'Create a rubric', tag, access: writers,
       body: CreateRubricBody, status: 201, response: RubricSchema, errors: { 409: 'The slug is taken.' },
       audit: { action: 'rubric.create', targetType: 'rubric' },
-      handler: ({ body }) => service.create(body),
+      handler: ({ body, actor }) => service.create(body, actor),
     }),
     defineRoute({
       method: 'patch', path: '/v1/admin/rubrics/{id}', operationId: 'updateRubric', summary: 'Update a rubric', tag, access: writers,
       params: IdParams, body: UpdateRubricBody, response: RubricSchema, errors: { 409: 'The slug is taken.' },
       ifMatch: true, audit: { action: 'rubric.update', targetType: 'rubric' },
-      handler: ({ params, body, expectedVersion }) => service.update(params.id, body, expectedVersion),
+      handler: ({ params, body, expectedVersion, actor }) => service.update(params.id, body, expectedVersion, actor),
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/rubrics/{id}', operationId: 'deleteRubric', summary: 'Delete a rubric', tag, access: writers,
       description: 'Refused while articles, feed items or sub-rubrics use the rubric.',
       params: IdParams, status: 204, errors: { 409: 'The rubric is in use.' },
       ifMatch: true, audit: { action: 'rubric.delete', targetType: 'rubric' },
-      handler: ({ params, expectedVersion }) => service.delete(params.id, expectedVersion),
+      handler: ({ params, expectedVersion, actor }) => service.delete(params.id, expectedVersion, actor),
     }),
   ];
 }

@@ -1,13 +1,20 @@
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
+import { actorLabel } from '../../http/actor-label.ts';
+import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
+import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { toPublicRubricResponse, toRubricResponse } from './rubrics.mapper.ts';
-import type { RubricsRepository } from './rubrics.repository.ts';
+import type { RubricRow, RubricsRepository } from './rubrics.repository.ts';
 import type { CreateRubricInput, PublicRubricResponse, RubricResponse, UpdateRubricInput } from './rubrics.schemas.ts';
 
 const isPositionIdKey = (v: unknown[]): v is [number, string] => v.length === 2 && Number.isInteger(v[0]) && typeof v[1] === 'string';
 
-export function createRubricsService(repo: RubricsRepository) {
+export function createRubricsService(repo: RubricsRepository, events: EventRecorder) {
+  // The webhook event of a write, recorded in its transaction; a rubric is its own rubric for webhook filters.
+  const recordEvent = (type: DomainEventType, actor: Actor | undefined) => (tx: Parameters<EventRecorder['record']>[0], row: RubricRow) =>
+    events.record(tx, { type, entity: { id: row.id, slug: row.slug, version: row.version, rubricId: row.id }, actor: actor ? actorLabel(actor) : 'system' });
+
   async function assertParentAllowed(rubricId: string | null, parentId: string | null | undefined): Promise<void> {
     if (!parentId) return;
     if (!(await repo.findById(parentId))) {
@@ -58,7 +65,7 @@ export function createRubricsService(repo: RubricsRepository) {
       return (await repo.findById(id)) !== null;
     },
 
-    async create(input: CreateRubricInput): Promise<RubricResponse> {
+    async create(input: CreateRubricInput, actor?: Actor): Promise<RubricResponse> {
       await assertParentAllowed(null, input.parentId);
       const slug = await resolveSlug({ given: input.slug, source: input.name, isTaken: (s) => repo.isSlugTaken(s) });
       const row = await repo.create({
@@ -68,12 +75,13 @@ export function createRubricsService(repo: RubricsRepository) {
         parentId: input.parentId ?? null,
         position: input.position ?? 0,
         isActive: input.isActive ?? true,
-      });
+      }, recordEvent('rubric.created', actor));
+      events.committed();
       return toRubricResponse(row);
     },
 
     /** Changes the rubric if it is still at `expectedVersion` (null: whatever its version). */
-    async update(id: string, input: UpdateRubricInput, expectedVersion: number | null = null): Promise<RubricResponse> {
+    async update(id: string, input: UpdateRubricInput, expectedVersion: number | null = null, actor?: Actor): Promise<RubricResponse> {
       const current = await repo.findById(id);
       if (!current) throw new NotFoundError('rubric');
       if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toRubricResponse(current));
@@ -81,15 +89,17 @@ export function createRubricsService(repo: RubricsRepository) {
       const slug = input.slug !== undefined && input.slug !== current.slug
         ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
         : undefined;
-      if (!(await repo.updateAtVersion(id, expectedVersion, { ...input, ...(slug ? { slug } : {}) }))) await failConditionalWrite(id);
+      if (!(await repo.updateAtVersion(id, expectedVersion, { ...input, ...(slug ? { slug } : {}) }, recordEvent('rubric.updated', actor)))) await failConditionalWrite(id);
+      events.committed();
       const row = await repo.findById(id);
       if (!row) throw new NotFoundError('rubric');
       return toRubricResponse(row);
     },
 
     /** Refused with 409 while articles, feed items or sub-rubrics use the rubric. */
-    async delete(id: string, expectedVersion: number | null = null): Promise<void> {
-      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
+    async delete(id: string, expectedVersion: number | null = null, actor?: Actor): Promise<void> {
+      if (!(await repo.deleteAtVersion(id, expectedVersion, recordEvent('rubric.deleted', actor)))) await failConditionalWrite(id);
+      events.committed();
     },
   };
 }

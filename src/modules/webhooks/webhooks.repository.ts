@@ -1,0 +1,131 @@
+import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
+import type { WebhookDelivery, WebhookEvent, WebhookSubscription } from '../../generated/sqlite/client.ts';
+import { pingEventType } from './webhooks.events.ts';
+
+export type SubscriptionRow = WebhookSubscription;
+export type DeliveryRow = WebhookDelivery & { event: Pick<WebhookEvent, 'type'> };
+export type HeadDelivery = WebhookDelivery & { event: WebhookEvent; subscription: Pick<WebhookSubscription, 'url' | 'secret' | 'isActive'> };
+
+type SubscriptionData = Pick<WebhookSubscription, 'url' | 'description' | 'rubricId' | 'isActive'> & { events: string[] };
+
+// Claimable: active, not leased by a live worker, its head not waiting for a retry.
+const claimable = (at: Date) => ({
+  isActive: true,
+  AND: [{ OR: [{ lockedUntil: null }, { lockedUntil: { lt: at } }] }, { OR: [{ blockedUntil: null }, { blockedUntil: { lte: at } }] }],
+});
+
+export function createWebhooksRepository(prisma: Prisma) {
+  return {
+    /**
+     * Every read of the worker runs in a transaction: on SQLite, one connection serves everything, and
+     * only a transaction waits for another to end, so the worker never reads rows not yet committed.
+     */
+    inTransaction: <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn),
+
+    // --- the outbox, in the caller's transaction
+
+    activeSubscriptions: (tx: PrismaTx) => tx.webhookSubscription.findMany({ where: { isActive: true }, select: { id: true, events: true, rubricId: true } }),
+    insertEvent: (tx: PrismaTx, event: { type: string; entityId: string | null; rubricId: string | null; data: PrismaNamespace.InputJsonValue; occurredAt: Date }) =>
+      tx.webhookEvent.create({ data: event, select: { id: true } }),
+    insertDeliveries: async (tx: PrismaTx, eventId: string, subscriptionIds: string[], at: Date) => {
+      if (subscriptionIds.length) {
+        await tx.webhookDelivery.createMany({ data: subscriptionIds.map((subscriptionId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })) });
+      }
+    },
+
+    // --- subscriptions
+
+    findSubscription: (id: string) => prisma.webhookSubscription.findUnique({ where: { id } }),
+    listSubscriptions: (take: number, key?: [string, string]) =>
+      prisma.webhookSubscription.findMany({
+        where: key ? { OR: [{ createdAt: { lt: new Date(key[0]) } }, { createdAt: new Date(key[0]), id: { lt: key[1] } }] } : {},
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take,
+      }),
+    createSubscription: (data: SubscriptionData & { secret: string; createdById: string | null; at: Date }) => {
+      const { at, ...fields } = data;
+      return prisma.webhookSubscription.create({ data: { ...fields, createdAt: at, updatedAt: at } });
+    },
+    updateSubscriptionAtVersion: async (id: string, expectedVersion: number | null, data: Partial<SubscriptionData> & { updatedAt: Date; consecutiveFailures?: number; disabledAt?: Date | null; blockedUntil?: Date | null }) =>
+      (await prisma.webhookSubscription.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
+    deleteSubscriptionAtVersion: async (id: string, expectedVersion: number | null) =>
+      (await prisma.webhookSubscription.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
+
+    // --- the delivery log and replays
+
+    /** Newest first, by id, after the given id. */
+    listDeliveries: (subscriptionId: string, take: number, beforeId?: number, status?: WebhookDelivery['status']): Promise<DeliveryRow[]> =>
+      prisma.webhookDelivery.findMany({
+        where: { subscriptionId, ...(beforeId !== undefined ? { id: { lt: beforeId } } : {}), ...(status ? { status } : {}) },
+        orderBy: { id: 'desc' },
+        take,
+        include: { event: { select: { type: true } } },
+      }),
+    findDelivery: (subscriptionId: string, id: number): Promise<DeliveryRow | null> =>
+      prisma.webhookDelivery.findFirst({ where: { id, subscriptionId }, include: { event: { select: { type: true } } } }),
+    /** Queues the event again for the subscription, at the end of its queue. */
+    requeue: (subscriptionId: string, eventId: string, at: Date): Promise<DeliveryRow> =>
+      prisma.$transaction(async (tx) => {
+        const row = await tx.webhookDelivery.create({ data: { subscriptionId, eventId, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
+        await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } });
+        return row;
+      }),
+    eventsSince: (since: Date, take: number) =>
+      prisma.webhookEvent.findMany({
+        where: { occurredAt: { gte: since }, type: { not: pingEventType } },
+        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+        select: { id: true, type: true, rubricId: true },
+        take,
+      }),
+    queueMany: async (subscriptionId: string, eventIds: string[], at: Date) => {
+      await prisma.webhookDelivery.createMany({ data: eventIds.map((eventId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })) });
+    },
+    /** A ping: an event of its own, queued for this subscription only. */
+    queuePing: (subscriptionId: string, data: PrismaNamespace.InputJsonValue, at: Date): Promise<DeliveryRow> =>
+      prisma.$transaction(async (tx) => {
+        const event = await tx.webhookEvent.create({ data: { type: pingEventType, entityId: subscriptionId, rubricId: null, data, occurredAt: at }, select: { id: true } });
+        const row = await tx.webhookDelivery.create({ data: { subscriptionId, eventId: event.id, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
+        await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } });
+        return row;
+      }),
+
+    // --- the worker
+
+    /** Subscriptions with deliveries waiting that no live worker holds. */
+    claimableSubscriptionIds: async (at: Date, take: number): Promise<string[]> =>
+      prisma.$transaction(async (tx) =>
+        (await tx.webhookSubscription.findMany({ where: { ...claimable(at), deliveries: { some: { status: 'pending' } } }, select: { id: true }, take })).map((s) => s.id)),
+    /** Takes the subscription's queue for `leaseMs` if no live worker holds it: a conditional update, one winner. */
+    claim: async (id: string, workerId: string, at: Date, leaseMs: number): Promise<boolean> =>
+      (await prisma.$transaction((tx) => tx.webhookSubscription.updateMany({ where: { id, ...claimable(at) }, data: { lockedBy: workerId, lockedUntil: new Date(at.getTime() + leaseMs) } }))).count === 1,
+    release: async (id: string, workerId: string, blockedUntil: Date | null = null) => {
+      await prisma.$transaction((tx) => tx.webhookSubscription.updateMany({ where: { id, lockedBy: workerId }, data: { lockedBy: null, lockedUntil: null, blockedUntil } }));
+    },
+    /** The oldest delivery still waiting in the subscription's queue. */
+    head: (subscriptionId: string): Promise<HeadDelivery | null> =>
+      prisma.$transaction((tx) =>
+        tx.webhookDelivery.findFirst({
+          where: { subscriptionId, status: 'pending' },
+          orderBy: { id: 'asc' },
+          include: { event: true, subscription: { select: { url: true, secret: true, isActive: true } } },
+        })),
+    /** Writes an attempt's outcome and the subscription's failure count, and extends the lease. */
+    recordAttempt: (
+      delivery: { id: number; subscriptionId: string },
+      workerId: string,
+      outcome: Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastAttemptAt' | 'responseStatus' | 'responseTimeMs' | 'lastError' | 'completedAt'>,
+      subscription: { consecutiveFailures: 'reset' | 'increment' | 'keep'; lockedUntil: Date },
+    ): Promise<{ consecutiveFailures: number } | null> =>
+      prisma.$transaction(async (tx) => {
+        await tx.webhookDelivery.updateMany({ where: { id: delivery.id }, data: outcome });
+        const change = subscription.consecutiveFailures === 'reset' ? { consecutiveFailures: 0 } : subscription.consecutiveFailures === 'increment' ? { consecutiveFailures: { increment: 1 } } : {};
+        await tx.webhookSubscription.updateMany({ where: { id: delivery.subscriptionId, lockedBy: workerId }, data: { ...change, lockedUntil: subscription.lockedUntil } });
+        return tx.webhookSubscription.findUnique({ where: { id: delivery.subscriptionId }, select: { consecutiveFailures: true } });
+      }),
+    /** Turns a subscription off after too many failures; false when it was already off. */
+    disable: async (id: string, at: Date): Promise<boolean> =>
+      (await prisma.$transaction((tx) => tx.webhookSubscription.updateMany({ where: { id, isActive: true }, data: { isActive: false, disabledAt: at, version: { increment: 1 } } }))).count === 1,
+  };
+}
+
+export type WebhooksRepository = ReturnType<typeof createWebhooksRepository>;

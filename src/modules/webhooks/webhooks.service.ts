@@ -1,0 +1,187 @@
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../../errors.ts';
+import type { PrismaNamespace, PrismaTx } from '../../db/database.ts';
+import { actorLabel } from '../../http/actor-label.ts';
+import { userIdOf, type Actor } from '../../shared/actor.ts';
+import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
+import type { DomainEvent, EventRecorder } from '../../shared/domain-events.ts';
+import { refusalOf } from './webhooks.addresses.ts';
+import { eventData, isWantedBy } from './webhooks.events.ts';
+import type { DeliveryRow, SubscriptionRow, WebhooksRepository } from './webhooks.repository.ts';
+import type { CreateWebhookInput, CreatedWebhookResponse, UpdateWebhookInput, WebhookDeliveryResponse, WebhookResponse } from './webhooks.schemas.ts';
+import { newWebhookSecret } from './webhooks.signing.ts';
+
+const maxReplayed = 10_000;
+
+function toWebhookResponse(row: SubscriptionRow): WebhookResponse {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    events: Array.isArray(row.events) ? (row.events as string[]) : [],
+    rubricId: row.rubricId,
+    isActive: row.isActive,
+    consecutiveFailures: row.consecutiveFailures,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function toDeliveryResponse(row: DeliveryRow): WebhookDeliveryResponse {
+  return {
+    id: String(row.id),
+    eventId: row.eventId,
+    eventType: row.event.type,
+    status: row.status,
+    attempts: row.attempts,
+    responseStatus: row.responseStatus,
+    responseTimeMs: row.responseTimeMs,
+    lastError: row.lastError,
+    nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,
+    lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    completedAt: row.completedAt?.toISOString() ?? null,
+  };
+}
+
+const isIdKey = (values: unknown[]): values is [number] => values.length === 1 && Number.isInteger(values[0]);
+
+export interface WebhooksServiceDeps {
+  repo: WebhooksRepository;
+  now: () => Date;
+  allowPrivateAddresses: boolean;
+  rubricExists: (id: string) => Promise<boolean>;
+  /** Tells the worker that there is something new to deliver. */
+  wakeWorker: () => void;
+}
+
+export function createWebhooksService(deps: WebhooksServiceDeps) {
+  const { repo, now } = deps;
+
+  async function findOrThrow(id: string): Promise<SubscriptionRow> {
+    const row = await repo.findSubscription(id);
+    if (!row) throw new NotFoundError('webhook');
+    return row;
+  }
+
+  async function assertValid(input: { url?: string | undefined; rubricId?: string | null | undefined }): Promise<void> {
+    const errors: FieldError[] = [];
+    const refusal = input.url ? await refusalOf(new URL(input.url), deps.allowPrivateAddresses) : null;
+    if (refusal) errors.push({ field: 'body.url', message: `Refused: ${refusal}` });
+    if (input.rubricId && !(await deps.rubricExists(input.rubricId))) errors.push({ field: 'body.rubricId', message: 'No rubric has this id' });
+    if (errors.length) throw new ValidationError(`The webhook is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
+  }
+
+  /** The outbox: each change's event, and a delivery for each active subscription that wants it. */
+  const events: EventRecorder = {
+    async record(tx: PrismaTx, event: DomainEvent): Promise<void> {
+      const at = now();
+      const rubricId = event.entity.rubricId ?? (event.type.startsWith('rubric.') ? event.entity.id : null);
+      const subscriptions = await repo.activeSubscriptions(tx);
+      const created = await repo.insertEvent(tx, { type: event.type, entityId: event.entity.id, rubricId, data: eventData(event) as PrismaNamespace.InputJsonValue, occurredAt: at });
+      const wanting = subscriptions.filter((s) => isWantedBy(s, { type: event.type, rubricId })).map((s) => s.id);
+      await repo.insertDeliveries(tx, created.id, wanting, at);
+    },
+    committed: () => deps.wakeWorker(),
+  };
+
+  return {
+    events,
+
+    async list(limit: number, cursor?: string): Promise<Page<WebhookResponse>> {
+      const key = cursor ? decodeCursor(cursor, isDateIdKey) : undefined;
+      return toPage(await repo.listSubscriptions(limit + 1, key), limit, toWebhookResponse, (r) => [r.createdAt.toISOString(), r.id]);
+    },
+
+    async get(id: string): Promise<WebhookResponse> {
+      return toWebhookResponse(await findOrThrow(id));
+    },
+
+    /** The secret is returned here once. */
+    async create(input: CreateWebhookInput, actor: Actor): Promise<CreatedWebhookResponse> {
+      await assertValid(input);
+      const secret = newWebhookSecret();
+      const row = await repo.createSubscription({
+        url: input.url,
+        events: [...new Set(input.events)],
+        rubricId: input.rubricId ?? null,
+        description: input.description ?? null,
+        isActive: input.isActive ?? true,
+        secret,
+        createdById: userIdOf(actor),
+        at: now(),
+      });
+      return { ...toWebhookResponse(row), secret };
+    },
+
+    async update(id: string, input: UpdateWebhookInput, expectedVersion: number | null = null): Promise<WebhookResponse> {
+      const current = await findOrThrow(id);
+      if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toWebhookResponse(current));
+      await assertValid(input);
+      // Turned back on: its failures are forgotten and its queue is tried at once.
+      const reactivated = input.isActive === true && !current.isActive ? { consecutiveFailures: 0, disabledAt: null, blockedUntil: null } : {};
+      const isDone = await repo.updateSubscriptionAtVersion(id, expectedVersion, {
+        ...input,
+        ...(input.events ? { events: [...new Set(input.events)] } : {}),
+        ...reactivated,
+        updatedAt: now(),
+      });
+      if (!isDone) throw new PreconditionFailedError(toWebhookResponse(await findOrThrow(id)));
+      deps.wakeWorker();
+      return toWebhookResponse(await findOrThrow(id));
+    },
+
+    async delete(id: string, expectedVersion: number | null = null): Promise<void> {
+      if (await repo.deleteSubscriptionAtVersion(id, expectedVersion)) return;
+      throw new PreconditionFailedError(toWebhookResponse(await findOrThrow(id)));
+    },
+
+    async listDeliveries(id: string, query: { limit: number; cursor?: string | undefined; status?: 'pending' | 'succeeded' | 'failed' | undefined }): Promise<Page<WebhookDeliveryResponse>> {
+      await findOrThrow(id);
+      const key = query.cursor ? decodeCursor(query.cursor, isIdKey) : undefined;
+      const rows = await repo.listDeliveries(id, query.limit + 1, key?.[0], query.status);
+      return toPage(rows, query.limit, toDeliveryResponse, (r) => [r.id]);
+    },
+
+    async getDelivery(id: string, deliveryId: string): Promise<WebhookDeliveryResponse> {
+      const row = await repo.findDelivery(id, Number(deliveryId));
+      if (!row) throw new NotFoundError('delivery');
+      return toDeliveryResponse(row);
+    },
+
+    /** Sends the delivery's event again, as a new delivery at the end of the queue, with the same event id. */
+    async replayDelivery(id: string, deliveryId: string): Promise<WebhookDeliveryResponse> {
+      const subscription = await findOrThrow(id);
+      const row = await repo.findDelivery(id, Number(deliveryId));
+      if (!row) throw new NotFoundError('delivery');
+      if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
+      const queued = await repo.requeue(id, row.eventId, now());
+      deps.wakeWorker();
+      return toDeliveryResponse(queued);
+    },
+
+    /** Queues again every event since `since` that the subscription wants, oldest first. */
+    async replaySince(id: string, since: string): Promise<{ queued: number }> {
+      const subscription = await findOrThrow(id);
+      if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
+      const events = (await repo.eventsSince(new Date(since), maxReplayed * 4)).filter((e) => isWantedBy(subscription, e)).slice(0, maxReplayed);
+      const at = now();
+      for (let i = 0; i < events.length; i += 500) await repo.queueMany(id, events.slice(i, i + 500).map((e) => e.id), at);
+      deps.wakeWorker();
+      return { queued: events.length };
+    },
+
+    /** Queues a `webhook.ping` event for this subscription alone. */
+    async ping(id: string, actor: Actor): Promise<WebhookDeliveryResponse> {
+      const subscription = await findOrThrow(id);
+      if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
+      const at = now();
+      const row = await repo.queuePing(id, { id, slug: null, version: subscription.version, actor: actorLabel(actor), surrogateKeys: [] }, at);
+      deps.wakeWorker();
+      return toDeliveryResponse(row);
+    },
+  };
+}
+
+export type WebhooksService = ReturnType<typeof createWebhooksService>;

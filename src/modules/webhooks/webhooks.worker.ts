@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { eventBody } from './webhooks.events.ts';
+import type { HeadDelivery, WebhooksRepository } from './webhooks.repository.ts';
+import { sendDelivery } from './webhooks.sender.ts';
+import { signedHeaders } from './webhooks.signing.ts';
+
+export interface WebhookWorkerSettings {
+  pollIntervalMs: number;
+  timeoutMs: number;
+  /** The first retry's delay; each next one doubles, up to retryMaxDelayMs, with ±25 % jitter. */
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  /** How long after it was queued a delivery is retried before it is marked failed. */
+  retryForMs: number;
+  /** Deliveries finally failed in a row after which the subscription is turned off. */
+  disableAfterFailures: number;
+  allowPrivateAddresses: boolean;
+}
+
+export interface WebhookWorkerDeps {
+  repo: WebhooksRepository;
+  /** The clock of every scheduling decision (retries, leases); signatures use the real time receivers check against. */
+  now: () => Date;
+  logger: Logger;
+  settings: WebhookWorkerSettings;
+  /** Told when the worker turns a subscription off (the audit log records it). */
+  onDisabled: (subscriptionId: string, consecutiveFailures: number) => Promise<void>;
+  random?: () => number;
+}
+
+// Subscriptions delivered side by side by one worker; each one's own queue goes strictly in order.
+const parallelQueues = 4;
+// A worker lets go of a queue after this many deliveries, so that the others get their turn.
+const deliveriesPerClaim = 100;
+
+/**
+ * Delivers the outbox: claims a subscription's queue with a lease (a conditional update, so one
+ * worker of many instances holds it), sends its oldest waiting delivery, and the next only when that
+ * one succeeded or finally failed.
+ */
+export function createWebhookWorker(deps: WebhookWorkerDeps) {
+  const { repo, now, logger, settings } = deps;
+  const random = deps.random ?? Math.random;
+  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // Longer than any attempt, so that a live worker never loses its queue in the middle of one; short
+  // enough that the queue of a killed worker is taken over soon.
+  const leaseMs = 2 * settings.timeoutMs + 5_000;
+  const stopping = new AbortController();
+  let isRunning = false;
+  let loop: Promise<void> | undefined;
+  let isWakeRequested = false;
+  let wakeUp: (() => void) | undefined;
+
+  function retryDelayMs(attempts: number): number {
+    const delay = Math.min(settings.retryMaxDelayMs, settings.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
+    return Math.round(delay * (0.75 + random() * 0.5));
+  }
+
+  async function attempt(head: HeadDelivery): Promise<'done' | 'aborted'> {
+    const body = eventBody(head.event);
+    const headers = signedHeaders(head.subscription.secret, head.event.id, Math.floor(Date.now() / 1000), body);
+    const sent = await sendDelivery({ url: head.subscription.url, headers, body, timeoutMs: settings.timeoutMs, allowPrivate: settings.allowPrivateAddresses, signal: stopping.signal });
+    if (sent.isAborted) return 'aborted';
+    const at = now();
+    const attempts = head.attempts + 1;
+    const isSuccess = sent.status !== null && sent.status >= 200 && sent.status < 300;
+    const retryAt = new Date(at.getTime() + retryDelayMs(attempts));
+    const isFinal = !isSuccess && retryAt.getTime() - head.createdAt.getTime() > settings.retryForMs;
+    const status = isSuccess ? 'succeeded' : isFinal ? 'failed' : 'pending';
+    const counts = await repo.recordAttempt(head, workerId, {
+      status,
+      attempts,
+      nextAttemptAt: status === 'pending' ? retryAt : head.nextAttemptAt,
+      lastAttemptAt: at,
+      responseStatus: sent.status,
+      responseTimeMs: sent.timeMs,
+      lastError: isSuccess ? null : (sent.error ?? `answered ${sent.status}`),
+      completedAt: status === 'pending' ? null : at,
+    }, { consecutiveFailures: isSuccess ? 'reset' : isFinal ? 'increment' : 'keep', lockedUntil: new Date(at.getTime() + leaseMs) });
+    if (!isSuccess) logger.warn({ deliveryId: head.id, subscriptionId: head.subscriptionId, status: sent.status, error: sent.error, final: isFinal }, 'webhook delivery failed');
+    if (isFinal && counts && counts.consecutiveFailures >= settings.disableAfterFailures && (await repo.disable(head.subscriptionId, at))) {
+      logger.warn({ subscriptionId: head.subscriptionId, consecutiveFailures: counts.consecutiveFailures }, 'webhook subscription disabled after repeated failures');
+      await deps.onDisabled(head.subscriptionId, counts.consecutiveFailures);
+    }
+    return 'done';
+  }
+
+  /** Delivers one subscription's queue in order while it holds the lease; answers whether it sent anything. */
+  async function drain(subscriptionId: string): Promise<boolean> {
+    if (!(await repo.claim(subscriptionId, workerId, now(), leaseMs))) return false;
+    let blockedUntil: Date | null = null;
+    let sent = 0;
+    try {
+      while (isRunning && sent < deliveriesPerClaim) {
+        const head = await repo.head(subscriptionId);
+        if (!head || !head.subscription.isActive) break;
+        if (head.nextAttemptAt > now()) {
+          blockedUntil = head.nextAttemptAt;
+          break;
+        }
+        if ((await attempt(head)) === 'aborted') break;
+        sent++;
+      }
+    } finally {
+      await repo.release(subscriptionId, workerId, blockedUntil);
+    }
+    return sent > 0;
+  }
+
+  async function runOnce(): Promise<boolean> {
+    const ids = await repo.claimableSubscriptionIds(now(), 50);
+    // Instances take queues in different orders, so they rarely reach for the same one.
+    const shuffled = ids.map((id) => ({ id, order: random() })).sort((a, b) => a.order - b.order).map((e) => e.id);
+    let didWork = false;
+    for (let i = 0; i < shuffled.length && isRunning; i += parallelQueues) {
+      const results = await Promise.all(shuffled.slice(i, i + parallelQueues).map(drain));
+      didWork ||= results.some(Boolean);
+    }
+    return didWork;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (isWakeRequested || !isRunning) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  async function run(): Promise<void> {
+    while (isRunning) {
+      isWakeRequested = false;
+      let didWork = false;
+      try {
+        didWork = await runOnce();
+      } catch (error) {
+        if (isRunning) logger.error({ err: error }, 'webhook worker pass failed');
+      }
+      if (!didWork) await sleep(settings.pollIntervalMs);
+    }
+  }
+
+  return {
+    id: workerId,
+    start(): void {
+      if (isRunning) return;
+      isRunning = true;
+      loop = run();
+    },
+    /** Looks at the outbox now rather than at the next poll (after a commit that recorded events). */
+    wake(): void {
+      isWakeRequested = true;
+      wakeUp?.();
+    },
+    /** Stops polling; an attempt in flight is abandoned (not counted) and its queue released, so another worker takes it. */
+    async stop(): Promise<void> {
+      if (!isRunning) return;
+      isRunning = false;
+      stopping.abort();
+      wakeUp?.();
+      await loop;
+    },
+  };
+}
+
+export type WebhookWorker = ReturnType<typeof createWebhookWorker>;

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
+import { createTestDatabase, testedDialects } from '../support/test-app.ts';
+import { startReceiver } from './receiver.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const admin = { email: 'desk@newsroom.example', password: 'a-long-admin-password' };
+
+interface Server {
+  child: ChildProcessWithoutNullStreams;
+  port: number;
+  exited: Promise<unknown>;
+}
+
+/** `npm start` as a newsroom runs it: its own process, here on the shared PostgreSQL database. */
+function startServer(databaseUrl: string, cwd: string): Promise<Server> {
+  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/main.ts')], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', CMS_DEMO: 'false', DATABASE_URL: databaseUrl,
+      CMS_ADMIN_EMAIL: admin.email, CMS_ADMIN_PASSWORD: admin.password,
+      WEBHOOK_WORKER: 'on', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_POLL_INTERVAL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000',
+    },
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      for (const line of data.toString().split('\n').filter(Boolean)) {
+        output.push(line);
+        const match = /"url":"http:\/\/[^:]+:(\d+)"/.exec(line);
+        if (match) resolve({ child, port: Number(match[1]), exited });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output.join('\n')}`)));
+  });
+}
+
+async function call(port: number, method: string, path: string, body?: unknown, token?: string) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const events = 1000;
+
+describe.skipIf(!testedDialects().includes('postgresql'))('webhooks from two server processes on one PostgreSQL', () => {
+  it(`when ${events} events are committed through both processes, then each subscription gets every one once, in order, never two at once`, async () => {
+    const database = await createTestDatabase('postgresql');
+    const cwd = mkdtempSync(join(tmpdir(), 'cms-two-'));
+    const receiver = await startReceiver();
+    const servers: Server[] = [];
+    try {
+      // One after the other: the first creates the admin from the environment, the second finds it.
+      servers.push(await startServer(database.url, cwd));
+      servers.push(await startServer(database.url, cwd));
+      const [a, b] = servers as [Server, Server];
+      const token = (await call(a.port, 'POST', '/v1/auth/login', admin)).body.accessToken as string;
+      for (const path of ['/one', '/two']) {
+        expect((await call(a.port, 'POST', '/v1/admin/webhooks', { url: receiver.url(path), events: ['rubric.created'] }, token)).status).toBe(201);
+      }
+      // Every change commits its event in its own transaction, half of them through each process, a few at a time.
+      const created: string[] = [];
+      for (let n = 0; n < events; n += 10) {
+        const batch = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+          call((n + i) % 2 ? b.port : a.port, 'POST', '/v1/admin/rubrics', { name: `Рубрика ${n + i}` }, token)));
+        for (const res of batch) {
+          expect(res.status).toBe(201);
+          created.push(res.body.id as string);
+        }
+      }
+      await vi.waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(2 * events), { timeout: 120_000, interval: 200 });
+      // A moment more: a duplicate would arrive now.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      expect(receiver.requests).toHaveLength(2 * events);
+      const db = new pg.Client({ connectionString: database.url });
+      await db.connect();
+      try {
+        for (const path of ['/one', '/two']) {
+          const received = receiver.requests.filter((r) => r.path === path);
+          const ids = received.map((r) => r.headers['webhook-id'] as string);
+          expect(new Set(ids).size).toBe(events);
+          expect(new Set(received.map((r) => r.json.data.id))).toEqual(new Set(created));
+          // In order: the subscription's queue order (its deliveries by id), whichever process sent each.
+          const queue = await db.query<{ eventId: string }>(
+            `SELECT d."eventId" FROM "WebhookDelivery" d JOIN "WebhookSubscription" s ON s."id" = d."subscriptionId" WHERE s."url" = $1 ORDER BY d."id"`,
+            [receiver.url(path)],
+          );
+          expect(ids).toEqual(queue.rows.map((row) => row.eventId));
+        }
+      } finally {
+        await db.end();
+      }
+      expect(receiver.mostInFlightForOnePath()).toBe(1);
+    } finally {
+      for (const server of servers) {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+      await receiver.close();
+      await database.drop();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
