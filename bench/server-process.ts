@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import express from 'express';
 import { loadConfig } from '../src/config.ts';
 import { createContainer } from '../src/container.ts';
@@ -79,7 +80,13 @@ async function startCms(options: CmsServerOptions): Promise<() => Promise<void>>
     mkdirSync(cacheDir, { recursive: true });
     const partial = `${cached}.partial`;
     rmSync(partial, { force: true });
-    await container.db.prisma.$executeRawUnsafe(`VACUUM INTO '${partial.replaceAll("'", "''")}'`);
+    // On a connection of its own: the app's connection may be inside a transaction (a webhook worker poll).
+    const copier = new Database(file);
+    try {
+      copier.exec(`VACUUM INTO '${partial.replaceAll("'", "''")}'`);
+    } finally {
+      copier.close();
+    }
     writeFileSync(`${cached}.json`, JSON.stringify(seeded));
     renameSync(partial, cached);
   }

@@ -1,6 +1,7 @@
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts';
 import { createAdapterFactory, dialectOf, type Dialect } from './dialect.ts';
+import { isolateSqliteQueries } from './sqlite-isolation.ts';
 
 /**
  * The application codes against the SQLite client's types; the PostgreSQL client is generated from
@@ -20,7 +21,8 @@ export interface Database {
 
 export function createDatabase(databaseUrl: string, onQuery?: (sql: string) => void): Database {
   const dialect = dialectOf(databaseUrl);
-  const adapter = createAdapterFactory(databaseUrl);
+  const factory = createAdapterFactory(databaseUrl);
+  const adapter = dialect === 'sqlite' ? isolateSqliteQueries(factory) : factory;
   const options = { adapter, ...(onQuery ? { log: [{ level: 'query' as const, emit: 'event' as const }] } : {}) };
   const prisma = (dialect === 'postgresql'
     ? new PostgresClient(options as ConstructorParameters<typeof PostgresClient>[0])
