@@ -1,4 +1,3 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,50 +5,7 @@ import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, testedDialects } from '../support/test-app.ts';
 import { startReceiver } from './receiver.ts';
-
-const root = new URL('../../', import.meta.url).pathname;
-const admin = { email: 'desk@newsroom.example', password: 'a-long-admin-password' };
-
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  port: number;
-  exited: Promise<unknown>;
-}
-
-/** `npm start` as a newsroom runs it: its own process, here on the shared PostgreSQL database. */
-function startServer(databaseUrl: string, cwd: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/main.ts')], {
-    cwd,
-    env: {
-      PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', CMS_DEMO: 'false', DATABASE_URL: databaseUrl,
-      CMS_ADMIN_EMAIL: admin.email, CMS_ADMIN_PASSWORD: admin.password,
-      WEBHOOK_WORKER: 'on', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_POLL_INTERVAL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000',
-    },
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      for (const line of data.toString().split('\n').filter(Boolean)) {
-        output.push(line);
-        const match = /"url":"http:\/\/[^:]+:(\d+)"/.exec(line);
-        if (match) resolve({ child, port: Number(match[1]), exited });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output.join('\n')}`)));
-  });
-}
-
-async function call(port: number, method: string, path: string, body?: unknown, token?: string) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+import { admin, call, startServer, type ServerProcess } from './server-process.ts';
 
 const events = 1000;
 
@@ -58,12 +14,12 @@ describe.skipIf(!testedDialects().includes('postgresql'))('webhooks from two ser
     const database = await createTestDatabase('postgresql');
     const cwd = mkdtempSync(join(tmpdir(), 'cms-two-'));
     const receiver = await startReceiver();
-    const servers: Server[] = [];
+    const servers: ServerProcess[] = [];
     try {
       // One after the other: the first creates the admin from the environment, the second finds it.
-      servers.push(await startServer(database.url, cwd));
-      servers.push(await startServer(database.url, cwd));
-      const [a, b] = servers as [Server, Server];
+      servers.push(await startServer(database.url, cwd, { WEBHOOK_WORKER: 'on', WEBHOOK_TIMEOUT_MS: '2000' }));
+      servers.push(await startServer(database.url, cwd, { WEBHOOK_WORKER: 'on', WEBHOOK_TIMEOUT_MS: '2000' }));
+      const [a, b] = servers as [ServerProcess, ServerProcess];
       const token = (await call(a.port, 'POST', '/v1/auth/login', admin)).body.accessToken as string;
       for (const path of ['/one', '/two']) {
         expect((await call(a.port, 'POST', '/v1/admin/webhooks', { url: receiver.url(path), events: ['rubric.created'] }, token)).status).toBe(201);
