@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { PublicCacheSettings } from './http/public-cache.ts';
+import type { WebhookWorkerSettings } from './modules/webhooks/webhooks.worker.ts';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const listOf = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
@@ -139,18 +141,9 @@ export interface Config {
   bodyLimit: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   shutdownTimeoutMs: number;
-  publicCache: { ttlSeconds: number; maxBytes: number; maxAgeSeconds: number; sMaxAgeSeconds: number; staleWhileRevalidateSeconds: number };
+  publicCache: PublicCacheSettings;
   redis?: { url: string; channel: string };
-  webhooks: {
-    isWorkerEnabled: boolean;
-    pollIntervalMs: number;
-    timeoutMs: number;
-    retryBaseMs: number;
-    retryMaxDelayMs: number;
-    retryForMs: number;
-    disableAfterFailures: number;
-    allowPrivateAddresses: boolean;
-  };
+  webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean };
 }
 
 export class ConfigError extends Error {

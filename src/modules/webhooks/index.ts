@@ -9,7 +9,8 @@ import { createWebhooksRepository } from './webhooks.repository.ts';
 import { webhookAdminRoutes } from './webhooks.routes.ts';
 import { WebhookEventSchema } from './webhooks.schemas.ts';
 import { createWebhooksService } from './webhooks.service.ts';
-import { createWebhookWorker, type WebhookWorkerSettings } from './webhooks.worker.ts';
+import type { Config } from '../../config.ts';
+import { createWebhookWorker } from './webhooks.worker.ts';
 
 // The Standard Webhooks headers every delivery carries.
 const deliveryHeaders = z.object({
@@ -25,7 +26,7 @@ export interface WebhooksModuleDeps {
   prisma: Prisma;
   now: () => Date;
   logger: Logger;
-  settings: WebhookWorkerSettings & { isWorkerEnabled: boolean };
+  settings: Config['webhooks'];
   rubricExists: (id: string) => Promise<boolean>;
   /** Records in the audit log that the worker turned a subscription off. */
   recordAudit: (event: { actor: string; action: string; targetType: string; targetId: string; details: Record<string, unknown> }) => Promise<void>;
