@@ -17,6 +17,8 @@ export interface AppModule {
   publicRoutes: AnyRoute[];
   /** Documents what is not a route (the webhooks the API sends). */
   registerOpenApi?: (registry: OpenAPIRegistry) => void;
+  /** Middleware and files that are not API operations (the reference's static assets), mounted before the routes. */
+  router?: express.Router;
 }
 
 export interface AppDeps {
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   const registry = createOpenApiRegistry();
   for (const module of deps.modules) module.registerOpenApi?.(registry);
   const routes = deps.modules.flatMap((m) => [...m.publicRoutes, ...m.adminRoutes]);
+  for (const module of deps.modules) if (module.router) app.use(module.router);
   app.use(mountRoutes(routes, { registry, authenticate: deps.authenticate, recordAudit: deps.recordAudit, idempotency: deps.idempotency, publicCache: deps.publicCache }));
   app.use(notFoundHandler);
   app.use(errorHandler);

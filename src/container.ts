@@ -22,6 +22,7 @@ import { createSearchIndex, createSearchModule } from './modules/search/index.ts
 import { createArticleJsonLd, createSyndicationModule, type SiteInfo } from './modules/syndication/index.ts';
 import { createPublicUrls } from './shared/public-urls.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
+import { createDocsModule } from './modules/docs/index.ts';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -100,6 +101,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     ...(redis ? { connectBus: (handlers) => createRedisPurgeBus({ url: redis.url, channel: redis.channel, logger, ...handlers }) } : {}),
   });
 
+  // The reference serves the app's own document, built at the first request (the app is created just below).
+  const docs = createDocsModule({ openApiDocument: () => app.openApiDocument() });
   const app = createApp({
     config,
     logger,
@@ -107,7 +110,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit, webhooks],
+    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit, webhooks, docs],
   });
 
   webhooks.worker?.start();

@@ -25,8 +25,11 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
         'Errors are RFC 9457 `application/problem+json`. Validation: malformed JSON and invalid path or query parameters answer 400;',
         'a well-formed body with invalid or unknown fields answers 422 with each bad field in `errors`.',
         'Lists are cursor-paged: pass `nextCursor` back as `cursor` until it is null. Timestamps are UTC ISO 8601.',
+        '',
+        'The server shows this document as an interactive reference at `/docs` and serves it as JSON at `/openapi.json`.',
       ].join('\n'),
     },
-    servers: [{ url: 'http://127.0.0.1:3000', description: 'Local server' }],
+    // Relative, so it resolves against wherever the document is read from: /docs "Try it out" calls the server that serves it.
+    servers: [{ url: '/', description: 'The server this document is served from' }],
   });
 }

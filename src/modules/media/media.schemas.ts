@@ -154,8 +154,8 @@ export const AdminMediaSchema = z.object({
     focalY: 0.35,
     dominantColor: '#3a5f7d',
     renditions: [
-      { url: '/v1/media/files/renditions/5d41402abc4b2a76b9719d911017c592ae2f0f4e3b1a9c8d7e6f5a4b3c2d1e0f.webp', width: 640, height: 360, mimeType: 'image/webp', format: 'webp', sizeBytes: 41230 },
-      { url: '/v1/media/files/renditions/7c211433f02071597741e6ff5a8ea34789abad4e3b1a9c8d7e6f5a4b3c2d1e0f.jpg', width: 1920, height: 1080, mimeType: 'image/jpeg', format: 'jpeg', sizeBytes: 402113 },
+      { url: '/v1/media/files/renditions/5d41402abc4b2a76b9719d911017c592ae2f0f4e3b1a9c8d7e6f5a4b3c2d1e0f.webp', aspectRatio: '16:9', width: 640, height: 360, mimeType: 'image/webp', format: 'webp', sizeBytes: 41230 },
+      { url: '/v1/media/files/renditions/7c211433f02071597741e6ff5a8ea34789abad4e3b1a9c8d7e6f5a4b3c2d1e0f.jpg', aspectRatio: '16:9', width: 1920, height: 1080, mimeType: 'image/jpeg', format: 'jpeg', sizeBytes: 402113 },
     ],
     createdById: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c',
     contentHash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',

@@ -39,7 +39,7 @@ export const NewsArticleJsonLdSchema = z
     publisher: z.object({ '@type': z.literal('NewsMediaOrganization'), name: z.string(), url: z.string() }),
   })
   .openapi('NewsArticleJsonLd', {
-    description: 'schema.org `NewsArticle` for the article page: put it in `<script type="application/ld+json">` (escaping `<` as `\\u003c`). Links point at the public site (PUBLIC_BASE_URL).',
+    description: 'schema.org `NewsArticle` for the article page: put it in a `script` element of type `application/ld+json` (escaping `<` as `\\u003c`). Links point at the public site (PUBLIC_BASE_URL).',
   });
 
 const JsonFeedAuthor = z.object({ name: z.string() }).openapi('JsonFeedAuthor');

@@ -66,6 +66,8 @@ export function createWebhooksModule(deps: WebhooksModuleDeps) {
           operationId: `webhook_${type.replace('.', '_')}`,
           summary: type === pingEventType ? 'A test event sent by POST /v1/admin/webhooks/{id}/ping' : `Sent when ${describeEvent(type)}`,
           tags: ['Webhooks'],
+          // A delivery carries no credentials of the API: the receiver checks its signature instead.
+          security: [],
           description: 'Signed the Standard Webhooks way: `webhook-signature` is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">` keyed with the secret. Answer 2xx within WEBHOOK_TIMEOUT_MS; anything else is retried with exponential back-off for WEBHOOK_RETRY_FOR_SECONDS. The same event may arrive more than once: drop duplicates by `webhook-id`.',
           request: {
             headers: deliveryHeaders,
