@@ -2,8 +2,10 @@
  * Demo content for an empty database, so a newcomer has something to browse through the API.
  *
  * Everything here is fictional and written for this project: the city of Верхнереченск, the people
- * quoted, the agencies and photographers in the credits, and the media URLs (on media.example)
- * do not exist. The news is deliberately neutral and everyday.
+ * quoted, the agencies and photographers in the credits do not exist. The news is deliberately
+ * neutral and everyday. The photos are drawn in code (demo-pictures.ts) and the narrations are
+ * synthesised speech of the articles' own text (assets/, made by scripts/make-demo-narration.ts);
+ * both are uploaded like any file, so they get real URLs and renditions.
  *
  * Rules the loader and the tests rely on:
  * - every slug equals `slugify()` of its title or name;
@@ -39,11 +41,9 @@ export interface DemoAuthor {
 export interface DemoMedia {
   key: string;
   kind: 'image' | 'audio';
-  url: string;
-  mimeType: string;
-  sizeBytes: number;
-  width?: number;
-  height?: number;
+  /** Audio: its file in src/demo/assets/. Images are drawn by demo-pictures.ts from their key. */
+  file?: string;
+  /** Audio: the file's length, which an upload does not measure (printed by scripts/make-demo-narration.ts). */
   durationSeconds?: number;
   caption?: string;
   altText?: string;
@@ -132,11 +132,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'elektrobus',
     kind: 'image',
-    url: 'https://media.example/demo/elektrobus.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 486_312,
-    width: 1920,
-    height: 1280,
     caption: 'Электробус на конечной остановке у вокзала',
     altText: 'Белый электробус с зелёной полосой стоит у остановки, пассажиры заходят в переднюю дверь',
     credit: 'Городские новости/Анна Смирнова',
@@ -145,11 +140,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'oblaka',
     kind: 'image',
-    url: 'https://media.example/demo/oblaka.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 312_740,
-    width: 1920,
-    height: 1080,
     caption: 'Ясное небо над городом',
     altText: 'Редкие белые облака над крышами жилых домов',
     credit: 'Городские новости/Анна Смирнова',
@@ -158,11 +148,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'naberezhnaya',
     kind: 'image',
-    url: 'https://media.example/demo/naberezhnaya.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 541_208,
-    width: 1600,
-    height: 1067,
     caption: 'Участок набережной, где пройдёт велосипедная дорожка',
     altText: 'Пешеходная набережная с фонарями и скамейками вдоль реки',
     credit: 'Северный фотоцентр/Илья Горбунов',
@@ -171,11 +156,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'futbol-yunoshi',
     kind: 'image',
-    url: 'https://media.example/demo/futbol-yunoshi.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 602_115,
-    width: 1920,
-    height: 1280,
     caption: 'Игроки «Речника» после полуфинала',
     altText: 'Юные футболисты в синей форме обнимаются на поле после матча',
     credit: 'Северный фотоцентр/Илья Горбунов',
@@ -184,11 +164,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'polumarafon',
     kind: 'image',
-    url: 'https://media.example/demo/polumarafon.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 578_904,
-    width: 1920,
-    height: 1280,
     caption: 'Старт прошлогоднего забега',
     altText: 'Толпа бегунов в ярких футболках на старте на широкой улице',
     credit: 'Городские новости/Тимур Баранов',
@@ -197,11 +172,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'sklad-dym',
     kind: 'image',
-    url: 'https://media.example/demo/sklad-dym.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 398_551,
-    width: 1600,
-    height: 900,
     caption: 'Дым над промышленной зоной, вид с объездной дороги',
     altText: 'Столб серого дыма над низкими складскими зданиями вдалеке',
     credit: 'Читатель «Городских новостей»',
@@ -210,11 +180,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'tramvay',
     kind: 'image',
-    url: 'https://media.example/demo/tramvay.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 455_020,
-    width: 1920,
-    height: 1280,
     caption: 'Трамваи на Заводской улице',
     altText: 'Несколько красно-белых трамваев стоят друг за другом на улице',
     credit: 'Городские новости/Тимур Баранов',
@@ -223,11 +188,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'kubsat',
     kind: 'image',
-    url: 'https://media.example/demo/kubsat.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 367_882,
-    width: 1600,
-    height: 1200,
     caption: 'Кубсат во время испытаний в лаборатории',
     altText: 'Небольшой кубический аппарат с солнечными панелями на лабораторном столе',
     credit: 'Пресс-служба технического университета',
@@ -236,11 +196,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'zhuravli',
     kind: 'image',
-    url: 'https://media.example/demo/zhuravli.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 623_417,
-    width: 2048,
-    height: 1365,
     caption: 'Пара серых журавлей на болоте',
     altText: 'Два серых журавля стоят в мелкой воде среди осоки',
     credit: 'Северный фотоцентр/Вера Лукина',
@@ -249,11 +204,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'teatr-repetitsiya',
     kind: 'image',
-    url: 'https://media.example/demo/teatr-repetitsiya.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 412_096,
-    width: 1920,
-    height: 1280,
     caption: 'Репетиция премьерного спектакля',
     altText: 'Актёры в костюмах XIX века на сцене среди декораций из шестерёнок и труб',
     credit: 'Городские новости/Анна Смирнова',
@@ -262,11 +212,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'muzey-chasy',
     kind: 'image',
-    url: 'https://media.example/demo/muzey-chasy.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 389_774,
-    width: 1600,
-    height: 1067,
     caption: 'Настенные часы с боем из новой коллекции музея',
     altText: 'Деревянные настенные часы с маятником и римскими цифрами на циферблате',
     credit: 'Пресс-служба краеведческого музея',
@@ -275,11 +220,6 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'alpy-meteostantsiya',
     kind: 'image',
-    url: 'https://media.example/demo/alpy-meteostantsiya.jpg',
-    mimeType: 'image/jpeg',
-    sizeBytes: 701_338,
-    width: 2048,
-    height: 1365,
     caption: 'Метеостанция на скальном гребне',
     altText: 'Мачта с датчиками и вертикальными солнечными панелями на заснеженной скале',
     credit: 'Альпийское фотобюро/Йонас Фогель',
@@ -288,23 +228,19 @@ export const demoMedia: DemoMedia[] = [
   {
     key: 'narration-elektrobus',
     kind: 'audio',
-    url: 'https://media.example/demo/narration-elektrobus.mp3',
-    mimeType: 'audio/mpeg',
-    sizeBytes: 2_208_000,
-    durationSeconds: 138,
+    file: 'narration-elektrobus.mp3',
+    durationSeconds: 58.9,
     caption: 'Аудиоверсия статьи об электробусе',
-    credit: 'Студия «Городских новостей»/Мария Дроздова',
+    credit: 'Синтезированный голос (espeak-ng)',
     source: 'Городские новости',
   },
   {
     key: 'narration-kubsat',
     kind: 'audio',
-    url: 'https://media.example/demo/narration-kubsat.mp3',
-    mimeType: 'audio/mpeg',
-    sizeBytes: 2_816_000,
-    durationSeconds: 176,
+    file: 'narration-kubsat.mp3',
+    durationSeconds: 60,
     caption: 'Аудиоверсия статьи о студенческом спутнике',
-    credit: 'Студия «Городских новостей»/Мария Дроздова',
+    credit: 'Синтезированный голос (espeak-ng)',
     source: 'Городские новости',
   },
 ];

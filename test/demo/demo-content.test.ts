@@ -1,16 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoAdminEmail, demoPassword } from '../../src/demo/load-demo.ts';
-import { demoArticles } from '../../src/demo/demo-content.ts';
+import { demoArticles, demoMedia } from '../../src/demo/demo-content.ts';
+import type { MediaResponse } from '../../src/modules/media/media.schemas.ts';
 import { startUp } from '../../src/start-up.ts';
 import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
 
 describeEachDialect('demo content at start-up', (dialect) => {
   let t: TestApp;
+  let mediaDir: string;
   beforeAll(async () => {
-    t = await createTestApp(dialect, { CMS_DEMO: 'true' });
+    mediaDir = mkdtempSync(join(tmpdir(), 'cms-demo-'));
+    // Fewer renditions than by default (some 30 s of encoding for the twelve photos): what is checked here is that they are made.
+    t = await createTestApp(dialect, { CMS_DEMO: 'true', MEDIA_DIR: mediaDir, MEDIA_RENDITION_WIDTHS: '320,640', MEDIA_ASPECT_RATIOS: 'none' });
     await startUp(t.container);
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    rmSync(mediaDir, { recursive: true, force: true });
+  });
+  const adminHeaders = async () => {
+    const login = await t.http().post('/v1/auth/login').send({ email: demoAdminEmail, password: demoPassword }).expect(200);
+    return { authorization: `Bearer ${login.body.accessToken}` };
+  };
 
   it('when the database is empty, then a newcomer can browse the feed, rubrics and published articles', async () => {
     const feed = await t.http().get('/v1/feed?limit=100').expect(200);
@@ -29,15 +43,50 @@ describeEachDialect('demo content at start-up', (dialect) => {
     await t.http().get('/v1/rubrics/sport').expect(200);
   });
 
+  it('when the demo is loaded, then every photo is an uploaded picture with renditions at several widths, a colour and a credit', async () => {
+    const media = await t.http().get('/v1/admin/media?kind=image&limit=100').set(await adminHeaders()).expect(200);
+    const photos = demoMedia.filter((m) => m.kind === 'image');
+    expect(media.body.items).toHaveLength(photos.length);
+    for (const photo of photos) {
+      const stored = (media.body.items as MediaResponse[]).find((m) => m.caption === photo.caption);
+      expect(stored, photo.key).toMatchObject({ credit: photo.credit, altText: photo.altText, source: photo.source, width: 1600, height: 900, dominantColor: expect.stringMatching(/^#[0-9a-f]{6}$/) });
+      const renditions = stored!.renditions;
+      const widths = new Set(renditions.filter((r) => r.aspectRatio === 'original').map((r) => r.width));
+      expect([...widths].sort((a, b) => a - b), photo.key).toEqual([320, 640, 1600]);
+      expect(new Set(renditions.map((r) => r.format)), photo.key).toEqual(new Set(['avif', 'webp', 'jpeg']));
+    }
+    // What a page's srcset points at is served.
+    const [first] = media.body.items as MediaResponse[];
+    for (const rendition of first!.renditions.filter((r) => r.aspectRatio === 'original')) {
+      const file = await t.http().get(rendition.url).buffer(true).expect(200);
+      expect(file.headers['content-type']).toBe(rendition.mimeType);
+      expect(file.body.length).toBe(rendition.sizeBytes);
+    }
+  });
+
+  it('when an article has a narration, then it is audio whose file its url serves', async () => {
+    const narrated = demoArticles.filter((a) => a.narrationMediaKey && a.publishedHoursAgo !== null);
+    expect(narrated.length).toBeGreaterThan(0);
+    for (const article of narrated) {
+      const page = await t.http().get(`/v1/articles/${article.slug}`).expect(200);
+      const narration = page.body.narration;
+      expect(narration, article.slug).toMatchObject({ kind: 'audio', mimeType: 'audio/mpeg', durationSeconds: expect.any(Number) });
+      expect(narration.credit).toBeTruthy();
+      const file = await t.http().get(narration.url).buffer(true).expect(200);
+      expect(file.headers['content-type'], article.slug).toMatch(/^audio\//);
+      expect(file.body.length).toBe(narration.sizeBytes);
+    }
+  });
+
   it('when a demo account signs in, then it can manage content', async () => {
-    const login = await t.http().post('/v1/auth/login').send({ email: demoAdminEmail, password: demoPassword }).expect(200);
-    const drafts = await t.http().get('/v1/admin/articles?status=draft').set('authorization', `Bearer ${login.body.accessToken}`).expect(200);
+    const drafts = await t.http().get('/v1/admin/articles?status=draft').set(await adminHeaders()).expect(200);
     expect(drafts.body.items).toHaveLength(demoArticles.filter((a) => a.publishedHoursAgo === null).length);
   });
 
   it('when start-up runs again on a database with content, then nothing is added twice', async () => {
-    const before = await t.container.db.prisma.article.count();
+    const { prisma } = t.container.db;
+    const before = [await prisma.article.count(), await prisma.media.count()];
     await startUp(t.container);
-    expect(await t.container.db.prisma.article.count()).toBe(before);
+    expect([await prisma.article.count(), await prisma.media.count()]).toEqual(before);
   });
 });

@@ -38,4 +38,5 @@ export function createMediaModule(deps: MediaModuleDeps) {
 }
 
 export { toMediaResponse } from './media.mapper.ts';
+export { receiveBytes } from './media.upload.ts';
 export type { MediaKind, MediaService } from './media.service.ts';

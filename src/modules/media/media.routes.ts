@@ -1,6 +1,6 @@
 import { IdParams } from '../../http/common.schemas.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
-import { NotFoundError, ValidationError } from '../../errors.ts';
+import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
   AdminMediaPage, AdminMediaSchema, BinaryFile, CreateMediaBody, FileKeyParams, ListMediaQuery, MediaSchema, UpdateMediaBody,
   UploadMediaForm, UploadMediaQuery, UploadMetadata, type UploadMetadataInput,
@@ -89,6 +89,33 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
   ];
 }
 
+const text = { type: 'string' } as const;
+const fileHeaders = {
+  ETag: { description: 'The content hash.', schema: text },
+  'Cache-Control': { description: '`public, max-age=31536000, immutable`', schema: text },
+  'Accept-Ranges': { description: '`bytes`', schema: text },
+};
+const fileContent = { 'image/*': binary, 'audio/*': binary, 'video/*': binary, 'application/pdf': binary };
+
+/**
+ * The one byte range a request asks for (RFC 9110 §14), or undefined to send the whole file: no or an
+ * unreadable Range, several ranges (allowed to be ignored), or an If-Range that is not this file.
+ */
+export function byteRange(range: string | undefined, ifRange: string | undefined, etag: string, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  if (!range || (ifRange !== undefined && ifRange.trim() !== etag)) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  if (match[1] === '') {
+    // A suffix: the last N bytes.
+    const length = Math.min(Number(match[2]), size);
+    return length === 0 ? 'unsatisfiable' : { start: size - length, end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  if (start > end && match[2] !== '' && Number(match[2]) < start) return undefined;
+  return start >= size ? 'unsatisfiable' : { start, end };
+}
+
 export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
   return [
     defineRoute({
@@ -98,23 +125,46 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/v1/media/files/{folder}/{name}', operationId: 'getMediaFile', summary: 'Download a stored media file', tag, access: { public: true },
-      description: 'Image renditions and the originals of audio, video and documents, as linked from media responses. Content-addressed, so cached for a year; an image\'s original is never served.',
+      description: 'Image renditions and the originals of audio, video and documents, as linked from media responses. Content-addressed, so cached for a year; an image\'s original is never served. A single byte `Range` is answered with 206 (audio and video players seek with it; Safari plays nothing without it). Any origin may embed the files (`Cross-Origin-Resource-Policy: cross-origin`): front ends on other sites show them.',
       // Content-addressed files answer with their own immutable caching and 304s.
       params: FileKeyParams, cache: false,
+      errors: { 416: 'The Range starts beyond the end of the file; `Content-Range: bytes */<size>` tells the size.' },
       extraResponses: {
         200: {
           description: 'The file.',
-          headers: { ETag: { description: 'The content hash.', schema: { type: 'string' } }, 'Cache-Control': { description: '`public, max-age=31536000, immutable`', schema: { type: 'string' } } },
-          content: { 'image/*': binary, 'audio/*': binary, 'video/*': binary, 'application/pdf': binary },
+          headers: fileHeaders,
+          content: fileContent,
+        },
+        206: {
+          description: 'The part of the file a single byte `Range` asked for.',
+          headers: { ...fileHeaders, 'Content-Range': { description: '`bytes <first>-<last>/<size>`', schema: text } },
+          content: fileContent,
         },
         304: { description: 'If-None-Match holds the current ETag.' },
       },
       handler: async ({ params, req, res }) => {
         const file = await service.readFile(params.folder, params.name);
         if (!file) throw new NotFoundError('file');
-        res.set({ 'Content-Type': file.contentType, 'Cache-Control': 'public, max-age=31536000, immutable', ETag: file.etag, 'X-Content-Type-Options': 'nosniff' });
+        res.set({
+          'Content-Type': file.contentType,
+          'Cache-Control': 'public, max-age=31536000, immutable',
+          ETag: file.etag,
+          'Accept-Ranges': 'bytes',
+          'X-Content-Type-Options': 'nosniff',
+          // helmet's default (same-origin) would stop a front end on another origin from showing the photo.
+          'Cross-Origin-Resource-Policy': 'cross-origin',
+        });
         if (req.get('if-none-match')?.split(',').some((tag) => tag.trim() === file.etag)) {
           res.status(304).end();
+          return;
+        }
+        const part = byteRange(req.get('range'), req.get('if-range'), file.etag, file.data.length);
+        if (part === 'unsatisfiable') {
+          res.set('Content-Range', `bytes */${file.data.length}`);
+          throw new AppError(416, 'range_not_satisfiable', 'Range not satisfiable', `The file has ${file.data.length} bytes.`, { sizeBytes: file.data.length });
+        }
+        if (part) {
+          res.status(206).set('Content-Range', `bytes ${part.start}-${part.end}/${file.data.length}`).send(file.data.subarray(part.start, part.end + 1));
           return;
         }
         res.status(200).send(file.data);

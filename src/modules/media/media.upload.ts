@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, ValidationError } from '../../errors.ts';
@@ -118,6 +118,12 @@ export async function receiveUpload(req: Request, maxBytes: MaxBytes): Promise<R
     stopReading(req);
     throw error;
   }
+}
+
+/** A file already in memory (the demo content's), read as an upload's body is: typed by its content, within the limits. */
+export async function receiveBytes(data: Buffer, maxBytes: MaxBytes, fileName: string | null = null): Promise<ReceivedFile> {
+  const file = await readFileStream(Readable.from([data]), maxBytes);
+  return { ...file, fileName, fields: {} };
 }
 
 async function receiveRaw(req: Request, maxBytes: MaxBytes): Promise<ReceivedFile> {

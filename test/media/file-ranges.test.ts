@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { byteRange } from '../../src/modules/media/media.routes.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+
+// Audio players (Safari above all) fetch narration in byte ranges; photos are embedded by other origins.
+describe('serving a media file', () => {
+  let t: TestApp;
+  let mediaDir: string;
+  let url: string;
+  let etag: string;
+  const frame = Buffer.alloc(417);
+  frame.set([0xff, 0xfb, 0x90, 0x64]);
+  const mp3 = Buffer.concat(Array.from({ length: 8 }, (_, i) => Buffer.from(frame.map((b, j) => (j < 4 ? b : (i * 31 + j) % 256)))));
+
+  beforeAll(async () => {
+    mediaDir = mkdtempSync(join(tmpdir(), 'cms-ranges-'));
+    t = await createTestApp('sqlite', { MEDIA_DIR: mediaDir });
+    const editor = await t.signIn('editor');
+    const uploaded = await t.http().post('/v1/admin/media/upload').query({ filename: 'voice.mp3' }).set(editor.headers).set('Content-Type', 'audio/mpeg').send(mp3).expect(201);
+    url = uploaded.body.url;
+    etag = (await t.http().get(url).expect(200)).headers.etag!;
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(mediaDir, { recursive: true, force: true });
+  });
+
+  const get = (headers: Record<string, string> = {}) => t.http().get(url).set(headers).buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+
+  it('answers whole, saying it takes ranges and may be embedded by any origin', async () => {
+    const res = await get().expect(200);
+    expect(res.headers['accept-ranges']).toBe('bytes');
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(Buffer.compare(res.body, mp3)).toBe(0);
+  });
+
+  it('answers a byte range with 206 and exactly those bytes', async () => {
+    for (const [range, start, end] of [['bytes=0-99', 0, 99], ['bytes=100-', 100, mp3.length - 1], ['bytes=-50', mp3.length - 50, mp3.length - 1], ['bytes=3000-999999', 3000, mp3.length - 1]] as const) {
+      const res = await get({ Range: range }).expect(206);
+      expect(res.headers['content-range']).toBe(`bytes ${start}-${end}/${mp3.length}`);
+      expect(Buffer.compare(res.body, mp3.subarray(start, end + 1))).toBe(0);
+    }
+  });
+
+  it('answers a range past the end with 416 and the size', async () => {
+    const res = await t.http().get(url).set('Range', `bytes=${mp3.length}-`).expect(416);
+    expect(res.headers['content-range']).toBe(`bytes */${mp3.length}`);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 416, code: 'range_not_satisfiable' });
+  });
+
+  it('sends the whole file for a range it does not take: several, malformed, or an If-Range of another version', async () => {
+    for (const headers of <Record<string, string>[]>[{ Range: 'bytes=0-1,5-6' }, { Range: 'items=0-1' }, { Range: 'bytes=9-3' }, { Range: 'bytes=0-9', 'If-Range': '"other"' }]) {
+      const res = await get(headers).expect(200);
+      expect(res.body.length).toBe(mp3.length);
+    }
+    await get({ Range: 'bytes=0-9', 'If-Range': etag }).expect(206);
+  });
+
+  it('reads ranges as RFC 9110 says', () => {
+    expect(byteRange('bytes=0-0', undefined, '"e"', 10)).toEqual({ start: 0, end: 0 });
+    expect(byteRange('bytes=-0', undefined, '"e"', 10)).toBe('unsatisfiable');
+    expect(byteRange('bytes=-20', undefined, '"e"', 10)).toEqual({ start: 0, end: 9 });
+    expect(byteRange('bytes=-', undefined, '"e"', 10)).toBeUndefined();
+    expect(byteRange(undefined, undefined, '"e"', 10)).toBeUndefined();
+  });
+});
