@@ -1,0 +1,111 @@
+import { api, apiUrl, dataOf, type Block, type Media, type PublicArticle } from '../api/client.ts';
+import { h, rubricPath, time } from '../dom.ts';
+import { setHead } from '../head.ts';
+import { markKeyPoints, type Run } from '../key-points.ts';
+import { figure } from '../picture.ts';
+import { articleCard } from './article-list.ts';
+
+const highlightSetting = 'reader:highlight-key-points';
+const bodySizes = '(min-width: 760px) 720px, 100vw';
+
+function runs(list: Run[]): (HTMLElement | string)[] {
+  return list.map((run) => (run.keyPoint ? h('span', { class: 'key-point' }, run.text) : run.text));
+}
+
+/** The body's blocks; the texts that may hold key passages are split into runs first. */
+function body(blocks: Block[], keyPoints: string[]): HTMLElement {
+  const texts: string[] = [];
+  for (const block of blocks) {
+    if (block.type === 'paragraph' || block.type === 'heading' || block.type === 'quote') texts.push(block.text);
+    else if (block.type === 'list') texts.push(...block.items);
+  }
+  const marked = markKeyPoints(texts, keyPoints);
+  let next = 0;
+  const take = () => runs(marked[next++] ?? []);
+
+  return h('div', { class: 'article-body', 'data-testid': 'article-body' }, blocks.map((block) => {
+    switch (block.type) {
+      case 'paragraph':
+        return h('p', {}, take());
+      case 'heading':
+        return h(block.level === 3 ? 'h3' : 'h2', {}, take());
+      case 'quote':
+        return h('blockquote', { class: 'quote' }, h('p', {}, take()), block.attribution ? h('footer', {}, `— ${block.attribution}`) : null);
+      case 'list':
+        return h(block.style === 'numbered' ? 'ol' : 'ul', {}, block.items.map(() => h('li', {}, take())));
+      case 'image':
+        return figure(block.media, block.caption, { sizes: bodySizes });
+      case 'embed':
+        return h('p', { class: 'embed' }, h('a', { href: block.url, rel: 'noopener', target: '_blank' }, block.caption ?? block.provider ?? block.url));
+    }
+  }));
+}
+
+/** "Highlight the main points": marks the key passages on and off, remembered between articles. */
+function highlightToggle(article: HTMLElement, count: number): HTMLElement | null {
+  if (count === 0) return null;
+  const button = h('button', { type: 'button', class: 'toggle', 'data-testid': 'highlight-toggle', 'aria-pressed': 'false' }, 'Выделить главное');
+  const set = (on: boolean) => {
+    article.classList.toggle('highlights-on', on);
+    button.setAttribute('aria-pressed', String(on));
+    localStorage.setItem(highlightSetting, on ? 'on' : 'off');
+  };
+  button.addEventListener('click', () => set(!article.classList.contains('highlights-on')));
+  set(localStorage.getItem(highlightSetting) === 'on');
+  return button;
+}
+
+/** "Listen to the text": plays the narration when the article has one. */
+function listenControl(narration: Media | null | undefined): HTMLElement | null {
+  if (!narration || narration.kind !== 'audio') return null;
+  const audio = h('audio', { src: apiUrl(narration.url), preload: 'none', 'data-testid': 'narration' });
+  const minutes = narration.durationSeconds ? ` · ${Math.max(1, Math.round(narration.durationSeconds / 60))} мин` : '';
+  const label = h('span', {}, `Слушать текст${minutes}`);
+  const button = h('button', { type: 'button', class: 'toggle listen', 'data-testid': 'listen', 'aria-pressed': 'false' }, label);
+  button.addEventListener('click', () => void (audio.paused ? audio.play() : audio.pause()));
+  audio.addEventListener('play', () => { button.setAttribute('aria-pressed', 'true'); label.textContent = 'Пауза'; });
+  audio.addEventListener('pause', () => { button.setAttribute('aria-pressed', 'false'); label.textContent = `Слушать текст${minutes}`; });
+  return h('span', { class: 'listen-control' }, button, audio);
+}
+
+function authors(article: PublicArticle): HTMLElement | null {
+  if (!article.authors?.length) return null;
+  return h('p', { class: 'byline' }, article.authors.map((a) => a.displayName).join(', '));
+}
+
+export async function articlePage(main: HTMLElement, slug: string): Promise<void> {
+  const article = dataOf(await api.GET('/v1/articles/{slug}', {
+    params: { path: { slug }, query: { include: 'rubric,authors,tags,cover,related' } },
+  }));
+  const canonicalUrl = article.jsonLd?.url ?? window.location.href;
+  // The API answers a renamed article at its new slug: the address bar follows.
+  if (article.slug && article.slug !== slug) history.replaceState(null, '', `/articles/${encodeURIComponent(article.slug)}`);
+  setHead({
+    title: article.seoTitle ?? article.title ?? '',
+    description: article.seoDescription ?? article.lead,
+    canonicalUrl,
+    imageUrl: article.cover ? apiUrl(article.cover.url) : undefined,
+    type: 'article',
+    publishedTime: article.publishedAt,
+    jsonLd: article.jsonLd,
+  });
+
+  const element = h('article', { class: 'article', 'data-testid': 'article' });
+  element.append(
+    h('header', { class: 'article-header' },
+      article.rubric ? h('a', { class: 'rubric-label', href: rubricPath(article.rubric.slug) }, article.rubric.name) : null,
+      h('h1', {}, article.title ?? ''),
+      h('div', { class: 'article-meta' }, article.publishedAt ? time(article.publishedAt) : null, authors(article)),
+      h('div', { class: 'article-tools' }, highlightToggle(element, article.keyPoints?.length ?? 0), listenControl(article.narration)),
+      article.lead ? h('p', { class: 'lead' }, article.lead) : null),
+    article.cover ? figure(article.cover, null, { sizes: bodySizes, aspectRatio: 'original', eager: true }) : '',
+    body(article.body ?? [], article.keyPoints ?? []),
+    article.tags?.length
+      ? h('ul', { class: 'tags', 'aria-label': 'Теги' }, article.tags.map((tag) => h('li', {}, h('a', { href: `/tags/${encodeURIComponent(tag.slug)}` }, tag.name))))
+      : '',
+  );
+  const related = article.related?.length
+    ? h('aside', { class: 'related' }, h('h2', { class: 'section-title' }, 'Читайте также'), h('ul', { class: 'cards' }, article.related.map((r) => articleCard(r))))
+    : null;
+  main.replaceChildren(element, related ?? '');
+}

@@ -1,0 +1,53 @@
+import { api, dataOf, type FeedItem } from '../api/client.ts';
+import { articlePath, h, rubricPath, time } from '../dom.ts';
+import { setHead, siteName } from '../head.ts';
+import { picture } from '../picture.ts';
+import { moreButton } from './more.ts';
+
+const kindLabels: Partial<Record<FeedItem['kind'], string>> = { live: 'Прямой эфир', promo: 'Реклама' };
+
+/** One headline of the feed: time, rubric label, the headline linking where the item leads. */
+function feedItem(item: FeedItem): HTMLElement {
+  const href = item.kind === 'article' && item.article ? articlePath(item.article.slug) : item.url;
+  const external = item.kind !== 'article';
+  const label = kindLabels[item.kind];
+  return h('li', { class: `feed-item kind-${item.kind}${item.isPinned ? ' pinned' : ''}`, 'data-kind': item.kind, 'data-pinned': String(item.isPinned) },
+    h('div', { class: 'feed-meta' },
+      time(item.publishedAt, { short: true }),
+      item.rubric ? h('a', { class: 'rubric-label', href: rubricPath(item.rubric.slug) }, item.rubric.name) : null,
+      item.isPinned ? h('span', { class: 'badge badge-pinned', title: 'Закреплено редакцией' }, 'Главное') : null,
+      label ? h('span', { class: `badge badge-${item.kind}` }, label) : null),
+    href
+      ? h('a', { class: 'headline', href, ...(external ? { rel: 'noopener', target: '_blank' } : {}) }, item.headline)
+      : h('span', { class: 'headline' }, item.headline));
+}
+
+/** The lead story: the first article of the feed with a photo, shown large above the headlines. */
+function leadStory(item: FeedItem): HTMLElement | null {
+  const article = item.article;
+  if (!article?.cover) return null;
+  return h('a', { class: 'lead-story', href: articlePath(article.slug) },
+    picture(article.cover, { sizes: '(min-width: 1000px) 640px, 100vw', aspectRatio: '16:9', eager: true }),
+    h('div', { class: 'lead-story-text' },
+      item.rubric ? h('span', { class: 'rubric-label' }, item.rubric.name) : null,
+      h('h2', {}, article.title),
+      article.lead ? h('p', {}, article.lead) : null));
+}
+
+export async function feedPage(main: HTMLElement): Promise<void> {
+  setHead({ title: siteName(), description: 'Новости города: лента, фотографии, прямые эфиры.' });
+  const page = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30 } } }));
+  const lead = page.items.find((item) => item.kind === 'article' && item.article?.cover);
+  const list = h('ol', { class: 'feed', 'data-testid': 'feed' }, page.items.map(feedItem));
+  main.replaceChildren(
+    h('div', { class: 'front' },
+      lead ? leadStory(lead) : null,
+      h('section', { class: 'feed-column', 'aria-labelledby': 'feed-title' },
+        h('h1', { id: 'feed-title', class: 'section-title' }, 'Лента новостей'),
+        list,
+        moreButton(page.nextCursor, async (cursor) => {
+          const next = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30, cursor } } }));
+          list.append(...next.items.map(feedItem));
+          return next.nextCursor;
+        }))));
+}

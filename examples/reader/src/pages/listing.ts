@@ -1,0 +1,48 @@
+import { api, dataOf } from '../api/client.ts';
+import { h, rubricPath } from '../dom.ts';
+import { setHead } from '../head.ts';
+import { articleCard } from './article-list.ts';
+import { moreButton } from './more.ts';
+
+const pageSize = 12;
+const include = 'rubric,cover';
+
+/** The published articles of a filter, newest first, a page at a time. */
+async function articleList(filter: { rubric: string } | { tag: string }): Promise<{ list: HTMLElement; more: HTMLElement | null; count: number; tagName?: string }> {
+  const load = async (cursor?: string) => dataOf(await api.GET('/v1/articles', { params: { query: { ...filter, include, limit: pageSize, ...(cursor ? { cursor } : {}) } } }));
+  const first = await load();
+  const list = h('ul', { class: 'cards' }, first.items.map((a) => articleCard(a)));
+  const more = moreButton(first.nextCursor, async (cursor) => {
+    const next = await load(cursor);
+    list.append(...next.items.map((a) => articleCard(a)));
+    return next.nextCursor;
+  });
+  const tagName = 'tag' in filter ? first.items[0]?.tags?.find((t) => t.slug === filter.tag)?.name : undefined;
+  return { list, more, count: first.items.length, ...(tagName ? { tagName } : {}) };
+}
+
+export async function rubricPage(main: HTMLElement, slug: string): Promise<void> {
+  const [rubric, articles] = await Promise.all([
+    api.GET('/v1/rubrics/{slug}', { params: { path: { slug } } }).then(dataOf),
+    articleList({ rubric: slug }),
+  ]);
+  setHead({ title: rubric.name, description: rubric.description ?? `${rubric.name}: новости рубрики` });
+  main.replaceChildren(h('section', { class: 'listing', 'data-testid': 'rubric' },
+    h('header', {},
+      rubric.parent ? h('a', { class: 'rubric-label', href: rubricPath(rubric.parent.slug) }, rubric.parent.name) : null,
+      h('h1', {}, rubric.name),
+      rubric.description ? h('p', { class: 'lead' }, rubric.description) : null,
+      rubric.children.length ? h('nav', { class: 'subrubrics', 'aria-label': 'Подрубрики' }, rubric.children.flatMap((c) => (c ? [h('a', { href: rubricPath(c.slug) }, c.name)] : []))) : null),
+    articles.count ? articles.list : h('p', { class: 'empty' }, 'В рубрике пока нет материалов.'),
+    articles.more));
+}
+
+export async function tagPage(main: HTMLElement, slug: string): Promise<void> {
+  const articles = await articleList({ tag: slug });
+  const name = articles.tagName ?? slug;
+  setHead({ title: name, description: `Материалы с тегом «${name}»` });
+  main.replaceChildren(h('section', { class: 'listing', 'data-testid': 'tag' },
+    h('header', {}, h('span', { class: 'rubric-label' }, 'Тег'), h('h1', {}, name)),
+    articles.count ? articles.list : h('p', { class: 'empty' }, 'Материалов с этим тегом нет.'),
+    articles.more));
+}

@@ -1,0 +1,190 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReaderServer } from '../../examples/reader/server/serve.ts';
+import { loadDemoContent } from '../../src/demo/load-demo.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+
+// Debian's chromium, driven by playwright-core: a browser download does not work offline. .ci/run
+// installs it; on a developer machine without it these tests are skipped (in CI they fail instead).
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+const root = new URL('../../', import.meta.url).pathname;
+const screenshots = join(root, 'docs/screenshots');
+
+const listen = (server: Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+const close = (server: Server | undefined) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+
+interface DemoArticle {
+  slug: string;
+  title: string;
+  seoTitle: string | null;
+  keyPoints: string[];
+  rubric: { name: string; slug: string };
+  cover: { credit: string | null; renditions: { width: number; format: string }[] } | null;
+  narration: { url: string } | null;
+  jsonLd: { headline: string };
+}
+
+describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real browser', () => {
+  let t: TestApp;
+  let work: string;
+  let apiServer: Server | undefined;
+  let readerServer: Server | undefined;
+  let apiUrl: string;
+  let readerUrl: string;
+  let browser: Browser;
+  let page: Page;
+  let article: DemoArticle;
+  const browserErrors: string[] = [];
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'cms-reader-'));
+    // Fewer renditions than the default keep the demo's load short; the page uses what there is.
+    t = await createTestApp('sqlite', { MEDIA_DIR: join(work, 'media'), MEDIA_RENDITION_WIDTHS: '320,640,1024', MEDIA_ASPECT_RATIOS: '16:9' });
+    await loadDemoContent(t.container);
+    apiServer = createServer(t.container.app);
+    apiUrl = await listen(apiServer);
+
+    // The page as `npm run demo` serves it: built by Vite, in front of the API.
+    const distDir = join(work, 'dist');
+    await build({ root: join(root, 'examples/reader'), logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+    readerServer = createReaderServer({ distDir, apiUrl });
+    readerUrl = await listen(readerServer);
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      // No sandbox as root; no background networking on a machine with no internet.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    page.on('pageerror', (error) => browserErrors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && browserErrors.push(message.text()));
+
+    // The demo article the page tests click through to: it has a cover photo, key points and narration.
+    const list = (await t.http().get('/v1/articles?limit=50&fields=slug')).body as { items: { slug: string }[] };
+    const articles = await Promise.all(list.items.map(async ({ slug }) => (await t.http().get(`/v1/articles/${slug}`)).body as DemoArticle));
+    article = articles.find((a) => a.narration && a.cover && a.keyPoints.length >= 2)!;
+    expect(article).toBeDefined();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await close(readerServer);
+    await close(apiServer);
+    await t?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const ready = () => page.waitForSelector('body[data-state="ready"]');
+
+  it('the feed lists the published items only, pinned and live items marked', async () => {
+    await page.goto(`${readerUrl}/`);
+    await ready();
+    const shown = await page.locator('[data-testid="feed"] .headline').allTextContents();
+    const feed = (await t.http().get('/v1/feed?limit=30')).body as { items: { headline: string; isPinned: boolean; kind: string }[] };
+    expect(shown).toEqual(feed.items.map((item) => item.headline));
+
+    const unpublished = await t.container.db.prisma.article.findMany({ where: { status: { not: 'published' } }, select: { title: true } });
+    expect(unpublished.length).toBeGreaterThan(0);
+    const text = await page.locator('main').innerText();
+    for (const draft of unpublished) expect(text).not.toContain(draft.title);
+
+    expect(await page.locator('.feed-item[data-pinned="true"] .badge-pinned').count()).toBe(feed.items.filter((i) => i.isPinned).length);
+    expect(await page.locator('.feed-item[data-kind="live"] .badge-live').count()).toBe(feed.items.filter((i) => i.kind === 'live').length);
+    expect(feed.items.some((i) => i.kind === 'live')).toBe(true);
+    await page.screenshot({ path: join(screenshots, 'feed.png') });
+  });
+
+  it('clicking a headline opens the article, with its SEO head and JSON-LD', async () => {
+    await page.goto(`${readerUrl}/`);
+    await ready();
+    await page.locator('[data-testid="feed"] .headline', { hasText: article.title }).click();
+    await page.waitForURL(`${readerUrl}/articles/${article.slug}`);
+    await ready();
+    expect(await page.locator('article h1').textContent()).toBe(article.title);
+    expect(await page.title()).toContain(article.seoTitle ?? article.title);
+    expect(await page.locator('meta[name="description"]').getAttribute('content')).toBeTruthy();
+    const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? '{}') as DemoArticle['jsonLd'];
+    expect(jsonLd).toEqual(article.jsonLd);
+  });
+
+  it('the photo is responsive (srcset from the renditions) and shows its credit', async () => {
+    await page.goto(`${readerUrl}/articles/${article.slug}`);
+    await ready();
+    const cover = page.locator('article figure.photo').first();
+    expect(await cover.locator('[data-testid="photo-credit"]').textContent()).toContain(article.cover!.credit!);
+    const widths = new Set(article.cover!.renditions.map((r) => r.width));
+    if (widths.size > 1) {
+      const srcset = (await cover.locator('img').getAttribute('srcset')) ?? '';
+      expect(srcset.split(',').length).toBeGreaterThan(1);
+      // The browser picked a rendition and loaded it.
+      await expect.poll(() => cover.locator('img').evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth > 0; })).toBe(true);
+    }
+  });
+
+  it('the highlight toggle marks exactly the key passages, on and off', async () => {
+    await page.goto(`${readerUrl}/articles/${article.slug}`);
+    await ready();
+    const marked = () => page.locator('article.highlights-on .key-point').allTextContents();
+    expect(await marked()).toEqual([]);
+    await page.getByTestId('highlight-toggle').click();
+    expect((await marked()).sort()).toEqual([...article.keyPoints].sort());
+    // Marked means seen: the passages get a background (after the style's short transition).
+    const background = () => page.locator('.key-point').first().evaluate((el) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    await expect.poll(background).toBe('rgb(255, 230, 128)');
+    await page.screenshot({ path: join(screenshots, 'article-highlights.png'), fullPage: true });
+    await page.getByTestId('highlight-toggle').click();
+    expect(await marked()).toEqual([]);
+  });
+
+  it('"listen to the text" plays the narration', async () => {
+    await page.goto(`${readerUrl}/articles/${article.slug}`);
+    await ready();
+    await page.getByTestId('listen').click();
+    await expect.poll(() => page.getByTestId('narration').evaluate((audio) => (audio as unknown as { currentTime: number }).currentTime), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('listen').getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('listen').click();
+    expect(await page.getByTestId('narration').evaluate((audio) => (audio as unknown as { paused: boolean }).paused)).toBe(true);
+  });
+
+  it('the rubric label opens the rubric page with its articles', async () => {
+    await page.goto(`${readerUrl}/articles/${article.slug}`);
+    await ready();
+    await page.locator('article .rubric-label').click();
+    await page.waitForURL(`${readerUrl}/rubrics/${article.rubric.slug}`);
+    await ready();
+    expect(await page.locator('main h1').textContent()).toBe(article.rubric.name);
+    expect(await page.locator('.cards .card h3').allTextContents()).toContain(article.title);
+  });
+
+  it('search finds an article by another form of a word of its title', async () => {
+    await page.goto(`${readerUrl}/`);
+    await ready();
+    // The title says "электробус"; the reader asks for "электробусом".
+    expect(article.title).toContain('электробус ');
+    await page.locator('#site-search input[name="q"]').fill('электробусом');
+    await page.locator('#site-search button').click();
+    await page.waitForURL(/\/search\?q=/);
+    await ready();
+    expect(await page.locator('[data-testid="search-results"] .card h3').allTextContents()).toContain(article.title);
+    expect(await page.locator('[data-testid="search-results"] mark').count()).toBeGreaterThan(0);
+  });
+
+  it('GET /docs renders the API reference with its operations', async () => {
+    await page.goto(`${apiUrl}/docs`);
+    await page.waitForSelector('.opblock', { timeout: 20_000 });
+    const operations = await page.locator('.opblock').count();
+    expect(operations).toBeGreaterThan(50);
+    await page.screenshot({ path: join(screenshots, 'docs.png') });
+  });
+
+  it('the page logged no errors', () => {
+    expect(browserErrors).toEqual([]);
+  });
+});
