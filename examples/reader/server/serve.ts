@@ -109,6 +109,12 @@ export function createReaderServer(options: ReaderServerOptions): Server {
     }
     void (async () => {
       if (await serveFile(req, res, path)) return;
+      // A built file that is not there (an old asset name after a deploy) is a 404, not the page.
+      if (path.startsWith('/assets/')) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache', ...securityHeaders });
+        res.end(req.method === 'HEAD' ? undefined : 'Not found');
+        return;
+      }
       const html = await renderPage();
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', ...securityHeaders });
       res.end(req.method === 'HEAD' ? undefined : html);
