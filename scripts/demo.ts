@@ -8,6 +8,7 @@ const apiPort = Number(process.env.PORT ?? 3000);
 const readerPort = Number(process.env.READER_PORT ?? 5173);
 const readerUrl = `http://localhost:${readerPort}`;
 const apiUrl = `http://127.0.0.1:${apiPort}`;
+const siteName = process.env.SITE_NAME ?? 'Городские новости';
 
 // The page is built from openapi.yaml's client first: a contract it does not fit stops here.
 const build = spawnSync('npm', ['run', 'build', '--workspace', 'examples/reader'], { cwd: root, stdio: 'inherit' });
@@ -17,21 +18,27 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const api = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, PORT: String(apiPort), PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? readerUrl, CMS_DEMO: process.env.CMS_DEMO ?? 'true' },
+  env: { ...process.env, PORT: String(apiPort), PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? readerUrl, SITE_NAME: siteName, CMS_DEMO: process.env.CMS_DEMO ?? 'true' },
 });
-api.once('exit', (code) => process.exit(code ?? 1));
+let apiRunning = true;
+api.once('exit', (code) => {
+  apiRunning = false;
+  process.exit(code ?? 1);
+});
+// Whatever ends this process ends the API with it.
+process.once('exit', () => apiRunning && api.kill('SIGTERM'));
 
-async function waitForApi(): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const ready = await fetch(`${apiUrl}/ready`).then((r) => r.ok, () => false);
-    if (ready) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the API did not answer on ${apiUrl}/ready within a minute`);
+// The first start loads the demo (photos, renditions) before it listens: wait as long as the API lives.
+while (!(await fetch(`${apiUrl}/ready`).then((r) => r.ok, () => false))) {
+  if (!apiRunning) break;
+  await new Promise((r) => setTimeout(r, 200));
 }
 
-await waitForApi();
-const reader = createReaderServer({ distDir: `${root}/examples/reader/dist`, apiUrl });
+const reader = createReaderServer({ distDir: `${root}/examples/reader/dist`, apiUrl, siteName });
+reader.once('error', (error) => {
+  process.stderr.write(`The reader's page could not listen on port ${readerPort}: ${error.message} (READER_PORT moves it).\n`);
+  process.exit(1);
+});
 reader.listen(readerPort, () => {
   process.stdout.write(`\n  Reader's page:  ${readerUrl}/\n  API reference:  ${apiUrl}/docs\n  API:            ${apiUrl}/v1/feed\n\n`);
 });
@@ -39,6 +46,7 @@ reader.listen(readerPort, () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     reader.close();
+    // The API finishes its in-flight requests and closes the database; its exit ends this process.
     api.kill(signal);
   });
 }

@@ -50,17 +50,9 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
     actors.set(author.slug, { type: 'user', userId: user.id, role: author.role });
   }
 
-  const rubricIds = new Map<string, string>();
-  for (const rubric of [...demoRubrics].sort((a, b) => Number(Boolean(a.parentSlug)) - Number(Boolean(b.parentSlug)))) {
-    const parentId = rubric.parentSlug ? rubricIds.get(rubric.parentSlug) : undefined;
-    const created = await services.rubrics.create({ name: rubric.name, slug: rubric.slug, description: rubric.description, position: rubric.position, ...(parentId ? { parentId } : {}) });
-    rubricIds.set(rubric.slug, created.id);
-  }
-
-  const tagIds = new Map<string, string>();
-  for (const tag of demoTags) tagIds.set(tag.slug, (await services.tags.create({ name: tag.name, slug: tag.slug })).id);
-
   // Uploaded like any file, into the configured storage: photos get their renditions and dominant colour.
+  // First, before the rubrics that mark the database as loaded: a failed upload leaves it to load again
+  // at the next start (an upload of the same bytes answers the media already stored).
   // Encoding renditions is most of the loading time, and sharp works on an image with one thread here: one upload per core.
   const mediaIds = new Map<string, string>();
   await eachConcurrently(demoMedia, availableParallelism(), async (media) => {
@@ -73,6 +65,16 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
     if (durationSeconds !== undefined) await services.media.update(uploaded.id, { durationSeconds }, adminActor);
     mediaIds.set(media.key, uploaded.id);
   });
+
+  const rubricIds = new Map<string, string>();
+  for (const rubric of [...demoRubrics].sort((a, b) => Number(Boolean(a.parentSlug)) - Number(Boolean(b.parentSlug)))) {
+    const parentId = rubric.parentSlug ? rubricIds.get(rubric.parentSlug) : undefined;
+    const created = await services.rubrics.create({ name: rubric.name, slug: rubric.slug, description: rubric.description, position: rubric.position, ...(parentId ? { parentId } : {}) });
+    rubricIds.set(rubric.slug, created.id);
+  }
+
+  const tagIds = new Map<string, string>();
+  for (const tag of demoTags) tagIds.set(tag.slug, (await services.tags.create({ name: tag.name, slug: tag.slug })).id);
 
   const idOf = (map: Map<string, string>, key: string) => {
     const id = map.get(key);

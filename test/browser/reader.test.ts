@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReaderServer } from '../../examples/reader/server/serve.ts';
 import { loadDemoContent } from '../../src/demo/load-demo.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
@@ -26,9 +26,14 @@ interface DemoArticle {
   seoTitle: string | null;
   keyPoints: string[];
   rubric: { name: string; slug: string };
-  cover: { credit: string | null; renditions: { width: number; format: string }[] } | null;
+  cover: { credit: string | null; renditions: { width: number; format: string; aspectRatio: string }[] } | null;
   narration: { url: string } | null;
   jsonLd: { headline: string };
+  lead: string;
+  publishedAt: string;
+  authors: { displayName: string }[];
+  tags: { name: string }[];
+  body: { type: string; text?: string; attribution?: string }[];
 }
 
 describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real browser', () => {
@@ -39,6 +44,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
   let apiUrl: string;
   let readerUrl: string;
   let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   let article: DemoArticle;
   const browserErrors: string[] = [];
@@ -62,9 +68,6 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
       // No sandbox as root; no background networking on a machine with no internet.
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && browserErrors.push(message.text()));
 
     // The demo article the page tests click through to: it has a cover photo, key points and narration.
     const list = (await t.http().get('/v1/articles?limit=50&fields=slug')).body as { items: { slug: string }[] };
@@ -72,6 +75,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     article = articles.find((a) => a.narration && a.cover && a.keyPoints.length >= 2)!;
     expect(article).toBeDefined();
   }, 120_000);
+
+  // A fresh browser profile per test: nothing (the highlight setting in localStorage) carries over.
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    page = await context.newPage();
+    page.on('pageerror', (error) => browserErrors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && browserErrors.push(`${message.text()} (${message.location().url})`));
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -87,8 +101,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.goto(`${readerUrl}/`);
     await ready();
     const shown = await page.locator('[data-testid="feed"] .headline').allTextContents();
-    const feed = (await t.http().get('/v1/feed?limit=30')).body as { items: { headline: string; isPinned: boolean; kind: string }[] };
+    const feed = (await t.http().get('/v1/feed?limit=30')).body as { items: { headline: string; isPinned: boolean; kind: string; publishedAt: string; rubric: { name: string } | null }[] };
     expect(shown).toEqual(feed.items.map((item) => item.headline));
+    // Each headline with its time and rubric label, as the API gave them.
+    const rows = await page.locator('[data-testid="feed"] .feed-item').evaluateAll((items) => items.map((item) => ({
+      time: item.querySelector('time')?.getAttribute('datetime'),
+      rubric: item.querySelector('.rubric-label')?.textContent ?? null,
+    })));
+    expect(rows).toEqual(feed.items.map((item) => ({ time: item.publishedAt, rubric: item.rubric?.name ?? null })));
 
     const unpublished = await t.container.db.prisma.article.findMany({ where: { status: { not: 'published' } }, select: { title: true } });
     expect(unpublished.length).toBeGreaterThan(0);
@@ -119,13 +139,31 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await ready();
     const cover = page.locator('article figure.photo').first();
     expect(await cover.locator('[data-testid="photo-credit"]').textContent()).toContain(article.cover!.credit!);
+    // Every width of every format, modern formats as <source>s, the fallback on the <img>.
     const widths = new Set(article.cover!.renditions.map((r) => r.width));
-    if (widths.size > 1) {
-      const srcset = (await cover.locator('img').getAttribute('srcset')) ?? '';
-      expect(srcset.split(',').length).toBeGreaterThan(1);
-      // The browser picked a rendition and loaded it.
-      await expect.poll(() => cover.locator('img').evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth > 0; })).toBe(true);
+    expect(widths.size).toBeGreaterThan(1);
+    for (const [selector, format] of [['source[type="image/avif"]', 'avif'], ['source[type="image/webp"]', 'webp'], ['img', 'jpeg']] as const) {
+      const srcset = (await cover.locator(selector).getAttribute('srcset')) ?? '';
+      const listed = srcset.split(',').map((entry) => Number(/ (\d+)w$/.exec(entry.trim())?.[1]));
+      expect(listed.sort((a, b) => a - b)).toEqual(article.cover!.renditions.filter((r) => r.format === format && r.aspectRatio === 'original').map((r) => r.width).sort((a, b) => a - b));
     }
+    // The browser picked a rendition and loaded it.
+    await expect.poll(() => cover.locator('img').evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth > 0; })).toBe(true);
+  });
+
+  it('the article page shows rubric, title, lead, date, authors, the body with its quotes, and tags', async () => {
+    await page.goto(`${readerUrl}/articles/${article.slug}`);
+    await ready();
+    const shown = page.getByTestId('article');
+    expect(await shown.locator('.rubric-label').first().textContent()).toBe(article.rubric.name);
+    expect(await shown.locator('.article-header .lead').textContent()).toBe(article.lead);
+    expect(await shown.locator('.article-meta time').getAttribute('datetime')).toBe(article.publishedAt);
+    expect(await shown.locator('.byline').textContent()).toBe(article.authors.map((a) => a.displayName).join(', '));
+    const quotes = article.body.filter((b) => b.type === 'quote');
+    expect(quotes.length).toBeGreaterThan(0);
+    expect(await shown.locator('blockquote > p').allTextContents()).toEqual(quotes.map((q) => q.text));
+    expect(await shown.locator('blockquote footer').allTextContents()).toEqual(quotes.map((q) => `— ${q.attribution}`));
+    expect(await shown.locator('.tags a').allTextContents()).toEqual(article.tags.map((tag) => tag.name));
   });
 
   it('the highlight toggle marks exactly the key passages, on and off', async () => {
@@ -138,9 +176,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     // Marked means seen: the passages get a background (after the style's short transition).
     const background = () => page.locator('.key-point').first().evaluate((el) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     await expect.poll(background).toBe('rgb(255, 230, 128)');
+    // The whole page in the picture: the lazy photos below the fold load first.
+    await page.evaluate(() => {
+      for (const img of (globalThis as unknown as { document: { querySelectorAll: (s: string) => { loading: string }[] } }).document.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
+    });
+    await expect.poll(() => page.locator('img').evaluateAll((imgs) => imgs.every((img) => (img as unknown as { complete: boolean }).complete))).toBe(true);
     await page.screenshot({ path: join(screenshots, 'article-highlights.png'), fullPage: true });
     await page.getByTestId('highlight-toggle').click();
     expect(await marked()).toEqual([]);
+    // Switched on, it stays on for the next article the reader opens.
+    await page.getByTestId('highlight-toggle').click();
+    await page.reload();
+    await ready();
+    expect((await marked()).length).toBe(article.keyPoints.length);
   });
 
   it('"listen to the text" plays the narration', async () => {
@@ -160,6 +208,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.waitForURL(`${readerUrl}/rubrics/${article.rubric.slug}`);
     await ready();
     expect(await page.locator('main h1').textContent()).toBe(article.rubric.name);
+    expect(await page.locator('.cards .card h3').allTextContents()).toContain(article.title);
+  });
+
+  it('a tag opens the articles with that tag', async () => {
+    await page.goto(`${readerUrl}/articles/${article.slug}`);
+    await ready();
+    const tag = page.locator('article .tags a').first();
+    const name = await tag.textContent();
+    await tag.click();
+    await page.waitForURL(/\/tags\//);
+    await ready();
+    expect(await page.locator('main h1').textContent()).toBe(name);
     expect(await page.locator('.cards .card h3').allTextContents()).toContain(article.title);
   });
 

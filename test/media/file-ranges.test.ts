@@ -54,6 +54,8 @@ describe('serving a media file', () => {
     expect(res.headers['content-range']).toBe(`bytes */${mp3.length}`);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 416, code: 'range_not_satisfiable' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers.etag).not.toBe(etag);
   });
 
   it('sends the whole file for a range it does not take: several, malformed, or an If-Range of another version', async () => {

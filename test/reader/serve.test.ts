@@ -353,6 +353,13 @@ describe("the reader's server", () => {
       }
     });
 
+    it('answers 400 to a request target no URL can be made of, and goes on serving', async () => {
+      const answer = await send(readerUrl, '//[');
+      expect(answer.status).toBe(400);
+      expect(answer.headers['content-security-policy']).toBeTruthy();
+      expect((await send(readerUrl, '/articles/x')).status).toBe(200);
+    });
+
     it('answers 502 problem+json when the API does not answer', async () => {
       // A port that was just free: nothing listens there.
       const gone = createServer();

@@ -68,9 +68,12 @@ export function createReaderServer(options: ReaderServerOptions): Server {
       res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
       answer.pipe(res);
     });
+    // A reader who leaves stops the API's work too; an API that hangs does not hold the reader forever.
+    res.on('close', () => upstream.destroy());
+    upstream.setTimeout(30_000, () => upstream.destroy(new Error('the API took too long')));
     upstream.on('error', () => {
       if (res.headersSent) return res.destroy();
-      res.writeHead(502, { 'Content-Type': 'application/problem+json' });
+      res.writeHead(502, { 'Content-Type': 'application/problem+json', ...securityHeaders });
       res.end(JSON.stringify({ type: 'about:blank', title: 'Bad gateway', status: 502, detail: 'The CMS API did not answer.' }));
     });
     req.pipe(upstream);
@@ -100,11 +103,18 @@ export function createReaderServer(options: ReaderServerOptions): Server {
   }
 
   return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://reader');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://reader');
+    } catch {
+      // A request target no URL can be made of (`//[`): the client's mistake, not a crash.
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end('Bad request');
+      return;
+    }
     const path = url.pathname;
     if (path === '/v1' || path.startsWith('/v1/')) return proxy(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      res.writeHead(405, { Allow: 'GET, HEAD', ...securityHeaders }).end();
       return;
     }
     void (async () => {
@@ -119,7 +129,7 @@ export function createReaderServer(options: ReaderServerOptions): Server {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', ...securityHeaders });
       res.end(req.method === 'HEAD' ? undefined : html);
     })().catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders });
       res.end('The reader could not answer.');
     });
   });

@@ -6,39 +6,60 @@ import { articlePage } from './pages/article.ts';
 import { feedPage } from './pages/feed.ts';
 import { rubricPage, tagPage } from './pages/listing.ts';
 import { searchPage } from './pages/search.ts';
+import { createView, type View } from './view.ts';
 
 const main = document.querySelector<HTMLElement>('#main')!;
-const routes: [RegExp, (match: string[], url: URL) => Promise<void>][] = [
-  [/^\/$/, () => feedPage(main)],
-  [/^\/articles\/([^/]+)$/, ([, slug]) => articlePage(main, decodeURIComponent(slug!))],
-  [/^\/rubrics\/([^/]+)$/, ([, slug]) => rubricPage(main, decodeURIComponent(slug!))],
-  [/^\/tags\/([^/]+)$/, ([, slug]) => tagPage(main, decodeURIComponent(slug!))],
-  [/^\/search$/, (_match, url) => searchPage(main, url.searchParams.get('q') ?? '')],
+/** A slug from the address; a malformed escape (`%E0`) is no page of ours. */
+function slugOf(match: string[]): string {
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    throw new NotFound();
+  }
+}
+
+class NotFound extends Error {}
+
+const routes: [RegExp, (match: string[], url: URL, view: View) => Promise<void>][] = [
+  [/^\/$/, (_match, _url, view) => feedPage(view)],
+  [/^\/articles\/([^/]+)$/, (match, _url, view) => articlePage(view, slugOf(match))],
+  [/^\/rubrics\/([^/]+)$/, (match, _url, view) => rubricPage(view, slugOf(match))],
+  [/^\/tags\/([^/]+)$/, (match, _url, view) => tagPage(view, slugOf(match))],
+  [/^\/search$/, (_match, url, view) => searchPage(view, url.searchParams.get('q') ?? '')],
 ];
+const routeOf = (pathname: string) => routes.find(([pattern]) => pattern.test(pathname));
 
 function notFound(): void {
   setHead({ title: 'Страница не найдена' });
   main.replaceChildren(h('section', { class: 'message' }, h('h1', {}, 'Страница не найдена'), h('p', {}, h('a', { href: '/' }, 'На главную'))));
 }
 
+let renders = 0;
+
 /** Renders the page of the current address; `data-state` tells tests (and styles) when it is done. */
 async function render(): Promise<void> {
   const url = new URL(window.location.href);
-  const route = routes.find(([pattern]) => pattern.test(url.pathname));
+  const route = routeOf(url.pathname);
+  // Pages render into <main> when their data arrives: a slow earlier page must not land over a newer one.
+  const current = ++renders;
+  const stale = () => current !== renders;
   document.body.dataset.state = 'loading';
   try {
     if (!route) notFound();
-    else await route[1](url.pathname.match(route[0])!, url);
+    else await route[1](url.pathname.match(route[0])!, url, createView(main, () => !stale()));
+    if (stale()) return;
     document.body.dataset.state = 'ready';
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) notFound();
+    if (stale()) return;
+    const missing = error instanceof NotFound || (error instanceof ApiError && error.status === 404);
+    if (missing) notFound();
     else {
       setHead({ title: 'Ошибка' });
       const requestId = error instanceof ApiError ? error.problem?.requestId : undefined;
       main.replaceChildren(h('section', { class: 'message' }, h('h1', {}, 'Не удалось загрузить страницу'),
         h('p', {}, error instanceof Error ? error.message : String(error)), requestId ? h('p', { class: 'request-id' }, `Код запроса: ${requestId}`) : null));
     }
-    document.body.dataset.state = error instanceof ApiError && error.status === 404 ? 'ready' : 'error';
+    document.body.dataset.state = missing ? 'ready' : 'error';
   }
   // The search box always shows the current query.
   const box = document.querySelector<HTMLInputElement>('#site-search input[name="q"]');
@@ -54,7 +75,9 @@ function navigate(to: string): void {
 
 document.addEventListener('click', (event) => {
   const link = (event.target as Element | null)?.closest('a');
-  if (!link || link.target || link.origin !== window.location.origin || event.defaultPrevented) return;
+  if (!link || link.target || link.hasAttribute('download') || link.origin !== window.location.origin || event.defaultPrevented) return;
+  // Only the page's own routes: /v1/feeds/rss.xml and the like are the API's, for the browser to open.
+  if (!routeOf(link.pathname)) return;
   if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   event.preventDefault();
   navigate(link.pathname + link.search);

@@ -160,7 +160,9 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
         }
         const part = byteRange(req.get('range'), req.get('if-range'), file.etag, file.data.length);
         if (part === 'unsatisfiable') {
-          res.set('Content-Range', `bytes */${file.data.length}`);
+          // An error answer: not the file's year-long caching, nor its validator.
+          res.removeHeader('ETag');
+          res.set({ 'Content-Range': `bytes */${file.data.length}`, 'Cache-Control': 'no-store' });
           throw new AppError(416, 'range_not_satisfiable', 'Range not satisfiable', `The file has ${file.data.length} bytes.`, { sizeBytes: file.data.length });
         }
         if (part) {

@@ -1,6 +1,7 @@
 import { api, apiUrl, dataOf, type Block, type Media, type PublicArticle } from '../api/client.ts';
 import { h, rubricPath, time } from '../dom.ts';
-import { setHead } from '../head.ts';
+import type { PageHead } from '../head.ts';
+import type { View } from '../view.ts';
 import { markKeyPoints, type Run } from '../key-points.ts';
 import { figure } from '../picture.ts';
 import { articleCard } from './article-list.ts';
@@ -12,12 +13,26 @@ function runs(list: Run[]): (HTMLElement | string)[] {
   return list.map((run) => (run.keyPoint ? h('span', { class: 'key-point' }, run.text) : run.text));
 }
 
+/** A list's runs cut back into its items (a key passage may run across two). */
+function runsPerItem(list: Run[], itemCount: number): Run[][] {
+  const items: Run[][] = Array.from({ length: itemCount }, () => []);
+  let item = 0;
+  for (const run of list) {
+    run.text.split('\n').forEach((text, i) => {
+      if (i > 0) item++;
+      if (text) items[Math.min(item, itemCount - 1)]!.push({ text, keyPoint: run.keyPoint });
+    });
+  }
+  return items;
+}
+
 /** The body's blocks; the texts that may hold key passages are split into runs first. */
 function body(blocks: Block[], keyPoints: string[]): HTMLElement {
   const texts: string[] = [];
   for (const block of blocks) {
     if (block.type === 'paragraph' || block.type === 'heading' || block.type === 'quote') texts.push(block.text);
-    else if (block.type === 'list') texts.push(...block.items);
+    // As the API checks them: a list's items are one text, a line each.
+    else if (block.type === 'list') texts.push(block.items.join('\n'));
   }
   const marked = markKeyPoints(texts, keyPoints);
   let next = 0;
@@ -32,7 +47,7 @@ function body(blocks: Block[], keyPoints: string[]): HTMLElement {
       case 'quote':
         return h('blockquote', { class: 'quote' }, h('p', {}, take()), block.attribution ? h('footer', {}, `— ${block.attribution}`) : null);
       case 'list':
-        return h(block.style === 'numbered' ? 'ol' : 'ul', {}, block.items.map(() => h('li', {}, take())));
+        return h(block.style === 'numbered' ? 'ol' : 'ul', {}, runsPerItem(marked[next++] ?? [], block.items.length).map((item) => h('li', {}, runs(item))));
       case 'image':
         return figure(block.media, block.caption, { sizes: bodySizes });
       case 'embed':
@@ -41,6 +56,10 @@ function body(blocks: Block[], keyPoints: string[]): HTMLElement {
   }));
 }
 
+// Storage can be off (private modes, policies): the toggle then just forgets.
+const remembered = () => { try { return localStorage.getItem(highlightSetting); } catch { return null; } };
+const remember = (value: string) => { try { localStorage.setItem(highlightSetting, value); } catch { /* not remembered */ } };
+
 /** "Highlight the main points": marks the key passages on and off, remembered between articles. */
 function highlightToggle(article: HTMLElement, count: number): HTMLElement | null {
   if (count === 0) return null;
@@ -48,10 +67,10 @@ function highlightToggle(article: HTMLElement, count: number): HTMLElement | nul
   const set = (on: boolean) => {
     article.classList.toggle('highlights-on', on);
     button.setAttribute('aria-pressed', String(on));
-    localStorage.setItem(highlightSetting, on ? 'on' : 'off');
+    remember(on ? 'on' : 'off');
   };
   button.addEventListener('click', () => set(!article.classList.contains('highlights-on')));
-  set(localStorage.getItem(highlightSetting) === 'on');
+  set(remembered() === 'on');
   return button;
 }
 
@@ -60,12 +79,18 @@ function listenControl(narration: Media | null | undefined): HTMLElement | null 
   if (!narration || narration.kind !== 'audio') return null;
   const audio = h('audio', { src: apiUrl(narration.url), preload: 'none', 'data-testid': 'narration' });
   const minutes = narration.durationSeconds ? ` · ${Math.max(1, Math.round(narration.durationSeconds / 60))} мин` : '';
-  const label = h('span', {}, `Слушать текст${minutes}`);
-  const button = h('button', { type: 'button', class: 'toggle listen', 'data-testid': 'listen', 'aria-pressed': 'false' }, label);
-  button.addEventListener('click', () => void (audio.paused ? audio.play() : audio.pause()));
-  audio.addEventListener('play', () => { button.setAttribute('aria-pressed', 'true'); label.textContent = 'Пауза'; });
-  audio.addEventListener('pause', () => { button.setAttribute('aria-pressed', 'false'); label.textContent = `Слушать текст${minutes}`; });
-  return h('span', { class: 'listen-control' }, button, audio);
+  // The label stays; aria-pressed says whether it is playing (screen readers announce "pressed").
+  const button = h('button', { type: 'button', class: 'toggle listen', 'data-testid': 'listen', 'aria-pressed': 'false' }, `Слушать текст${minutes}`);
+  const status = h('span', { class: 'listen-status', role: 'status' });
+  button.addEventListener('click', () => {
+    if (!audio.paused) return audio.pause();
+    status.textContent = '';
+    audio.play().catch(() => { status.textContent = 'Не удалось включить запись'; });
+  });
+  audio.addEventListener('play', () => button.setAttribute('aria-pressed', 'true'));
+  audio.addEventListener('pause', () => button.setAttribute('aria-pressed', 'false'));
+  audio.addEventListener('ended', () => button.setAttribute('aria-pressed', 'false'));
+  return h('span', { class: 'listen-control' }, button, audio, status);
 }
 
 function authors(article: PublicArticle): HTMLElement | null {
@@ -73,14 +98,14 @@ function authors(article: PublicArticle): HTMLElement | null {
   return h('p', { class: 'byline' }, article.authors.map((a) => a.displayName).join(', '));
 }
 
-export async function articlePage(main: HTMLElement, slug: string): Promise<void> {
+export async function articlePage(view: View, slug: string): Promise<void> {
   const article = dataOf(await api.GET('/v1/articles/{slug}', {
     params: { path: { slug }, query: { include: 'rubric,authors,tags,cover,related' } },
   }));
   const canonicalUrl = article.jsonLd?.url ?? window.location.href;
   // The API answers a renamed article at its new slug: the address bar follows.
   if (article.slug && article.slug !== slug) history.replaceState(null, '', `/articles/${encodeURIComponent(article.slug)}`);
-  setHead({
+  const head = {
     title: article.seoTitle ?? article.title ?? '',
     description: article.seoDescription ?? article.lead,
     canonicalUrl,
@@ -88,7 +113,7 @@ export async function articlePage(main: HTMLElement, slug: string): Promise<void
     type: 'article',
     publishedTime: article.publishedAt,
     jsonLd: article.jsonLd,
-  });
+  } satisfies PageHead;
 
   const element = h('article', { class: 'article', 'data-testid': 'article' });
   element.append(
@@ -107,5 +132,5 @@ export async function articlePage(main: HTMLElement, slug: string): Promise<void
   const related = article.related?.length
     ? h('aside', { class: 'related' }, h('h2', { class: 'section-title' }, 'Читайте также'), h('ul', { class: 'cards' }, article.related.map((r) => articleCard(r))))
     : null;
-  main.replaceChildren(element, related ?? '');
+  view.show(head, element, related);
 }

@@ -1,6 +1,7 @@
 import { api, dataOf, type FeedItem } from '../api/client.ts';
 import { articlePath, h, rubricPath, time } from '../dom.ts';
-import { setHead, siteName } from '../head.ts';
+import { siteName } from '../head.ts';
+import type { View } from '../view.ts';
 import { picture } from '../picture.ts';
 import { moreButton } from './more.ts';
 
@@ -34,12 +35,11 @@ function leadStory(item: FeedItem): HTMLElement | null {
       article.lead ? h('p', {}, article.lead) : null));
 }
 
-export async function feedPage(main: HTMLElement): Promise<void> {
-  setHead({ title: siteName(), description: 'Новости города: лента, фотографии, прямые эфиры.' });
+export async function feedPage(view: View): Promise<void> {
   const page = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30 } } }));
   const lead = page.items.find((item) => item.kind === 'article' && item.article?.cover);
   const list = h('ol', { class: 'feed', 'data-testid': 'feed' }, page.items.map(feedItem));
-  main.replaceChildren(
+  view.show({ title: siteName(), description: 'Новости города: лента, фотографии, прямые эфиры.' },
     h('div', { class: 'front' },
       lead ? leadStory(lead) : null,
       h('section', { class: 'feed-column', 'aria-labelledby': 'feed-title' },

@@ -1,11 +1,12 @@
 import { api, dataOf } from '../api/client.ts';
 import { h, rubricPath } from '../dom.ts';
-import { setHead } from '../head.ts';
+import type { View } from '../view.ts';
 import { articleCard } from './article-list.ts';
 import { moreButton } from './more.ts';
 
 const pageSize = 12;
-const include = 'rubric,cover';
+// Tags too: the tag page takes the tag's name from its articles.
+const include = 'rubric,cover,tags';
 
 /** The published articles of a filter, newest first, a page at a time. */
 async function articleList(filter: { rubric: string } | { tag: string }): Promise<{ list: HTMLElement; more: HTMLElement | null; count: number; tagName?: string }> {
@@ -21,13 +22,12 @@ async function articleList(filter: { rubric: string } | { tag: string }): Promis
   return { list, more, count: first.items.length, ...(tagName ? { tagName } : {}) };
 }
 
-export async function rubricPage(main: HTMLElement, slug: string): Promise<void> {
+export async function rubricPage(view: View, slug: string): Promise<void> {
   const [rubric, articles] = await Promise.all([
     api.GET('/v1/rubrics/{slug}', { params: { path: { slug } } }).then(dataOf),
     articleList({ rubric: slug }),
   ]);
-  setHead({ title: rubric.name, description: rubric.description ?? `${rubric.name}: новости рубрики` });
-  main.replaceChildren(h('section', { class: 'listing', 'data-testid': 'rubric' },
+  view.show({ title: rubric.name, description: rubric.description ?? `${rubric.name}: новости рубрики` }, h('section', { class: 'listing', 'data-testid': 'rubric' },
     h('header', {},
       rubric.parent ? h('a', { class: 'rubric-label', href: rubricPath(rubric.parent.slug) }, rubric.parent.name) : null,
       h('h1', {}, rubric.name),
@@ -37,11 +37,10 @@ export async function rubricPage(main: HTMLElement, slug: string): Promise<void>
     articles.more));
 }
 
-export async function tagPage(main: HTMLElement, slug: string): Promise<void> {
+export async function tagPage(view: View, slug: string): Promise<void> {
   const articles = await articleList({ tag: slug });
   const name = articles.tagName ?? slug;
-  setHead({ title: name, description: `Материалы с тегом «${name}»` });
-  main.replaceChildren(h('section', { class: 'listing', 'data-testid': 'tag' },
+  view.show({ title: name, description: `Материалы с тегом «${name}»` }, h('section', { class: 'listing', 'data-testid': 'tag' },
     h('header', {}, h('span', { class: 'rubric-label' }, 'Тег'), h('h1', {}, name)),
     articles.count ? articles.list : h('p', { class: 'empty' }, 'Материалов с этим тегом нет.'),
     articles.more));

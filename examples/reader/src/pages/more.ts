@@ -10,6 +10,9 @@ export function moreButton(firstCursor: string | null, loadPage: (cursor: string
     button.disabled = true;
     try {
       cursor = await loadPage(cursor);
+      button.textContent = 'Показать ещё';
+    } catch {
+      button.textContent = 'Не загрузилось. Ещё раз';
     } finally {
       button.disabled = false;
     }

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The README's one command for newcomers, run as they would run it: `npm run demo`.
+const root = new URL('../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'cms-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const freePort = () => new Promise<number>((resolve) => {
+  const server = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    server.close(() => resolve(port));
+  });
+});
+
+describe('npm run demo', () => {
+  it('builds the reader, starts the API with demo content and the page in front of it, and stops on SIGTERM', async () => {
+    const [apiPort, readerPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/demo.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? dir,
+        PORT: String(apiPort),
+        READER_PORT: String(readerPort),
+        DATABASE_URL: `file:${join(dir, 'demo.db')}`,
+        MEDIA_DIR: join(dir, 'media'),
+        LOG_LEVEL: 'warn',
+        // Fewer renditions than the default: the demo's photos load faster; nothing else changes.
+        MEDIA_RENDITION_WIDTHS: '320,640',
+        MEDIA_ASPECT_RATIOS: '16:9',
+      },
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onData = (data: Buffer) => {
+          output += data.toString();
+          if (output.includes("Reader's page:")) resolve();
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        void exited.then((code) => reject(new Error(`npm run demo exited with ${code}:\n${output}`)));
+      });
+      const reader = `http://localhost:${readerPort}`;
+      const page = await fetch(`${reader}/articles/anything`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<meta name="site-name" content="Городские новости"');
+
+      const feed = await (await fetch(`${reader}/v1/feed`)).json() as { items: { kind: string; article: { slug: string } | null }[] };
+      const first = feed.items.find((item) => item.kind === 'article')!;
+      expect(first).toBeDefined();
+      const article = await (await fetch(`${reader}/v1/articles/${first.article!.slug}?fields=jsonLd,cover`)).json() as { jsonLd: { url: string }; cover: { renditions: { url: string }[] } | null };
+      // The API knows the reader as the public site: its JSON-LD links there.
+      expect(article.jsonLd.url).toBe(`${reader}/articles/${first.article!.slug}`);
+      const photo = await fetch(`${reader}${article.cover!.renditions[0]!.url}`);
+      expect(photo.headers.get('content-type')).toMatch(/^image\//);
+
+      expect((await fetch(`http://127.0.0.1:${apiPort}/docs`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 180_000);
+});
