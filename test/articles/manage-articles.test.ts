@@ -181,6 +181,8 @@ describeEachDialect('managing articles', (dialect) => {
       expect(res.body.slug).toBe('most-otkroyut-v-mae');
       const moved = await t.http().get('/v1/articles/most-cherez-nerl-otkroyut-v-mae').redirects(0).expect(301);
       expect(moved.headers.location).toBe('/v1/articles/most-otkroyut-v-mae');
+      const withQuery = await t.http().get('/v1/articles/most-cherez-nerl-otkroyut-v-mae?include=related&fields=title%2Crelated').redirects(0).expect(301);
+      expect(withQuery.headers.location).toBe('/v1/articles/most-otkroyut-v-mae?include=related&fields=title%2Crelated');
       await t.http().get('/v1/articles/most-otkroyut-v-mae').expect(200);
     });
 

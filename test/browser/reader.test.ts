@@ -134,6 +134,20 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     expect(jsonLd).toEqual(article.jsonLd);
   });
 
+  it('the article\'s page arrives with its head already written, for crawlers and previews that run no scripts', async () => {
+    const html = await (await fetch(`${readerUrl}/articles/${article.slug}`)).text();
+    expect(html).toContain('<meta property="og:type" content="article" />');
+    const jsonLd = /<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)?.[1];
+    expect(JSON.parse(jsonLd ?? 'null')).toEqual(article.jsonLd);
+    expect((await fetch(`${readerUrl}/articles/no-such-article`)).status).toBe(404);
+    // In the browser the page keeps one head: the script takes over the one the server wrote.
+    await page.goto(`${readerUrl}/articles/${article.slug}`);
+    await ready();
+    expect(await page.locator('script[type="application/ld+json"]').count()).toBe(1);
+    expect(await page.locator('meta[property="og:title"]').count()).toBe(1);
+    expect(await page.locator('title').count()).toBe(1);
+  });
+
   it('the photo is responsive (srcset from the renditions) and shows its credit', async () => {
     await page.goto(`${readerUrl}/articles/${article.slug}`);
     await ready();
@@ -242,6 +256,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     const operations = await page.locator('.opblock').count();
     expect(operations).toBeGreaterThan(50);
     await page.screenshot({ path: join(screenshots, 'docs.png') });
+
+    // "Try it out" calls the server the reference is served from.
+    const rubrics = page.locator('.opblock', { has: page.locator('.opblock-summary-path', { hasText: /^\/v1\/rubrics$/ }) }).filter({ has: page.locator('.opblock-summary-method', { hasText: 'GET' }) }).first();
+    await rubrics.locator('.opblock-summary').click();
+    await rubrics.getByRole('button', { name: 'Try it out' }).click();
+    await rubrics.getByRole('button', { name: 'Execute' }).click();
+    const live = rubrics.locator('.live-responses-table');
+    await expect.poll(() => live.locator('tbody .response-col_status').first().textContent(), { timeout: 10_000 }).toContain('200');
+    expect(await live.locator('tbody .response-col_description').first().textContent()).toContain('"slug"');
   });
 
   it('the page logged no errors', () => {

@@ -115,6 +115,23 @@ describe("the reader's server", () => {
         });
         return res.end(JSON.stringify({ slug: 'hello', title: 'Привет' }));
       }
+      if (path === '/v1/articles/evil') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify({
+          title: '</title><script>alert(1)</script>',
+          lead: 'Лид "в кавычках" & <b>',
+          seoTitle: null,
+          seoDescription: null,
+          publishedAt: '2026-11-20T09:00:00.000Z',
+          cover: { url: '/v1/media/files/renditions/a.jpg', renditions: [
+            { url: '/v1/media/files/renditions/b.jpg', aspectRatio: 'original', format: 'jpeg', width: 1024 },
+            { url: '/v1/media/files/renditions/c.jpg', aspectRatio: 'original', format: 'jpeg', width: 3200 },
+            { url: '/v1/media/files/renditions/d.webp', aspectRatio: 'original', format: 'webp', width: 1600 },
+          ] },
+          jsonLd: { '@type': 'NewsArticle', headline: '</script><script>alert(1)</script>', url: 'https://site.example/articles/evil' },
+        }));
+      }
+      if (path === '/v1/articles/old') return res.writeHead(301, { Location: '/v1/articles/new?fields=title' }).end();
       if (req.method === 'POST' && path === '/v1/things') {
         res.writeHead(201, { 'Content-Type': 'application/json', Location: '/v1/things/1' });
         return res.end(JSON.stringify({ received: JSON.parse(body) as unknown }));
@@ -165,7 +182,7 @@ describe("the reader's server", () => {
   });
 
   describe('the page', () => {
-    it.each(['/', '/articles/hello', '/rubrics/gorod', '/search?q=%D0%BC%D0%B8%D1%80', '/index.html', '/assets'])(
+    it.each(['/', '/rubrics/gorod', '/tags/transport', '/search?q=%D0%BC%D0%B8%D1%80'])(
       'answers %s with index.html, the site name injected and escaped, not cached',
       async (path) => {
         const answer = await send(readerUrl, path);
@@ -175,6 +192,40 @@ describe("the reader's server", () => {
         expect(answer.body).toBe(renderedPage);
       },
     );
+
+    it.each(['/index.html', '/assets', '/nowhere', '/articles/a/b', '/articles/%E0'])(
+      'answers %s, no page of the reader\'s, with the page (it says "not found") and a 404 for crawlers',
+      async (path) => {
+        const answer = await send(readerUrl, path);
+        expect(answer.status).toBe(404);
+        expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(answer.body).toBe(renderedPage);
+      },
+    );
+
+    it('writes an article\'s head into the page, every value escaped, for crawlers and link previews that run no scripts', async () => {
+      const answer = await send(readerUrl, '/articles/evil');
+      expect(answer.status).toBe(200);
+      const html = answer.body;
+      expect(html).toContain('<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; — ');
+      expect(html).toContain('<meta name="description" content="Лид &quot;в кавычках&quot; &amp; &lt;b&gt;" />');
+      expect(html).toContain('<meta property="og:type" content="article" />');
+      expect(html).toContain('<link rel="canonical" href="https://site.example/articles/evil" />');
+      expect(html).toContain('<meta property="og:image" content="https://site.example/v1/media/files/renditions/b.jpg" />');
+      const jsonLd = /<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)![1]!;
+      expect(jsonLd).not.toContain('</');
+      expect(JSON.parse(jsonLd)).toMatchObject({ headline: '</script><script>alert(1)</script>' });
+      expect(html).not.toContain('<script>alert(1)');
+      // Asked only for the fields the head needs.
+      expect(seen.find((s) => s.url.startsWith('/v1/articles/evil'))?.url).toContain('fields=');
+    });
+
+    it('answers a missing article with a 404 and a former slug with a 301 to the new address', async () => {
+      expect((await send(readerUrl, '/articles/gone')).status).toBe(404);
+      const moved = await send(readerUrl, '/articles/old?utm=x');
+      expect(moved.status).toBe(301);
+      expect(moved.headers.location).toBe('/articles/new?utm=x');
+    });
 
     it('answers HEAD for a route with no body', async () => {
       const answer = await send(readerUrl, '/articles/hello', { method: 'HEAD' });
@@ -209,7 +260,7 @@ describe("the reader's server", () => {
       const plain = createReaderServer({ distDir: dist, apiUrl: upstreamUrl });
       const url = await listen(plain);
       try {
-        expect((await send(url, '/articles/hello')).body).toBe(indexHtml);
+        expect((await send(url, '/rubrics/gorod')).body).toBe(indexHtml);
       } finally {
         await close(plain);
       }
@@ -250,15 +301,12 @@ describe("the reader's server", () => {
       '/%E0%A4%A',
       '/assets/%00.js',
       `/${'%2e%2e%2f'.repeat(12)}etc/passwd`,
-    ])('%s answers the page (a 404 under /assets/) and reads nothing outside dist', async (path) => {
+    ])('%s answers 404 (the page, but under /assets/) and reads nothing outside dist', async (path) => {
       const answer = await send(readerUrl, path);
       expect(answer.body).not.toContain(secret);
-      // As the server reads it: URL parsing resolves %2e%2e segments first.
-      if (new URL(path, 'http://reader').pathname.startsWith('/assets/')) {
-        expect(answer.status).toBe(404);
-        return;
-      }
-      expect(answer.status).toBe(200);
+      // As the server reads it: URL parsing resolves %2e%2e segments first. None is a page of the reader's.
+      expect(answer.status).toBe(404);
+      if (new URL(path, 'http://reader').pathname.startsWith('/assets/')) return;
       expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(answer.body).toBe(renderedPage);
     });
@@ -357,7 +405,7 @@ describe("the reader's server", () => {
       const answer = await send(readerUrl, '//[');
       expect(answer.status).toBe(400);
       expect(answer.headers['content-security-policy']).toBeTruthy();
-      expect((await send(readerUrl, '/articles/x')).status).toBe(200);
+      expect((await send(readerUrl, '/')).status).toBe(200);
     });
 
     it('answers 502 problem+json when the API does not answer', async () => {

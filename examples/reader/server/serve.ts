@@ -3,11 +3,17 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import createClient from 'openapi-fetch';
+import type { paths } from '../src/api/schema.gen.ts';
+import { articleHead, articleHeadFields, renderHead } from '../src/seo.ts';
 
 /**
  * Serves the reader's built page as a news site would: its files, the page itself for every route
  * (the page renders the route in the browser), and `/v1/…` passed through to the CMS API, which is
  * how the API expects a site to expose it (feeds, sitemaps and media links are `/v1/…` on the site).
+ * An article's page arrives with its head written (title, description, Open Graph, JSON-LD) for
+ * crawlers and link previews that run no scripts, and with the status a crawler must see: 404 for
+ * no such article, 301 from a former slug.
  */
 export interface ReaderServerOptions {
   /** The reader's `vite build` output. */
@@ -45,9 +51,16 @@ function endToEnd(headers: IncomingMessage['headers']): IncomingMessage['headers
 
 const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
+/** The page's routes, as src/main.ts knows them: any other address is the page's "not found", with a 404. */
+const pageRoutes = [/^\/$/, /^\/articles\/([^/]+)$/, /^\/rubrics\/[^/]+$/, /^\/tags\/[^/]+$/, /^\/search$/];
+const articleRoute = pageRoutes[1]!;
+
+type PageAnswer = { status: 200 | 404; head?: string } | { status: 301; location: string };
+
 export function createReaderServer(options: ReaderServerOptions): Server {
   const root = resolve(options.distDir);
   const api = new URL(options.apiUrl);
+  const client = createClient<paths>({ baseUrl: api.origin });
   const siteName = options.siteName ? escapeAttribute(options.siteName) : undefined;
   let page: Promise<string> | undefined;
   // A replacer function: in a replacement string, `$&` or `$'` in the site name would be expanded.
@@ -58,6 +71,33 @@ export function createReaderServer(options: ReaderServerOptions): Server {
       throw error;
     },
   ));
+
+  /** What the page at this address answers before any script runs. */
+  async function pageAnswer(path: string, host: string | undefined): Promise<PageAnswer> {
+    if (!pageRoutes.some((route) => route.test(path))) return { status: 404 };
+    const match = articleRoute.exec(path);
+    if (!match) return { status: 200 };
+    let slug: string;
+    try {
+      slug = decodeURIComponent(match[1]!);
+    } catch {
+      return { status: 404 };
+    }
+    try {
+      const { data, response } = await client.GET('/v1/articles/{slug}', {
+        params: { path: { slug }, query: { fields: articleHeadFields } },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(5000),
+      });
+      if (data) return { status: 200, head: renderHead(articleHead(data, `http://${host ?? 'localhost'}${path}`), options.siteName ?? 'Newsroom') };
+      if (response.status === 404) return { status: 404 };
+      const moved = response.status === 301 ? response.headers.get('location') : null;
+      if (moved) return { status: 301, location: `/articles/${new URL(moved, api).pathname.split('/').pop()}` };
+    } catch {
+      // The API is slow or down: the page still comes, and the browser asks again.
+    }
+    return { status: 200 };
+  }
 
   function proxy(req: IncomingMessage, res: ServerResponse, url: URL): void {
     // Only the path and query are taken from the request: a target like `//host/v1/…` or
@@ -125,9 +165,14 @@ export function createReaderServer(options: ReaderServerOptions): Server {
         res.end(req.method === 'HEAD' ? undefined : 'Not found');
         return;
       }
-      const html = await renderPage();
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', ...securityHeaders });
-      res.end(req.method === 'HEAD' ? undefined : html);
+      const [html, answer] = await Promise.all([renderPage(), pageAnswer(path, req.headers.host)]);
+      if (answer.status === 301) {
+        res.writeHead(301, { Location: answer.location + url.search, 'Cache-Control': 'no-cache', ...securityHeaders }).end();
+        return;
+      }
+      const { head } = answer;
+      res.writeHead(answer.status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', ...securityHeaders });
+      res.end(req.method === 'HEAD' ? undefined : head ? html.replace(/<title>[^<]*<\/title>/, () => head) : html);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders });
       res.end('The reader could not answer.');

@@ -1,13 +1,6 @@
-/** What a page puts in the document's `<head>` for search engines and link previews. */
-export interface PageHead {
-  title: string;
-  description?: string | null | undefined;
-  canonicalUrl?: string | undefined;
-  imageUrl?: string | undefined;
-  type?: 'website' | 'article';
-  publishedTime?: string | undefined;
-  jsonLd?: unknown;
-}
+import { fullTitle, jsonLdText, metaTags, type PageHead } from './seo.ts';
+
+export type { PageHead } from './seo.ts';
 
 export const siteName = () => document.querySelector<HTMLMetaElement>('meta[name="site-name"]')?.content || 'Newsroom';
 
@@ -25,19 +18,10 @@ function setMeta(attribute: 'name' | 'property', key: string, content: string | 
   element.content = content;
 }
 
-/** Replaces the page-specific part of `<head>`: title, description, canonical link, Open Graph and JSON-LD. */
+/** Replaces the page-specific part of `<head>` (the server may have written it for the first page). */
 export function setHead(head: PageHead): void {
-  const title = head.title === siteName() ? head.title : `${head.title} — ${siteName()}`;
-  document.title = title;
-  setMeta('name', 'description', head.description);
-  setMeta('property', 'og:site_name', siteName());
-  setMeta('property', 'og:title', head.title);
-  setMeta('property', 'og:description', head.description);
-  setMeta('property', 'og:type', head.type ?? 'website');
-  setMeta('property', 'og:url', head.canonicalUrl ?? window.location.href);
-  setMeta('property', 'og:image', head.imageUrl);
-  setMeta('name', 'twitter:card', head.imageUrl ? 'summary_large_image' : 'summary');
-  setMeta('property', 'article:published_time', head.publishedTime);
+  document.title = fullTitle(head.title, siteName());
+  for (const [attribute, key, content] of metaTags({ ...head, canonicalUrl: head.canonicalUrl ?? window.location.href }, siteName())) setMeta(attribute, key, content);
 
   let canonical = document.head.querySelector<HTMLLinkElement>('link[rel="canonical"]');
   if (!canonical) {
@@ -51,8 +35,7 @@ export function setHead(head: PageHead): void {
   if (head.jsonLd) {
     const script = document.createElement('script');
     script.type = 'application/ld+json';
-    // textContent is never parsed as HTML, so "</script>" inside a headline cannot end the element.
-    script.textContent = JSON.stringify(head.jsonLd);
+    script.textContent = jsonLdText(head.jsonLd);
     document.head.append(script);
   }
 }

@@ -192,13 +192,15 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
       extraResponses: {
         301: {
           description: 'The slug is a former one; the article lives at the address in `Location`.',
-          headers: { Location: { description: 'The article\'s current address, `/v1/articles/{slug}`.', schema: { type: 'string' } } },
+          headers: { Location: { description: 'The article\'s current address, `/v1/articles/{slug}`, with the request\'s query.', schema: { type: 'string' } } },
         },
       },
       cache: { lists: publicArticleLists },
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const found = await service.getPublic(params.slug, query);
-        if ('movedTo' in found) return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}` });
+        // The query goes along: a front end asking for `include=related` gets it at the new address too.
+        const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+        if ('movedTo' in found) return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}${search}` });
         return found.article;
       },
     }),

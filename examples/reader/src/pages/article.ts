@@ -1,6 +1,6 @@
 import { api, apiUrl, dataOf, type Block, type Media, type PublicArticle } from '../api/client.ts';
 import { h, rubricPath, time } from '../dom.ts';
-import type { PageHead } from '../head.ts';
+import { articleHead } from '../seo.ts';
 import type { View } from '../view.ts';
 import { markKeyPoints, type Run } from '../key-points.ts';
 import { figure } from '../picture.ts';
@@ -102,18 +102,9 @@ export async function articlePage(view: View, slug: string): Promise<void> {
   const article = dataOf(await api.GET('/v1/articles/{slug}', {
     params: { path: { slug }, query: { include: 'rubric,authors,tags,cover,related' } },
   }));
-  const canonicalUrl = article.jsonLd?.url ?? window.location.href;
   // The API answers a renamed article at its new slug: the address bar follows.
   if (article.slug && article.slug !== slug) history.replaceState(null, '', `/articles/${encodeURIComponent(article.slug)}`);
-  const head = {
-    title: article.seoTitle ?? article.title ?? '',
-    description: article.seoDescription ?? article.lead,
-    canonicalUrl,
-    imageUrl: article.cover ? apiUrl(article.cover.url) : undefined,
-    type: 'article',
-    publishedTime: article.publishedAt,
-    jsonLd: article.jsonLd,
-  } satisfies PageHead;
+  const head = articleHead(article, window.location.href);
 
   const element = h('article', { class: 'article', 'data-testid': 'article' });
   element.append(
