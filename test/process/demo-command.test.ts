@@ -48,9 +48,10 @@ describe('npm run demo', () => {
         void exited.then((code) => reject(new Error(`npm run demo exited with ${code}:\n${output}`)));
       });
       const reader = `http://localhost:${readerPort}`;
-      const page = await fetch(`${reader}/articles/anything`);
+      const page = await fetch(`${reader}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<meta name="site-name" content="Городские новости"');
+      expect((await fetch(`${reader}/articles/no-such-article`)).status).toBe(404);
 
       const feed = await (await fetch(`${reader}/v1/feed`)).json() as { items: { kind: string; article: { slug: string } | null }[] };
       const first = feed.items.find((item) => item.kind === 'article')!;
@@ -58,6 +59,9 @@ describe('npm run demo', () => {
       const article = await (await fetch(`${reader}/v1/articles/${first.article!.slug}?fields=jsonLd,cover`)).json() as { jsonLd: { url: string }; cover: { renditions: { url: string }[] } | null };
       // The API knows the reader as the public site: its JSON-LD links there.
       expect(article.jsonLd.url).toBe(`${reader}/articles/${first.article!.slug}`);
+      const articlePage = await fetch(`${reader}/articles/${first.article!.slug}`);
+      expect(articlePage.status).toBe(200);
+      expect(await articlePage.text()).toContain(`<link rel="canonical" href="${reader}/articles/${first.article!.slug}" />`);
       const photo = await fetch(`${reader}${article.cover!.renditions[0]!.url}`);
       expect(photo.headers.get('content-type')).toMatch(/^image\//);
 
