@@ -111,6 +111,8 @@ const EnvSchema = z.object({
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** Allow receivers on private, loopback and link-local addresses (a receiver inside your network; tests). */
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  /** Days a finished delivery (and an event left with none) is kept before the worker deletes it. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
 });
 
 export interface Config {
@@ -143,7 +145,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   publicCache: PublicCacheSettings;
   redis?: { url: string; channel: string };
-  webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean };
+  webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean; retentionMs: number };
 }
 
 export class ConfigError extends Error {
@@ -214,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retryForMs: e.WEBHOOK_RETRY_FOR_SECONDS * 1000,
       disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
       allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE,
+      retentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
     },
   };
 }

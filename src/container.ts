@@ -44,6 +44,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   // The webhook outbox: services record their events in their own transactions through `webhooks.events`.
   const webhooks = createWebhooksModule({
     prisma,
+    dialect: db.dialect,
     now,
     logger,
     settings: config.webhooks,

@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Logger } from 'pino';
 import type { Prisma } from '../../db/database.ts';
+import type { Dialect } from '../../db/dialect.ts';
 import type { AnyRoute } from '../../http/route.ts';
 import { z } from '../../http/zod.ts';
 import { domainEventTypes } from '../../shared/domain-events.ts';
@@ -24,6 +25,7 @@ const describeEvent = (type: string) => `${nouns[type.slice(0, type.indexOf('.')
 
 export interface WebhooksModuleDeps {
   prisma: Prisma;
+  dialect: Dialect;
   now: () => Date;
   logger: Logger;
   settings: Config['webhooks'];
@@ -33,7 +35,7 @@ export interface WebhooksModuleDeps {
 }
 
 export function createWebhooksModule(deps: WebhooksModuleDeps) {
-  const repo = createWebhooksRepository(deps.prisma);
+  const repo = createWebhooksRepository(deps.prisma, deps.dialect);
   const worker = deps.settings.isWorkerEnabled
     ? createWebhookWorker({
       repo,
@@ -42,12 +44,15 @@ export function createWebhooksModule(deps: WebhooksModuleDeps) {
       settings: deps.settings,
       onDisabled: (subscriptionId, consecutiveFailures) =>
         deps.recordAudit({ actor: 'system', action: 'webhook.disable', targetType: 'webhook', targetId: subscriptionId, details: { reason: 'repeated delivery failures', consecutiveFailures } }),
+      // The process that delivers also prunes: an instance with WEBHOOK_WORKER=off does neither.
+      pruneOld: (signal) => service.pruneOld({ signal }),
     })
     : undefined;
   const service = createWebhooksService({
     repo,
     now: deps.now,
     allowPrivateAddresses: deps.settings.allowPrivateAddresses,
+    retentionMs: deps.settings.retentionMs,
     rubricExists: deps.rubricExists,
     wakeWorker: () => worker?.wake(),
   });
@@ -80,5 +85,5 @@ export function createWebhooksModule(deps: WebhooksModuleDeps) {
   };
 }
 
-export type { WebhooksService } from './webhooks.service.ts';
+export type { PruneResult, WebhooksService } from './webhooks.service.ts';
 export type { WebhookWorker } from './webhooks.worker.ts';

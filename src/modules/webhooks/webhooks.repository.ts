@@ -1,5 +1,6 @@
 import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
-import type { WebhookDelivery, WebhookEvent, WebhookSubscription } from '../../generated/sqlite/client.ts';
+import type { Dialect } from '../../db/dialect.ts';
+import { Prisma as PrismaSql, type WebhookDelivery, type WebhookEvent, type WebhookSubscription } from '../../generated/sqlite/client.ts';
 import { pingEventType } from './webhooks.events.ts';
 
 export type SubscriptionRow = WebhookSubscription;
@@ -14,7 +15,15 @@ const claimable = (at: Date) => ({
   AND: [{ OR: [{ lockedUntil: null }, { lockedUntil: { lt: at } }] }, { OR: [{ blockedUntil: null }, { blockedUntil: { lte: at } }] }],
 });
 
-export function createWebhooksRepository(prisma: Prisma) {
+const isForeignKeyViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
+
+export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
+  const { sql, empty } = PrismaSql;
+  // PostgreSQL: the rows to delete are locked as they are picked, and rows another transaction holds
+  // (another instance pruning, a replay queuing the event) are passed over rather than waited for, so
+  // two pruners never wait on each other. SQLite has one writer at a time: its transaction is the lock.
+  const lockedAsPicked = dialect === 'postgresql' ? sql` FOR UPDATE SKIP LOCKED` : empty;
+
   return {
     /**
      * Every read of the worker runs in a transaction: on SQLite, one connection serves everything, and
@@ -63,13 +72,19 @@ export function createWebhooksRepository(prisma: Prisma) {
       }),
     findDelivery: (subscriptionId: string, id: number): Promise<DeliveryRow | null> =>
       prisma.webhookDelivery.findFirst({ where: { id, subscriptionId }, include: { event: { select: { type: true } } } }),
-    /** Queues the event again for the subscription, at the end of its queue. */
-    requeue: (subscriptionId: string, eventId: string, at: Date): Promise<DeliveryRow> =>
-      prisma.$transaction(async (tx) => {
-        const row = await tx.webhookDelivery.create({ data: { subscriptionId, eventId, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
-        await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } });
-        return row;
-      }),
+    /** Queues the event again for the subscription, at the end of its queue; null when the event has been pruned meanwhile. */
+    requeue: async (subscriptionId: string, eventId: string, at: Date): Promise<DeliveryRow | null> => {
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const row = await tx.webhookDelivery.create({ data: { subscriptionId, eventId, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
+          await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } });
+          return row;
+        });
+      } catch (error) {
+        if (isForeignKeyViolation(error)) return null;
+        throw error;
+      }
+    },
     eventsSince: (since: Date, take: number) =>
       prisma.webhookEvent.findMany({
         where: { occurredAt: { gte: since }, type: { not: pingEventType } },
@@ -77,8 +92,17 @@ export function createWebhooksRepository(prisma: Prisma) {
         select: { id: true, type: true, rubricId: true },
         take,
       }),
-    queueMany: async (subscriptionId: string, eventIds: string[], at: Date) => {
-      await prisma.webhookDelivery.createMany({ data: eventIds.map((eventId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })) });
+    /** Queues the events that still exist (one pruned since it was read is left out); answers how many. */
+    queueMany: async (subscriptionId: string, eventIds: string[], at: Date): Promise<number> => {
+      const insert = async (ids: string[]) => (await prisma.webhookDelivery.createMany({ data: ids.map((eventId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })) })).count;
+      try {
+        return await insert(eventIds);
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+        // One statement: nothing was inserted. The pruner has committed by now (the insert waited for its lock).
+        const existing = new Set((await prisma.webhookEvent.findMany({ where: { id: { in: eventIds } }, select: { id: true } })).map((e) => e.id));
+        return insert(eventIds.filter((id) => existing.has(id)));
+      }
     },
     /** A ping: an event of its own, queued for this subscription only. */
     queuePing: (subscriptionId: string, data: PrismaNamespace.InputJsonValue, at: Date): Promise<DeliveryRow> =>
@@ -122,10 +146,52 @@ export function createWebhooksRepository(prisma: Prisma) {
         await tx.webhookSubscription.updateMany({ where: { id: delivery.subscriptionId, lockedBy: workerId }, data: { ...change, lockedUntil: subscription.lockedUntil } });
         return tx.webhookSubscription.findUnique({ where: { id: delivery.subscriptionId }, select: { consecutiveFailures: true } });
       }),
+    // --- retention: each batch is one short transaction
+
+    /**
+     * Deletes up to `take` deliveries that ended (succeeded or finally failed) before `cutoff`, by id
+     * after the cursor's. `seen` below `take` means there are no more. By id, the primary key: ids grow
+     * with time, so the old rows come first, and the cursor steps over old pending ones for good.
+     */
+    pruneFinishedDeliveries: (cutoff: Date, take: number, afterId = 0): Promise<{ seen: number; deleted: number; lastId?: number }> =>
+      prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ id: unknown }[]>`SELECT "id" FROM "WebhookDelivery"
+          WHERE "id" > ${afterId} AND "status" IN ('succeeded', 'failed') AND "completedAt" < ${cutoff}
+          ORDER BY "id" LIMIT ${take}${lockedAsPicked}`;
+        const ids = rows.map((r) => Number(r.id));
+        if (!ids.length) return { seen: 0, deleted: 0 };
+        // The condition again: a pending delivery is never deleted, whatever was picked.
+        const { count } = await tx.webhookDelivery.deleteMany({ where: { id: { in: ids }, status: { in: ['succeeded', 'failed'] }, completedAt: { lt: cutoff } } });
+        return { seen: ids.length, deleted: count, lastId: ids.at(-1)! };
+      }),
+    /**
+     * Deletes up to `take` events older than `cutoff` that no delivery refers to, in (occurredAt, id)
+     * order after the cursor's. On PostgreSQL the picked events are locked, so no delivery can be queued
+     * for them any more, and the delete (a new statement, a fresh snapshot) checks again that none was
+     * committed in between: a replay's new delivery is never lost to the cascade.
+     */
+    pruneOrphanedEvents: (cutoff: Date, take: number, after?: { occurredAt: Date; id: string }): Promise<{ seen: number; deleted: number; last?: { occurredAt: Date; id: string } }> =>
+      prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ id: string; occurredAt: unknown }[]>`SELECT e."id", e."occurredAt" FROM "WebhookEvent" e
+          WHERE e."occurredAt" < ${cutoff}
+            ${after ? sql`AND (e."occurredAt" > ${after.occurredAt} OR (e."occurredAt" = ${after.occurredAt} AND e."id" > ${after.id}))` : empty}
+            AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e."id")
+          ORDER BY e."occurredAt", e."id" LIMIT ${take}${lockedAsPicked}`;
+        if (!rows.length) return { seen: 0, deleted: 0 };
+        const { count } = await tx.webhookEvent.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, occurredAt: { lt: cutoff }, deliveries: { none: {} } } });
+        const last = rows.at(-1)!;
+        return { seen: rows.length, deleted: count, last: { occurredAt: toDate(last.occurredAt), id: last.id } };
+      }),
+
     /** Turns a subscription off after too many failures; false when it was already off. */
     disable: async (id: string, at: Date): Promise<boolean> =>
       (await prisma.$transaction((tx) => tx.webhookSubscription.updateMany({ where: { id, isActive: true }, data: { isActive: false, disabledAt: at, version: { increment: 1 } } }))).count === 1,
   };
+}
+
+/** A timestamp read by raw SQL: a Date on PostgreSQL, the stored text or number on SQLite. */
+function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(value as string | number);
 }
 
 export type WebhooksRepository = ReturnType<typeof createWebhooksRepository>;

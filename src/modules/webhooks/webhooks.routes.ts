@@ -63,17 +63,19 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/v1/admin/webhooks/{id}/deliveries', operationId: 'listWebhookDeliveries', summary: 'The delivery log of a subscription, newest first', tag, access: admins,
+      description: 'Finished deliveries (succeeded or failed) are deleted `WEBHOOK_RETENTION_DAYS` days (30 by default) after they ended; a pending one stays, whatever its age.',
       params: IdParams, query: ListDeliveriesQuery, response: WebhookDeliveryPage,
       handler: ({ params, query }) => service.listDeliveries(params.id, query),
     }),
     defineRoute({
       method: 'get', path: '/v1/admin/webhooks/{id}/deliveries/{deliveryId}', operationId: 'getWebhookDelivery', summary: 'Get a delivery', tag, access: admins,
+      description: 'A delivery deleted by retention (`WEBHOOK_RETENTION_DAYS` after it ended) answers 404.',
       params: DeliveryParams, response: WebhookDeliverySchema,
       handler: ({ params }) => service.getDelivery(params.id, params.deliveryId),
     }),
     defineRoute({
       method: 'post', path: '/v1/admin/webhooks/{id}/deliveries/{deliveryId}/replay', operationId: 'replayWebhookDelivery', summary: 'Send a delivery\'s event again', tag, access: admins,
-      description: 'A new delivery of the same event (same `webhook-id`) at the end of the queue.',
+      description: 'A new delivery of the same event (same `webhook-id`) at the end of the queue. A delivery deleted by retention (`WEBHOOK_RETENTION_DAYS` after it ended) answers 404.',
       params: DeliveryParams, status: 202, response: WebhookDeliverySchema, errors: inactive,
       audit: { action: 'webhook.replay', targetType: 'webhook_delivery' },
       handler: async ({ params, addAuditDetails }) => {
@@ -83,7 +85,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
     }),
     defineRoute({
       method: 'post', path: '/v1/admin/webhooks/{id}/replay', operationId: 'replayWebhookEvents', summary: 'Send again every event since a time', tag, access: admins,
-      description: 'Every event since `since` that the subscription wants now (its events and rubric), oldest first, at the end of its queue: to catch up after the receiver was down or the subscription was off.',
+      description: 'Every event since `since` that the subscription wants now (its events and rubric), oldest first, at the end of its queue: to catch up after the receiver was down or the subscription was off. An event is deleted once it is older than `WEBHOOK_RETENTION_DAYS` and no delivery of it is left, so a `since` further back brings only the events still kept.',
       params: IdParams, body: ReplayBody, status: 202, response: ReplayResultSchema, errors: inactive,
       audit: { action: 'webhook.replay', targetType: 'webhook' },
       handler: async ({ params, body }) => new HttpResult(202, await service.replaySince(params.id, body.since)),

@@ -11,6 +11,13 @@ import type { CreateWebhookInput, CreatedWebhookResponse, UpdateWebhookInput, We
 import { newWebhookSecret } from './webhooks.signing.ts';
 
 const maxReplayed = 10_000;
+// Rows deleted per statement when pruning: each batch is a short transaction, never a long lock.
+const pruneBatchSize = 1000;
+
+export interface PruneResult {
+  deliveries: number;
+  events: number;
+}
 
 function toWebhookResponse(row: SubscriptionRow): WebhookResponse {
   return {
@@ -51,6 +58,8 @@ export interface WebhooksServiceDeps {
   repo: WebhooksRepository;
   now: () => Date;
   allowPrivateAddresses: boolean;
+  /** How long a finished delivery, and an event with no delivery left, is kept. */
+  retentionMs: number;
   rubricExists: (id: string) => Promise<boolean>;
   /** Tells the worker that there is something new to deliver. */
   wakeWorker: () => void;
@@ -157,6 +166,8 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       if (!row) throw new NotFoundError('delivery');
       if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
       const queued = await repo.requeue(id, row.eventId, now());
+      // Pruned between the read and the insert: as if it had not been found.
+      if (!queued) throw new NotFoundError('delivery');
       deps.wakeWorker();
       return toDeliveryResponse(queued);
     },
@@ -167,9 +178,10 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
       const events = (await repo.eventsSince(new Date(since), maxReplayed * 4)).filter((e) => isWantedBy(subscription, e)).slice(0, maxReplayed);
       const at = now();
-      for (let i = 0; i < events.length; i += 500) await repo.queueMany(id, events.slice(i, i + 500).map((e) => e.id), at);
+      let queued = 0;
+      for (let i = 0; i < events.length; i += 500) queued += await repo.queueMany(id, events.slice(i, i + 500).map((e) => e.id), at);
       deps.wakeWorker();
-      return { queued: events.length };
+      return { queued };
     },
 
     /** Queues a `webhook.ping` event for this subscription alone. */
@@ -180,6 +192,35 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const row = await repo.queuePing(id, { id, slug: null, version: subscription.version, actor: actorLabel(actor), surrogateKeys: [] }, at);
       deps.wakeWorker();
       return toDeliveryResponse(row);
+    },
+
+    /**
+     * Retention: deletes the deliveries that ended (succeeded or finally failed) more than `retentionMs`
+     * ago, then the events older than that which no delivery refers to any more. A pending delivery and
+     * its event are kept whatever their age. In batches of `batchSize` rows, each its own short
+     * transaction; stops between batches once `signal` is aborted. Safe to run from several instances at once.
+     */
+    async pruneOld(options: { batchSize?: number; signal?: AbortSignal } = {}): Promise<PruneResult> {
+      const take = options.batchSize ?? pruneBatchSize;
+      const cutoff = new Date(now().getTime() - deps.retentionMs);
+      const removed: PruneResult = { deliveries: 0, events: 0 };
+      let afterId = 0;
+      for (;;) {
+        if (options.signal?.aborted) return removed;
+        const batch = await repo.pruneFinishedDeliveries(cutoff, take, afterId);
+        removed.deliveries += batch.deleted;
+        if (batch.seen < take || batch.lastId === undefined) break;
+        afterId = batch.lastId;
+      }
+      let afterEvent: { occurredAt: Date; id: string } | undefined;
+      for (;;) {
+        if (options.signal?.aborted) return removed;
+        const batch = await repo.pruneOrphanedEvents(cutoff, take, afterEvent);
+        removed.events += batch.deleted;
+        if (batch.seen < take || !batch.last) break;
+        afterEvent = batch.last;
+      }
+      return removed;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { eventBody } from './webhooks.events.ts';
 import type { HeadDelivery, WebhooksRepository } from './webhooks.repository.ts';
 import { sendDelivery } from './webhooks.sender.ts';
+import type { PruneResult } from './webhooks.service.ts';
 import { signedHeaders } from './webhooks.signing.ts';
 
 export interface WebhookWorkerSettings {
@@ -27,6 +28,8 @@ export interface WebhookWorkerDeps {
   settings: WebhookWorkerSettings;
   /** Told when the worker turns a subscription off (the audit log records it). */
   onDisabled: (subscriptionId: string, consecutiveFailures: number) => Promise<void>;
+  /** Deletes what is past retention (the service's pruneOld); stops between batches once `signal` is aborted. */
+  pruneOld: (signal: AbortSignal) => Promise<PruneResult>;
   random?: () => number;
 }
 
@@ -34,6 +37,8 @@ export interface WebhookWorkerDeps {
 const parallelQueues = 4;
 // A worker lets go of a queue after this many deliveries, so that the others get their turn.
 const deliveriesPerClaim = 100;
+// Old deliveries and events are pruned at start, then at most this often.
+const pruneEveryMs = 3_600_000;
 
 /**
  * Delivers the outbox: claims a subscription's queue with a lease (a conditional update, so one
@@ -52,6 +57,8 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
   let loop: Promise<void> | undefined;
   let isWakeRequested = false;
   let wakeUp: (() => void) | undefined;
+  let nextPruneAt = -Infinity;
+  let pruning: Promise<void> | undefined;
 
   function retryDelayMs(attempts: number): number {
     const delay = Math.min(settings.retryMaxDelayMs, settings.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
@@ -134,8 +141,28 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     });
   }
 
+  /** Starts pruning when due, beside delivery rather than in its way (a first run may have much to delete). */
+  function pruneWhenDue(): void {
+    const at = now().getTime();
+    if (pruning || at < nextPruneAt) return;
+    nextPruneAt = at + pruneEveryMs;
+    pruning = deps.pruneOld(stopping.signal)
+      .then(
+        (removed) => {
+          if (removed.deliveries || removed.events) logger.info({ deletedDeliveries: removed.deliveries, deletedEvents: removed.events }, 'webhook log pruned');
+        },
+        (error: unknown) => {
+          if (isRunning) logger.error({ err: error }, 'webhook log pruning failed');
+        },
+      )
+      .finally(() => {
+        pruning = undefined;
+      });
+  }
+
   async function run(): Promise<void> {
     while (isRunning) {
+      pruneWhenDue();
       isWakeRequested = false;
       let didWork = false;
       try {
@@ -166,6 +193,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
       stopping.abort();
       wakeUp?.();
       await loop;
+      await pruning;
     },
   };
 }
