@@ -67,7 +67,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   const rubrics = createRubricsModule({ prisma, events });
   // Tags and articles keep the search index in step in their own transactions.
   const searchIndex = createSearchIndex({ prisma });
-  const tags = createTagsModule({ prisma, searchIndex });
+  const tags = createTagsModule({ prisma, searchIndex, events });
   const media = createMediaModule({
     prisma,
     now,

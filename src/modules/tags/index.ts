@@ -1,11 +1,12 @@
 import type { Prisma } from '../../db/database.ts';
+import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import type { SearchIndexer } from '../search/index.ts';
 import { createTagsRepository } from './tags.repository.ts';
 import { tagAdminRoutes, tagPublicRoutes } from './tags.routes.ts';
 import { createTagsService } from './tags.service.ts';
 
-export function createTagsModule(deps: { prisma: Prisma; searchIndex: SearchIndexer }) {
-  const service = createTagsService(createTagsRepository(deps.prisma), deps.searchIndex);
+export function createTagsModule(deps: { prisma: Prisma; searchIndex: SearchIndexer; events?: EventRecorder }) {
+  const service = createTagsService(createTagsRepository(deps.prisma), deps.searchIndex, deps.events ?? noEventRecorder);
   return { service, adminRoutes: tagAdminRoutes(service), publicRoutes: tagPublicRoutes(service) };
 }
 

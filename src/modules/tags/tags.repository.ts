@@ -11,13 +11,13 @@ export function createTagsRepository(prisma: Prisma) {
 
   return {
     inTransaction: <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn),
-    findById: (id: string) => prisma.tag.findUnique({ where: { id } }),
+    findById: (id: string, db: Prisma | PrismaTx = prisma) => db.tag.findUnique({ where: { id } }),
     findBySlug: (slug: string) => prisma.tag.findUnique({ where: { slug }, select: { id: true } }),
     findIds: async (ids: string[]) => (await prisma.tag.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id),
     isSlugTaken: async (slug: string, exceptId?: string) =>
       (await prisma.tag.count({ where: { slug, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0,
     list: (take: number, key?: [string, string]) => prisma.tag.findMany({ where: afterKey(key), orderBy: alphabetical, take }),
-    create: (data: { name: string; slug: string }) => prisma.tag.create({ data }),
+    create: (data: { name: string; slug: string }, db: Prisma | PrismaTx = prisma) => db.tag.create({ data }),
     /** Changes the tag only while it is at the expected version (any when null); answers whether it did. */
     updateAtVersion: async (id: string, expectedVersion: number | null, data: { name?: string; slug?: string }, db: Prisma | PrismaTx = prisma) =>
       (await db.tag.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,

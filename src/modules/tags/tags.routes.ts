@@ -25,21 +25,21 @@ export function tagAdminRoutes(service: TagsService): AnyRoute[] {
       method: 'post', path: '/v1/admin/tags', operationId: 'createTag', summary: 'Create a tag', tag, access: creators,
       body: CreateTagBody, status: 201, response: TagSchema, errors: { 409: 'The slug is taken.' },
       audit: { action: 'tag.create', targetType: 'tag' },
-      handler: ({ body }) => service.create(body),
+      handler: ({ body, actor }) => service.create(body, actor),
     }),
     defineRoute({
       method: 'patch', path: '/v1/admin/tags/{id}', operationId: 'updateTag', summary: 'Rename a tag or change its slug', tag, access: editors,
       description: 'A new name keeps the slug; give `slug` to change it.',
       params: IdParams, body: UpdateTagBody, response: TagSchema, errors: { 409: 'The slug is taken.' },
       ifMatch: true, audit: { action: 'tag.update', targetType: 'tag' },
-      handler: ({ params, body, expectedVersion }) => service.update(params.id, body, expectedVersion),
+      handler: ({ params, body, expectedVersion, actor }) => service.update(params.id, body, expectedVersion, actor),
     }),
     defineRoute({
       method: 'delete', path: '/v1/admin/tags/{id}', operationId: 'deleteTag', summary: 'Delete a tag', tag, access: editors,
       description: 'The tag is also taken off every article that has it.',
       params: IdParams, status: 204,
       ifMatch: true, audit: { action: 'tag.delete', targetType: 'tag' },
-      handler: ({ params, expectedVersion }) => service.delete(params.id, expectedVersion),
+      handler: ({ params, expectedVersion, actor }) => service.delete(params.id, expectedVersion, actor),
     }),
   ];
 }

@@ -1,5 +1,9 @@
+import type { PrismaTx } from '../../db/database.ts';
 import { NotFoundError, PreconditionFailedError } from '../../errors.ts';
+import { actorLabel } from '../../http/actor-label.ts';
+import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
+import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import type { SearchIndexer } from '../search/index.ts';
 import { toTagRef, toTagResponse } from './tags.mapper.ts';
@@ -10,7 +14,11 @@ const isNameIdKey = (v: unknown[]): v is [string, string] => v.length === 2 && t
 const keyOf = (row: TagRow) => [row.name, row.id];
 
 /** `searchIndex`: a tag's name is searchable on its articles, so a rename or deletion reindexes them. */
-export function createTagsService(repo: TagsRepository, searchIndex: Pick<SearchIndexer, 'reindexAfterTagChange'>) {
+export function createTagsService(repo: TagsRepository, searchIndex: Pick<SearchIndexer, 'reindexAfterTagChange'>, events: EventRecorder) {
+  // The webhook event of a write, recorded in its transaction; a tag belongs to no rubric, so rubric-filtered subscriptions skip it.
+  const recordEvent = (tx: PrismaTx, type: DomainEventType, row: TagRow, actor: Actor | undefined) =>
+    events.record(tx, { type, entity: { id: row.id, slug: row.slug, version: row.version }, actor: actor ? actorLabel(actor) : 'system' });
+
   // A conditional write that changed nothing: the tag is gone (404) or at another version (412).
   async function failConditionalWrite(id: string): Promise<never> {
     const row = await repo.findById(id);
@@ -35,13 +43,19 @@ export function createTagsService(repo: TagsRepository, searchIndex: Pick<Search
       return toTagResponse(row);
     },
 
-    async create(input: CreateTagInput): Promise<TagResponse> {
+    async create(input: CreateTagInput, actor?: Actor): Promise<TagResponse> {
       const slug = await resolveSlug({ given: input.slug, source: input.name, isTaken: (s) => repo.isSlugTaken(s) });
-      return toTagResponse(await repo.create({ name: input.name, slug }));
+      const row = await repo.inTransaction(async (tx) => {
+        const created = await repo.create({ name: input.name, slug }, tx);
+        await recordEvent(tx, 'tag.created', created, actor);
+        return created;
+      });
+      events.committed();
+      return toTagResponse(row);
     },
 
     /** Changes the tag if it is still at `expectedVersion` (null: whatever its version). */
-    async update(id: string, input: UpdateTagInput, expectedVersion: number | null = null): Promise<TagResponse> {
+    async update(id: string, input: UpdateTagInput, expectedVersion: number | null = null, actor?: Actor): Promise<TagResponse> {
       const current = await repo.findById(id);
       if (!current) throw new NotFoundError('tag');
       if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toTagResponse(current));
@@ -50,19 +64,30 @@ export function createTagsService(repo: TagsRepository, searchIndex: Pick<Search
         ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
         : undefined;
       const data = { ...(input.name !== undefined ? { name: input.name } : {}), ...(slug ? { slug } : {}) };
-      const isUpdated = input.name !== undefined && input.name !== current.name
-        ? await repo.inTransaction((tx) => searchIndex.reindexAfterTagChange(tx, id, () => repo.updateAtVersion(id, expectedVersion, data, tx)))
-        : await repo.updateAtVersion(id, expectedVersion, data);
-      if (!isUpdated) await failConditionalWrite(id);
-      const row = await repo.findById(id);
-      if (!row) throw new NotFoundError('tag');
+      const isRenamed = input.name !== undefined && input.name !== current.name;
+      const row = await repo.inTransaction(async (tx) => {
+        const write = () => repo.updateAtVersion(id, expectedVersion, data, tx);
+        if (!(await (isRenamed ? searchIndex.reindexAfterTagChange(tx, id, write) : write()))) return null;
+        const updated = await repo.findById(id, tx);
+        if (updated) await recordEvent(tx, 'tag.updated', updated, actor);
+        return updated;
+      });
+      if (!row) return failConditionalWrite(id);
+      events.committed();
       return toTagResponse(row);
     },
 
     /** Also takes the tag off every article that has it. */
-    async delete(id: string, expectedVersion: number | null = null): Promise<void> {
-      const isDeleted = await repo.inTransaction((tx) => searchIndex.reindexAfterTagChange(tx, id, () => repo.deleteAtVersion(id, expectedVersion, tx)));
+    async delete(id: string, expectedVersion: number | null = null, actor?: Actor): Promise<void> {
+      const isDeleted = await repo.inTransaction(async (tx) => {
+        // Read in the transaction: the event describes the tag as it was when deleted.
+        const row = await repo.findById(id, tx);
+        if (!row || !(await searchIndex.reindexAfterTagChange(tx, id, () => repo.deleteAtVersion(id, expectedVersion, tx)))) return false;
+        await recordEvent(tx, 'tag.deleted', row, actor);
+        return true;
+      });
       if (!isDeleted) await failConditionalWrite(id);
+      events.committed();
     },
 
     /** Ids among the given that are not tags, for validating an article's tag list. */

@@ -20,7 +20,7 @@ const deliveryHeaders = z.object({
   'webhook-signature': z.string().openapi({ description: '`v1,` and the base64 HMAC-SHA256 signature.', example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=' }),
 });
 
-const nouns: Record<string, string> = { article: 'an article', rubric: 'a rubric', feed_item: 'a feed item', media: 'a media item' };
+const nouns: Record<string, string> = { article: 'an article', rubric: 'a rubric', tag: 'a tag', feed_item: 'a feed item', media: 'a media item' };
 const describeEvent = (type: string) => `${nouns[type.slice(0, type.indexOf('.'))]} is ${type.slice(type.indexOf('.') + 1)}`;
 
 export interface WebhooksModuleDeps {

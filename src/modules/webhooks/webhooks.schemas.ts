@@ -12,7 +12,7 @@ const events = z
   .min(1)
   .max(50)
   .openapi({ description: 'Event names, `<entity>.*` (e.g. `article.*`), or `*` for all.', example: ['article.published', 'article.unpublished', 'rubric.*'] });
-const rubricId = z.string().max(64).nullable().openapi({ description: 'Only events about this rubric: its articles, feed items and itself (media events have no rubric and are not sent).' });
+const rubricId = z.string().max(64).nullable().openapi({ description: 'Only events about this rubric: its articles, feed items and itself (tag and media events have no rubric and are not sent).' });
 const description = z.string().trim().max(500).nullable().openapi({ example: 'Сброс кэша CDN' });
 
 export const CreateWebhookBody = z
@@ -101,7 +101,7 @@ export const WebhookEventSchema = z
         version: z.number().int().openapi({ description: 'Its version after the change (before it, for a deletion).' }),
         rubricId: z.string().nullable().optional().openapi({ description: 'The rubric of an article, a feed item, or a rubric itself.' }),
         actor: z.string().openapi({ description: '`user:<id>`, `apiKey:<id>` or `system`.', example: 'user:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c' }),
-        surrogateKeys: z.array(z.string()).openapi({ description: 'The Surrogate-Key keys of the public answers this change makes stale: purge them from the CDN.', example: ['article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80', 'articles', 'feed', 'all'] }),
+        surrogateKeys: z.array(z.string()).openapi({ description: 'The Surrogate-Key keys of the public answers this change makes stale: purge them from the CDN. A tag event names `tag:<id>`, which every article answer showing the tag carries, and the `tags` and `articles` lists.', example: ['article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80', 'articles', 'feed', 'all'] }),
         publishedAt: IsoDateTime.nullable().optional().openapi({ description: 'article.published and article.scheduled: the publication time.' }),
       })
       .passthrough(),
