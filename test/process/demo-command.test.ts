@@ -3,10 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The README's one command for newcomers, run as they would run it: `npm run demo`.
 const root = new URL('../../', import.meta.url).pathname;
+// The server runs in this one process (tsx as a loader, not its CLI, which would start another): a signal, SIGKILL too, reaches the server itself.
+const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const dir = mkdtempSync(join(tmpdir(), 'cms-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,7 +23,7 @@ const freePort = () => new Promise<number>((resolve) => {
 describe('npm run demo', () => {
   it('builds the reader, starts the API with demo content and the page in front of it, and stops on SIGTERM', async () => {
     const [apiPort, readerPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/demo.ts')], {
+    const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'scripts/demo.ts')], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',

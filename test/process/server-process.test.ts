@@ -3,9 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
+// The server runs in this one process (tsx as a loader, not its CLI, which would start another): a signal, SIGKILL too, reaches the server itself.
+const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const dir = mkdtempSync(join(tmpdir(), 'cms-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -17,7 +20,7 @@ interface Running {
 }
 
 function startServer(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts')], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', CMS_DEMO: 'false', ...env },
   });
@@ -67,7 +70,7 @@ describe('the server process', () => {
 
   it('when NODE_ENV=production and JWT_SECRET is missing or weak, then it refuses to start with a clear message', async () => {
     for (const secret of [undefined, 'short', 'a'.repeat(40)]) {
-      const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/main.ts')], {
+      const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts')], {
         cwd: dir,
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: `file:${join(dir, 'prod.db')}`, ...(secret ? { JWT_SECRET: secret } : {}) },
       });

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('../../', import.meta.url).pathname;
+// The server runs in this one process (tsx as a loader, not its CLI, which would start another): a signal, SIGKILL too, reaches the server itself.
+const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** The first admin every started server creates (or finds) from its environment. */
 export const admin = { email: 'chief@newsroom.example', password: 'a-long-admin-password' };
@@ -14,7 +17,7 @@ export interface ServerProcess {
 
 /** `npm start` as a newsroom runs it, in a process of its own, with webhooks allowed to reach 127.0.0.1. */
 export function startServer(databaseUrl: string, cwd: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts')], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', CMS_DEMO: 'false', DATABASE_URL: databaseUrl,
