@@ -61,7 +61,7 @@ const indexHtml = `<!doctype html>
 const assetJs = 'console.log("the reader");\n';
 // `$&`, `$'` and `$$` mean something to String.prototype.replace; quotes and `<` to HTML.
 const siteName = `Новости & "Город" <b>$& $' $1 $$`;
-const siteNameInHtml = `Новости &amp; &quot;Город&quot; &lt;b>$&amp; $' $1 $$`;
+const siteNameInHtml = `Новости &amp; &quot;Город&quot; &lt;b&gt;$&amp; $' $1 $$`;
 // split/join: a replacement string would itself expand the `$` patterns.
 const renderedPage = indexHtml.split('content="Placeholder"').join(`content="${siteNameInHtml}"`);
 const secret = 'SECRET OUTSIDE DIST';

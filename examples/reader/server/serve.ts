@@ -5,7 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import createClient from 'openapi-fetch';
 import type { paths } from '../src/api/schema.gen.ts';
-import { articleHead, articleHeadFields, renderHead } from '../src/seo.ts';
+import { articleHead, articleHeadFields, escapeHtml, renderHead } from '../src/seo.ts';
 
 /**
  * Serves the reader's built page as a news site would: its files, the page itself for every route
@@ -49,8 +49,6 @@ function endToEnd(headers: IncomingMessage['headers']): IncomingMessage['headers
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name) && !named.has(name)));
 }
 
-const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-
 /** The page's routes, as src/main.ts knows them: any other address is the page's "not found", with a 404. */
 const pageRoutes = [/^\/$/, /^\/articles\/([^/]+)$/, /^\/rubrics\/[^/]+$/, /^\/tags\/[^/]+$/, /^\/search$/];
 const articleRoute = pageRoutes[1]!;
@@ -61,7 +59,7 @@ export function createReaderServer(options: ReaderServerOptions): Server {
   const root = resolve(options.distDir);
   const api = new URL(options.apiUrl);
   const client = createClient<paths>({ baseUrl: api.origin });
-  const siteName = options.siteName ? escapeAttribute(options.siteName) : undefined;
+  const siteName = options.siteName ? escapeHtml(options.siteName) : undefined;
   let page: Promise<string> | undefined;
   // A replacer function: in a replacement string, `$&` or `$'` in the site name would be expanded.
   const renderPage = () => (page ??= readFile(join(root, 'index.html'), 'utf8').then(

@@ -1,7 +1,7 @@
 import './styles.css';
 import { api, ApiError, dataOf } from './api/client.ts';
 import { h, rubricPath } from './dom.ts';
-import { setHead } from './head.ts';
+import { setHead, siteName } from './head.ts';
 import { articlePage } from './pages/article.ts';
 import { feedPage } from './pages/feed.ts';
 import { rubricPage, tagPage } from './pages/listing.ts';
@@ -98,5 +98,7 @@ async function renderMenu(): Promise<void> {
   nav.replaceChildren(...rubrics.items.filter((r) => !r.parent).map((r) => h('a', { href: rubricPath(r.slug) }, r.name)));
 }
 
+// The masthead names the site the server says this is (SITE_NAME).
+document.querySelector('.logo')!.textContent = siteName();
 void renderMenu().catch(() => undefined);
 void render();

@@ -43,7 +43,8 @@ export function articleHead(article: Pick<PublicArticle, 'title' | 'lead' | 'seo
   };
 }
 
-const escapeHtml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text for HTML content and attribute values. */
+export const escapeHtml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The meta tags of a head, by attribute and key, in the order they are written. */
 export function metaTags(head: PageHead, siteName: string): [attribute: 'name' | 'property', key: string, content: string | null | undefined][] {
