@@ -118,7 +118,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     expect(await page.locator('.feed-item[data-pinned="true"] .badge-pinned').count()).toBe(feed.items.filter((i) => i.isPinned).length);
     expect(await page.locator('.feed-item[data-kind="live"] .badge-live').count()).toBe(feed.items.filter((i) => i.kind === 'live').length);
     expect(feed.items.some((i) => i.kind === 'live')).toBe(true);
-    await page.screenshot({ path: join(screenshots, 'feed.png') });
+    await page.screenshot({ path: join(screenshots, 'feed.png'), animations: 'disabled' });
   });
 
   it('clicking a headline opens the article, with its SEO head and JSON-LD', async () => {
@@ -195,7 +195,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
       for (const img of (globalThis as unknown as { document: { querySelectorAll: (s: string) => { loading: string }[] } }).document.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
     });
     await expect.poll(() => page.locator('img').evaluateAll((imgs) => imgs.every((img) => (img as unknown as { complete: boolean }).complete))).toBe(true);
-    await page.screenshot({ path: join(screenshots, 'article-highlights.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'article-highlights.png'), fullPage: true, animations: 'disabled' });
     await page.getByTestId('highlight-toggle').click();
     expect(await marked()).toEqual([]);
     // Switched on, it stays on for the next article the reader opens.
@@ -255,7 +255,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.waitForSelector('.opblock', { timeout: 20_000 });
     const operations = await page.locator('.opblock').count();
     expect(operations).toBeGreaterThan(50);
-    await page.screenshot({ path: join(screenshots, 'docs.png') });
+    await page.screenshot({ path: join(screenshots, 'docs.png'), animations: 'disabled' });
 
     // "Try it out" calls the server the reference is served from.
     const rubrics = page.locator('.opblock', { has: page.locator('.opblock-summary-path', { hasText: /^\/v1\/rubrics$/ }) }).filter({ has: page.locator('.opblock-summary-method', { hasText: 'GET' }) }).first();
