@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import createClient from 'openapi-fetch';
 import type { paths } from '../src/api/schema.gen.ts';
+import { isPagePath, pageRoutes } from '../src/routes.ts';
 import { articleHead, articleHeadFields, escapeHtml, renderHead } from '../src/seo.ts';
 
 /**
@@ -49,10 +50,6 @@ function endToEnd(headers: IncomingMessage['headers']): IncomingMessage['headers
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name) && !named.has(name)));
 }
 
-/** The page's routes, as src/main.ts knows them: any other address is the page's "not found", with a 404. */
-const pageRoutes = [/^\/$/, /^\/articles\/([^/]+)$/, /^\/rubrics\/[^/]+$/, /^\/tags\/[^/]+$/, /^\/search$/];
-const articleRoute = pageRoutes[1]!;
-
 type PageAnswer = { status: 200 | 404; head?: string } | { status: 301; location: string };
 
 export function createReaderServer(options: ReaderServerOptions): Server {
@@ -72,8 +69,9 @@ export function createReaderServer(options: ReaderServerOptions): Server {
 
   /** What the page at this address answers before any script runs. */
   async function pageAnswer(path: string, host: string | undefined): Promise<PageAnswer> {
-    if (!pageRoutes.some((route) => route.test(path))) return { status: 404 };
-    const match = articleRoute.exec(path);
+    // Any other address is the page's "not found", with the status crawlers must see.
+    if (!isPagePath(path)) return { status: 404 };
+    const match = pageRoutes.article.exec(path);
     if (!match) return { status: 200 };
     let slug: string;
     try {

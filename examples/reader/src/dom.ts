@@ -29,4 +29,3 @@ export function time(iso: string, { short = false } = {}): HTMLTimeElement {
 
 export const articlePath = (slug: string) => `/articles/${encodeURIComponent(slug)}`;
 export const rubricPath = (slug: string) => `/rubrics/${encodeURIComponent(slug)}`;
-export const searchPath = (q: string) => `/search?q=${encodeURIComponent(q)}`;

@@ -6,6 +6,7 @@ import { articlePage } from './pages/article.ts';
 import { feedPage } from './pages/feed.ts';
 import { rubricPage, tagPage } from './pages/listing.ts';
 import { searchPage } from './pages/search.ts';
+import { pageRoutes } from './routes.ts';
 import { createView, type View } from './view.ts';
 
 const main = document.querySelector<HTMLElement>('#main')!;
@@ -21,11 +22,11 @@ function slugOf(match: string[]): string {
 class NotFound extends Error {}
 
 const routes: [RegExp, (match: string[], url: URL, view: View) => Promise<void>][] = [
-  [/^\/$/, (_match, _url, view) => feedPage(view)],
-  [/^\/articles\/([^/]+)$/, (match, _url, view) => articlePage(view, slugOf(match))],
-  [/^\/rubrics\/([^/]+)$/, (match, _url, view) => rubricPage(view, slugOf(match))],
-  [/^\/tags\/([^/]+)$/, (match, _url, view) => tagPage(view, slugOf(match))],
-  [/^\/search$/, (_match, url, view) => searchPage(view, url.searchParams.get('q') ?? '')],
+  [pageRoutes.feed, (_match, _url, view) => feedPage(view)],
+  [pageRoutes.article, (match, _url, view) => articlePage(view, slugOf(match))],
+  [pageRoutes.rubric, (match, _url, view) => rubricPage(view, slugOf(match))],
+  [pageRoutes.tag, (match, _url, view) => tagPage(view, slugOf(match))],
+  [pageRoutes.search, (_match, url, view) => searchPage(view, url.searchParams.get('q') ?? '')],
 ];
 const routeOf = (pathname: string) => routes.find(([pattern]) => pattern.test(pathname));
 

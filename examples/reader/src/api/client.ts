@@ -9,7 +9,6 @@ export type FeedItem = components['schemas']['PublicFeedItem'];
 export type Media = components['schemas']['Media'];
 export type Rendition = components['schemas']['MediaRendition'];
 export type Block = components['schemas']['PublicArticleBlock'];
-export type Rubric = components['schemas']['PublicRubric'];
 export type SearchHit = components['schemas']['SearchHit'];
 export type Problem = components['schemas']['Problem'];
 

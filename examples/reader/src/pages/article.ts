@@ -36,7 +36,8 @@ function body(blocks: Block[], keyPoints: string[]): HTMLElement {
   }
   const marked = markKeyPoints(texts, keyPoints);
   let next = 0;
-  const take = () => runs(marked[next++] ?? []);
+  const nextRuns = () => marked[next++] ?? [];
+  const take = () => runs(nextRuns());
 
   return h('div', { class: 'article-body', 'data-testid': 'article-body' }, blocks.map((block) => {
     switch (block.type) {
@@ -47,7 +48,7 @@ function body(blocks: Block[], keyPoints: string[]): HTMLElement {
       case 'quote':
         return h('blockquote', { class: 'quote' }, h('p', {}, take()), block.attribution ? h('footer', {}, `— ${block.attribution}`) : null);
       case 'list':
-        return h(block.style === 'numbered' ? 'ol' : 'ul', {}, runsPerItem(marked[next++] ?? [], block.items.length).map((item) => h('li', {}, runs(item))));
+        return h(block.style === 'numbered' ? 'ol' : 'ul', {}, runsPerItem(nextRuns(), block.items.length).map((item) => h('li', {}, runs(item))));
       case 'image':
         return figure(block.media, block.caption, { sizes: bodySizes });
       case 'embed':
