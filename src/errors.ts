@@ -54,6 +54,14 @@ export class ConflictError extends AppError {
   }
 }
 
+/** 503: the database rolled the write back for a concurrent one (a deadlock); nothing changed, and a retry may succeed. */
+export class WriteConflictError extends AppError {
+  static readonly retryAfterSeconds = 1;
+  constructor() {
+    super(503, 'write_conflict', 'Write conflict', 'The write met a concurrent one and was rolled back; nothing was changed. Retry it.');
+  }
+}
+
 /** 412: the If-Match version is not the current one; the body carries the current resource. */
 export class PreconditionFailedError extends AppError {
   constructor(current: unknown) {

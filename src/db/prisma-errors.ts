@@ -1,4 +1,4 @@
-import { AppError, ConflictError, NotFoundError } from '../errors.ts';
+import { AppError, ConflictError, NotFoundError, WriteConflictError } from '../errors.ts';
 
 interface KnownRequestError {
   name: string;
@@ -26,6 +26,9 @@ export function translatePrismaError(error: unknown): AppError | undefined {
       return new ConflictError('The record is referred to by other records, or refers to one that does not exist.', 'still_referenced');
     case 'P2025':
       return new NotFoundError('record');
+    case 'P2034':
+      // A deadlock or serialization failure: the database rolled the transaction back whole.
+      return new WriteConflictError();
     default:
       return undefined;
   }

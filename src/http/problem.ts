@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { AppError, BadRequestError } from '../errors.ts';
+import { AppError, BadRequestError, WriteConflictError } from '../errors.ts';
 import { translatePrismaError } from '../db/prisma-errors.ts';
 
 const problemBase = 'https://newsroom-cms.dev/problems/';
@@ -20,6 +20,7 @@ export function problemBody(req: Request, res: Response, error: AppError): Recor
 
 export function sendProblem(req: Request, res: Response, error: AppError): void {
   if (error.status === 401) res.set('WWW-Authenticate', 'Bearer realm="newsroom-cms"');
+  if (error instanceof WriteConflictError) res.set('Retry-After', String(WriteConflictError.retryAfterSeconds));
   res.status(error.status).type('application/problem+json').json(problemBody(req, res, error));
 }
 

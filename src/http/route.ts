@@ -307,6 +307,9 @@ function parsePart<T extends ZodType | undefined>(
 
 const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
 
+/** The 503 of every write (a WriteConflictError), described once in components.responses. */
+export const writeConflictResponse = 'WriteConflict';
+
 function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
   const responses: Record<string, ResponseConfig> = {};
   const status = route.status ?? 200;
@@ -354,6 +357,8 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
     const replaces = responses[code]?.description;
     responses[code] = problem(idempotent && replaces && Number(code) === 409 ? `${description} Or: ${replaces}` : (description ?? 'Error.'));
   }
+  // A reference object, which the registry takes in place of a response.
+  if (route.method !== 'get') responses[503] = { $ref: `#/components/responses/${writeConflictResponse}` } as ResponseConfig;
   Object.assign(responses, route.extraResponses ?? {});
   responses[500] = problem('An unexpected error; the body holds the request id to quote.');
 

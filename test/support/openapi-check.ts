@@ -43,10 +43,14 @@ export class OpenApiChecker {
     (addFormats as unknown as (ajv: Ajv2020) => void)(this.#ajv);
     // Inside the spec document, component refs point at its $defs.
     this.#ajv.addSchema({ $id: 'spec', $defs: JSON.parse(JSON.stringify(components).replaceAll('#/components/schemas/', '#/$defs/')) });
+    // A response may be a reference to components.responses (the 503 of every write).
+    const sharedResponses = ((spec.components as Json | undefined)?.responses ?? {}) as Record<string, Json>;
+    const resolved = (responses: Record<string, Json>) =>
+      Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, typeof r.$ref === 'string' ? sharedResponses[r.$ref.replace('#/components/responses/', '')] ?? r : r]));
     for (const [template, item] of Object.entries((spec.paths ?? {}) as Record<string, Json>)) {
       const pathPattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
       for (const [method, op] of Object.entries(item)) {
-        this.#operations.push({ template, pathPattern, method: method.toUpperCase(), responses: (op as Json).responses as Operation['responses'] });
+        this.#operations.push({ template, pathPattern, method: method.toUpperCase(), responses: resolved((op as Json).responses as Record<string, Json>) as Operation['responses'] });
       }
     }
     // Literal paths before templated ones, so /v1/articles/{slug} does not shadow a fixed route.

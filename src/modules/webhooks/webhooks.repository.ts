@@ -75,10 +75,10 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
     /** Queues the event again for the subscription, at the end of its queue; null when the event has been pruned meanwhile. */
     requeue: async (subscriptionId: string, eventId: string, at: Date): Promise<DeliveryRow | null> => {
       try {
+        // The subscription's row before the new delivery's (see recordAttempt).
         return await prisma.$transaction(async (tx) => {
-          const row = await tx.webhookDelivery.create({ data: { subscriptionId, eventId, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
           await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } });
-          return row;
+          return tx.webhookDelivery.create({ data: { subscriptionId, eventId, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
         });
       } catch (error) {
         if (isForeignKeyViolation(error)) return null;
@@ -104,13 +104,13 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
         return insert(eventIds.filter((id) => existing.has(id)));
       }
     },
-    /** A ping: an event of its own, queued for this subscription only. */
-    queuePing: (subscriptionId: string, data: PrismaNamespace.InputJsonValue, at: Date): Promise<DeliveryRow> =>
+    /** A ping: an event of its own, queued for this subscription only; null when the subscription has been deleted meanwhile. */
+    queuePing: (subscriptionId: string, data: PrismaNamespace.InputJsonValue, at: Date): Promise<DeliveryRow | null> =>
       prisma.$transaction(async (tx) => {
+        // The subscription's row before the new delivery's (see recordAttempt).
+        if ((await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } })).count === 0) return null;
         const event = await tx.webhookEvent.create({ data: { type: pingEventType, entityId: subscriptionId, rubricId: null, data, occurredAt: at }, select: { id: true } });
-        const row = await tx.webhookDelivery.create({ data: { subscriptionId, eventId: event.id, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
-        await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } });
-        return row;
+        return tx.webhookDelivery.create({ data: { subscriptionId, eventId: event.id, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
       }),
 
     // --- the worker
@@ -141,9 +141,11 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
       subscription: { consecutiveFailures: 'reset' | 'increment' | 'keep'; lockedUntil: Date },
     ): Promise<{ consecutiveFailures: number } | null> =>
       prisma.$transaction(async (tx) => {
-        await tx.webhookDelivery.updateMany({ where: { id: delivery.id }, data: outcome });
+        // The subscription's row first, then its delivery's: the order in which deleting a subscription
+        // (and its cascade) locks them. The other order deadlocks with a delete on PostgreSQL.
         const change = subscription.consecutiveFailures === 'reset' ? { consecutiveFailures: 0 } : subscription.consecutiveFailures === 'increment' ? { consecutiveFailures: { increment: 1 } } : {};
         await tx.webhookSubscription.updateMany({ where: { id: delivery.subscriptionId, lockedBy: workerId }, data: { ...change, lockedUntil: subscription.lockedUntil } });
+        await tx.webhookDelivery.updateMany({ where: { id: delivery.id }, data: outcome });
         return tx.webhookSubscription.findUnique({ where: { id: delivery.subscriptionId }, select: { consecutiveFailures: true } });
       }),
     // --- retention: each batch is one short transaction

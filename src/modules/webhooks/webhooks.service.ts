@@ -190,6 +190,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
       const at = now();
       const row = await repo.queuePing(id, { id, slug: null, version: subscription.version, actor: actorLabel(actor), surrogateKeys: [] }, at);
+      if (!row) throw new NotFoundError('webhook');
       deps.wakeWorker();
       return toDeliveryResponse(row);
     },

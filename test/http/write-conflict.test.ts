@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { articleTables, createDraft } from '../articles/article-fixtures.ts';
+import { createTestApp, testedDialects, type SignedIn, type TestApp } from '../support/test-app.ts';
+
+describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlocks with another transaction [postgresql]', () => {
+  let t: TestApp;
+  let admin: SignedIn;
+  let other: pg.Client;
+
+  beforeAll(async () => {
+    t = await createTestApp('postgresql');
+    admin = await t.signIn('admin');
+    other = new pg.Client({ connectionString: t.container.config.databaseUrl });
+    await other.connect();
+    // The request's transaction, which waits first, is the one PostgreSQL finds in the cycle and aborts.
+    await other.query(`SET deadlock_timeout = '10s'`);
+  });
+  afterAll(async () => {
+    await other?.end();
+    await t?.close();
+  });
+
+  it('when PostgreSQL aborts the request\'s transaction in a deadlock, then 503 write_conflict with Retry-After, nothing changed, and a retry succeeds', async () => {
+    const article = await createDraft(t, { title: 'Трамвайная линия продлена до вокзала' });
+    // A webhook subscription: the article's update records its event in the same transaction.
+    const hook = await t.http().post('/v1/admin/webhooks').set(admin.headers).send({ url: 'https://receiver.example/hook', events: ['article.*'] });
+    expect(hook.status).toBe(201);
+    const before = await articleTables(t);
+
+    // Another transaction holds the subscription, which the update's outbox insert needs, then reaches for the article the update holds.
+    await other.query('BEGIN');
+    await other.query('SELECT 1 FROM "WebhookSubscription" WHERE "id" = $1 FOR UPDATE', [hook.body.id]);
+    const update = t.http().patch(`/v1/admin/articles/${article.id}`).set(admin.headers).set('If-Match', `"${article.version}"`).send({ title: 'Трамвайная линия дошла до вокзала' }).then((r) => r);
+    await vi.waitFor(async () => {
+      const waiting = await other.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      expect(waiting.rowCount).toBeGreaterThan(0);
+    }, { timeout: 10_000, interval: 20 });
+    const otherWrite = other.query(`UPDATE "Article" SET "lead" = 'x' WHERE "id" = $1`, [article.id]);
+    const res = await update;
+    await otherWrite;
+    await other.query('ROLLBACK');
+
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body).toMatchObject({ status: 503, code: 'write_conflict', requestId: res.headers['x-request-id'] });
+    expect(JSON.stringify(res.body)).not.toMatch(/deadlock|Prisma|SELECT|UPDATE/i);
+    expect(await articleTables(t)).toBe(before);
+
+    const retried = await t.http().patch(`/v1/admin/articles/${article.id}`).set(admin.headers).set('If-Match', `"${article.version}"`).send({ title: 'Трамвайная линия дошла до вокзала' });
+    expect(retried.status).toBe(200);
+  });
+});
