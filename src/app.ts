@@ -54,8 +54,9 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   app.use(cors({
     origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'If-Match', 'If-None-Match', 'Idempotency-Key'],
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Idempotent-Replayed'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'Range', 'If-Range'],
+    // Beyond the safelisted ones: what a front end needs to retry (Retry-After) and to read media in parts.
+    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'Accept-Ranges', 'Content-Range'],
     maxAge: 600,
   }));
   app.use(requireJsonBody);

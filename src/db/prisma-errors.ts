@@ -3,7 +3,7 @@ import { AppError, ConflictError, NotFoundError, WriteConflictError } from '../e
 interface KnownRequestError {
   name: string;
   code: string;
-  meta?: { target?: unknown; modelName?: string; field_name?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } };
+  meta?: { target?: unknown; modelName?: string; field_name?: unknown; driverAdapterError?: { cause?: { kind?: string; constraint?: { fields?: string[] } } } };
 }
 
 function isKnownRequestError(error: unknown): error is KnownRequestError {
@@ -16,6 +16,8 @@ function isKnownRequestError(error: unknown): error is KnownRequestError {
  */
 export function translatePrismaError(error: unknown): AppError | undefined {
   if (!isKnownRequestError(error)) return undefined;
+  // A raw query reports a deadlock as P2010 and says what it was in the driver's error.
+  if (error.meta?.driverAdapterError?.cause?.kind === 'TransactionWriteConflict') return new WriteConflictError();
   switch (error.code) {
     case 'P2002': {
       const fields = uniqueFields(error);

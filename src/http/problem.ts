@@ -54,6 +54,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     return;
   }
   if (known) {
+    // A 5xx the client is told to retry (a deadlock, say) is still ours to look into.
+    if (known.status >= 500) res.locals.logger?.warn({ err: error, code: known.code }, 'request failed; the client may retry');
     sendProblem(req, res, known);
     return;
   }

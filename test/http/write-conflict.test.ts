@@ -7,9 +7,10 @@ describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlock
   let t: TestApp;
   let admin: SignedIn;
   let other: pg.Client;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp('postgresql');
+    t = await createTestApp('postgresql', {}, { logStream: { write: (line: string) => void logLines.push(line) } });
     admin = await t.signIn('admin');
     other = new pg.Client({ connectionString: t.container.config.databaseUrl });
     await other.connect();
@@ -47,6 +48,9 @@ describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlock
     expect(res.body).toMatchObject({ status: 503, code: 'write_conflict', requestId: res.headers['x-request-id'] });
     expect(JSON.stringify(res.body)).not.toMatch(/deadlock|Prisma|SELECT|UPDATE/i);
     expect(await articleTables(t)).toBe(before);
+    // Told to retry, the client is done; the log keeps the database's error for us to look into.
+    const logged = logLines.map((l) => JSON.parse(l) as { level: number; msg: string; requestId?: string; code?: string; err?: { message: string } }).find((l) => l.msg === 'request failed; the client may retry');
+    expect(logged).toMatchObject({ level: 40, code: 'write_conflict', requestId: res.headers['x-request-id'], err: { message: expect.stringMatching(/deadlock|write conflict/i) } });
 
     const retried = await t.http().patch(`/v1/admin/articles/${article.id}`).set(admin.headers).set('If-Match', `"${article.version}"`).send({ title: 'Трамвайная линия дошла до вокзала' });
     expect(retried.status).toBe(200);

@@ -6,7 +6,8 @@ import { createTestApp, testedDialects, type SignedIn, type TestApp } from '../s
 /**
  * Deleting a subscription locks its row, then (by the cascade) its deliveries' rows. Every write of
  * the worker and of replays that touches both takes them in that order too; in the other order, a
- * delete that comes in the middle deadlocks with it, and PostgreSQL aborts one of the two.
+ * delete that comes in the middle deadlocks with it, and PostgreSQL aborts one of the two. A write
+ * that queues a delivery for a subscription deleted meanwhile leaves it out (the outbox) or answers 404.
  */
 describe.skipIf(!testedDialects().includes('postgresql'))('webhook writes beside a subscription delete [postgresql]', () => {
   let t: TestApp;
@@ -77,5 +78,19 @@ describe.skipIf(!testedDialects().includes('postgresql'))('webhook writes beside
     expect(await prisma().webhookDelivery.count()).toBe(0);
     // The ping's own event went with its rolled-back transaction; only the two seeded events remain.
     expect(await prisma().webhookEvent.count()).toBe(2);
+
+    const third = await subscriptionWithDelivery(null);
+    const since = new Date(t.clock.now().getTime() - 60_000).toISOString();
+    const replaySince = await deleteAround(third.subscriptionId, async () => t.http().post(`/v1/admin/webhooks/${third.subscriptionId}/replay`).set(auth()).send({ since }));
+    expect(replaySince.status).toBe(404);
+    expect(await prisma().webhookDelivery.count()).toBe(0);
+  });
+
+  it('when a content write records its event while a subscription that wants it is deleted, then the write succeeds and queues nothing for it', async () => {
+    const { subscriptionId } = await subscriptionWithDelivery(null);
+    const created = await deleteAround(subscriptionId, async () => t.http().post('/v1/admin/rubrics').set(auth()).send({ name: 'Рубрика во время удаления подписки' }));
+    expect(created.status).toBe(201);
+    expect(await prisma().webhookEvent.count({ where: { type: 'rubric.created', entityId: created.body.id } })).toBe(1);
+    expect(await prisma().webhookDelivery.count()).toBe(0);
   });
 });

@@ -36,6 +36,18 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
     activeSubscriptions: (tx: PrismaTx) => tx.webhookSubscription.findMany({ where: { isActive: true }, select: { id: true, events: true, rubricId: true } }),
     insertEvent: (tx: PrismaTx, event: { type: string; entityId: string | null; rubricId: string | null; data: PrismaNamespace.InputJsonValue; occurredAt: Date }) =>
       tx.webhookEvent.create({ data: event, select: { id: true } }),
+    /**
+     * Of these subscriptions, the ones that still exist, each held (FOR KEY SHARE on PostgreSQL) until
+     * the caller's transaction ends: a delete that committed since they were read is left out rather
+     * than failing the delivery's foreign key, and a delete that comes later waits and takes the new
+     * deliveries with it. SQLite has one writer at a time: what was read is still there.
+     */
+    holdSubscriptions: async (tx: PrismaTx, ids: string[]): Promise<string[]> => {
+      if (dialect !== 'postgresql' || ids.length === 0) return ids;
+      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "WebhookSubscription" WHERE "id" IN (${PrismaSql.join(ids)}) FOR KEY SHARE`;
+      const held = new Set(rows.map((r) => r.id));
+      return ids.filter((id) => held.has(id));
+    },
     insertDeliveries: async (tx: PrismaTx, eventId: string, subscriptionIds: string[], at: Date) => {
       if (subscriptionIds.length) {
         await tx.webhookDelivery.createMany({ data: subscriptionIds.map((subscriptionId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })) });
@@ -92,14 +104,18 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
         select: { id: true, type: true, rubricId: true },
         take,
       }),
-    /** Queues the events that still exist (one pruned since it was read is left out); answers how many. */
-    queueMany: async (subscriptionId: string, eventIds: string[], at: Date): Promise<number> => {
+    /**
+     * Queues the events that still exist (one pruned since it was read is left out); answers how many,
+     * or null when the subscription itself has been deleted meanwhile.
+     */
+    queueMany: async (subscriptionId: string, eventIds: string[], at: Date): Promise<number | null> => {
       const insert = async (ids: string[]) => (await prisma.webhookDelivery.createMany({ data: ids.map((eventId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })) })).count;
       try {
         return await insert(eventIds);
       } catch (error) {
         if (!isForeignKeyViolation(error)) throw error;
-        // One statement: nothing was inserted. The pruner has committed by now (the insert waited for its lock).
+        // One statement: nothing was inserted. The delete or the pruner has committed by now (the insert waited for its lock).
+        if (!(await prisma.webhookSubscription.count({ where: { id: subscriptionId } }))) return null;
         const existing = new Set((await prisma.webhookEvent.findMany({ where: { id: { in: eventIds } }, select: { id: true } })).map((e) => e.id));
         return insert(eventIds.filter((id) => existing.has(id)));
       }

@@ -90,7 +90,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const subscriptions = await repo.activeSubscriptions(tx);
       const created = await repo.insertEvent(tx, { type: event.type, entityId: event.entity.id, rubricId, data: eventData(event) as PrismaNamespace.InputJsonValue, occurredAt: at });
       const wanting = subscriptions.filter((s) => isWantedBy(s, { type: event.type, rubricId })).map((s) => s.id);
-      await repo.insertDeliveries(tx, created.id, wanting, at);
+      await repo.insertDeliveries(tx, created.id, await repo.holdSubscriptions(tx, wanting), at);
     },
     committed: () => deps.wakeWorker(),
   };
@@ -179,7 +179,11 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const events = (await repo.eventsSince(new Date(since), maxReplayed * 4)).filter((e) => isWantedBy(subscription, e)).slice(0, maxReplayed);
       const at = now();
       let queued = 0;
-      for (let i = 0; i < events.length; i += 500) queued += await repo.queueMany(id, events.slice(i, i + 500).map((e) => e.id), at);
+      for (let i = 0; i < events.length; i += 500) {
+        const count = await repo.queueMany(id, events.slice(i, i + 500).map((e) => e.id), at);
+        if (count === null) throw new NotFoundError('webhook');
+        queued += count;
+      }
       deps.wakeWorker();
       return { queued };
     },
