@@ -65,6 +65,8 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
   /** Other statuses this route answers, beyond the ones derived from its declaration. */
   errors?: Partial<Record<number, string>>;
   extraResponses?: Record<number, ResponseConfig>;
+  /** Request headers the handler reads itself (Range, say), documented beside the ones derived from the declaration. */
+  requestHeaders?: Record<string, ZodType>;
   /** The write needs If-Match with the resource's ETag (428 without it, 412 when stale). */
   ifMatch?: true;
   /**
@@ -368,6 +370,21 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
     : 'anyAuthenticated' in access
       ? 'Any signed-in user or API key.'
       : `Roles: ${access.roles.join(', ')}. API-key scope: \`${access.scope}\`.`;
+  const requestHeaders: Record<string, ZodType> = {
+    ...(route.ifMatch ? { 'If-Match': z.string().openapi({ description: 'The ETag of the version being changed (from a GET), or * for any.', example: '"3"' }) } : {}),
+    ...(idempotent
+      ? {
+        'Idempotency-Key': z.string().min(1).max(255).optional().openapi({
+          description: 'A unique key per intended operation (a UUID). A retry with the same key and body gets the first response again, with `Idempotent-Replayed: true`, instead of running twice; keys are per caller and kept 24 hours.',
+          example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
+        }),
+      }
+      : {}),
+    ...(isCachedPublicRoute(route)
+      ? { 'If-None-Match': z.string().optional().openapi({ description: 'The ETag of the answer the caller holds: 304 without a body while it is current.', example: '"k3J0c2VjcmV0LWhhc2gtb2YtdGhlLWJvZHk"' }) }
+      : {}),
+    ...route.requestHeaders,
+  };
   registry.registerPath({
     method: route.method,
     path: route.path,
@@ -383,24 +400,7 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
       ...(route.query ? { query: route.query } : {}),
       ...(route.body ? { body: { required: !route.isBodyOptional, content: { 'application/json': { schema: route.body } } } } : {}),
       ...(route.streamedBody ? { body: { required: true, ...route.streamedBody } } : {}),
-      ...(route.ifMatch || isIdempotentRoute(route)
-        ? {
-          headers: z.object({
-            ...(route.ifMatch ? { 'If-Match': z.string().openapi({ description: 'The ETag of the version being changed (from a GET), or * for any.', example: '"3"' }) } : {}),
-            ...(isIdempotentRoute(route)
-              ? {
-                'Idempotency-Key': z.string().min(1).max(255).optional().openapi({
-                  description: 'A unique key per intended operation (a UUID). A retry with the same key and body gets the first response again, with `Idempotent-Replayed: true`, instead of running twice; keys are per caller and kept 24 hours.',
-                  example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
-                }),
-              }
-              : {}),
-          }),
-        }
-        : {}),
-      ...(isCachedPublicRoute(route)
-        ? { headers: z.object({ 'If-None-Match': z.string().optional().openapi({ description: 'The ETag of the answer the caller holds: 304 without a body while it is current.', example: '"k3J0c2VjcmV0LWhhc2gtb2YtdGhlLWJvZHk"' }) }) }
-        : {}),
+      ...(Object.keys(requestHeaders).length ? { headers: z.object(requestHeaders) } : {}),
     },
     responses,
   });

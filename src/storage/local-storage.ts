@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { assertValidKey, InvalidStorageKeyError } from './storage-key.ts';
@@ -91,6 +92,21 @@ export function createLocalStorage(rootDir: string, options: LocalStorageOptions
         throw error;
       });
       return { data, contentType };
+    },
+
+    async open(key) {
+      const path = pathOf(key);
+      let size: number;
+      try {
+        const facts = await stat(path);
+        if (!facts.isFile()) return null;
+        size = facts.size;
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+      // Files are written once under their content's hash, so the size read now is the size read later.
+      return { size, read: async (span) => createReadStream(path, span ? { start: span.start, end: span.end } : {}) };
     },
 
     async delete(key) {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { assertValidKey } from './storage-key.ts';
 import type { MediaStorage } from './storage.ts';
@@ -50,6 +51,22 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
         if (isMissingKey(error)) return null;
         throw error;
       }
+    },
+
+    async open(key) {
+      assertValidKey(key);
+      let size: number;
+      try {
+        size = (await client.send(new HeadObjectCommand({ Bucket, Key: key }))).ContentLength ?? 0;
+      } catch (error) {
+        if (isMissingHead(error)) return null;
+        throw error;
+      }
+      return {
+        size,
+        // Only the span is downloaded; in Node the SDK's body is a Readable.
+        read: async (span) => (await client.send(new GetObjectCommand({ Bucket, Key: key, ...(span ? { Range: `bytes=${span.start}-${span.end}` } : {}) }))).Body as Readable,
+      };
     },
 
     async delete(key) {

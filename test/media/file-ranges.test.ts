@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, get as httpGet, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,13 +13,14 @@ describe('serving a media file', () => {
   let mediaDir: string;
   let url: string;
   let etag: string;
+  const logLines: string[] = [];
   const frame = Buffer.alloc(417);
   frame.set([0xff, 0xfb, 0x90, 0x64]);
   const mp3 = Buffer.concat(Array.from({ length: 8 }, (_, i) => Buffer.from(frame.map((b, j) => (j < 4 ? b : (i * 31 + j) % 256)))));
 
   beforeAll(async () => {
     mediaDir = mkdtempSync(join(tmpdir(), 'cms-ranges-'));
-    t = await createTestApp('sqlite', { MEDIA_DIR: mediaDir });
+    t = await createTestApp('sqlite', { MEDIA_DIR: mediaDir }, { logStream: { write: (line: string) => void logLines.push(line) } });
     const editor = await t.signIn('editor');
     const uploaded = await t.http().post('/v1/admin/media/upload').query({ filename: 'voice.mp3' }).set(editor.headers).set('Content-Type', 'audio/mpeg').send(mp3).expect(201);
     url = uploaded.body.url;
@@ -64,6 +67,47 @@ describe('serving a media file', () => {
       expect(res.body.length).toBe(mp3.length);
     }
     await get({ Range: 'bytes=0-9', 'If-Range': etag }).expect(206);
+  });
+
+  it('answers HEAD with the headers of the same GET and no body, for the whole file, a range and one past the end', async () => {
+    const whole = await t.http().head(url).expect(200);
+    expect(whole.headers['content-length']).toBe(String(mp3.length));
+    const part = await t.http().head(url).set('Range', 'bytes=2-4').expect(206);
+    expect(part.headers).toMatchObject({ 'content-length': '3', 'content-range': `bytes 2-4/${mp3.length}`, 'cross-origin-resource-policy': 'cross-origin' });
+    const past = await t.http().head(url).set('Range', `bytes=${mp3.length}-`).expect(416);
+    expect(past.headers['content-range']).toBe(`bytes */${mp3.length}`);
+  });
+
+  it('lets any origin embed a part or a not-modified answer too, and serves If-Range only on the exact strong ETag', async () => {
+    expect((await get({ Range: 'bytes=0-9' }).expect(206)).headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect((await t.http().get(url).set('If-None-Match', etag).expect(304)).headers['cross-origin-resource-policy']).toBe('cross-origin');
+    for (const ifRange of [`W/${etag}`, 'Wed, 25 Nov 2026 10:00:00 GMT']) expect((await get({ Range: 'bytes=0-9', 'If-Range': ifRange }).expect(200)).body.length).toBe(mp3.length);
+  });
+
+  it('when a player goes away in the middle of a long file, then nothing is logged as an error and the next request is served', async () => {
+    const editor = await t.signIn('editor');
+    const long = Buffer.concat(Array.from({ length: 20_000 }, (_, i) => Buffer.from(frame.map((b, j) => (j < 4 ? b : (i * 7 + j) % 256)))));
+    const uploaded = await t.http().post('/v1/admin/media/upload').query({ filename: 'long.mp3' }).set(editor.headers).set('Content-Type', 'audio/mpeg').send(long).expect(201);
+    const server: Server = createServer(t.container.app).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const received = await new Promise<number>((resolve, reject) => {
+        const request = httpGet({ host: '127.0.0.1', port, path: new URL(uploaded.body.url, 'http://localhost').pathname }, (res) => {
+          res.once('data', (chunk: Buffer) => {
+            request.destroy();
+            resolve(chunk.length);
+          });
+        });
+        request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
+      });
+      expect(received).toBeLessThan(long.length);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await get({ Range: 'bytes=0-9' }).expect(206)).body.length).toBe(10);
+      expect(logLines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('reads ranges as RFC 9110 says', () => {

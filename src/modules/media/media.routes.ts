@@ -1,4 +1,8 @@
-import { IdParams } from '../../http/common.schemas.ts';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Response } from 'express';
+import { IdParams, ProblemSchema } from '../../http/common.schemas.ts';
+import { z } from '../../http/zod.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
@@ -90,10 +94,17 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
 }
 
 const text = { type: 'string' } as const;
+const embeddable = { 'Cross-Origin-Resource-Policy': { description: '`cross-origin`: pages on any site may show the file.', schema: text } };
 const fileHeaders = {
   ETag: { description: 'The content hash.', schema: text },
   'Cache-Control': { description: '`public, max-age=31536000, immutable`', schema: text },
   'Accept-Ranges': { description: '`bytes`', schema: text },
+  ...embeddable,
+};
+const fileRequestHeaders = {
+  Range: z.string().optional().openapi({ description: 'One byte range (`bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`): answered with 206. Several ranges, or another unit, get the whole file.', example: 'bytes=0-1' }),
+  'If-Range': z.string().optional().openapi({ description: 'The ETag the caller holds: the Range is served only while it is current (a weak ETag or a date gets the whole file).', example: '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"' }),
+  'If-None-Match': z.string().optional().openapi({ description: 'The ETag the caller holds: 304 without a body while it is current.' }),
 };
 const fileContent = { 'image/*': binary, 'audio/*': binary, 'video/*': binary, 'application/pdf': binary };
 
@@ -116,6 +127,19 @@ export function byteRange(range: string | undefined, ifRange: string | undefined
   return start >= size ? 'unsatisfiable' : { start, end };
 }
 
+/**
+ * Sends the stream as the body. A client that goes away mid-file (a player seeking, a reader leaving)
+ * is no error of ours; a store that fails mid-file is, and the cut-off response tells the client so.
+ */
+async function streamTo(res: Response, body: Readable): Promise<void> {
+  try {
+    await pipeline(body, res);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' && res.destroyed && !res.writableFinished) return;
+    throw error;
+  }
+}
+
 export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
   return [
     defineRoute({
@@ -128,8 +152,13 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
       description: 'Image renditions and the originals of audio, video and documents, as linked from media responses. Content-addressed, so cached for a year; an image\'s original is never served. A single byte `Range` is answered with 206 (audio and video players seek with it; Safari plays nothing without it). Any origin may embed the files (`Cross-Origin-Resource-Policy: cross-origin`): front ends on other sites show them.',
       // Content-addressed files answer with their own immutable caching and 304s.
       params: FileKeyParams, cache: false,
-      errors: { 416: 'The Range starts beyond the end of the file; `Content-Range: bytes */<size>` tells the size.' },
+      requestHeaders: fileRequestHeaders,
       extraResponses: {
+        416: {
+          description: 'The Range starts beyond the end of the file; `Content-Range: bytes */<size>` tells the size.',
+          headers: { 'Content-Range': { description: '`bytes */<size>`', schema: text } },
+          content: { 'application/problem+json': { schema: ProblemSchema } },
+        },
         200: {
           description: 'The file.',
           headers: fileHeaders,
@@ -140,7 +169,7 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
           headers: { ...fileHeaders, 'Content-Range': { description: '`bytes <first>-<last>/<size>`', schema: text } },
           content: fileContent,
         },
-        304: { description: 'If-None-Match holds the current ETag.' },
+        304: { description: 'If-None-Match holds the current ETag.', headers: { ETag: fileHeaders.ETag, ...embeddable } },
       },
       handler: async ({ params, req, res }) => {
         const file = await service.readFile(params.folder, params.name);
@@ -158,18 +187,20 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
           res.status(304).end();
           return;
         }
-        const part = byteRange(req.get('range'), req.get('if-range'), file.etag, file.data.length);
+        const part = byteRange(req.get('range'), req.get('if-range'), file.etag, file.size);
         if (part === 'unsatisfiable') {
           // An error answer: not the file's year-long caching, nor its validator.
           res.removeHeader('ETag');
-          res.set({ 'Content-Range': `bytes */${file.data.length}`, 'Cache-Control': 'no-store' });
-          throw new AppError(416, 'range_not_satisfiable', 'Range not satisfiable', `The file has ${file.data.length} bytes.`, { sizeBytes: file.data.length });
+          res.set({ 'Content-Range': `bytes */${file.size}`, 'Cache-Control': 'no-store' });
+          throw new AppError(416, 'range_not_satisfiable', 'Range not satisfiable', `The file has ${file.size} bytes.`, { sizeBytes: file.size });
         }
-        if (part) {
-          res.status(206).set('Content-Range', `bytes ${part.start}-${part.end}/${file.data.length}`).send(file.data.subarray(part.start, part.end + 1));
+        if (part) res.status(206).set('Content-Range', `bytes ${part.start}-${part.end}/${file.size}`);
+        res.set('Content-Length', String(part ? part.end - part.start + 1 : file.size));
+        if (req.method === 'HEAD' || file.size === 0) {
+          res.end();
           return;
         }
-        res.status(200).send(file.data);
+        await streamTo(res, await file.read(part));
       },
     }),
   ];

@@ -5,7 +5,7 @@ import { isRole, userIdOf, type Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import { actorLabel } from '../../http/actor-label.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
-import type { MediaStorage } from '../../storage/storage.ts';
+import type { MediaStorage, OpenedObject } from '../../storage/storage.ts';
 import { encodeRenditions, readImageFacts, UnreadableImageError, type EncodedRendition, type ImageFacts } from './media.images.ts';
 import { fileUrl, toAdminMediaResponse, toMediaResponse } from './media.mapper.ts';
 import type { AfterWrite, MediaRepository, MediaRow, RenditionData } from './media.repository.ts';
@@ -29,9 +29,8 @@ export interface MediaServiceDeps {
   events: EventRecorder;
 }
 
-/** A stored file as served: its bytes, type and strong ETag (the content hash in its name). */
-export interface ServedFile {
-  data: Buffer;
+/** A stored file as served: its size and bytes (read only as far as asked), type and strong ETag (the content hash in its name). */
+export interface ServedFile extends OpenedObject {
   contentType: string;
   etag: string;
 }
@@ -261,8 +260,8 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
       const [hash, ext = ''] = name.split('.');
       const servable = folder === 'renditions' ? renditionExts.has(ext) : publicOriginalExts.has(ext);
       if (!servable || !hash) return null;
-      const stored = await storage.get(`${folder}/${name}`);
-      return stored ? { data: stored.data, contentType: servedTypes[ext]!, etag: `"${hash}"` } : null;
+      const stored = await storage.open(`${folder}/${name}`);
+      return stored ? { size: stored.size, read: stored.read, contentType: servedTypes[ext]!, etag: `"${hash}"` } : null;
     },
 
     /** The kind of each existing media among the ids (missing ones are absent), for validating references. */
