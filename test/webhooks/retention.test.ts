@@ -120,6 +120,16 @@ describeEachDialect('webhook retention', (dialect) => {
     expect(await t.container.db.prisma.webhookDelivery.count({ where: { status: 'pending' } })).toBe(pending.length + 10);
   });
 
+  it('when pruning is told to stop, then it stops between batches, and what it deleted stays deleted', async () => {
+    const hook = await seed.subscription();
+    await seed.deliveries(hook, await seed.events(Array.from({ length: 30 }, () => 40)), { status: 'succeeded', createdDaysAgo: 40, completedDaysAgo: 40 });
+    // Aborted once the first batch is done (the worker's signal aborts when the server stops).
+    let checks = 0;
+    const stopsAfterOneBatch = { get aborted() { return ++checks > 1; } } as AbortSignal;
+    expect(await t.container.webhooks.service.pruneOld({ batchSize: 10, signal: stopsAfterOneBatch })).toEqual({ deliveries: 10, events: 0 });
+    expect(await t.container.db.prisma.webhookDelivery.count()).toBe(20);
+  });
+
   it(`when two ${dialect === 'postgresql' ? 'instances' : 'calls'} prune the same database at once, then both succeed and each row is deleted once`, async () => {
     const hook = await seed.subscription();
     const old = await seed.events(Array.from({ length: 1500 }, () => 90));

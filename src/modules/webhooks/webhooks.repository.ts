@@ -167,20 +167,22 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
     // --- retention: each batch is one short transaction
 
     /**
-     * Deletes up to `take` deliveries that ended (succeeded or finally failed) before `cutoff`, by id
-     * after the cursor's. `seen` below `take` means there are no more. By id, the primary key: ids grow
-     * with time, so the old rows come first, and the cursor steps over old pending ones for good.
+     * Deletes up to `take` deliveries that ended (succeeded or finally failed) before `cutoff`, in
+     * (completedAt, id) order after the cursor's: an index range that stops at the cutoff, so the
+     * rows kept are never walked. `seen` below `take` means there are no more.
      */
-    pruneFinishedDeliveries: (cutoff: Date, take: number, afterId = 0): Promise<{ seen: number; deleted: number; lastId?: number }> =>
+    pruneFinishedDeliveries: (cutoff: Date, take: number, after?: { completedAt: Date; id: number }): Promise<{ seen: number; deleted: number; last?: { completedAt: Date; id: number } }> =>
       prisma.$transaction(async (tx) => {
-        const rows = await tx.$queryRaw<{ id: unknown }[]>`SELECT "id" FROM "WebhookDelivery"
-          WHERE "id" > ${afterId} AND "status" IN ('succeeded', 'failed') AND "completedAt" < ${cutoff}
-          ORDER BY "id" LIMIT ${take}${lockedAsPicked}`;
-        const ids = rows.map((r) => Number(r.id));
-        if (!ids.length) return { seen: 0, deleted: 0 };
+        const rows = await tx.$queryRaw<{ id: unknown; completedAt: unknown }[]>`SELECT "id", "completedAt" FROM "WebhookDelivery"
+          WHERE "completedAt" < ${cutoff}
+            ${after ? sql`AND ("completedAt" > ${after.completedAt} OR ("completedAt" = ${after.completedAt} AND "id" > ${after.id}))` : empty}
+            AND "status" IN ('succeeded', 'failed')
+          ORDER BY "completedAt", "id" LIMIT ${take}${lockedAsPicked}`;
+        if (!rows.length) return { seen: 0, deleted: 0 };
         // The condition again: a pending delivery is never deleted, whatever was picked.
-        const { count } = await tx.webhookDelivery.deleteMany({ where: { id: { in: ids }, status: { in: ['succeeded', 'failed'] }, completedAt: { lt: cutoff } } });
-        return { seen: ids.length, deleted: count, lastId: ids.at(-1)! };
+        const { count } = await tx.webhookDelivery.deleteMany({ where: { id: { in: rows.map((r) => Number(r.id)) }, status: { in: ['succeeded', 'failed'] }, completedAt: { lt: cutoff } } });
+        const last = rows.at(-1)!;
+        return { seen: rows.length, deleted: count, last: { completedAt: toDate(last.completedAt), id: Number(last.id) } };
       }),
     /**
      * Deletes up to `take` events older than `cutoff` that no delivery refers to, in (occurredAt, id)

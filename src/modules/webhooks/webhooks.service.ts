@@ -209,13 +209,13 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const take = options.batchSize ?? pruneBatchSize;
       const cutoff = new Date(now().getTime() - deps.retentionMs);
       const removed: PruneResult = { deliveries: 0, events: 0 };
-      let afterId = 0;
+      let afterDelivery: { completedAt: Date; id: number } | undefined;
       for (;;) {
         if (options.signal?.aborted) return removed;
-        const batch = await repo.pruneFinishedDeliveries(cutoff, take, afterId);
+        const batch = await repo.pruneFinishedDeliveries(cutoff, take, afterDelivery);
         removed.deliveries += batch.deleted;
-        if (batch.seen < take || batch.lastId === undefined) break;
-        afterId = batch.lastId;
+        if (batch.seen < take || !batch.last) break;
+        afterDelivery = batch.last;
       }
       let afterEvent: { occurredAt: Date; id: string } | undefined;
       for (;;) {

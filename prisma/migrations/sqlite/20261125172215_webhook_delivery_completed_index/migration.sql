@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_completedAt_id_idx" ON "WebhookDelivery"("completedAt", "id");
