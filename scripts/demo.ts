@@ -28,25 +28,28 @@ api.once('exit', (code) => {
 // Whatever ends this process ends the API with it.
 process.once('exit', () => apiRunning && api.kill('SIGTERM'));
 
-// The first start loads the demo (photos, renditions) before it listens: wait as long as the API lives.
-while (!(await fetch(`${apiUrl}/ready`).then((r) => r.ok, () => false))) {
-  if (!apiRunning) break;
-  await new Promise((r) => setTimeout(r, 200));
-}
-
 const reader = createReaderServer({ distDir: `${root}/examples/reader/dist`, apiUrl, siteName });
-reader.once('error', (error) => {
-  process.stderr.write(`The reader's page could not listen on port ${readerPort}: ${error.message} (READER_PORT moves it).\n`);
-  process.exit(1);
-});
-reader.listen(readerPort, () => {
-  process.stdout.write(`\n  Reader's page:  ${readerUrl}/\n  API reference:  ${apiUrl}/docs\n  API:            ${apiUrl}/v1/feed\n\n`);
-});
-
+// Taken before the wait for the API: a signal during its (long) first start must reach it too, not orphan it.
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    stopping = true;
     reader.close();
     // The API finishes its in-flight requests and closes the database; its exit ends this process.
     api.kill(signal);
+  });
+}
+
+// The first start loads the demo (photos, renditions) before it listens: wait as long as the API lives.
+const ready = () => fetch(`${apiUrl}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+while (apiRunning && !stopping && !(await ready())) await new Promise((r) => setTimeout(r, 200));
+
+if (!stopping) {
+  reader.once('error', (error) => {
+    process.stderr.write(`The reader's page could not listen on port ${readerPort}: ${error.message} (READER_PORT moves it).\n`);
+    process.exit(1);
+  });
+  reader.listen(readerPort, () => {
+    process.stdout.write(`\n  Reader's page:  ${readerUrl}/\n  API reference:  ${apiUrl}/docs\n  API:            ${apiUrl}/v1/feed\n\n`);
   });
 }

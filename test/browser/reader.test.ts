@@ -118,6 +118,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     expect(await page.locator('.feed-item[data-pinned="true"] .badge-pinned').count()).toBe(feed.items.filter((i) => i.isPinned).length);
     expect(await page.locator('.feed-item[data-kind="live"] .badge-live').count()).toBe(feed.items.filter((i) => i.kind === 'live').length);
     expect(feed.items.some((i) => i.kind === 'live')).toBe(true);
+    // A paid link says so to search engines; other links out are plain.
+    expect(feed.items.some((i) => i.kind === 'promo')).toBe(true);
+    expect(await page.locator('.feed-item[data-kind="promo"] .headline').getAttribute('rel')).toBe('sponsored noopener');
+    expect(await page.locator('.feed-item[data-kind="link"] .headline').first().getAttribute('rel')).toBe('noopener');
+    // The first load leaves the focus where the browser put it.
+    expect(await page.evaluate('document.activeElement === document.body')).toBe(true);
     await page.screenshot({ path: join(screenshots, 'feed.png'), animations: 'disabled' });
   });
 
@@ -128,10 +134,59 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.waitForURL(`${readerUrl}/articles/${article.slug}`);
     await ready();
     expect(await page.locator('article h1').textContent()).toBe(article.title);
+    // A screen reader starts on the new page's heading, not at <body>; <main> is no longer busy.
+    expect(await page.evaluate('document.activeElement?.matches("article h1")')).toBe(true);
+    expect(await page.locator('main').getAttribute('aria-busy')).toBeNull();
     expect(await page.title()).toContain(article.seoTitle ?? article.title);
     expect(await page.locator('meta[name="description"]').getAttribute('content')).toBeTruthy();
     const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? '{}') as DemoArticle['jsonLd'];
     expect(jsonLd).toEqual(article.jsonLd);
+  });
+
+  it('a slow answer for a page the reader has left moves no address (a renamed article\'s)', async () => {
+    await page.goto(`${readerUrl}/`);
+    await ready();
+    // The article under a former slug: the API answers it at its new one, here only once let go.
+    const renamed = (await t.http().get(`/v1/articles/${article.slug}?include=rubric,authors,tags,cover,related`)).body as unknown;
+    let asked!: () => void;
+    const wasAsked = new Promise<void>((resolve) => (asked = resolve));
+    let letGo!: () => void;
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    await page.route((url) => url.pathname === '/v1/articles/former-slug', async (route) => {
+      asked();
+      await released;
+      await route.fulfill({ json: renamed });
+    });
+    // In-page navigations, as the back and forward buttons make them.
+    const go = (path: string) => page.evaluate(`history.pushState(null, '', '${path}'); dispatchEvent(new PopStateEvent('popstate'))`);
+    await go('/articles/former-slug');
+    await wasAsked;
+    await go('/search');
+    await ready();
+    letGo();
+    // The late answer has arrived and been dropped.
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe(`${readerUrl}/search`);
+    expect(await page.locator('main h1').textContent()).toBe('Поиск');
+  });
+
+  it('"show more" appends the next page and, gone with the last one, leaves the focus on the first item it brought', async () => {
+    // The demo's feed fits one page: its first is made to promise another (two of its items again).
+    await page.route((url) => url.pathname === '/v1/feed', async (route) => {
+      const url = new URL(route.request().url());
+      const more = url.searchParams.has('cursor');
+      url.searchParams.delete('cursor');
+      const feed = (await (await route.fetch({ url: url.href })).json()) as { items: unknown[]; nextCursor: string | null };
+      await route.fulfill({ json: more ? { items: feed.items.slice(0, 2), nextCursor: null } : { ...feed, nextCursor: 'next' } });
+    });
+    await page.goto(`${readerUrl}/`);
+    await ready();
+    const items = page.locator('[data-testid="feed"] .feed-item');
+    const first = await items.count();
+    await page.locator('button.more').click();
+    await expect.poll(() => items.count()).toBe(first + 2);
+    expect(await page.locator('button.more').count()).toBe(0);
+    expect(await page.evaluate(`document.activeElement === document.querySelectorAll('[data-testid="feed"] .feed-item')[${first}]`)).toBe(true);
   });
 
   it('the article\'s page arrives with its head already written, for crawlers and previews that run no scripts', async () => {

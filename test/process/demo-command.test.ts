@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,26 +20,41 @@ const freePort = () => new Promise<number>((resolve) => {
   });
 });
 
+/** `npm run demo` on ports of its own, with the test's database and media folders. */
+async function startDemo() {
+  const [apiPort, readerPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'scripts/demo.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? dir,
+      PORT: String(apiPort),
+      READER_PORT: String(readerPort),
+      DATABASE_URL: `file:${join(dir, `demo-${apiPort}.db`)}`,
+      MEDIA_DIR: join(dir, `media-${apiPort}`),
+      LOG_LEVEL: 'warn',
+      // Fewer renditions than the default: the demo's photos load faster; nothing else changes.
+      MEDIA_RENDITION_WIDTHS: '320,640',
+      MEDIA_ASPECT_RATIOS: '16:9',
+    },
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { apiPort, readerPort, child, exited };
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 describe('npm run demo', () => {
   it('builds the reader, starts the API with demo content and the page in front of it, and stops on SIGTERM', async () => {
-    const [apiPort, readerPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'scripts/demo.ts')], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? dir,
-        PORT: String(apiPort),
-        READER_PORT: String(readerPort),
-        DATABASE_URL: `file:${join(dir, 'demo.db')}`,
-        MEDIA_DIR: join(dir, 'media'),
-        LOG_LEVEL: 'warn',
-        // Fewer renditions than the default: the demo's photos load faster; nothing else changes.
-        MEDIA_RENDITION_WIDTHS: '320,640',
-        MEDIA_ASPECT_RATIOS: '16:9',
-      },
-    });
+    const { apiPort, readerPort, child, exited } = await startDemo();
     let output = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await new Promise<void>((resolve, reject) => {
         const onData = (data: Buffer) => {
@@ -73,5 +88,27 @@ describe('npm run demo', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+  }, 180_000);
+
+  it('stops the API too when stopped while the API is still starting', async () => {
+    const { child, exited } = await startDemo();
+    child.stdout.resume();
+    child.stderr.resume();
+    // The API's process, once the reader is built and the demo waits for the API to load its content.
+    let apiPid: number | undefined;
+    while (!apiPid) {
+      if (child.exitCode !== null) throw new Error(`npm run demo exited with ${child.exitCode}`);
+      const found = spawnSync('pgrep', ['-P', String(child.pid), '-f', 'src/main.ts'], { encoding: 'utf8' }).stdout.trim();
+      apiPid = Number(found.split('\n')[0]) || undefined;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    try {
+      child.kill('SIGTERM');
+      await exited;
+      // The demo ends only once the API has: nothing is left holding its port.
+      expect(isAlive(apiPid)).toBe(false);
+    } finally {
+      if (isAlive(apiPid)) process.kill(apiPid, 'SIGKILL');
+    }
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markKeyPoints, type Run } from '../../examples/reader/src/key-points.ts';
+import { listText, markKeyPoints, runsPerItem, type Run } from '../../examples/reader/src/key-points.ts';
 
 /** The marked passages of each text, in order. */
 const marked = (runs: Run[][]) => runs.map((list) => list.filter((run) => run.keyPoint).map((run) => run.text));
@@ -148,6 +148,49 @@ describe('markKeyPoints', () => {
       // A point listed once and found in some text is marked, unless an earlier-listed mark covers it.
       const first = keyPoints[0];
       if (first && texts.some((text) => text.includes(first))) expect(marks, context).toContain(first);
+    }
+  });
+});
+
+describe('runsPerItem', () => {
+  /** A list's items marked as article.ts marks them: one text, then cut back into items. */
+  const markList = (items: string[], keyPoints: string[]) => runsPerItem(markKeyPoints([listText(items)], keyPoints)[0]!, items);
+
+  it('keeps a line break inside an item in that item', () => {
+    expect(markList(['a\nb', 'c'], [])).toEqual([[{ text: 'a\nb', keyPoint: false }], [{ text: 'c', keyPoint: false }]]);
+  });
+
+  it('marks a key passage inside an item that holds a line break', () => {
+    expect(markList(['первая\nстрока', 'вторая'], ['я\nстр'])).toEqual([
+      [{ text: 'перва', keyPoint: false }, { text: 'я\nстр', keyPoint: true }, { text: 'ока', keyPoint: false }],
+      [{ text: 'вторая', keyPoint: false }],
+    ]);
+  });
+
+  it('cuts a key passage running across two items into a marked run in each', () => {
+    expect(markList(['один два', 'три четыре'], ['два\nтри'])).toEqual([
+      [{ text: 'один ', keyPoint: false }, { text: 'два', keyPoint: true }],
+      [{ text: 'три', keyPoint: true }, { text: ' четыре', keyPoint: false }],
+    ]);
+  });
+
+  it('gives empty items no runs, and every item back exactly, for many generated lists', () => {
+    expect(markList(['', 'x', ''], [])).toEqual([[], [{ text: 'x', keyPoint: false }], []]);
+    let seed = 11;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    const phrase = () => Array.from({ length: random(6) }, () => ['a', 'b', '\n', ' '][random(4)]!).join('');
+    for (let round = 0; round < 300; round++) {
+      const items = Array.from({ length: 1 + random(4) }, phrase);
+      const text = listText(items);
+      const start = random(text.length + 1);
+      const keyPoints = [text.slice(start, start + 1 + random(5))].filter(Boolean);
+      const cut = markList(items, keyPoints);
+      const context = JSON.stringify({ items, keyPoints });
+      expect(cut.map((runs) => runs.map((run) => run.text).join('')), context).toEqual(items);
+      for (const runs of cut) expect(runs.every((run) => run.text.length > 0), context).toBe(true);
     }
   });
 });

@@ -47,23 +47,25 @@ const readBody = (req: IncomingMessage) =>
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
 
-const indexHtml = `<!doctype html>
+/** index.html as built, naming the site in the four places the server writes its name. */
+const builtPage = (siteName: string) => `<!doctype html>
 <html lang="ru">
   <head>
     <meta charset="utf-8" />
-    <meta name="site-name" content="Placeholder" />
-    <title>Reader</title>
+    <meta name="site-name" content="${siteName}" />
+    <title>${siteName}</title>
+    <link rel="alternate" type="application/rss+xml" title="${siteName}" href="/v1/feeds/rss.xml" />
     <script type="module" crossorigin src="/assets/index-abc123.js"></script>
   </head>
-  <body><main id="app"></main></body>
+  <body><header><a class="logo" href="/">${siteName}</a></header><main id="app"></main></body>
 </html>
 `;
+const indexHtml = builtPage('Placeholder');
 const assetJs = 'console.log("the reader");\n';
 // `$&`, `$'` and `$$` mean something to String.prototype.replace; quotes and `<` to HTML.
 const siteName = `Новости & "Город" <b>$& $' $1 $$`;
 const siteNameInHtml = `Новости &amp; &quot;Город&quot; &lt;b&gt;$&amp; $' $1 $$`;
-// split/join: a replacement string would itself expand the `$` patterns.
-const renderedPage = indexHtml.split('content="Placeholder"').join(`content="${siteNameInHtml}"`);
+const renderedPage = builtPage(siteNameInHtml);
 const secret = 'SECRET OUTSIDE DIST';
 
 interface Seen {
@@ -132,6 +134,30 @@ describe("the reader's server", () => {
         }));
       }
       if (path === '/v1/articles/old') return res.writeHead(301, { Location: '/v1/articles/new?fields=title' }).end();
+      if (path === '/v1/rubrics/gorod') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify({ slug: 'gorod', name: 'Город', parent: null, children: [] }));
+      }
+      // A slug the API refuses outright (too long, malformed), in the path or as a tag.
+      if (req.url!.includes('malformed')) {
+        res.writeHead(400, { 'Content-Type': 'application/problem+json' });
+        return res.end(JSON.stringify({ type: 'about:blank', title: 'Bad request', status: 400 }));
+      }
+      if (req.url!.includes('failing')) {
+        res.writeHead(500, { 'Content-Type': 'application/problem+json' });
+        return res.end(JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500 }));
+      }
+      // The public API has no tag by slug: the server asks for the tag's articles.
+      if (path === '/v1/articles') {
+        const tag = new URL(req.url!, 'http://api').searchParams.get('tag');
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify({ items: tag === 'transport' ? [{ slug: 'hello' }] : [], nextCursor: null }));
+      }
+      // The connection drops mid-body: 7 bytes of the 100 announced.
+      if (path === '/v1/broken') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+        return res.write('{"a": 1', () => res.socket!.destroy());
+      }
       if (req.method === 'POST' && path === '/v1/things') {
         res.writeHead(201, { 'Content-Type': 'application/json', Location: '/v1/things/1' });
         return res.end(JSON.stringify({ received: JSON.parse(body) as unknown }));
@@ -183,7 +209,7 @@ describe("the reader's server", () => {
 
   describe('the page', () => {
     it.each(['/', '/rubrics/gorod', '/tags/transport', '/search?q=%D0%BC%D0%B8%D1%80'])(
-      'answers %s with index.html, the site name injected and escaped, not cached',
+      'answers %s with index.html, the site name written (escaped) wherever it names the site, not cached',
       async (path) => {
         const answer = await send(readerUrl, path);
         expect(answer.status).toBe(200);
@@ -220,6 +246,27 @@ describe("the reader's server", () => {
       expect(seen.find((s) => s.url.startsWith('/v1/articles/evil'))?.url).toContain('fields=');
     });
 
+    it.each(['/rubrics/nowhere', '/tags/nowhere', '/articles/malformed', '/rubrics/malformed', '/tags/malformed'])(
+      'answers %s, which the API does not know (404) or refuses (400), with the page and a 404',
+      async (path) => {
+        const answer = await send(readerUrl, path);
+        expect(answer.status).toBe(404);
+        expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(answer.body).toBe(renderedPage);
+      },
+    );
+
+    it.each(['/articles/failing', '/rubrics/failing', '/tags/failing'])(
+      'answers %s, which the API fails to answer, with the page (its script asks again) and a 503 to come back',
+      async (path) => {
+        const answer = await send(readerUrl, path);
+        expect(answer.status).toBe(503);
+        expect(answer.headers['retry-after']).toBe('30');
+        expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(answer.body).toBe(renderedPage);
+      },
+    );
+
     it('answers a missing article with a 404 and a former slug with a 301 to the new address', async () => {
       expect((await send(readerUrl, '/articles/gone')).status).toBe(404);
       const moved = await send(readerUrl, '/articles/old?utm=x');
@@ -251,16 +298,24 @@ describe("the reader's server", () => {
         for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'"]) {
           expect(csp, path).toContain(directive);
         }
+        // Photos and sound may be on other origins (added by URL, or on a CDN), over HTTPS only.
+        const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources.join(' ')]));
+        expect(directives.get('img-src'), path).toBe("'self' data: https:");
+        expect(directives.get('media-src'), path).toBe("'self' https:");
         expect(headers['x-content-type-options'], path).toBe('nosniff');
         expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
       }
     });
 
-    it('serves index.html unchanged when no site name is configured', async () => {
+    it('serves index.html unchanged when no site name is configured, and names the site in an article\'s head as index.html does', async () => {
       const plain = createReaderServer({ distDir: dist, apiUrl: upstreamUrl });
       const url = await listen(plain);
       try {
         expect((await send(url, '/rubrics/gorod')).body).toBe(indexHtml);
+        // The browser takes the name from the meta tag: the head the server writes says the same.
+        const article = (await send(url, '/articles/hello')).body;
+        expect(article).toContain('<title>Привет — Placeholder</title>');
+        expect(article).toContain('<meta property="og:site_name" content="Placeholder" />');
       } finally {
         await close(plain);
       }
@@ -280,6 +335,22 @@ describe("the reader's server", () => {
       } finally {
         await close(later);
         await rm(laterDist, { recursive: true, force: true });
+      }
+    });
+
+    it('serves a rebuilt index.html at once (the new asset names with it)', async () => {
+      const rebuiltDist = await mkdtemp(join(tmpdir(), 'reader-serve-rebuilt-'));
+      const rebuilt = createReaderServer({ distDir: rebuiltDist, apiUrl: upstreamUrl });
+      const url = await listen(rebuilt);
+      try {
+        await writeFile(join(rebuiltDist, 'index.html'), indexHtml);
+        expect((await send(url, '/')).body).toBe(indexHtml);
+        const next = indexHtml.replace('index-abc123.js', 'index-def456.js');
+        await writeFile(join(rebuiltDist, 'index.html'), next);
+        expect((await send(url, '/')).body).toBe(next);
+      } finally {
+        await close(rebuilt);
+        await rm(rebuiltDist, { recursive: true, force: true });
       }
     });
   });
@@ -380,6 +451,12 @@ describe("the reader's server", () => {
       expect(JSON.parse(answer.body)).toMatchObject({ status: 404 });
     });
 
+    it('closes the connection at once when the API drops its own mid-body, rather than leave the reader waiting', async () => {
+      const waited = new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3000));
+      // The reader's answer cannot be completed (93 of the 100 announced bytes will never come): it must fail.
+      await expect(Promise.race([send(readerUrl, '/v1/broken'), waited])).rejects.toThrow();
+    });
+
     it('sends requests only to the configured API, whatever host the request target names', async () => {
       // A request target may be `//host/path` or `http://host/path`: the reader is not an open proxy.
       const elsewhere: string[] = [];
@@ -408,7 +485,7 @@ describe("the reader's server", () => {
       expect((await send(readerUrl, '/')).status).toBe(200);
     });
 
-    it('answers 502 problem+json when the API does not answer', async () => {
+    it('answers 502 problem+json when the API does not answer, and the page with a 503', async () => {
       // A port that was just free: nothing listens there.
       const gone = createServer();
       const goneUrl = await listen(gone);
@@ -420,8 +497,14 @@ describe("the reader's server", () => {
         expect(answer.status).toBe(502);
         expect(answer.headers['content-type']).toBe('application/problem+json');
         expect(JSON.parse(answer.body)).toMatchObject({ status: 502, title: 'Bad gateway' });
-        // The page itself is still served.
-        expect((await send(url, '/articles/x')).status).toBe(200);
+        // The page itself is still served (its script asks again), with a 503 where it depends on the API.
+        for (const path of ['/articles/x', '/rubrics/x', '/tags/x']) {
+          const page = await send(url, path);
+          expect(page.status, path).toBe(503);
+          expect(page.headers['retry-after'], path).toBe('30');
+          expect(page.body, path).toBe(indexHtml);
+        }
+        expect((await send(url, '/')).status).toBe(200);
       } finally {
         await close(orphan);
       }

@@ -3,10 +3,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 import createClient from 'openapi-fetch';
 import type { paths } from '../src/api/schema.gen.ts';
 import { isPagePath, pageRoutes } from '../src/routes.ts';
-import { articleHead, articleHeadFields, escapeHtml, renderHead } from '../src/seo.ts';
+import { articleHead, articleHeadFields, escapeHtml, renderHead, unescapeHtml, type PageHead } from '../src/seo.ts';
 
 /**
  * Serves the reader's built page as a news site would: its files, the page itself for every route
@@ -21,6 +22,7 @@ export interface ReaderServerOptions {
   distDir: string;
   /** Where the CMS API answers, e.g. http://127.0.0.1:3000. */
   apiUrl: string;
+  /** Written everywhere index.html names the site; left out, the name index.html gives is used. */
   siteName?: string;
 }
 
@@ -35,9 +37,10 @@ const contentTypes: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-// Everything the page loads comes from its own origin (the API included, through /v1).
+// Everything the page loads comes from its own origin (the API included, through /v1), except photos
+// and sound: media added by URL keeps its address, and MEDIA_PUBLIC_BASE_URL may put files on a CDN.
 const securityHeaders = {
-  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy': "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };
@@ -50,49 +53,93 @@ function endToEnd(headers: IncomingMessage['headers']): IncomingMessage['headers
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name) && !named.has(name)));
 }
 
-type PageAnswer = { status: 200 | 404; head?: string } | { status: 301; location: string };
+type PageAnswer = { status: 200 | 404 | 503; head?: PageHead } | { status: 301; location: string };
+
+// Where index.html names the site: the meta tag the script reads, and what shows before (or without) it.
+const siteNamePlaces = [
+  /(<meta name="site-name" content=")[^"]*(")/,
+  /(<title>)[^<]*(<\/title>)/,
+  /(<link rel="alternate" type="application\/rss\+xml" title=")[^"]*(")/,
+  /(<a class="logo"[^>]*>)[^<]*(<\/a>)/,
+];
+
+/** index.html with the site name written in; a replacer function, as `$&` or `$'` in the name would be expanded. */
+function withSiteName(html: string, siteName: string): string {
+  const escaped = escapeHtml(siteName);
+  return siteNamePlaces.reduce((page, place) => page.replace(place, (_, open: string, close: string) => `${open}${escaped}${close}`), html);
+}
+
+/** The name index.html gives the site (its meta tag, which the browser reads too). */
+const siteNameIn = (html: string) => unescapeHtml(/<meta name="site-name" content="([^"]*)"/.exec(html)?.[1] ?? '') || 'Newsroom';
+
+/**
+ * The page's status from the API's answer about what the page shows: 404 when the API knows no such
+ * thing (400: a slug it could never have, too long or malformed); any other failure is the API's, 503.
+ */
+function statusOf(response: Response): 200 | 404 | 503 {
+  if (response.ok) return 200;
+  return response.status === 404 || response.status === 400 ? 404 : 503;
+}
+
+// A broken connection has already destroyed both ends of the pipeline: there is nothing left to answer.
+const ignore = () => undefined;
+const apiTimeoutMs = 5000;
 
 export function createReaderServer(options: ReaderServerOptions): Server {
   const root = resolve(options.distDir);
   const api = new URL(options.apiUrl);
   const client = createClient<paths>({ baseUrl: api.origin });
-  const siteName = options.siteName ? escapeHtml(options.siteName) : undefined;
-  let page: Promise<string> | undefined;
-  // A replacer function: in a replacement string, `$&` or `$'` in the site name would be expanded.
-  const renderPage = () => (page ??= readFile(join(root, 'index.html'), 'utf8').then(
-    (html) => (siteName ? html.replace(/(<meta name="site-name" content=")[^"]*(")/, (_, open: string, close: string) => `${open}${siteName}${close}`) : html),
-    (error: unknown) => {
-      page = undefined; // not remembered: the next request reads again (the build may not have finished)
-      throw error;
-    },
-  ));
+
+  /** index.html as served, with the site's name; read on every request, so a rebuild shows at once (it is small). */
+  async function readPage(): Promise<{ html: string; siteName: string }> {
+    const html = await readFile(join(root, 'index.html'), 'utf8');
+    return options.siteName ? { html: withSiteName(html, options.siteName), siteName: options.siteName } : { html, siteName: siteNameIn(html) };
+  }
+
+  async function articleAnswer(slug: string, pageUrl: string): Promise<PageAnswer> {
+    const { data, response } = await client.GET('/v1/articles/{slug}', {
+      params: { path: { slug }, query: { fields: articleHeadFields } },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(apiTimeoutMs),
+    });
+    if (data) return { status: 200, head: articleHead(data, pageUrl) };
+    const moved = response.status === 301 ? response.headers.get('location') : null;
+    if (moved) return { status: 301, location: `/articles/${new URL(moved, api).pathname.split('/').pop()}` };
+    return { status: statusOf(response) };
+  }
+
+  async function rubricAnswer(slug: string): Promise<PageAnswer> {
+    const { response } = await client.GET('/v1/rubrics/{slug}', { params: { path: { slug } }, signal: AbortSignal.timeout(apiTimeoutMs) });
+    return { status: statusOf(response) };
+  }
+
+  // The public API has no tag by slug: a tag is known by its published articles (an unknown slug has none).
+  async function tagAnswer(slug: string): Promise<PageAnswer> {
+    const { data, response } = await client.GET('/v1/articles', { params: { query: { tag: slug, limit: 1, fields: 'slug' } }, signal: AbortSignal.timeout(apiTimeoutMs) });
+    return { status: data?.items.length === 0 ? 404 : statusOf(response) };
+  }
+
+  // The pages that show one thing of the API's, and how to ask whether it is there; the feed and search always are.
+  const answers: [RegExp, (slug: string, pageUrl: string) => Promise<PageAnswer>][] = [
+    [pageRoutes.article, articleAnswer],
+    [pageRoutes.rubric, rubricAnswer],
+    [pageRoutes.tag, tagAnswer],
+  ];
 
   /** What the page at this address answers before any script runs. */
-  async function pageAnswer(path: string, host: string | undefined): Promise<PageAnswer> {
+  async function pageAnswer(path: string, pageUrl: string): Promise<PageAnswer> {
     // Any other address is the page's "not found", with the status crawlers must see.
     if (!isPagePath(path)) return { status: 404 };
-    const match = pageRoutes.article.exec(path);
-    if (!match) return { status: 200 };
+    const [route, answer] = answers.find(([pattern]) => pattern.test(path)) ?? [];
+    if (!route || !answer) return { status: 200 };
     let slug: string;
     try {
-      slug = decodeURIComponent(match[1]!);
+      slug = decodeURIComponent(route.exec(path)![1]!);
     } catch {
       return { status: 404 };
     }
-    try {
-      const { data, response } = await client.GET('/v1/articles/{slug}', {
-        params: { path: { slug }, query: { fields: articleHeadFields } },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(5000),
-      });
-      if (data) return { status: 200, head: renderHead(articleHead(data, `http://${host ?? 'localhost'}${path}`), options.siteName ?? 'Newsroom') };
-      if (response.status === 404) return { status: 404 };
-      const moved = response.status === 301 ? response.headers.get('location') : null;
-      if (moved) return { status: 301, location: `/articles/${new URL(moved, api).pathname.split('/').pop()}` };
-    } catch {
-      // The API is slow or down: the page still comes, and the browser asks again.
-    }
-    return { status: 200 };
+    // The API is slow or down: the page still comes (its script asks again), but not as a 200.
+    return answer(slug, pageUrl).catch(() => ({ status: 503 }));
   }
 
   function proxy(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -102,7 +149,8 @@ export function createReaderServer(options: ReaderServerOptions): Server {
     const send = api.protocol === 'https:' ? httpsRequest : httpRequest;
     const upstream = send(target, { method: req.method, headers: { ...endToEnd(req.headers), 'x-forwarded-host': req.headers.host ?? '' } }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
-      answer.pipe(res);
+      // An API that drops the connection mid-body closes the reader's too, rather than leave it waiting.
+      pipeline(answer, res, ignore);
     });
     // A reader who leaves stops the API's work too; an API that hangs does not hold the reader forever.
     res.on('close', () => upstream.destroy());
@@ -112,7 +160,7 @@ export function createReaderServer(options: ReaderServerOptions): Server {
       res.writeHead(502, { 'Content-Type': 'application/problem+json', ...securityHeaders });
       res.end(JSON.stringify({ type: 'about:blank', title: 'Bad gateway', status: 502, detail: 'The CMS API did not answer.' }));
     });
-    req.pipe(upstream);
+    pipeline(req, upstream, ignore);
   }
 
   async function serveFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
@@ -134,7 +182,8 @@ export function createReaderServer(options: ReaderServerOptions): Server {
       ...securityHeaders,
     });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    // A file that fails to open after all (deleted since the stat) ends the answer, not the process.
+    else pipeline(createReadStream(file), res, ignore);
     return true;
   }
 
@@ -161,14 +210,19 @@ export function createReaderServer(options: ReaderServerOptions): Server {
         res.end(req.method === 'HEAD' ? undefined : 'Not found');
         return;
       }
-      const [html, answer] = await Promise.all([renderPage(), pageAnswer(path, req.headers.host)]);
+      const [{ html, siteName }, answer] = await Promise.all([readPage(), pageAnswer(path, `http://${req.headers.host ?? 'localhost'}${path}`)]);
       if (answer.status === 301) {
         res.writeHead(301, { Location: answer.location + url.search, 'Cache-Control': 'no-cache', ...securityHeaders }).end();
         return;
       }
       const { head } = answer;
-      res.writeHead(answer.status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', ...securityHeaders });
-      res.end(req.method === 'HEAD' ? undefined : head ? html.replace(/<title>[^<]*<\/title>/, () => head) : html);
+      res.writeHead(answer.status, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        ...(answer.status === 503 ? { 'Retry-After': '30' } : {}),
+        ...securityHeaders,
+      });
+      res.end(req.method === 'HEAD' ? undefined : head ? html.replace(/<title>[^<]*<\/title>/, () => renderHead(head, siteName)) : html);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders });
       res.end('The reader could not answer.');

@@ -34,3 +34,32 @@ export function markKeyPoints(texts: string[], keyPoints: string[]): Run[][] {
     return runs;
   });
 }
+
+/** A list's items as one text, a line each: how the API checks that a key point is copied from the body. */
+export const listText = (items: string[]) => items.join('\n');
+
+/**
+ * The runs of a list's text (`listText(items)`) cut back into its items, by position: an item may
+ * hold a line break itself, and a key passage may run across two items.
+ */
+export function runsPerItem(runs: Run[], items: string[]): Run[][] {
+  let next = 0;
+  // Where each item lies in the list's text; the line break after it belongs to none.
+  const spans = items.map((item) => {
+    const span = { start: next, end: next + item.length };
+    next = span.end + 1;
+    return span;
+  });
+  const cut: Run[][] = items.map(() => []);
+  let at = 0;
+  for (const run of runs) {
+    const end = at + run.text.length;
+    for (const [index, span] of spans.entries()) {
+      const from = Math.max(at, span.start);
+      const to = Math.min(end, span.end);
+      if (from < to) cut[index]!.push({ text: run.text.slice(from - at, to - at), keyPoint: run.keyPoint });
+    }
+    at = end;
+  }
+  return cut;
+}

@@ -46,6 +46,9 @@ export function articleHead(article: Pick<PublicArticle, 'title' | 'lead' | 'seo
 /** Text for HTML content and attribute values. */
 export const escapeHtml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** escapeHtml undone: the text of a value written with it. */
+export const unescapeHtml = (value: string) => value.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+
 /** The meta tags of a head, by attribute and key, in the order they are written. */
 export function metaTags(head: PageHead, siteName: string): [attribute: 'name' | 'property', key: string, content: string | null | undefined][] {
   return [

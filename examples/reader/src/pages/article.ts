@@ -1,8 +1,8 @@
 import { api, apiUrl, dataOf, type Block, type Media, type PublicArticle } from '../api/client.ts';
-import { h, rubricPath, time } from '../dom.ts';
+import { articlePath, h, rubricPath, time } from '../dom.ts';
 import { articleHead } from '../seo.ts';
 import type { View } from '../view.ts';
-import { markKeyPoints, type Run } from '../key-points.ts';
+import { listText, markKeyPoints, runsPerItem, type Run } from '../key-points.ts';
 import { figure } from '../picture.ts';
 import { articleCard } from './article-list.ts';
 
@@ -13,26 +13,12 @@ function runs(list: Run[]): (HTMLElement | string)[] {
   return list.map((run) => (run.keyPoint ? h('span', { class: 'key-point' }, run.text) : run.text));
 }
 
-/** A list's runs cut back into its items (a key passage may run across two). */
-function runsPerItem(list: Run[], itemCount: number): Run[][] {
-  const items: Run[][] = Array.from({ length: itemCount }, () => []);
-  let item = 0;
-  for (const run of list) {
-    run.text.split('\n').forEach((text, i) => {
-      if (i > 0) item++;
-      if (text) items[Math.min(item, itemCount - 1)]!.push({ text, keyPoint: run.keyPoint });
-    });
-  }
-  return items;
-}
-
 /** The body's blocks; the texts that may hold key passages are split into runs first. */
 function body(blocks: Block[], keyPoints: string[]): HTMLElement {
   const texts: string[] = [];
   for (const block of blocks) {
     if (block.type === 'paragraph' || block.type === 'heading' || block.type === 'quote') texts.push(block.text);
-    // As the API checks them: a list's items are one text, a line each.
-    else if (block.type === 'list') texts.push(block.items.join('\n'));
+    else if (block.type === 'list') texts.push(listText(block.items));
   }
   const marked = markKeyPoints(texts, keyPoints);
   let next = 0;
@@ -48,7 +34,7 @@ function body(blocks: Block[], keyPoints: string[]): HTMLElement {
       case 'quote':
         return h('blockquote', { class: 'quote' }, h('p', {}, take()), block.attribution ? h('footer', {}, `— ${block.attribution}`) : null);
       case 'list':
-        return h(block.style === 'numbered' ? 'ol' : 'ul', {}, runsPerItem(nextRuns(), block.items.length).map((item) => h('li', {}, runs(item))));
+        return h(block.style === 'numbered' ? 'ol' : 'ul', {}, runsPerItem(nextRuns(), block.items).map((item) => h('li', {}, runs(item))));
       case 'image':
         return figure(block.media, block.caption, { sizes: bodySizes });
       case 'embed':
@@ -104,8 +90,8 @@ export async function articlePage(view: View, slug: string): Promise<void> {
     params: { path: { slug }, query: { include: 'rubric,authors,tags,cover,related' } },
   }));
   // The API answers a renamed article at its new slug: the address bar follows.
-  if (article.slug && article.slug !== slug) history.replaceState(null, '', `/articles/${encodeURIComponent(article.slug)}`);
-  const head = articleHead(article, window.location.href);
+  const address = article.slug && article.slug !== slug ? articlePath(article.slug) : undefined;
+  const head = articleHead(article, address ? new URL(address, window.location.origin).href : window.location.href);
 
   const element = h('article', { class: 'article', 'data-testid': 'article' });
   element.append(
@@ -124,5 +110,5 @@ export async function articlePage(view: View, slug: string): Promise<void> {
   const related = article.related?.length
     ? h('aside', { class: 'related' }, h('h2', { class: 'section-title' }, 'Читайте также'), h('ul', { class: 'cards' }, article.related.map((r) => articleCard(r))))
     : null;
-  view.show(head, element, related);
+  view.show({ ...head, address }, element, related);
 }

@@ -11,6 +11,8 @@ const kindLabels: Partial<Record<FeedItem['kind'], string>> = { live: 'Прям�
 function feedItem(item: FeedItem): HTMLElement {
   const href = item.kind === 'article' && item.article ? articlePath(item.article.slug) : item.url;
   const external = item.kind !== 'article';
+  // A paid link says so to search engines too.
+  const rel = item.kind === 'promo' ? 'sponsored noopener' : 'noopener';
   const label = kindLabels[item.kind];
   return h('li', { class: `feed-item kind-${item.kind}${item.isPinned ? ' pinned' : ''}`, 'data-kind': item.kind, 'data-pinned': String(item.isPinned) },
     h('div', { class: 'feed-meta' },
@@ -19,7 +21,7 @@ function feedItem(item: FeedItem): HTMLElement {
       item.isPinned ? h('span', { class: 'badge badge-pinned', title: 'Закреплено редакцией' }, 'Главное') : null,
       label ? h('span', { class: `badge badge-${item.kind}` }, label) : null),
     href
-      ? h('a', { class: 'headline', href, ...(external ? { rel: 'noopener', target: '_blank' } : {}) }, item.headline)
+      ? h('a', { class: 'headline', href, ...(external ? { rel, target: '_blank' } : {}) }, item.headline)
       : h('span', { class: 'headline' }, item.headline));
 }
 
@@ -45,9 +47,8 @@ export async function feedPage(view: View): Promise<void> {
       h('section', { class: 'feed-column', 'aria-labelledby': 'feed-title' },
         h('h1', { id: 'feed-title', class: 'section-title' }, 'Лента новостей'),
         list,
-        moreButton(page.nextCursor, async (cursor) => {
+        moreButton(list, page.nextCursor, async (cursor) => {
           const next = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30, cursor } } }));
-          list.append(...next.items.map(feedItem));
-          return next.nextCursor;
+          return { items: next.items.map(feedItem), nextCursor: next.nextCursor };
         }))));
 }

@@ -1,6 +1,6 @@
 import { api, dataOf } from '../api/client.ts';
 import { h, rubricPath } from '../dom.ts';
-import type { View } from '../view.ts';
+import { NotFound, type View } from '../view.ts';
 import { articleCard } from './article-list.ts';
 import { moreButton } from './more.ts';
 
@@ -13,10 +13,9 @@ async function articleList(filter: { rubric: string } | { tag: string }): Promis
   const load = async (cursor?: string) => dataOf(await api.GET('/v1/articles', { params: { query: { ...filter, include, limit: pageSize, ...(cursor ? { cursor } : {}) } } }));
   const first = await load();
   const list = h('ul', { class: 'cards' }, first.items.map((a) => articleCard(a)));
-  const more = moreButton(first.nextCursor, async (cursor) => {
+  const more = moreButton(list, first.nextCursor, async (cursor) => {
     const next = await load(cursor);
-    list.append(...next.items.map((a) => articleCard(a)));
-    return next.nextCursor;
+    return { items: next.items.map((a) => articleCard(a)), nextCursor: next.nextCursor };
   });
   const tagName = 'tag' in filter ? first.items[0]?.tags?.find((t) => t.slug === filter.tag)?.name : undefined;
   return { list, more, count: first.items.length, ...(tagName ? { tagName } : {}) };
@@ -39,9 +38,11 @@ export async function rubricPage(view: View, slug: string): Promise<void> {
 
 export async function tagPage(view: View, slug: string): Promise<void> {
   const articles = await articleList({ tag: slug });
+  // The API knows a tag only by its articles: with none, there is no such tag to show (the server answers 404 too).
+  if (!articles.count) throw new NotFound();
   const name = articles.tagName ?? slug;
   view.show({ title: name, description: `Материалы с тегом «${name}»` }, h('section', { class: 'listing', 'data-testid': 'tag' },
     h('header', {}, h('span', { class: 'rubric-label' }, 'Тег'), h('h1', {}, name)),
-    articles.count ? articles.list : h('p', { class: 'empty' }, 'Материалов с этим тегом нет.'),
+    articles.list,
     articles.more));
 }

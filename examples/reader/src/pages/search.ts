@@ -24,9 +24,8 @@ export async function searchPage(view: View, query: string): Promise<void> {
     h('h1', {}, 'Поиск'),
     form,
     first.items.length ? list : h('p', { class: 'empty' }, `По запросу «${q}» ничего не нашлось.`),
-    moreButton(first.nextCursor, async (cursor) => {
+    moreButton(list, first.nextCursor, async (cursor) => {
       const next = await load(cursor);
-      list.append(...next.items.map(card));
-      return next.nextCursor;
+      return { items: next.items.map(card), nextCursor: next.nextCursor };
     })));
 }
