@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import sharp from 'sharp';
 import type { RunningServer } from './servers.ts';
@@ -262,4 +265,34 @@ export const scenarios: Scenario[] = [
       return { requests: [{ method: 'GET', path }], note: `GET ${path.replace(/[0-9a-f]{64}/, '<sha256>')} (${rendition.width} px ${rendition.mimeType}), from local storage` };
     },
   },
+  {
+    id: 'video-range',
+    title: 'Video seeking (1 MB ranges of a 256 MB file)',
+    target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    prepare: async (server) => {
+      if (!server.mediaDir) return { skip: 'the server did not say where its media folder is' };
+      // Placed in the store directly: an upload would check and hash 256 MB for nothing the scenario measures.
+      const name = `${'b'.repeat(64)}.mp4`;
+      const size = videoMegabytes * 1024 * 1024;
+      mkdirSync(join(server.mediaDir, 'originals'), { recursive: true });
+      const chunk = randomBytes(1024 * 1024);
+      writeFileSync(join(server.mediaDir, 'originals', name), Buffer.alloc(0));
+      for (let i = 0; i < videoMegabytes; i++) appendFileSync(join(server.mediaDir, 'originals', name), chunk);
+      let seek = 0;
+      return {
+        requests: [{
+          method: 'GET',
+          path: `/v1/media/files/originals/${name}`,
+          // A player seeking through the file: each request a different megabyte.
+          setupRequest: (request) => {
+            const start = ((seek++ * 7919) % videoMegabytes) * 1024 * 1024;
+            return { ...request, headers: { ...request.headers, Range: `bytes=${start}-${Math.min(start + 1024 * 1024, size) - 1}` } };
+          },
+        }],
+        note: `GET /v1/media/files/originals/<sha256>.mp4 with Range: 1 MB at a different offset each time (206), from local storage`,
+      };
+    },
+  },
 ];
+
+const videoMegabytes = 256;

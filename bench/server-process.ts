@@ -92,7 +92,7 @@ async function startCms(options: CmsServerOptions): Promise<() => Promise<void>>
   }
   const seedSeconds = (performance.now() - seedingStarted) / 1000;
   const server = await listen(container.app);
-  send({ type: 'ready', url: urlOf(server), seeded, seedSeconds, isSeedReused });
+  send({ type: 'ready', url: urlOf(server), seeded, seedSeconds, isSeedReused, mediaDir: config.mediaDir });
   return async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

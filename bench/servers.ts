@@ -11,7 +11,7 @@ export interface CmsServerOptions {
 }
 
 export type ServerMessage =
-  | { type: 'ready'; url: string; seeded?: SeededContent; seedSeconds?: number; isSeedReused?: boolean }
+  | { type: 'ready'; url: string; seeded?: SeededContent; seedSeconds?: number; isSeedReused?: boolean; mediaDir?: string }
   | { type: 'error'; message: string };
 
 export interface RunningServer {
@@ -20,6 +20,8 @@ export interface RunningServer {
   seedSeconds?: number;
   /** The database was copied from an earlier run's seed rather than seeded now. */
   isSeedReused?: boolean;
+  /** The CMS's local media folder, where a scenario may place a stored file directly. */
+  mediaDir?: string;
   stop: () => Promise<void>;
 }
 
@@ -42,7 +44,7 @@ function startServer(args: string[], timeoutMs: number): Promise<RunningServer> 
     child.on('message', (message: ServerMessage) => {
       clearTimeout(timer);
       if (message.type === 'error') return reject(new Error(`the ${args[0]} server failed to start:\n${message.message}`));
-      resolve({ url: message.url, ...(message.seeded ? { seeded: message.seeded } : {}), ...(message.seedSeconds !== undefined ? { seedSeconds: message.seedSeconds } : {}), isSeedReused: message.isSeedReused ?? false, stop });
+      resolve({ url: message.url, ...(message.seeded ? { seeded: message.seeded } : {}), ...(message.seedSeconds !== undefined ? { seedSeconds: message.seedSeconds } : {}), isSeedReused: message.isSeedReused ?? false, ...(message.mediaDir ? { mediaDir: message.mediaDir } : {}), stop });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
