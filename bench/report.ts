@@ -130,8 +130,9 @@ ${goalsTable(results)}
 - **Mixed load**: every article save purges the pages that show the article and every list and search
   answer (a save may change what they contain), so the next reads of those pages are uncached ones.
 - **Video seeking** reads only the megabyte asked for, from a file stream (an S3 \`GetObject\` with \`Range\`
-  on S3): its cost is moving that megabyte. Before the stream, each range read the whole 256 MB file into memory first: 6.4 requests per second with 2
-  connections (p50 312 ms, against 78.9 and 25 ms now), and none finished within 5 s with 10.
+  on S3): its cost is moving that megabyte. Before the stream, each range read the whole 256 MB file
+  into memory first: 6.4 requests per second with 2 connections (p50 312 ms, against 78.9 and 25 ms
+  now), and none finished within 5 s with 10.
 
 ## Running it
 
