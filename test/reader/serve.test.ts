@@ -147,11 +147,9 @@ describe("the reader's server", () => {
         res.writeHead(500, { 'Content-Type': 'application/problem+json' });
         return res.end(JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500 }));
       }
-      // The public API has no tag by slug: the server asks for the tag's articles.
-      if (path === '/v1/articles') {
-        const tag = new URL(req.url!, 'http://api').searchParams.get('tag');
+      if (path === '/v1/tags/transport') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        return res.end(JSON.stringify({ items: tag === 'transport' ? [{ slug: 'hello' }] : [], nextCursor: null }));
+        return res.end(JSON.stringify({ id: 't1', name: 'Транспорт', slug: 'transport' }));
       }
       // The connection drops mid-body: 7 bytes of the 100 announced.
       if (path === '/v1/broken') {

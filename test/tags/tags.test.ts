@@ -139,3 +139,31 @@ describeEachDialect('public tags', (dialect) => {
     expect(res.body.errors).toEqual([{ field: 'query.cursor', message: 'Invalid cursor' }]);
   });
 });
+
+describeEachDialect('a public tag by slug', (dialect) => {
+  let t: TestApp;
+  let editor: SignedIn;
+  beforeAll(async () => {
+    // The public cache on, as in production: a tag page must not keep answering from before a change.
+    t = await createTestApp(dialect, { PUBLIC_CACHE: 'on' });
+    editor = await t.signIn('editor');
+  });
+  afterAll(() => t?.close());
+
+  it('when a tag is asked for by slug, then its name and slug, with no articles needed; an unknown or impossible slug is 404 or 400', async () => {
+    const created = await t.container.services.tags.create({ name: 'Городской транспорт', slug: 'gorodskoy-transport' });
+    const res = await t.http().get('/v1/tags/gorodskoy-transport').expect(200);
+    expect(res.body).toEqual({ id: created.id, name: 'Городской транспорт', slug: 'gorodskoy-transport' });
+    expect(res.headers['cache-control']).toMatch(/public/);
+    await t.http().get('/v1/tags/no-such-tag').expect(404);
+    await t.http().get(`/v1/tags/${'x'.repeat(201)}`).expect(400);
+  });
+
+  it('when a slug that answered 404 is given to a tag, or a tag is renamed, then the next read answers the change', async () => {
+    await t.http().get('/v1/tags/vybory').expect(404);
+    const created = await t.http().post('/v1/admin/tags').set(editor.headers).send({ name: 'Выборы', slug: 'vybory' }).expect(201);
+    expect((await t.http().get('/v1/tags/vybory').expect(200)).body.name).toBe('Выборы');
+    await t.http().patch(`/v1/admin/tags/${created.body.id}`).set(editor.headers).set('If-Match', created.headers.etag!).send({ name: 'Выборы-2026' }).expect(200);
+    expect((await t.http().get('/v1/tags/vybory').expect(200)).body.name).toBe('Выборы-2026');
+  });
+});

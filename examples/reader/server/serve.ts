@@ -113,10 +113,9 @@ export function createReaderServer(options: ReaderServerOptions): Server {
     return { status: statusOf(response) };
   }
 
-  // The public API has no tag by slug: a tag is known by its published articles (an unknown slug has none).
   async function tagAnswer(slug: string): Promise<PageAnswer> {
-    const { data, response } = await client.GET('/v1/articles', { params: { query: { tag: slug, limit: 1, fields: 'slug' } }, signal: AbortSignal.timeout(apiTimeoutMs) });
-    return { status: data?.items.length === 0 ? 404 : statusOf(response) };
+    const { response } = await client.GET('/v1/tags/{slug}', { params: { path: { slug } }, signal: AbortSignal.timeout(apiTimeoutMs) });
+    return { status: statusOf(response) };
   }
 
   // The pages that show one thing of the API's, and how to ask whether it is there; the feed and search always are.

@@ -7,9 +7,13 @@ import { feedPage } from './pages/feed.ts';
 import { rubricPage, tagPage } from './pages/listing.ts';
 import { searchPage } from './pages/search.ts';
 import { pageRoutes } from './routes.ts';
-import { createView, NotFound, type View } from './view.ts';
+import { createView, type View } from './view.ts';
 
 const main = document.querySelector<HTMLElement>('#main')!;
+
+/** What a page throws when there is nothing at its address: the reader gets the "not found" page. */
+class NotFound extends Error {}
+
 /** A slug from the address; a malformed escape (`%E0`) is no page of ours. */
 function slugOf(match: string[]): string {
   try {

@@ -1,8 +1,5 @@
 import { setHead, type PageHead } from './head.ts';
 
-/** What a page throws when the thing it shows is not there: the reader gets the "not found" page. */
-export class NotFound extends Error {}
-
 /**
  * Where a page shows itself once its data is there: its head and the content of <main>, and its
  * address when it differs from the one asked for (a renamed article). A view whose address the

@@ -1,4 +1,4 @@
-import { IdParams } from '../../http/common.schemas.ts';
+import { IdParams, SlugParams, TagRefSchema } from '../../http/common.schemas.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { CreateTagBody, ListTagsQuery, PublicTagPage, TagPage, TagSchema, UpdateTagBody } from './tags.schemas.ts';
 import type { TagsService } from './tags.service.ts';
@@ -50,6 +50,13 @@ export function tagPublicRoutes(service: TagsService): AnyRoute[] {
       method: 'get', path: '/v1/tags', operationId: 'listPublicTags', summary: 'List tags alphabetically', tag, access: { public: true },
       query: ListTagsQuery, response: PublicTagPage, cache: { lists: ['tags'] },
       handler: ({ query }) => service.listPublic(query.limit, query.cursor),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/tags/{slug}', operationId: 'getPublicTag', summary: 'Get a tag by its slug', tag, access: { public: true },
+      description: 'What a tag page shows above its articles (`GET /v1/articles?tag={slug}`). A tag with no published articles is still a tag.',
+      // By slug: a tag created or given this slug later must not find an old 404 here, so any tag change purges it.
+      params: SlugParams, response: TagRefSchema, cache: { lists: ['tags'] },
+      handler: ({ params }) => service.getPublic(params.slug),
     }),
   ];
 }

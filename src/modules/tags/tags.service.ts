@@ -37,6 +37,13 @@ export function createTagsService(repo: TagsRepository, searchIndex: Pick<Search
       return toPage(await repo.list(limit + 1, key), limit, toTagRef, keyOf);
     },
 
+    /** A tag as front ends show it (a tag page's heading), by its slug. */
+    async getPublic(slug: string): Promise<TagRefResponse> {
+      const row = await repo.findBySlug(slug);
+      if (!row) throw new NotFoundError('tag');
+      return toTagRef(row);
+    },
+
     async get(id: string): Promise<TagResponse> {
       const row = await repo.findById(id);
       if (!row) throw new NotFoundError('tag');

@@ -1,15 +1,14 @@
 import { api, dataOf } from '../api/client.ts';
 import { h, rubricPath } from '../dom.ts';
-import { NotFound, type View } from '../view.ts';
+import type { View } from '../view.ts';
 import { articleCard } from './article-list.ts';
 import { moreButton } from './more.ts';
 
 const pageSize = 12;
-// Tags too: the tag page takes the tag's name from its articles.
 const include = 'rubric,cover,tags';
 
 /** The published articles of a filter, newest first, a page at a time. */
-async function articleList(filter: { rubric: string } | { tag: string }): Promise<{ list: HTMLElement; more: HTMLElement | null; count: number; tagName?: string }> {
+async function articleList(filter: { rubric: string } | { tag: string }): Promise<{ list: HTMLElement; more: HTMLElement | null; count: number }> {
   const load = async (cursor?: string) => dataOf(await api.GET('/v1/articles', { params: { query: { ...filter, include, limit: pageSize, ...(cursor ? { cursor } : {}) } } }));
   const first = await load();
   const list = h('ul', { class: 'cards' }, first.items.map((a) => articleCard(a)));
@@ -17,8 +16,7 @@ async function articleList(filter: { rubric: string } | { tag: string }): Promis
     const next = await load(cursor);
     return { items: next.items.map((a) => articleCard(a)), nextCursor: next.nextCursor };
   });
-  const tagName = 'tag' in filter ? first.items[0]?.tags?.find((t) => t.slug === filter.tag)?.name : undefined;
-  return { list, more, count: first.items.length, ...(tagName ? { tagName } : {}) };
+  return { list, more, count: first.items.length };
 }
 
 export async function rubricPage(view: View, slug: string): Promise<void> {
@@ -37,12 +35,12 @@ export async function rubricPage(view: View, slug: string): Promise<void> {
 }
 
 export async function tagPage(view: View, slug: string): Promise<void> {
-  const articles = await articleList({ tag: slug });
-  // The API knows a tag only by its articles: with none, there is no such tag to show (the server answers 404 too).
-  if (!articles.count) throw new NotFound();
-  const name = articles.tagName ?? slug;
-  view.show({ title: name, description: `Материалы с тегом «${name}»` }, h('section', { class: 'listing', 'data-testid': 'tag' },
-    h('header', {}, h('span', { class: 'rubric-label' }, 'Тег'), h('h1', {}, name)),
-    articles.list,
+  const [tag, articles] = await Promise.all([
+    api.GET('/v1/tags/{slug}', { params: { path: { slug } } }).then(dataOf),
+    articleList({ tag: slug }),
+  ]);
+  view.show({ title: tag.name, description: `Материалы с тегом «${tag.name}»` }, h('section', { class: 'listing', 'data-testid': 'tag' },
+    h('header', {}, h('span', { class: 'rubric-label' }, 'Тег'), h('h1', {}, tag.name)),
+    articles.count ? articles.list : h('p', { class: 'empty' }, 'С этим тегом пока нет материалов.'),
     articles.more));
 }
