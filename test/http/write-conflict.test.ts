@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleTables, createDraft } from '../articles/article-fixtures.ts';
 import { createTestApp, testedDialects, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { untilSomeoneWaitsOnALock } from '../support/pg-locks.ts';
 
 describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlocks with another transaction [postgresql]', () => {
   let t: TestApp;
@@ -29,14 +30,11 @@ describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlock
     expect(hook.status).toBe(201);
     const before = await articleTables(t);
 
-    // Another transaction holds the subscription, which the update's outbox insert needs, then reaches for the article the update holds.
+    // Another transaction holds the subscription, which the update's outbox needs (to queue its delivery), then reaches for the article the update holds.
     await other.query('BEGIN');
     await other.query('SELECT 1 FROM "WebhookSubscription" WHERE "id" = $1 FOR UPDATE', [hook.body.id]);
     const update = t.http().patch(`/v1/admin/articles/${article.id}`).set(admin.headers).set('If-Match', `"${article.version}"`).send({ title: 'Трамвайная линия дошла до вокзала' }).then((r) => r);
-    await vi.waitFor(async () => {
-      const waiting = await other.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      expect(waiting.rowCount).toBeGreaterThan(0);
-    }, { timeout: 10_000, interval: 20 });
+    await untilSomeoneWaitsOnALock(other);
     const otherWrite = other.query(`UPDATE "Article" SET "lead" = 'x' WHERE "id" = $1`, [article.id]);
     const res = await update;
     await otherWrite;

@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhooksRepository } from '../../src/modules/webhooks/webhooks.repository.ts';
 import { createTestApp, testedDialects, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { untilSomeoneWaitsOnALock } from '../support/pg-locks.ts';
 
 /**
  * Deleting a subscription locks its row, then (by the cascade) its deliveries' rows. Every write of
@@ -45,10 +46,7 @@ describe.skipIf(!testedDialects().includes('postgresql'))('webhook writes beside
     await deleter.query('SELECT 1 FROM "WebhookSubscription" WHERE "id" = $1 FOR UPDATE', [subscriptionId]);
     const written = write();
     written.catch(() => {});
-    await vi.waitFor(async () => {
-      const waiting = await deleter.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      expect(waiting.rowCount).toBeGreaterThan(0);
-    }, { timeout: 10_000, interval: 20 });
+    await untilSomeoneWaitsOnALock(deleter);
     await deleter.query('DELETE FROM "WebhookSubscription" WHERE "id" = $1', [subscriptionId]);
     await deleter.query('COMMIT');
     return written;

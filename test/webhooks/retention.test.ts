@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { untilSomeoneWaitsOnALock } from '../support/pg-locks.ts';
 
 const day = 86_400_000;
 type Status = 'pending' | 'succeeded' | 'failed';
@@ -155,10 +156,7 @@ describeEachDialect('webhook retention', (dialect) => {
       await pruner.query('BEGIN');
       for (const statement of sql) await pruner.query(statement);
       const response = request();
-      await vi.waitFor(async () => {
-        const waiting = await pruner.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-        expect(waiting.rowCount).toBeGreaterThan(0);
-      }, { timeout: 10_000, interval: 20 });
+      await untilSomeoneWaitsOnALock(pruner);
       await pruner.query('COMMIT');
       return response;
     };

@@ -261,7 +261,7 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
       const servable = folder === 'renditions' ? renditionExts.has(ext) : publicOriginalExts.has(ext);
       if (!servable || !hash) return null;
       const stored = await storage.open(`${folder}/${name}`);
-      return stored ? { size: stored.size, read: stored.read, contentType: servedTypes[ext]!, etag: `"${hash}"` } : null;
+      return stored ? { ...stored, contentType: servedTypes[ext]!, etag: `"${hash}"` } : null;
     },
 
     /** The kind of each existing media among the ids (missing ones are absent), for validating references. */

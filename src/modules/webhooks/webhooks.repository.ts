@@ -18,7 +18,7 @@ const claimable = (at: Date) => ({
 const isForeignKeyViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
 
 export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
-  const { sql, empty } = PrismaSql;
+  const { sql, empty, join } = PrismaSql;
   // PostgreSQL: the rows to delete are locked as they are picked, and rows another transaction holds
   // (another instance pruning, a replay queuing the event) are passed over rather than waited for, so
   // two pruners never wait on each other. SQLite has one writer at a time: its transaction is the lock.
@@ -44,7 +44,7 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
      */
     holdSubscriptions: async (tx: PrismaTx, ids: string[]): Promise<string[]> => {
       if (dialect !== 'postgresql' || ids.length === 0) return ids;
-      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "WebhookSubscription" WHERE "id" IN (${PrismaSql.join(ids)}) FOR KEY SHARE`;
+      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "WebhookSubscription" WHERE "id" IN (${join(ids)}) FOR KEY SHARE`;
       const held = new Set(rows.map((r) => r.id));
       return ids.filter((id) => held.has(id));
     },

@@ -208,24 +208,22 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     async pruneOld(options: { batchSize?: number; signal?: AbortSignal } = {}): Promise<PruneResult> {
       const take = options.batchSize ?? pruneBatchSize;
       const cutoff = new Date(now().getTime() - deps.retentionMs);
-      const removed: PruneResult = { deliveries: 0, events: 0 };
-      let afterDelivery: { completedAt: Date; id: number } | undefined;
-      for (;;) {
-        if (options.signal?.aborted) return removed;
-        const batch = await repo.pruneFinishedDeliveries(cutoff, take, afterDelivery);
-        removed.deliveries += batch.deleted;
-        if (batch.seen < take || !batch.last) break;
-        afterDelivery = batch.last;
+      /** Batch after batch, each from where the last one ended, until one comes back short or the signal aborts; answers how many went. */
+      async function inBatches<C>(prune: (cutoff: Date, take: number, after?: C) => Promise<{ seen: number; deleted: number; last?: C }>): Promise<number> {
+        let deleted = 0;
+        let after: C | undefined;
+        while (!options.signal?.aborted) {
+          const batch = await prune(cutoff, take, after);
+          deleted += batch.deleted;
+          if (batch.seen < take || !batch.last) break;
+          after = batch.last;
+        }
+        return deleted;
       }
-      let afterEvent: { occurredAt: Date; id: string } | undefined;
-      for (;;) {
-        if (options.signal?.aborted) return removed;
-        const batch = await repo.pruneOrphanedEvents(cutoff, take, afterEvent);
-        removed.events += batch.deleted;
-        if (batch.seen < take || !batch.last) break;
-        afterEvent = batch.last;
-      }
-      return removed;
+      const deliveries = await inBatches(repo.pruneFinishedDeliveries);
+      // Events only once no delivery refers to them: after the deliveries' pass.
+      const events = await inBatches(repo.pruneOrphanedEvents);
+      return { deliveries, events };
     },
   };
 }
