@@ -50,7 +50,11 @@ function rows(results: ScenarioResult[]): string[][] {
 export function textTable(results: ScenarioResult[]): string {
   const all = [columns, ...rows(results)];
   const widths = columns.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
-  const line = (row: string[]) => row.map((cell, i) => (i >= 1 && i <= 5 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i >= 1 && i <= 5 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
@@ -65,10 +69,30 @@ export function markdownTable(results: ScenarioResult[]): string {
 
 /** The read API's goals, each a ratio to the baseline in the same run. */
 const goals = [
-  { scenario: 'article-cached', what: 'Cached article by slug: at least 60 % of the baseline\'s requests per second', isMet: (r: ScenarioResult, base: ScenarioResult) => ratio(r.requestsPerSecond, base.requestsPerSecond) >= 0.6, figure: (r: ScenarioResult, base: ScenarioResult) => `${(ratio(r.requestsPerSecond, base.requestsPerSecond) * 100).toFixed(1)} %` },
-  { scenario: 'article-uncached', what: 'Uncached article by slug: at least 25 % of the baseline\'s requests per second', isMet: (r: ScenarioResult, base: ScenarioResult) => ratio(r.requestsPerSecond, base.requestsPerSecond) >= 0.25, figure: (r: ScenarioResult, base: ScenarioResult) => `${(ratio(r.requestsPerSecond, base.requestsPerSecond) * 100).toFixed(1)} %` },
-  { scenario: 'search', what: 'Search on 10,000 articles (uncached): p99 under 10 × the baseline\'s p99', isMet: (r: ScenarioResult, base: ScenarioResult) => ratio(r.p99Ms, base.p99Ms) < 10, figure: (r: ScenarioResult, base: ScenarioResult) => `${ratio(r.p99Ms, base.p99Ms).toFixed(1)} ×` },
-  { scenario: 'search-cached', what: 'Search, cached (repeated queries): p99 under 10 × the baseline\'s p99', isMet: (r: ScenarioResult, base: ScenarioResult) => ratio(r.p99Ms, base.p99Ms) < 10, figure: (r: ScenarioResult, base: ScenarioResult) => `${ratio(r.p99Ms, base.p99Ms).toFixed(1)} ×` },
+  {
+    scenario: 'article-cached',
+    what: "Cached article by slug: at least 60 % of the baseline's requests per second",
+    isMet: (r: ScenarioResult, base: ScenarioResult) => ratio(r.requestsPerSecond, base.requestsPerSecond) >= 0.6,
+    figure: (r: ScenarioResult, base: ScenarioResult) => `${(ratio(r.requestsPerSecond, base.requestsPerSecond) * 100).toFixed(1)} %`,
+  },
+  {
+    scenario: 'article-uncached',
+    what: "Uncached article by slug: at least 25 % of the baseline's requests per second",
+    isMet: (r: ScenarioResult, base: ScenarioResult) => ratio(r.requestsPerSecond, base.requestsPerSecond) >= 0.25,
+    figure: (r: ScenarioResult, base: ScenarioResult) => `${(ratio(r.requestsPerSecond, base.requestsPerSecond) * 100).toFixed(1)} %`,
+  },
+  {
+    scenario: 'search',
+    what: "Search on 10,000 articles (uncached): p99 under 10 × the baseline's p99",
+    isMet: (r: ScenarioResult, base: ScenarioResult) => ratio(r.p99Ms, base.p99Ms) < 10,
+    figure: (r: ScenarioResult, base: ScenarioResult) => `${ratio(r.p99Ms, base.p99Ms).toFixed(1)} ×`,
+  },
+  {
+    scenario: 'search-cached',
+    what: "Search, cached (repeated queries): p99 under 10 × the baseline's p99",
+    isMet: (r: ScenarioResult, base: ScenarioResult) => ratio(r.p99Ms, base.p99Ms) < 10,
+    figure: (r: ScenarioResult, base: ScenarioResult) => `${ratio(r.p99Ms, base.p99Ms).toFixed(1)} ×`,
+  },
 ];
 
 function ratio(value: number | null, base: number | null): number {
@@ -82,7 +106,9 @@ function goalsTable(results: ScenarioResult[]): string {
     if (!base || !result || result.requestsPerSecond === null) return [];
     return [`| ${goal.what} | ${goal.figure(result, base)} | ${goal.isMet(result, base) ? 'met' : '**not met**'} |`];
   });
-  return lines.length ? ['| Goal | This run | |', '|---|---:|---|', ...lines].join('\n') : '_The goals need the baseline and their scenarios in the same run._';
+  return lines.length
+    ? ['| Goal | This run | |', '|---|---:|---|', ...lines].join('\n')
+    : '_The goals need the baseline and their scenarios in the same run._';
 }
 
 export function performanceDocument(results: ScenarioResult[], info: RunInfo, seedNotes: string[]): string {

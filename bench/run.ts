@@ -24,7 +24,10 @@ const durationSeconds = Number(args.duration);
 const connections = Number(args.connections);
 const warmupSeconds = Number(args.warmup);
 const logLevel = args['log-level'] as 'info' | 'warn' | 'silent';
-const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = args.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const selected = only ? scenarios.filter((s) => only.includes(s.id)) : scenarios;
 if (only && selected.length !== only.length) {
   throw new Error(`unknown scenario in --only; the ids are: ${scenarios.map((s) => s.id).join(', ')}`);
@@ -39,7 +42,16 @@ async function runScenario(scenario: Scenario, server: RunningServer): Promise<S
   const prepared = await scenario.prepare(server);
   if ('skip' in prepared) {
     process.stdout.write(`skipped (${prepared.skip})\n`);
-    return { id: scenario.id, title: scenario.title, requestsPerSecond: null, p50Ms: null, p99Ms: null, failures: 0, total: 0, note: prepared.skip };
+    return {
+      id: scenario.id,
+      title: scenario.title,
+      requestsPerSecond: null,
+      p50Ms: null,
+      p99Ms: null,
+      failures: 0,
+      total: 0,
+      note: prepared.skip,
+    };
   }
   if (warmupSeconds > 0) await load(server, prepared.requests, warmupSeconds, scenario);
   const result = await load(server, prepared.requests, Math.max(durationSeconds, scenario.load?.minDurationSeconds ?? 0), scenario);
@@ -49,7 +61,9 @@ async function runScenario(scenario: Scenario, server: RunningServer): Promise<S
     .filter(([code]) => !code.startsWith('2'))
     .map(([code, stats]) => `${code} × ${stats.count}`)
     .join(', ');
-  process.stdout.write(`${result.requests.average.toFixed(1)} req/s${failures ? `, ${failures} failed${failedStatuses ? ` (${failedStatuses})` : ''}` : ''}\n`);
+  process.stdout.write(
+    `${result.requests.average.toFixed(1)} req/s${failures ? `, ${failures} failed${failedStatuses ? ` (${failedStatuses})` : ''}` : ''}\n`,
+  );
   return {
     id: scenario.id,
     title: scenario.title,
@@ -84,11 +98,16 @@ async function main() {
     if (!dataset) throw new Error(`no dataset named ${name}`);
     process.stdout.write(`Starting the CMS with dataset "${name}" (${dataset.articles} published articles)… `);
     const server = await startCmsServer({ articles: dataset.articles, logLevel, ...(dataset.env ? { env: dataset.env } : {}) });
-    const seeding = server.isSeedReused ? 'copied from an earlier run\'s seed (bench/.cache/)' : `seeded through the services in ${server.seedSeconds!.toFixed(1)} s`;
+    const seeding = server.isSeedReused
+      ? "copied from an earlier run's seed (bench/.cache/)"
+      : `seeded through the services in ${server.seedSeconds!.toFixed(1)} s`;
     process.stdout.write(`${seeding}\n`);
-    seedNotes.push(`Dataset "${name}": ${dataset.articles} published articles (6 rubrics, 20 tags, 4 authors, 10 photos), ${seeding}${dataset.description ? `; ${dataset.description}` : ''}.`);
+    seedNotes.push(
+      `Dataset "${name}": ${dataset.articles} published articles (6 rubrics, 20 tags, 4 authors, 10 photos), ${seeding}${dataset.description ? `; ${dataset.description}` : ''}.`,
+    );
     try {
-      for (const scenario of selected.filter((s) => s.target.server === 'cms' && s.target.dataset === name)) results.set(scenario.id, await runScenario(scenario, server));
+      for (const scenario of selected.filter((s) => s.target.server === 'cms' && s.target.dataset === name))
+        results.set(scenario.id, await runScenario(scenario, server));
     } finally {
       await server.stop();
     }
@@ -99,7 +118,10 @@ async function main() {
   if (!args['no-write']) {
     const out = resolve(args.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, performanceDocument(ordered, { date, durationSeconds, connections, warmupSeconds, logLevel, datasets: datasetNames }, seedNotes));
+    writeFileSync(
+      out,
+      performanceDocument(ordered, { date, durationSeconds, connections, warmupSeconds, logLevel, datasets: datasetNames }, seedNotes),
+    );
     console.log(`Wrote ${out}`);
   } else {
     console.log(markdownTable(ordered));

@@ -57,7 +57,9 @@ async function generatedJpeg(): Promise<Buffer> {
       pixels[i + 2] = ((x ^ y) & 0xff) / 2;
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 /** The JPEG with a comment segment right after its start marker: a new file (new hash) for each number. */
@@ -80,7 +82,10 @@ function multipartFile(data: Buffer): Buffer {
 const uploadPath = '/v1/admin/media/upload';
 
 /** Uploads one file over HTTP; a skip reason when the route is missing or refuses it. */
-async function uploadOnce(server: RunningServer, data: Buffer): Promise<{ media: { renditions?: Array<{ url: string; width: number; mimeType: string }> } } | { skip: string }> {
+async function uploadOnce(
+  server: RunningServer,
+  data: Buffer,
+): Promise<{ media: { renditions?: Array<{ url: string; width: number; mimeType: string }> } } | { skip: string }> {
   const response = await fetch(`${server.url}${uploadPath}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${server.seeded!.adminApiKey}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` },
@@ -100,18 +105,38 @@ const nextUniqueJpeg = async () => withComment(await benchJpeg(), `bench upload 
 const articles = 10_000;
 export const datasets: Record<string, Dataset> = {
   'ten-thousand': { articles },
-  'ten-thousand-uncached': { articles, env: { PUBLIC_CACHE: 'off' }, description: 'served with the in-process public cache off (PUBLIC_CACHE=off)' },
+  'ten-thousand-uncached': {
+    articles,
+    env: { PUBLIC_CACHE: 'off' },
+    description: 'served with the in-process public cache off (PUBLIC_CACHE=off)',
+  },
 };
 
 // A front page's worth of recent articles: where the traffic of a news site goes.
 const hotSet = (slugs: string[]) => slugs.slice(-100);
 
-const searchQueries = ['бюджет', 'бюджета дороги', 'ремонте', 'матчи', 'выставку фотографий', 'похолодание', 'горячей воды', 'школам', 'турнирной таблице', 'водителей'];
+const searchQueries = [
+  'бюджет',
+  'бюджета дороги',
+  'ремонте',
+  'матчи',
+  'выставку фотографий',
+  'похолодание',
+  'горячей воды',
+  'школам',
+  'турнирной таблице',
+  'водителей',
+];
 
 /** 99 reads of what a front end asks for, then one save of an article, over and over. */
-function mixedLoad(seeded: { articleSlugs: string[]; rubricSlugs: string[]; adminApiKey: string }, articleIds: string[]): autocannon.Request {
+function mixedLoad(
+  seeded: { articleSlugs: string[]; rubricSlugs: string[]; adminApiKey: string },
+  articleIds: string[],
+): autocannon.Request {
   const reads = [
-    ...hotSet(seeded.articleSlugs).slice(0, 60).map((slug) => `/v1/articles/${slug}`),
+    ...hotSet(seeded.articleSlugs)
+      .slice(0, 60)
+      .map((slug) => `/v1/articles/${slug}`),
     ...seeded.rubricSlugs.map((slug) => `/v1/articles?rubric=${slug}&limit=20`),
     ...Array(20).fill('/v1/feed'),
     ...searchQueries.slice(0, 13).map((q) => `/v1/search?q=${encodeURIComponent(q)}`),
@@ -123,7 +148,7 @@ function mixedLoad(seeded: { articleSlugs: string[]; rubricSlugs: string[]; admi
     setupRequest: (request) => {
       const i = n++;
       if (i % 100 !== 99) return { ...request, method: 'GET', path: reads[i % reads.length]!, body: undefined };
-      const id = articleIds[(i / 100) % articleIds.length | 0]!;
+      const id = articleIds[((i / 100) % articleIds.length) | 0]!;
       return {
         ...request,
         method: 'PATCH',
@@ -235,7 +260,10 @@ export const scenarios: Scenario[] = [
     prepare: async (server) => {
       const probe = await uploadOnce(server, await nextUniqueJpeg());
       if ('skip' in probe) return probe;
-      const headers = { Authorization: `Bearer ${server.seeded!.adminApiKey}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
+      const headers = {
+        Authorization: `Bearer ${server.seeded!.adminApiKey}`,
+        'Content-Type': `multipart/form-data; boundary=${boundary}`,
+      };
       const file = await benchJpeg();
       return {
         requests: [
@@ -244,7 +272,10 @@ export const scenarios: Scenario[] = [
             path: uploadPath,
             headers,
             // A different file each time (a numbered JPEG comment), so no upload is answered from the dedup by hash.
-            setupRequest: (request) => ({ ...request, body: multipartFile(withComment(file, `bench upload ${process.pid}-${uploadNumber++}`)) }),
+            setupRequest: (request) => ({
+              ...request,
+              body: multipartFile(withComment(file, `bench upload ${process.pid}-${uploadNumber++}`)),
+            }),
           },
         ],
         note: `multipart POST with an admin API key, ${Math.round(file.length / 1024)} kB, a new file each time (no dedup); ${probe.media.renditions?.length ?? 0} renditions made within the request; 2 connections`,
@@ -262,7 +293,10 @@ export const scenarios: Scenario[] = [
       const rendition = webp.find((r) => r.width >= 640) ?? webp.at(-1) ?? uploaded.media.renditions?.[0];
       if (!rendition) return { skip: 'the uploaded image has no renditions' };
       const path = new URL(rendition.url, server.url).pathname;
-      return { requests: [{ method: 'GET', path }], note: `GET ${path.replace(/[0-9a-f]{64}/, '<sha256>')} (${rendition.width} px ${rendition.mimeType}), from local storage` };
+      return {
+        requests: [{ method: 'GET', path }],
+        note: `GET ${path.replace(/[0-9a-f]{64}/, '<sha256>')} (${rendition.width} px ${rendition.mimeType}), from local storage`,
+      };
     },
   },
   {
@@ -280,15 +314,17 @@ export const scenarios: Scenario[] = [
       for (let i = 0; i < videoMegabytes; i++) appendFileSync(join(server.mediaDir, 'originals', name), chunk);
       let seek = 0;
       return {
-        requests: [{
-          method: 'GET',
-          path: `/v1/media/files/originals/${name}`,
-          // A player seeking through the file: each request a different megabyte.
-          setupRequest: (request) => {
-            const start = ((seek++ * 7919) % videoMegabytes) * 1024 * 1024;
-            return { ...request, headers: { ...request.headers, Range: `bytes=${start}-${Math.min(start + 1024 * 1024, size) - 1}` } };
+        requests: [
+          {
+            method: 'GET',
+            path: `/v1/media/files/originals/${name}`,
+            // A player seeking through the file: each request a different megabyte.
+            setupRequest: (request) => {
+              const start = ((seek++ * 7919) % videoMegabytes) * 1024 * 1024;
+              return { ...request, headers: { ...request.headers, Range: `bytes=${start}-${Math.min(start + 1024 * 1024, size) - 1}` } };
+            },
           },
-        }],
+        ],
         note: `GET /v1/media/files/originals/<sha256>.mp4 with Range: 1 MB at a different offset each time (206), from local storage`,
       };
     },

@@ -30,7 +30,12 @@ const paragraphs = [
  */
 export async function seedContent(container: Container, options: SeedOptions): Promise<SeededContent> {
   const { services } = container;
-  const admin = await services.users.create({ email: 'bench-admin@bench.example', password: 'bench-password-2026', displayName: 'Bench Admin', role: 'admin' });
+  const admin = await services.users.create({
+    email: 'bench-admin@bench.example',
+    password: 'bench-password-2026',
+    displayName: 'Bench Admin',
+    role: 'admin',
+  });
   const adminActor: Actor = { type: 'user', userId: admin.id, role: 'admin' };
   const authors = await Promise.all(
     ['Анна Смирнова', 'Пётр Иванов', 'Мария Кузнецова', 'Олег Соколов'].map((displayName, i) =>
@@ -38,12 +43,26 @@ export async function seedContent(container: Container, options: SeedOptions): P
     ),
   );
   const rubrics = [];
-  for (const [i, name] of ['Город', 'Спорт', 'Культура', 'Экономика', 'Происшествия', 'Погода'].entries()) rubrics.push(await services.rubrics.create({ name, position: i }));
+  for (const [i, name] of ['Город', 'Спорт', 'Культура', 'Экономика', 'Происшествия', 'Погода'].entries())
+    rubrics.push(await services.rubrics.create({ name, position: i }));
   const tags = [];
   for (let i = 0; i < 20; i++) tags.push(await services.tags.create({ name: `Тема ${i + 1}` }));
   const photos = [];
   for (let i = 0; i < 10; i++) {
-    photos.push(await services.media.create({ kind: 'image', url: `https://media.bench.example/photo-${i}.jpg`, mimeType: 'image/jpeg', width: 1600, height: 900, caption: `Фото ${i + 1}`, credit: 'Фото: редакция' }, adminActor));
+    photos.push(
+      await services.media.create(
+        {
+          kind: 'image',
+          url: `https://media.bench.example/photo-${i}.jpg`,
+          mimeType: 'image/jpeg',
+          width: 1600,
+          height: 900,
+          caption: `Фото ${i + 1}`,
+          credit: 'Фото: редакция',
+        },
+        adminActor,
+      ),
+    );
   }
 
   const minute = 60_000;

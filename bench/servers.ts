@@ -44,7 +44,14 @@ function startServer(args: string[], timeoutMs: number): Promise<RunningServer> 
     child.on('message', (message: ServerMessage) => {
       clearTimeout(timer);
       if (message.type === 'error') return reject(new Error(`the ${args[0]} server failed to start:\n${message.message}`));
-      resolve({ url: message.url, ...(message.seeded ? { seeded: message.seeded } : {}), ...(message.seedSeconds !== undefined ? { seedSeconds: message.seedSeconds } : {}), isSeedReused: message.isSeedReused ?? false, ...(message.mediaDir ? { mediaDir: message.mediaDir } : {}), stop });
+      resolve({
+        url: message.url,
+        ...(message.seeded ? { seeded: message.seeded } : {}),
+        ...(message.seedSeconds !== undefined ? { seedSeconds: message.seedSeconds } : {}),
+        isSeedReused: message.isSeedReused ?? false,
+        ...(message.mediaDir ? { mediaDir: message.mediaDir } : {}),
+        stop,
+      });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -21,9 +21,10 @@ const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
 
 for (const dialect of ['sqlite', 'postgresql'] as const) {
-  const scratch = dialect === 'sqlite'
-    ? { url: `file:${join(mkdtempSync(join(tmpdir(), 'cms-diff-')), 'scratch.db')}`, drop: async () => {} }
-    : await createScratchPostgres(postgresUrl, 'cms_diff');
+  const scratch =
+    dialect === 'sqlite'
+      ? { url: `file:${join(mkdtempSync(join(tmpdir(), 'cms-diff-')), 'scratch.db')}`, drop: async () => {} }
+      : await createScratchPostgres(postgresUrl, 'cms_diff');
   const schema = schemaForDialect(dialect);
   const dir = migrationsDirFor(dialect);
   const lock = join(dir, 'migration_lock.toml');
@@ -39,12 +40,12 @@ for (const dialect of ['sqlite', 'postgresql'] as const) {
       from: !existing.migrationDirectories.length
         ? { tag: 'empty' }
         : dialect === 'sqlite'
-          // The scratch database holds the migrations applied so far; the engine describes it.
-          ? { tag: 'schemaDatasource', files: [{ path: 'schema.prisma', content: schema }], configDir: projectRoot }
-          // The engine cannot describe PostgreSQL through the pg adapter (it trips on the catalog's
-          // "char" type), so the starting point is the schema as last committed, which the
-          // migrations already express.
-          : { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: committedSchemaFor(dialect) }] },
+          ? // The scratch database holds the migrations applied so far; the engine describes it.
+            { tag: 'schemaDatasource', files: [{ path: 'schema.prisma', content: schema }], configDir: projectRoot }
+          : // The engine cannot describe PostgreSQL through the pg adapter (it trips on the catalog's
+            // "char" type), so the starting point is the schema as last committed, which the
+            // migrations already express.
+            { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: committedSchemaFor(dialect) }] },
       to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
       script: true,
       exitCode: null,

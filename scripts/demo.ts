@@ -18,7 +18,13 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const api = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, PORT: String(apiPort), PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? readerUrl, SITE_NAME: siteName, CMS_DEMO: process.env.CMS_DEMO ?? 'true' },
+  env: {
+    ...process.env,
+    PORT: String(apiPort),
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? readerUrl,
+    SITE_NAME: siteName,
+    CMS_DEMO: process.env.CMS_DEMO ?? 'true',
+  },
 });
 let apiRunning = true;
 api.once('exit', (code) => {
@@ -41,7 +47,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // The first start loads the demo (photos, renditions) before it listens: wait as long as the API lives.
-const ready = () => fetch(`${apiUrl}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+const ready = () =>
+  fetch(`${apiUrl}/ready`, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 while (apiRunning && !stopping && !(await ready())) await new Promise((r) => setTimeout(r, 200));
 
 if (!stopping) {

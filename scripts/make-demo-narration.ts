@@ -16,10 +16,14 @@ const maxChars = 1100;
 function narrationText(article: DemoArticle): string {
   const parts = [article.title, article.lead];
   for (const block of article.body) {
-    const text = block.type === 'paragraph' || block.type === 'heading' ? block.text
-      : block.type === 'quote' ? `${block.text} ${block.attribution ? `— ${block.attribution}.` : ''}`
-      : block.type === 'list' ? block.items.join('. ')
-      : '';
+    const text =
+      block.type === 'paragraph' || block.type === 'heading'
+        ? block.text
+        : block.type === 'quote'
+          ? `${block.text} ${block.attribution ? `— ${block.attribution}.` : ''}`
+          : block.type === 'list'
+            ? block.items.join('. ')
+            : '';
     if (!text) continue;
     if ([...parts, text].join(' ').length > maxChars) break;
     parts.push(text);

@@ -8,7 +8,8 @@ import { errorHandler, isStreamedBody, notFoundHandler, requireJsonBody } from '
 import { requestContext } from './http/request-context.ts';
 import type { IdempotencyStore } from './http/idempotency.ts';
 import type { PublicCache } from './http/public-cache.ts';
-import { mountRoutes, type AnyRoute, type AuditEventInput } from './http/route.ts';
+import { mountRoutes, type AnyRoute } from './http/route.ts';
+import type { AuditEventInput } from './shared/audit-event.ts';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi.ts';
 
@@ -51,14 +52,26 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   // First, so that even a refused body or a CORS preflight of the management API is never stored.
   app.use(['/v1/admin', '/v1/auth'], noStore);
   app.use(helmet());
-  app.use(cors({
-    origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'Range', 'If-Range'],
-    // Beyond the safelisted ones: what a front end needs to retry (Retry-After) and to read media in parts.
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'Accept-Ranges', 'Content-Range'],
-    maxAge: 600,
-  }));
+  app.use(
+    cors({
+      origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'X-API-Key',
+        'X-Request-Id',
+        'If-Match',
+        'If-None-Match',
+        'Idempotency-Key',
+        'Range',
+        'If-Range',
+      ],
+      // Beyond the safelisted ones: what a front end needs to retry (Retry-After) and to read media in parts.
+      exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'Accept-Ranges', 'Content-Range'],
+      maxAge: 600,
+    }),
+  );
   app.use(requireJsonBody);
   const parseJson = express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true });
   app.use((req, res, next) => (isStreamedBody(req) ? next() : parseJson(req, res, next)));
@@ -67,7 +80,15 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   for (const module of deps.modules) module.registerOpenApi?.(registry);
   const routes = deps.modules.flatMap((m) => [...m.publicRoutes, ...m.adminRoutes]);
   for (const module of deps.modules) if (module.router) app.use(module.router);
-  app.use(mountRoutes(routes, { registry, authenticate: deps.authenticate, recordAudit: deps.recordAudit, idempotency: deps.idempotency, publicCache: deps.publicCache }));
+  app.use(
+    mountRoutes(routes, {
+      registry,
+      authenticate: deps.authenticate,
+      recordAudit: deps.recordAudit,
+      idempotency: deps.idempotency,
+      publicCache: deps.publicCache,
+    }),
+  );
   app.use(notFoundHandler);
   app.use(errorHandler);
   return Object.assign(app, { openApiDocument: () => buildOpenApiDocument(registry) });

@@ -1,9 +1,37 @@
 import { z } from 'zod';
-import type { PublicCacheSettings } from './http/public-cache.ts';
-import type { WebhookWorkerSettings } from './modules/webhooks/webhooks.worker.ts';
+
+/** How public answers are cached (the in-process store and the headers sent to CDNs and browsers). */
+export interface PublicCacheSettings {
+  /** Longest an answer is kept in process, in seconds; 0 keeps none (the headers are still sent). */
+  ttlSeconds: number;
+  /** Answers kept in process (bodies and key headers), in bytes at most; the oldest go first. */
+  maxBytes: number;
+  maxAgeSeconds: number;
+  sMaxAgeSeconds: number;
+  staleWhileRevalidateSeconds: number;
+}
+
+/** How the webhook worker delivers and retries. */
+export interface WebhookWorkerSettings {
+  pollIntervalMs: number;
+  timeoutMs: number;
+  /** The first retry's delay; each next one doubles, up to retryMaxDelayMs, with ±25 % jitter. */
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  /** How long after it was queued a delivery is retried before it is marked failed. */
+  retryForMs: number;
+  /** Deliveries finally failed in a row after which the subscription is turned off. */
+  disableAfterFailures: number;
+  allowPrivateAddresses: boolean;
+}
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const listOf = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const listOf = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** Every setting the server reads from the environment; the README's table lists the same keys. */
 const EnvSchema = z.object({
@@ -20,9 +48,18 @@ const EnvSchema = z.object({
   /** Lifetime of an access token, in seconds. */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   /** Lifetime of a refresh token, in seconds. */
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .default(30 * 86_400),
   /** Lifetime of an article preview link, in seconds. */
-  PREVIEW_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(3600),
+  PREVIEW_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(3600),
   /** E-mail of the first admin, created at start-up when no user exists. */
   CMS_ADMIN_EMAIL: z.string().email().optional(),
   /** Password of the first admin (at least 12 characters). */
@@ -44,29 +81,63 @@ const EnvSchema = z.object({
   /** Address buckets by path (`endpoint/bucket/key`), as MinIO and most self-hosted stores need. */
   S3_FORCE_PATH_STYLE: booleanFlag.optional(),
   /** Origin put before `/v1/media/files/…` in media URLs (a CDN in front of the API); unset: URLs are paths on this API. */
-  MEDIA_PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, '')).optional(),
+  MEDIA_PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   /** Largest accepted image upload, in bytes (20 MB). */
-  MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
+  MEDIA_MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20 * 1024 * 1024),
   /** Largest accepted audio upload, in bytes (100 MB). */
-  MEDIA_MAX_AUDIO_BYTES: z.coerce.number().int().min(1).default(100 * 1024 * 1024),
+  MEDIA_MAX_AUDIO_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100 * 1024 * 1024),
   /** Largest accepted video upload, in bytes (500 MB). */
-  MEDIA_MAX_VIDEO_BYTES: z.coerce.number().int().min(1).default(500 * 1024 * 1024),
+  MEDIA_MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(500 * 1024 * 1024),
   /** Largest accepted document (PDF) upload, in bytes (50 MB). */
-  MEDIA_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1).default(50 * 1024 * 1024),
+  MEDIA_MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50 * 1024 * 1024),
   /** Widths of the image renditions made at upload, comma-separated (those below the original's width, plus the original's). */
-  MEDIA_RENDITION_WIDTHS: listOf.pipe(z.array(z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(16).max(10_000))).min(1)).default([320, 640, 1024, 1600]),
+  MEDIA_RENDITION_WIDTHS: listOf
+    .pipe(z.array(z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(16).max(10_000))).min(1))
+    .default([320, 640, 1024, 1600]),
   /** Aspect ratios every image is also cropped to around its focal point, comma-separated `w:h`, or `none`. */
   MEDIA_ASPECT_RATIOS: z
     .string()
     .regex(/^(none|(\s*[1-9]\d{0,2}:[1-9]\d{0,2}\s*(,|$))+)$/, 'Use w:h pairs such as 16:9,1:1, or none')
-    .transform((v) => (v === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .transform((v) =>
+      v === 'none'
+        ? []
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
     .default(['16:9', '1:1']),
   /** The public site's origin: article, rubric and feed links in feeds, sitemaps and JSON-LD start with it. */
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, '')).default('http://localhost:3000'),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default('http://localhost:3000'),
   /** The site's name in feeds, JSON-LD and the Google News sitemap (as registered with Google News). */
   SITE_NAME: z.string().trim().min(1).max(200).default('Newsroom'),
   /** The site's language (ISO 639, as Google News wants it) in feeds and the Google News sitemap. */
-  SITE_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language code such as ru or en').default('ru'),
+  SITE_LANGUAGE: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language code such as ru or en')
+    .default('ru'),
   /** Most URLs in one sitemap file; above it /v1/sitemap.xml is an index of /v1/sitemaps/{n}.xml pages. */
   SITEMAP_PAGE_SIZE: z.coerce.number().int().min(1).max(50_000).default(50_000),
   /** Load demo content into an empty database at start-up; on by default outside production, `false` turns it off. */
@@ -74,7 +145,10 @@ const EnvSchema = z.object({
   /** Browser origins allowed by CORS, comma-separated; `*` allows any. */
   CORS_ORIGINS: listOf.default([]),
   /** Largest accepted JSON body. */
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i).default('1mb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i)
+    .default('1mb'),
   /** Log level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Longest a graceful shutdown waits for in-flight requests, in milliseconds. */
@@ -106,7 +180,12 @@ const EnvSchema = z.object({
   /** Longest delay between two attempts, in seconds. */
   WEBHOOK_RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   /** How long a delivery is retried before it is marked failed, in seconds (a day). */
-  WEBHOOK_RETRY_FOR_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400),
+  WEBHOOK_RETRY_FOR_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(86_400),
   /** Deliveries finally failed in a row after which a subscription is turned off (and the audit log says so). */
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** Allow receivers on private, loopback and link-local addresses (a receiver inside your network; tests). */
@@ -127,7 +206,17 @@ export interface Config {
   admin?: { email: string; password: string };
   mediaDir: string;
   /** The media file store: a folder (mediaDir) or an S3-compatible bucket. */
-  mediaStorage: { driver: 'local' } | { driver: 's3'; endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
+  mediaStorage:
+    | { driver: 'local' }
+    | {
+        driver: 's3';
+        endpoint?: string;
+        region: string;
+        bucket: string;
+        accessKeyId: string;
+        secretAccessKey: string;
+        forcePathStyle: boolean;
+      };
   mediaPublicBaseUrl?: string;
   /** Largest accepted upload per kind of media, in bytes. */
   mediaMaxBytes: { image: number; audio: number; video: number; document: number };
@@ -163,7 +252,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !isStrongSecret(e.JWT_SECRET)) {
-    throw new ConfigError('JWT_SECRET must be set to a random string of at least 32 characters (with at least 10 distinct characters) when NODE_ENV=production.');
+    throw new ConfigError(
+      'JWT_SECRET must be set to a random string of at least 32 characters (with at least 10 distinct characters) when NODE_ENV=production.',
+    );
   }
   if (Boolean(e.CMS_ADMIN_EMAIL) !== Boolean(e.CMS_ADMIN_PASSWORD)) {
     throw new ConfigError('CMS_ADMIN_EMAIL and CMS_ADMIN_PASSWORD must be set together.');
@@ -182,11 +273,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     previewTtlSeconds: e.PREVIEW_TTL_SECONDS,
     ...(e.CMS_ADMIN_EMAIL && e.CMS_ADMIN_PASSWORD ? { admin: { email: e.CMS_ADMIN_EMAIL, password: e.CMS_ADMIN_PASSWORD } } : {}),
     mediaDir: e.MEDIA_DIR,
-    mediaStorage: e.MEDIA_STORAGE === 's3'
-      ? { driver: 's3', ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}), region: e.S3_REGION, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, forcePathStyle: e.S3_FORCE_PATH_STYLE ?? false }
-      : { driver: 'local' },
+    mediaStorage:
+      e.MEDIA_STORAGE === 's3'
+        ? {
+            driver: 's3',
+            ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
+            region: e.S3_REGION,
+            bucket: e.S3_BUCKET!,
+            accessKeyId: e.S3_ACCESS_KEY_ID!,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE ?? false,
+          }
+        : { driver: 'local' },
     ...(e.MEDIA_PUBLIC_BASE_URL ? { mediaPublicBaseUrl: e.MEDIA_PUBLIC_BASE_URL } : {}),
-    mediaMaxBytes: { image: e.MEDIA_MAX_IMAGE_BYTES, audio: e.MEDIA_MAX_AUDIO_BYTES, video: e.MEDIA_MAX_VIDEO_BYTES, document: e.MEDIA_MAX_DOCUMENT_BYTES },
+    mediaMaxBytes: {
+      image: e.MEDIA_MAX_IMAGE_BYTES,
+      audio: e.MEDIA_MAX_AUDIO_BYTES,
+      video: e.MEDIA_MAX_VIDEO_BYTES,
+      document: e.MEDIA_MAX_DOCUMENT_BYTES,
+    },
     mediaRenditionWidths: [...new Set(e.MEDIA_RENDITION_WIDTHS)].sort((a, b) => a - b),
     mediaAspectRatios: [...new Set(e.MEDIA_ASPECT_RATIOS)],
     loadDemoContent: e.CMS_DEMO ?? e.NODE_ENV !== 'production',

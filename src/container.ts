@@ -80,9 +80,28 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   });
   const feed = createFeedModule({ prisma, now, events });
   const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
-  const articles = createArticlesModule({ prisma, now, jwtSecret: config.jwtSecret, previewTtlSeconds: config.previewTtlSeconds, rubrics: rubrics.service, tags: tags.service, users: users.service, media: media.service, feed: feed.service, searchIndex, events, jsonLdOf: createArticleJsonLd(site) });
+  const articles = createArticlesModule({
+    prisma,
+    now,
+    jwtSecret: config.jwtSecret,
+    previewTtlSeconds: config.previewTtlSeconds,
+    rubrics: rubrics.service,
+    tags: tags.service,
+    users: users.service,
+    media: media.service,
+    feed: feed.service,
+    searchIndex,
+    events,
+    jsonLdOf: createArticleJsonLd(site),
+  });
   const search = createSearchModule({ prisma, now, articles: articles.service, rubrics: rubrics.service });
-  const syndication = createSyndicationModule({ articles: articles.service, rubrics: rubrics.service, site, sitemapPageSize: config.sitemapPageSize, now });
+  const syndication = createSyndicationModule({
+    articles: articles.service,
+    rubrics: rubrics.service,
+    site,
+    sitemapPageSize: config.sitemapPageSize,
+    now,
+  });
 
   const authenticate = createAuthenticate({
     verifyAccessToken: auth.tokens.verify,
@@ -96,7 +115,9 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     now,
     logger,
     nextScheduledChange: async (after) => {
-      const times = (await Promise.all([articles.service.nextPublicChangeAfter(after), feed.service.nextPublicChangeAfter(after)])).filter((t): t is Date => t !== null);
+      const times = (await Promise.all([articles.service.nextPublicChangeAfter(after), feed.service.nextPublicChangeAfter(after)])).filter(
+        (t): t is Date => t !== null,
+      );
       return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
     },
     ...(redis ? { connectBus: (handlers) => createRedisPurgeBus({ url: redis.url, channel: redis.channel, logger, ...handlers }) } : {}),
@@ -122,7 +143,19 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     db,
     now,
     app,
-    services: { auth: auth.service, users: users.service, apiKeys: apiKeys.service, rubrics: rubrics.service, tags: tags.service, media: media.service, feed: feed.service, articles: articles.service, audit: audit.service, search: search.service, searchIndex },
+    services: {
+      auth: auth.service,
+      users: users.service,
+      apiKeys: apiKeys.service,
+      rubrics: rubrics.service,
+      tags: tags.service,
+      media: media.service,
+      feed: feed.service,
+      articles: articles.service,
+      audit: audit.service,
+      search: search.service,
+      searchIndex,
+    },
     tokens: auth.tokens,
     publicCache,
     webhooks: { service: webhooks.service, worker: webhooks.worker },

@@ -19,13 +19,19 @@ export class AppError extends Error {
 }
 
 export class BadRequestError extends AppError {
-  constructor(detail: string, readonly errors: FieldError[] = []) {
+  constructor(
+    detail: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(400, 'bad_request', 'Bad request', detail, errors.length ? { errors } : {});
   }
 }
 
 export class ValidationError extends AppError {
-  constructor(detail: string, readonly errors: FieldError[] = []) {
+  constructor(
+    detail: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(422, 'validation_failed', 'Validation failed', detail, errors.length ? { errors } : {});
   }
 }
@@ -65,13 +71,24 @@ export class WriteConflictError extends AppError {
 /** 412: the If-Match version is not the current one; the body carries the current resource. */
 export class PreconditionFailedError extends AppError {
   constructor(current: unknown) {
-    super(412, 'precondition_failed', 'Precondition failed', 'The resource changed since you read it: your If-Match is not its current ETag. Merge with the current version in `current` and retry with its ETag.', { current });
+    super(
+      412,
+      'precondition_failed',
+      'Precondition failed',
+      'The resource changed since you read it: your If-Match is not its current ETag. Merge with the current version in `current` and retry with its ETag.',
+      { current },
+    );
   }
 }
 
 /** 428: a write that must say which version it changes (If-Match) did not. */
 export class PreconditionRequiredError extends AppError {
   constructor() {
-    super(428, 'precondition_required', 'Precondition required', 'Send If-Match with the ETag of the version you are changing (from a GET of the resource).');
+    super(
+      428,
+      'precondition_required',
+      'Precondition required',
+      'Send If-Match with the ETag of the version you are changing (from a GET of the resource).',
+    );
   }
 }

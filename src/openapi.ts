@@ -10,10 +10,22 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
     bearerFormat: 'JWT or API key',
     description: 'An access token from POST /v1/auth/login, or an API key (they start with `nk_`).',
   });
-  registry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key.' });
+  registry.registerComponent('securitySchemes', 'apiKeyHeader', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: 'An API key.',
+  });
   registry.registerComponent('responses', writeConflictResponse, {
-    description: 'The write met a concurrent one in the database (a deadlock) and was rolled back whole (code `write_conflict`); nothing changed. Retry after Retry-After.',
-    headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string', example: String(WriteConflictError.retryAfterSeconds) } } },
+    description:
+      'The write met a concurrent one in the database (a deadlock) and was rolled back whole (code `write_conflict`); nothing changed. Retry after Retry-After.',
+    headers: {
+      'Retry-After': {
+        description: 'Seconds to wait before retrying.',
+        required: true,
+        schema: { type: 'string', example: String(WriteConflictError.retryAfterSeconds) },
+      },
+    },
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   });
   return registry;

@@ -5,7 +5,12 @@ import { loadDemoContent } from './demo/load-demo.ts';
 export async function startUp(container: Container): Promise<void> {
   const { config, services, logger } = container;
   if (config.admin && (await services.users.countUsers()) === 0) {
-    await services.users.create({ email: config.admin.email, password: config.admin.password, displayName: 'Administrator', role: 'admin' });
+    await services.users.create({
+      email: config.admin.email,
+      password: config.admin.password,
+      displayName: 'Administrator',
+      role: 'admin',
+    });
     logger.info({ email: config.admin.email }, 'created the first admin');
   }
   if (config.loadDemoContent && (await loadDemoContent(container))) {

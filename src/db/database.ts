@@ -27,7 +27,8 @@ export function createDatabase(databaseUrl: string, onQuery?: (sql: string) => v
   const prisma = (dialect === 'postgresql'
     ? new PostgresClient(options as ConstructorParameters<typeof PostgresClient>[0])
     : new SqliteClient(options as ConstructorParameters<typeof SqliteClient>[0])) as unknown as Prisma;
-  if (onQuery) (prisma as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
+  if (onQuery)
+    (prisma as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
   return {
     prisma,
     dialect,

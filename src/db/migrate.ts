@@ -17,7 +17,10 @@ const noFilters = { externalTables: [], externalEnums: [] };
 export function readMigrationList(dir: string): MigrationList {
   const lockPath = join(dir, 'migration_lock.toml');
   const names = existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort()
     : [];
   return {
     baseDir: dir,

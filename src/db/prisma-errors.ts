@@ -3,7 +3,12 @@ import { AppError, ConflictError, NotFoundError, WriteConflictError } from '../e
 interface KnownRequestError {
   name: string;
   code: string;
-  meta?: { target?: unknown; modelName?: string; field_name?: unknown; driverAdapterError?: { cause?: { kind?: string; constraint?: { fields?: string[] } } } };
+  meta?: {
+    target?: unknown;
+    modelName?: string;
+    field_name?: unknown;
+    driverAdapterError?: { cause?: { kind?: string; constraint?: { fields?: string[] } } };
+  };
 }
 
 function isKnownRequestError(error: unknown): error is KnownRequestError {
@@ -21,7 +26,11 @@ export function translatePrismaError(error: unknown): AppError | undefined {
   switch (error.code) {
     case 'P2002': {
       const fields = uniqueFields(error);
-      return new ConflictError(`A record with the same ${fields.join(', ') || 'value'} already exists.`, 'already_exists', fields.length ? { fields } : {});
+      return new ConflictError(
+        `A record with the same ${fields.join(', ') || 'value'} already exists.`,
+        'already_exists',
+        fields.length ? { fields } : {},
+      );
     }
     case 'P2003':
     case 'P2014':

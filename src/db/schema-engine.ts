@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import { createAdapterFactory } from './dialect.ts';
 
 type SchemaEngineClass = typeof SchemaEngine;
 // The ES2023 lib has no WebAssembly types; this is the one call we make.
-const wasmRuntime = (globalThis as unknown as {
-  WebAssembly: { instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: unknown } }> };
-}).WebAssembly;
+const wasmRuntime = (
+  globalThis as unknown as {
+    WebAssembly: { instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: unknown } }> };
+  }
+).WebAssembly;
 let engineClass: Promise<SchemaEngineClass> | undefined;
 
 /**
@@ -55,7 +61,11 @@ export async function openSchemaEngine(databaseUrl: string, schemaPath: string, 
       return adapter;
     },
   };
-  const engine = await Engine.new({ datamodels: [[schemaPath, schemaText]] }, () => {}, bindMigrationAwareSqlAdapterFactory(trackingFactory));
+  const engine = await Engine.new(
+    { datamodels: [[schemaPath, schemaText]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(trackingFactory),
+  );
   return {
     engine,
     close: async () => {

@@ -4,7 +4,16 @@ import { fileURLToPath } from 'node:url';
 import type { Container } from '../container.ts';
 import { receiveBytes } from '../modules/media/index.ts';
 import type { Actor } from '../shared/actor.ts';
-import { demoArticles, demoAuthors, demoFeedExtras, demoMedia, demoRubrics, demoTags, type DemoBlock, type DemoMedia } from './demo-content.ts';
+import {
+  demoArticles,
+  demoAuthors,
+  demoFeedExtras,
+  demoMedia,
+  demoRubrics,
+  demoTags,
+  type DemoBlock,
+  type DemoMedia,
+} from './demo-content.ts';
 import { drawDemoPicture } from './demo-pictures.ts';
 
 /** Every demo account's password: demo content is for trying the API out, never for production. */
@@ -37,15 +46,24 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
   const prisma = db.prisma;
   if ((await prisma.article.count()) > 0 || (await prisma.rubric.count()) > 0) return false;
 
-  const admin = (await services.users.findByEmail(demoAdminEmail))
-    ?? (await services.users.create({ email: demoAdminEmail, password: demoPassword, displayName: 'Администратор', role: 'admin' }));
+  const admin =
+    (await services.users.findByEmail(demoAdminEmail)) ??
+    (await services.users.create({ email: demoAdminEmail, password: demoPassword, displayName: 'Администратор', role: 'admin' }));
   const adminActor: Actor = { type: 'user', userId: admin.id, role: 'admin' };
 
   const userIds = new Map<string, string>();
   const actors = new Map<string, Actor>();
   for (const author of demoAuthors) {
-    const user = (await services.users.findByEmail(author.email))
-      ?? (await services.users.create({ email: author.email, password: demoPassword, displayName: author.displayName, slug: author.slug, bio: author.bio, role: author.role }));
+    const user =
+      (await services.users.findByEmail(author.email)) ??
+      (await services.users.create({
+        email: author.email,
+        password: demoPassword,
+        displayName: author.displayName,
+        slug: author.slug,
+        bio: author.bio,
+        role: author.role,
+      }));
     userIds.set(author.slug, user.id);
     actors.set(author.slug, { type: 'user', userId: user.id, role: author.role });
   }
@@ -69,7 +87,13 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
   const rubricIds = new Map<string, string>();
   for (const rubric of [...demoRubrics].sort((a, b) => Number(Boolean(a.parentSlug)) - Number(Boolean(b.parentSlug)))) {
     const parentId = rubric.parentSlug ? rubricIds.get(rubric.parentSlug) : undefined;
-    const created = await services.rubrics.create({ name: rubric.name, slug: rubric.slug, description: rubric.description, position: rubric.position, ...(parentId ? { parentId } : {}) });
+    const created = await services.rubrics.create({
+      name: rubric.name,
+      slug: rubric.slug,
+      description: rubric.description,
+      position: rubric.position,
+      ...(parentId ? { parentId } : {}),
+    });
     rubricIds.set(rubric.slug, created.id);
   }
 
@@ -82,7 +106,9 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
     return id;
   };
   const toBlock = (block: DemoBlock) =>
-    block.type === 'image' ? { type: 'image' as const, mediaId: idOf(mediaIds, block.mediaKey), ...(block.caption ? { caption: block.caption } : {}) } : block;
+    block.type === 'image'
+      ? { type: 'image' as const, mediaId: idOf(mediaIds, block.mediaKey), ...(block.caption ? { caption: block.caption } : {}) }
+      : block;
 
   // Oldest first, so creation order matches publication order.
   const byAge = [...demoArticles].sort((a, b) => (b.publishedHoursAgo ?? -1) - (a.publishedHoursAgo ?? -1));

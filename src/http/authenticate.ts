@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { UnauthorizedError } from '../errors.ts';
 import type { Actor } from '../shared/actor.ts';
+import { apiKeyPrefix } from '../shared/api-key-prefix.ts';
 
 export interface AuthenticateDeps {
   /** Verifies a JWT access token and returns its subject, or throws UnauthorizedError. */
@@ -10,9 +11,6 @@ export interface AuthenticateDeps {
   /** The actor for an active API key given its secret, or null. */
   findApiKeyActor(secret: string): Promise<Actor | null>;
 }
-
-/** API keys carry a prefix so that a Bearer value is recognised as a key, not a JWT. */
-export const apiKeyPrefix = 'nk_';
 
 /** Resolves the caller of a management request from `Authorization: Bearer` or `X-API-Key`. */
 export function createAuthenticate(deps: AuthenticateDeps): (req: Request) => Promise<Actor> {

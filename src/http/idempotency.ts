@@ -50,7 +50,14 @@ export interface IdempotencyOptions {
 }
 
 /** Idempotency-Key (IETF httpapi draft): a retried POST answers the first one's response instead of running again. */
-export function createIdempotencyStore({ prisma, dialect, now, pollIntervalMs = 25, maxWaitMs = 10_000, processingLeaseMs = 60_000 }: IdempotencyOptions): IdempotencyStore {
+export function createIdempotencyStore({
+  prisma,
+  dialect,
+  now,
+  pollIntervalMs = 25,
+  maxWaitMs = 10_000,
+  processingLeaseMs = 60_000,
+}: IdempotencyOptions): IdempotencyStore {
   let beginsSincePurge = 0;
 
   // Expired records are dead weight: once in a while, with a request, they are removed.
@@ -66,7 +73,10 @@ export function createIdempotencyStore({ prisma, dialect, now, pollIntervalMs = 
   async function insertUnlessTaken(data: NewRecord): Promise<boolean> {
     // PostgreSQL: ON CONFLICT DO NOTHING. A failed insert there slows the connection's next query by tens of ms.
     if (dialect === 'postgresql') {
-      const createMany = prisma.idempotencyRecord.createMany as unknown as (args: { data: NewRecord[]; skipDuplicates: boolean }) => Promise<{ count: number }>;
+      const createMany = prisma.idempotencyRecord.createMany as unknown as (args: {
+        data: NewRecord[];
+        skipDuplicates: boolean;
+      }) => Promise<{ count: number }>;
       return (await createMany({ data: [data], skipDuplicates: true })).count === 1;
     }
     try {
@@ -108,14 +118,33 @@ export function createIdempotencyStore({ prisma, dialect, now, pollIntervalMs = 
         if (mayClaim) {
           const at = now();
           const id = randomUUID();
-          const data = { id, actor, key, method, path, fingerprint, state: 'processing' as const, createdAt: at, expiresAt: new Date(at.getTime() + recordTtlMs) };
+          const data = {
+            id,
+            actor,
+            key,
+            method,
+            path,
+            fingerprint,
+            state: 'processing' as const,
+            createdAt: at,
+            expiresAt: new Date(at.getTime() + recordTtlMs),
+          };
           // The unique (actor, key) decides which of concurrent first requests runs.
           if (await insertUnlessTaken(data)) return claim(id);
         }
         // findFirst: findUnique of this model is tens of ms slower on PostgreSQL (measured), and this is polled.
         const existing = await prisma.idempotencyRecord.findFirst({
           where: { actor, key },
-          select: { id: true, fingerprint: true, state: true, createdAt: true, expiresAt: true, responseStatus: true, responseHeaders: true, responseBody: true },
+          select: {
+            id: true,
+            fingerprint: true,
+            state: true,
+            createdAt: true,
+            expiresAt: true,
+            responseStatus: true,
+            responseHeaders: true,
+            responseBody: true,
+          },
         });
         // Gone (released by a failed first attempt), expired, or abandoned (its process died while
         // processing and the lease ran out): this request may claim the key.
@@ -124,14 +153,27 @@ export function createIdempotencyStore({ prisma, dialect, now, pollIntervalMs = 
         if (existing && mayClaim) await prisma.idempotencyRecord.deleteMany({ where: { id: existing.id } });
         if (existing && !mayClaim) {
           if (existing.fingerprint !== fingerprint) {
-            throw new AppError(422, 'idempotency_key_reused', 'Idempotency key reused', 'This Idempotency-Key was used for a different request (method, path or body); use a new key for a new request.');
+            throw new AppError(
+              422,
+              'idempotency_key_reused',
+              'Idempotency key reused',
+              'This Idempotency-Key was used for a different request (method, path or body); use a new key for a new request.',
+            );
           }
           if (existing.state === 'completed' && existing.responseStatus !== null) {
-            return { kind: 'replay', response: { status: existing.responseStatus, headers: headersOf(existing.responseHeaders), body: existing.responseBody } };
+            return {
+              kind: 'replay',
+              response: { status: existing.responseStatus, headers: headersOf(existing.responseHeaders), body: existing.responseBody },
+            };
           }
           // Still processing: wait for it, then look again.
           if (Date.now() >= deadline) {
-            throw new AppError(409, 'idempotency_key_in_use', 'Conflict', 'A request with this Idempotency-Key is still being processed; retry later.');
+            throw new AppError(
+              409,
+              'idempotency_key_in_use',
+              'Conflict',
+              'A request with this Idempotency-Key is still being processed; retry later.',
+            );
           }
           await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
         }
@@ -151,23 +193,25 @@ function parseKey(header: string): string {
   const trimmed = header.trim();
   const key = /^"[\x20-\x7e]*"$/.test(trimmed) ? trimmed.slice(1, -1).replace(/\\(["\\])/g, '$1') : trimmed;
   if (key.length === 0 || key.length > maxKeyLength) {
-    throw new BadRequestError(`Idempotency-Key must be 1 to ${maxKeyLength} characters.`, [{ field: 'header.idempotency-key', message: `Between 1 and ${maxKeyLength} characters` }]);
+    throw new BadRequestError(`Idempotency-Key must be 1 to ${maxKeyLength} characters.`, [
+      { field: 'header.idempotency-key', message: `Between 1 and ${maxKeyLength} characters` },
+    ]);
   }
   return key;
 }
 
 /** sha256 of method, path and the body as canonical JSON (sorted keys); a non-JSON body counts by type and length. */
 function fingerprintOf(req: Request, method: string, path: string): string {
-  const body = req.body === undefined
-    ? `raw:${req.get('content-type') ?? ''}:${req.get('content-length') ?? ''}`
-    : canonicalJson(req.body);
+  const body = req.body === undefined ? `raw:${req.get('content-type') ?? ''}:${req.get('content-length') ?? ''}` : canonicalJson(req.body);
   return createHash('sha256').update(`${method}\n${path}\n${body}`).digest('hex');
 }
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -175,7 +219,9 @@ function canonicalJson(value: unknown): string {
 
 function headersOf(stored: unknown): Record<string, string> {
   if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return {};
-  return Object.fromEntries(Object.entries(stored as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(stored as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
 }
 
 function isUniqueViolation(error: unknown): boolean {

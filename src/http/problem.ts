@@ -21,7 +21,10 @@ export function problemBody(req: Request, res: Response, error: AppError): Recor
 export function sendProblem(req: Request, res: Response, error: AppError): void {
   if (error.status === 401) res.set('WWW-Authenticate', 'Bearer realm="newsroom-cms"');
   if (error instanceof WriteConflictError) res.set('Retry-After', String(WriteConflictError.retryAfterSeconds));
-  res.status(error.status).type('application/problem+json').json(problemBody(req, res, error));
+  res
+    .status(error.status)
+    .type('application/problem+json')
+    .json(problemBody(req, res, error));
 }
 
 /** Errors from express's own body parser, mapped to what the client did wrong. */
@@ -43,7 +46,7 @@ function translateBodyParserError(error: { type?: string; status?: number; expos
 
 /** The typed error an error stands for, or undefined for an unexpected one (a 500). */
 export function toKnownError(error: unknown): AppError | undefined {
-  return error instanceof AppError ? error : translatePrismaError(error) ?? translateBodyParserError(error as { type?: string });
+  return error instanceof AppError ? error : (translatePrismaError(error) ?? translateBodyParserError(error as { type?: string }));
 }
 
 /** The one place an error becomes a response: typed errors keep their status, others are a logged 500. */
@@ -60,7 +63,16 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     return;
   }
   res.locals.logger?.error({ err: error }, 'unexpected error');
-  sendProblem(req, res, new AppError(500, 'internal_error', 'Internal server error', 'Something went wrong on our side. Quote the request id when reporting it.'));
+  sendProblem(
+    req,
+    res,
+    new AppError(
+      500,
+      'internal_error',
+      'Internal server error',
+      'Something went wrong on our side. Quote the request id when reporting it.',
+    ),
+  );
 };
 
 export const notFoundHandler: RequestHandler = (req, res) => {

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
-import { compileKeyExtractor, everythingKey, keysPurgedBy, type FoundKeys, type ListKey } from './cache-keys.ts';
+import { compileKeyExtractor, everythingKey, keysPurgedBy, type FoundKeys, type ListKey } from '../shared/cache-keys.ts';
 import type { PurgeBus, PurgeBusHandlers, PurgeMessage } from './purge-bus.ts';
+import type { PublicCacheSettings } from '../config.ts';
 
 /** A public GET route's caching, declared as `cache` on its definition. */
 export interface RouteCacheOptions {
@@ -19,16 +20,6 @@ export interface RouteCacheOptions {
    * plus these. Left out, the answer is keyed `all`, which every write purges.
    */
   lists?: readonly ListKey[] | ((body: Record<string, unknown>) => readonly ListKey[]);
-}
-
-export interface PublicCacheSettings {
-  /** Longest an answer is kept in process, in seconds; 0 keeps none (the headers are still sent). */
-  ttlSeconds: number;
-  /** Answers kept in process (bodies and key headers), in bytes at most; the oldest go first. */
-  maxBytes: number;
-  maxAgeSeconds: number;
-  sMaxAgeSeconds: number;
-  staleWhileRevalidateSeconds: number;
 }
 
 export interface PublicCacheDeps {
@@ -213,9 +204,12 @@ export function createPublicCache(deps: PublicCacheDeps) {
 
     function keysOf(body: unknown, found: FoundKeys | undefined): string[] {
       if (options.lists === undefined) return [everythingKey];
-      const lists = typeof options.lists === 'function'
-        ? (body && typeof body === 'object' ? options.lists(body as Record<string, unknown>) : [])
-        : options.lists;
+      const lists =
+        typeof options.lists === 'function'
+          ? body && typeof body === 'object'
+            ? options.lists(body as Record<string, unknown>)
+            : []
+          : options.lists;
       return [...new Set([...lists, ...(found?.keys ?? [])])];
     }
 
@@ -261,7 +255,10 @@ export function createPublicCache(deps: PublicCacheDeps) {
             ['ETag', etag],
             // The newest change of the records in the answer; without dates in it, when it was made.
             ['Last-Modified', new Date(found?.newestChange || fill.startedAt).toUTCString()],
-            ['Cache-Control', `public, max-age=${Math.min(maxAge, secondsToChange)}, s-maxage=${Math.min(sMaxAge, secondsToChange)}, stale-while-revalidate=${staleWhileRevalidate}`],
+            [
+              'Cache-Control',
+              `public, max-age=${Math.min(maxAge, secondsToChange)}, s-maxage=${Math.min(sMaxAge, secondsToChange)}, stale-while-revalidate=${staleWhileRevalidate}`,
+            ],
             ['Surrogate-Key', keyHeader],
             ['Cache-Tag', keys.join(',')],
           ],

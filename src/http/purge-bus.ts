@@ -92,7 +92,10 @@ export function createRedisPurgeBus(options: RedisPurgeBusOptions): PurgeBus {
     publish(message) {
       if (isClosed) return;
       publisher.publish(channel, JSON.stringify({ origin: instanceId, ...message })).catch((error: Error) => {
-        logger.error({ err: error, channel }, 'cache purge channel: a purge could not be published; other instances drop it when their entries expire');
+        logger.error(
+          { err: error, channel },
+          'cache purge channel: a purge could not be published; other instances drop it when their entries expire',
+        );
       });
     },
     isConnected: () => isSubscribed,
@@ -111,6 +114,12 @@ async function closeConnection(redis: Redis): Promise<void> {
     return;
   }
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-  await Promise.race([redis.quit().then(() => undefined, () => undefined), timeout]);
+  await Promise.race([
+    redis.quit().then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
   redis.disconnect();
 }

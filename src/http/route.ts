@@ -1,14 +1,22 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { ZodObject, ZodType } from 'zod';
-import { BadRequestError, ForbiddenError, PreconditionRequiredError, UnauthorizedError, ValidationError, type FieldError } from '../errors.ts';
+import {
+  BadRequestError,
+  ForbiddenError,
+  PreconditionRequiredError,
+  UnauthorizedError,
+  ValidationError,
+  type FieldError,
+} from '../errors.ts';
 import type { Actor, Role, Scope } from '../shared/actor.ts';
-import { actorLabel } from './actor-label.ts';
-import { ProblemSchema } from './common.schemas.ts';
+import { actorLabel } from '../shared/actor-label.ts';
+import type { AuditEventInput } from '../shared/audit-event.ts';
+import { ProblemSchema } from '../shared/common.schemas.ts';
 import { storableHeaders, type IdempotencyClaim, type IdempotencyStore, type StoredResponse } from './idempotency.ts';
 import { problemBody, toKnownError } from './problem.ts';
 import type { PublicCache, RouteCacheOptions } from './public-cache.ts';
-import { z } from './zod.ts';
+import { z } from '../shared/zod.ts';
 
 /**
  * Who may call a route. Every route declares one; a route without it does not start.
@@ -36,7 +44,11 @@ export interface RouteContext<P, Q, B> {
 
 /** A response with a status and headers other than the route's default. */
 export class HttpResult {
-  constructor(readonly status: number, readonly body?: unknown, readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
 }
 
 export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined> {
@@ -89,26 +101,16 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
 type Infer<T> = T extends ZodType ? T['_output'] : undefined;
 
 // Builds a route definition with the handler's argument types inferred from its schemas.
-export function defineRoute<P extends ZodObject | undefined = undefined, Q extends ZodObject | undefined = undefined, B extends ZodType | undefined = undefined>(
-  route: RouteDefinition<P, Q, B>,
-): RouteDefinition<P, Q, B> {
+export function defineRoute<
+  P extends ZodObject | undefined = undefined,
+  Q extends ZodObject | undefined = undefined,
+  B extends ZodType | undefined = undefined,
+>(route: RouteDefinition<P, Q, B>): RouteDefinition<P, Q, B> {
   return route;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteDefinition<any, any, any>;
-
-/** An entry of the audit log, as the route layer and services hand it over. */
-export interface AuditEventInput {
-  /** "user:<id>", "apiKey:<id>" or "anonymous". */
-  actor: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  requestId: string | null;
-  /** Small and free of secrets: field names, a role change, never a password or token. */
-  details: Record<string, unknown> | null;
-}
 
 export interface RouteMountDeps {
   registry: OpenAPIRegistry;
@@ -201,9 +203,10 @@ async function run(route: AnyRoute, deps: RouteMountDeps, actor: Actor, req: Req
   const addAuditDetails = (details: Record<string, unknown>) => void Object.assign(auditDetails, details);
   const result = await route.handler({ params, query, body, actor, req, res, expectedVersion, addAuditDetails });
   if (res.headersSent) return undefined;
-  const outcome: Outcome = result instanceof HttpResult
-    ? { status: result.status, headers: { ...result.headers }, body: result.body }
-    : { status: result === undefined && (route.status ?? 200) === 200 ? 204 : (route.status ?? 200), headers: {}, body: result };
+  const outcome: Outcome =
+    result instanceof HttpResult
+      ? { status: result.status, headers: { ...result.headers }, body: result.body }
+      : { status: result === undefined && (route.status ?? 200) === 200 ? 204 : (route.status ?? 200), headers: {}, body: result };
   if (outcome.status === 204) outcome.body = undefined;
   // A management answer that carries a version is tagged with it, for the next If-Match.
   const version = (outcome.body as { version?: unknown } | undefined)?.version;
@@ -212,10 +215,17 @@ async function run(route: AnyRoute, deps: RouteMountDeps, actor: Actor, req: Req
   const targetId = (outcome.body as { id?: unknown } | undefined)?.id ?? (params as { id?: unknown } | undefined)?.id;
   // A management write purges the public answers it touched before it answers, so its caller reads it back.
   if (route.method !== 'get' && !('public' in route.access) && outcome.status < 400) {
-    await deps.publicCache?.purgeAfterWrite({ action: route.audit?.action, targetType: route.audit?.targetType, targetId: typeof targetId === 'string' ? targetId : null });
+    await deps.publicCache?.purgeAfterWrite({
+      action: route.audit?.action,
+      targetType: route.audit?.targetType,
+      targetId: typeof targetId === 'string' ? targetId : null,
+    });
   }
   if (route.audit && deps.recordAudit) {
-    const fields = ['post', 'patch'].includes(route.method) && body && typeof body === 'object' && !Array.isArray(body) ? { fields: Object.keys(body) } : {};
+    const fields =
+      ['post', 'patch'].includes(route.method) && body && typeof body === 'object' && !Array.isArray(body)
+        ? { fields: Object.keys(body) }
+        : {};
     const details = { ...fields, ...auditDetails };
     try {
       await deps.recordAudit({
@@ -228,16 +238,20 @@ async function run(route: AnyRoute, deps: RouteMountDeps, actor: Actor, req: Req
       });
     } catch (error) {
       // The write is done and cannot be undone here; answering 500 would invite a second one.
-      (res.locals.logger as { error?: (o: unknown, m: string) => void } | undefined)?.error?.({ err: error, action: route.audit.action }, 'could not record an audit event');
+      (res.locals.logger as { error?: (o: unknown, m: string) => void } | undefined)?.error?.(
+        { err: error, action: route.audit.action },
+        'could not record an audit event',
+      );
     }
   }
   return outcome;
 }
 
 function toStored(outcome: Outcome, secretFields: readonly string[]): StoredResponse {
-  const body = outcome.body && typeof outcome.body === 'object' && secretFields.length
-    ? Object.fromEntries(Object.entries(outcome.body).filter(([name]) => !secretFields.includes(name)))
-    : outcome.body;
+  const body =
+    outcome.body && typeof outcome.body === 'object' && secretFields.length
+      ? Object.fromEntries(Object.entries(outcome.body).filter(([name]) => !secretFields.includes(name)))
+      : outcome.body;
   return { status: outcome.status, headers: storableHeaders(outcome.headers), body: body === undefined ? null : JSON.stringify(body) };
 }
 
@@ -261,7 +275,10 @@ async function settleFailure(claim: IdempotencyClaim, error: unknown, req: Reque
       await claim.release();
     }
   } catch (storeError) {
-    (res.locals.logger as { error?: (o: unknown, m: string) => void } | undefined)?.error?.({ err: storeError }, 'could not settle an idempotency record');
+    (res.locals.logger as { error?: (o: unknown, m: string) => void } | undefined)?.error?.(
+      { err: storeError },
+      'could not settle an idempotency record',
+    );
   }
 }
 
@@ -274,19 +291,21 @@ function parseIfMatch(header: string | undefined): number | null {
   if (header === undefined) throw new PreconditionRequiredError();
   if (header.trim() === '*') return null;
   const match = /^\s*"(\d{1,12})"\s*$/.exec(header);
-  if (!match) throw new BadRequestError('If-Match must be the ETag of the resource, e.g. "3", or *.', [{ field: 'header.if-match', message: 'Not an ETag of this API' }]);
+  if (!match)
+    throw new BadRequestError('If-Match must be the ETag of the resource, e.g. "3", or *.', [
+      { field: 'header.if-match', message: 'Not an ETag of this API' },
+    ]);
   return Number(match[1]);
 }
 
 function assertAccess(access: Access, actor: Actor): void {
   if ('anyAuthenticated' in access || 'public' in access) return;
-  const allowed = actor.type === 'user'
-    ? access.roles.includes(actor.role)
-    : actor.scopes.includes(access.scope) || actor.scopes.includes('admin');
+  const allowed =
+    actor.type === 'user' ? access.roles.includes(actor.role) : actor.scopes.includes(access.scope) || actor.scopes.includes('admin');
   if (!allowed) {
-    throw new ForbiddenError(actor.type === 'user'
-      ? `The ${actor.role} role may not do this.`
-      : `This API key lacks the "${access.scope}" scope.`);
+    throw new ForbiddenError(
+      actor.type === 'user' ? `The ${actor.role} role may not do this.` : `This API key lacks the "${access.scope}" scope.`,
+    );
   }
 }
 
@@ -301,7 +320,8 @@ function parsePart<T extends ZodType | undefined>(
   if (result.success) return result.data;
   const errors: FieldError[] = result.error.issues.map((issue) => ({
     field: [part, ...issue.path.map(String)].join('.') + (issue.code === 'unrecognized_keys' ? `.${issue.keys.join(',')}` : ''),
-    message: issue.code === 'unrecognized_keys' ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` : issue.message,
+    message:
+      issue.code === 'unrecognized_keys' ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` : issue.message,
   }));
   const where = part === 'body' ? 'request body' : part === 'query' ? 'query parameters' : 'path parameters';
   throw new ErrorClass(`The ${where} ${errors.length === 1 ? 'has an invalid field' : `have ${errors.length} invalid fields`}.`, errors);
@@ -340,24 +360,40 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
   if (idempotent) {
     responses[400] = problem('Malformed JSON, invalid parameters, or an Idempotency-Key longer than 255 characters.');
     responses[409] = problem('A request with this Idempotency-Key is still being processed after 10 s (code `idempotency_key_in_use`).');
-    responses[422] = problem('The body is well-formed but not valid, or the Idempotency-Key was used for a different request (code `idempotency_key_reused`).');
+    responses[422] = problem(
+      'The body is well-formed but not valid, or the Idempotency-Key was used for a different request (code `idempotency_key_reused`).',
+    );
   }
   if (!('public' in route.access) && responses[status]) {
     responses[status] = {
       ...responses[status],
       headers: z.object({
-        ...(route.response ? { ETag: z.string().optional().openapi({ description: 'The version of the resource, for If-Match.', example: '"3"' }) } : {}),
-        ...(idempotent ? { 'Idempotent-Replayed': z.literal('true').optional().openapi({ description: 'Present on a response replayed for a retried Idempotency-Key.' }) } : {}),
+        ...(route.response
+          ? { ETag: z.string().optional().openapi({ description: 'The version of the resource, for If-Match.', example: '"3"' }) }
+          : {}),
+        ...(idempotent
+          ? {
+              'Idempotent-Replayed': z
+                .literal('true')
+                .optional()
+                .openapi({ description: 'Present on a response replayed for a retried Idempotency-Key.' }),
+            }
+          : {}),
       }),
     };
   }
   if (isCachedPublicRoute(route) && responses[status]) {
     responses[status] = { ...responses[status], headers: cachedAnswerHeaders(registry) };
-    responses[304] = { description: 'Not modified: If-None-Match holds the current ETag. No body.', headers: cachedAnswerHeaders(registry) };
+    responses[304] = {
+      description: 'Not modified: If-None-Match holds the current ETag. No body.',
+      headers: cachedAnswerHeaders(registry),
+    };
   }
   for (const [code, description] of Object.entries(route.errors ?? {})) {
     const replaces = responses[code]?.description;
-    responses[code] = problem(idempotent && replaces && Number(code) === 409 ? `${description} Or: ${replaces}` : (description ?? 'Error.'));
+    responses[code] = problem(
+      idempotent && replaces && Number(code) === 409 ? `${description} Or: ${replaces}` : (description ?? 'Error.'),
+    );
   }
   // A reference object, which the registry takes in place of a response.
   if (route.method !== 'get') responses[503] = { $ref: `#/components/responses/${writeConflictResponse}` } as ResponseConfig;
@@ -365,23 +401,39 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
   responses[500] = problem('An unexpected error; the body holds the request id to quote.');
 
   const access = route.access;
-  const accessNote = 'public' in access
-    ? 'Public: no credentials.'
-    : 'anyAuthenticated' in access
-      ? 'Any signed-in user or API key.'
-      : `Roles: ${access.roles.join(', ')}. API-key scope: \`${access.scope}\`.`;
+  const accessNote =
+    'public' in access
+      ? 'Public: no credentials.'
+      : 'anyAuthenticated' in access
+        ? 'Any signed-in user or API key.'
+        : `Roles: ${access.roles.join(', ')}. API-key scope: \`${access.scope}\`.`;
   const requestHeaders: Record<string, ZodType> = {
-    ...(route.ifMatch ? { 'If-Match': z.string().openapi({ description: 'The ETag of the version being changed (from a GET), or * for any.', example: '"3"' }) } : {}),
+    ...(route.ifMatch
+      ? {
+          'If-Match': z
+            .string()
+            .openapi({ description: 'The ETag of the version being changed (from a GET), or * for any.', example: '"3"' }),
+        }
+      : {}),
     ...(idempotent
       ? {
-        'Idempotency-Key': z.string().min(1).max(255).optional().openapi({
-          description: 'A unique key per intended operation (a UUID). A retry with the same key and body gets the first response again, with `Idempotent-Replayed: true`, instead of running twice; keys are per caller and kept 24 hours.',
-          example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
-        }),
-      }
+          'Idempotency-Key': z.string().min(1).max(255).optional().openapi({
+            description:
+              'A unique key per intended operation (a UUID). A retry with the same key and body gets the first response again, with `Idempotent-Replayed: true`, instead of running twice; keys are per caller and kept 24 hours.',
+            example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
+          }),
+        }
       : {}),
     ...(isCachedPublicRoute(route)
-      ? { 'If-None-Match': z.string().optional().openapi({ description: 'The ETag of the answer the caller holds: 304 without a body while it is current.', example: '"k3J0c2VjcmV0LWhhc2gtb2YtdGhlLWJvZHk"' }) }
+      ? {
+          'If-None-Match': z
+            .string()
+            .optional()
+            .openapi({
+              description: 'The ETag of the answer the caller holds: 304 without a body while it is current.',
+              example: '"k3J0c2VjcmV0LWhhc2gtb2YtdGhlLWJvZHk"',
+            }),
+        }
       : {}),
     ...route.requestHeaders,
   };
@@ -393,7 +445,8 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
     description: [route.description, accessNote].filter(Boolean).join('\n\n'),
     tags: [route.tag],
     // Machine-readable access rule: the role × route matrix test is driven by it.
-    'x-access': 'public' in access ? 'public' : 'anyAuthenticated' in access ? 'authenticated' : { roles: [...access.roles], scope: access.scope },
+    'x-access':
+      'public' in access ? 'public' : 'anyAuthenticated' in access ? 'authenticated' : { roles: [...access.roles], scope: access.scope },
     ...('public' in access ? { security: [] } : { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] }),
     request: {
       ...(route.params ? { params: route.params } : {}),
@@ -408,29 +461,49 @@ function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {
 
 // Documented once as header components; every cached answer refers to them.
 const cachedAnswerHeaderDocs: Record<string, { description: string; required: boolean; schema: { type: 'string'; example: string } }> = {
-  ETag: { description: 'A strong validator: a hash of the body. Send it back as If-None-Match.', required: true, schema: { type: 'string', example: '"k3J0c2VjcmV0LWhhc2gtb2YtdGhlLWJvZHk"' } },
+  ETag: {
+    description: 'A strong validator: a hash of the body. Send it back as If-None-Match.',
+    required: true,
+    schema: { type: 'string', example: '"k3J0c2VjcmV0LWhhc2gtb2YtdGhlLWJvZHk"' },
+  },
   'Last-Modified': {
-    description: 'The newest `updatedAt` or `publishedAt` of the records in the answer; when it has none, when the answer was made. Conditional requests go by ETag.',
+    description:
+      'The newest `updatedAt` or `publishedAt` of the records in the answer; when it has none, when the answer was made. Conditional requests go by ETag.',
     required: true,
     schema: { type: 'string', example: 'Mon, 23 Nov 2026 09:30:00 GMT' },
   },
   'Cache-Control': {
-    description: '`public` with max-age, s-maxage and stale-while-revalidate (configurable per route), shortened so that no cache keeps the answer past the next scheduled publication, embargo end or feed window.',
+    description:
+      '`public` with max-age, s-maxage and stale-while-revalidate (configurable per route), shortened so that no cache keeps the answer past the next scheduled publication, embargo end or feed window.',
     required: true,
     schema: { type: 'string', example: 'public, max-age=30, s-maxage=60, stale-while-revalidate=300' },
   },
   'Surrogate-Key': {
-    description: 'Space-separated keys of the records in the answer (`article:<id>`, `rubric:<id>`, `tag:<id>`, `user:<id>`, `media:<id>`, `feed-item:<id>`) and of the lists it shows (`articles`, `feed`, `rubrics`, `tags`, `users`, `media`; `all` on answers whose route names none, purged by every write). A management write purges its record\'s key and the lists it changes, so a CDN purge by key removes exactly the answers an edit touches.',
+    description:
+      "Space-separated keys of the records in the answer (`article:<id>`, `rubric:<id>`, `tag:<id>`, `user:<id>`, `media:<id>`, `feed-item:<id>`) and of the lists it shows (`articles`, `feed`, `rubrics`, `tags`, `users`, `media`; `all` on answers whose route names none, purged by every write). A management write purges its record's key and the lists it changes, so a CDN purge by key removes exactly the answers an edit touches.",
     required: true,
-    schema: { type: 'string', example: 'articles article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80 rubric:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b' },
+    schema: {
+      type: 'string',
+      example: 'articles article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80 rubric:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b',
+    },
   },
-  'Cache-Tag': { description: 'The Surrogate-Key keys, comma-separated (the form Cloudflare reads).', required: true, schema: { type: 'string', example: 'articles,article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80' } },
-  Age: { description: 'Seconds since the answer was made, when it comes from the server\'s own cache.', required: false, schema: { type: 'string', example: '3' } },
+  'Cache-Tag': {
+    description: 'The Surrogate-Key keys, comma-separated (the form Cloudflare reads).',
+    required: true,
+    schema: { type: 'string', example: 'articles,article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80' },
+  },
+  Age: {
+    description: "Seconds since the answer was made, when it comes from the server's own cache.",
+    required: false,
+    schema: { type: 'string', example: '3' },
+  },
 };
 
 function cachedAnswerHeaders(registry: OpenAPIRegistry) {
-  return Object.fromEntries(Object.entries(cachedAnswerHeaderDocs).map(([name, header]) => {
-    registry.registerComponent('headers', name, header);
-    return [name, { $ref: `#/components/headers/${name}` }];
-  }));
+  return Object.fromEntries(
+    Object.entries(cachedAnswerHeaderDocs).map(([name, header]) => {
+      registry.registerComponent('headers', name, header);
+      return [name, { $ref: `#/components/headers/${name}` }];
+    }),
+  );
 }

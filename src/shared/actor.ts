@@ -6,9 +6,7 @@ export const scopes = ['read', 'write', 'publish', 'media', 'admin'] as const;
 export type Scope = (typeof scopes)[number];
 
 /** Who makes a management request: a signed-in user or a newsroom tool's API key. */
-export type Actor =
-  | { type: 'user'; userId: string; role: Role }
-  | { type: 'apiKey'; apiKeyId: string; scopes: Scope[] };
+export type Actor = { type: 'user'; userId: string; role: Role } | { type: 'apiKey'; apiKeyId: string; scopes: Scope[] };
 
 export function isRole(actor: Actor, ...accepted: Role[]): boolean {
   return actor.type === 'user' && accepted.includes(actor.role);

@@ -11,7 +11,8 @@ export function createPublicUrls(baseUrl: string) {
      * An API path (a feed, a sitemap page, a media file without MEDIA_PUBLIC_BASE_URL) as an absolute URL:
      * the site is expected to pass `/v1/…` through to this API. Absolute URLs are returned unchanged.
      */
-    absolute: (pathOrUrl: string) => (/^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`),
+    absolute: (pathOrUrl: string) =>
+      /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`,
   };
 }
 

@@ -10,8 +10,12 @@ export async function resolveSlug(options: {
 }): Promise<string> {
   const field = options.field ?? 'body.slug';
   if (options.given !== undefined) {
-    if (!isValidSlug(options.given)) throw new ValidationError('The slug is not valid.', [{ field, message: 'Use lower-case latin letters, digits and single hyphens, at most 80 characters' }]);
-    if (await options.isTaken(options.given)) throw new ConflictError(`The slug "${options.given}" is taken.`, 'slug_taken', { slug: options.given });
+    if (!isValidSlug(options.given))
+      throw new ValidationError('The slug is not valid.', [
+        { field, message: 'Use lower-case latin letters, digits and single hyphens, at most 80 characters' },
+      ]);
+    if (await options.isTaken(options.given))
+      throw new ConflictError(`The slug "${options.given}" is taken.`, 'slug_taken', { slug: options.given });
     return options.given;
   }
   const base = slugify(options.source) || 'item';

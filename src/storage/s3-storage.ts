@@ -65,7 +65,9 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
       return {
         size,
         // Only the span is downloaded; in Node the SDK's body is a Readable.
-        read: async (span) => (await client.send(new GetObjectCommand({ Bucket, Key: key, ...(span ? { Range: `bytes=${span.start}-${span.end}` } : {}) }))).Body as Readable,
+        read: async (span) =>
+          (await client.send(new GetObjectCommand({ Bucket, Key: key, ...(span ? { Range: `bytes=${span.start}-${span.end}` } : {}) })))
+            .Body as Readable,
       };
     },
 

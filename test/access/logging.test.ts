@@ -30,8 +30,14 @@ describeEachDialect('request logging and request ids', (dialect) => {
     });
 
   it('when a preview link is opened, then the log names the route but never the token', async () => {
-    const draft = await t.container.services.articles.create({ title: 'Черновик для ссылки', body: [{ type: 'paragraph', text: 'Текст.' }] }, { type: 'apiKey', apiKeyId: 'test', scopes: ['admin'] });
-    const link = (await t.http().post(`/v1/admin/articles/${draft.id}/preview`).set(editor.headers).expect(201)).body as { token: string; url: string };
+    const draft = await t.container.services.articles.create(
+      { title: 'Черновик для ссылки', body: [{ type: 'paragraph', text: 'Текст.' }] },
+      { type: 'apiKey', apiKeyId: 'test', scopes: ['admin'] },
+    );
+    const link = (await t.http().post(`/v1/admin/articles/${draft.id}/preview`).set(editor.headers).expect(201)).body as {
+      token: string;
+      url: string;
+    };
     const res = await t.http().get(link.url).expect(200);
     const line = await accessLineOf(res.headers['x-request-id'] as string);
     expect(line.path).toBe('/v1/preview/…');
@@ -82,7 +88,7 @@ describeEachDialect('request logging and request ids', (dialect) => {
     }
   });
 
-  it('when a request fails, then the problem\'s requestId is the X-Request-Id header and the log line\'s', async () => {
+  it("when a request fails, then the problem's requestId is the X-Request-Id header and the log line's", async () => {
     const res = await t.http().get('/v1/admin/rubrics').expect(401);
     const requestId = res.headers['x-request-id'] as string;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);

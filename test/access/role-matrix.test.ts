@@ -21,7 +21,7 @@ function operationsOf(document: { paths?: Record<string, unknown> }): Operation[
   return Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
     methods
       .filter((method) => (item as Record<string, unknown>)[method])
-      .map((method) => ({ method, path, access: ((item as Record<string, { 'x-access': XAccess }>)[method]!)['x-access'] })),
+      .map((method) => ({ method, path, access: (item as Record<string, { 'x-access': XAccess }>)[method]!['x-access'] })),
   );
 }
 
@@ -55,15 +55,25 @@ describe('the documented access rules', () => {
     expect(guarded.length).toBeGreaterThan(0);
   });
 
-  it.each(requiredResources)('when the management routes for %s are documented, then there are list, create and per-id operations', (resource) => {
-    const collection = `/v1/admin/${resource}`;
-    const documented = operations.filter((op) => op.path === collection || op.path.startsWith(`${collection}/`)).map(label);
-    expect(documented, `documented operations under ${collection}`).toEqual(expect.arrayContaining([`GET ${collection}`, `POST ${collection}`]));
-    expect(documented.some((l) => l.includes(`${collection}/{`)), `an operation on ${collection}/{id}`).toBe(true);
-  });
+  it.each(requiredResources)(
+    'when the management routes for %s are documented, then there are list, create and per-id operations',
+    (resource) => {
+      const collection = `/v1/admin/${resource}`;
+      const documented = operations.filter((op) => op.path === collection || op.path.startsWith(`${collection}/`)).map(label);
+      expect(documented, `documented operations under ${collection}`).toEqual(
+        expect.arrayContaining([`GET ${collection}`, `POST ${collection}`]),
+      );
+      expect(
+        documented.some((l) => l.includes(`${collection}/{`)),
+        `an operation on ${collection}/{id}`,
+      ).toBe(true);
+    },
+  );
 
   it('when a route is under /v1/admin, then it is guarded by roles and a scope, and admins are admitted', () => {
-    const loose = operations.filter((op) => op.path.startsWith('/v1/admin/') && (typeof op.access !== 'object' || !op.access.roles.includes('admin'))).map(label);
+    const loose = operations
+      .filter((op) => op.path.startsWith('/v1/admin/') && (typeof op.access !== 'object' || !op.access.roles.includes('admin')))
+      .map(label);
     expect(loose).toEqual([]);
   });
 
@@ -93,7 +103,8 @@ describeEachDialect('the role × route matrix', (dialect) => {
     const request = t.http()[op.method](url).set(headers);
     return op.method === 'post' || op.method === 'patch' || op.method === 'put' ? request.send({}) : request;
   };
-  const describeAnswer = (res: { status: number; body: { code?: string; detail?: string } }) => `${res.status} ${res.body?.code ?? ''}: ${res.body?.detail ?? ''}`;
+  const describeAnswer = (res: { status: number; body: { code?: string; detail?: string } }) =>
+    `${res.status} ${res.body?.code ?? ''}: ${res.body?.detail ?? ''}`;
 
   it('when the app under test is asked for its document, then it documents the operations the matrix was built from', () => {
     expect(operationsOf(t.container.app.openApiDocument()).map(label).sort()).toEqual(operations.map(label).sort());

@@ -12,7 +12,7 @@ describeEachDialect('security headers, CORS and caching', (dialect) => {
   });
   afterAll(() => t?.close());
 
-  it('when any response goes out, then helmet\'s headers are on it and x-powered-by is not', async () => {
+  it("when any response goes out, then helmet's headers are on it and x-powered-by is not", async () => {
     for (const res of [await t.http().get('/v1/rubrics'), await t.http().get('/v1/admin/rubrics'), await t.http().get('/no-such-route')]) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
@@ -23,8 +23,12 @@ describeEachDialect('security headers, CORS and caching', (dialect) => {
   });
 
   it('when an allowed origin sends a preflight, then it is allowed with our methods and headers', async () => {
-    const res = await t.http().options('/v1/admin/rubrics')
-      .set('Origin', allowedOrigin).set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'Authorization, Content-Type');
+    const res = await t
+      .http()
+      .options('/v1/admin/rubrics')
+      .set('Origin', allowedOrigin)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'Authorization, Content-Type');
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(allowedOrigin);
     expect(res.headers['access-control-allow-methods']).toMatch(/POST/);
@@ -32,14 +36,20 @@ describeEachDialect('security headers, CORS and caching', (dialect) => {
   });
 
   it('when another origin sends a preflight, then it gets no allow-origin', async () => {
-    const res = await t.http().options('/v1/admin/rubrics').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const res = await t
+      .http()
+      .options('/v1/admin/rubrics')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(res.headers).not.toHaveProperty('access-control-allow-origin');
   });
 
   it('when an allowed origin reads, then it may see the response, the request id, the version, a retry delay and a range', async () => {
     const res = await t.http().get('/v1/rubrics').set('Origin', allowedOrigin).expect(200);
     expect(res.headers['access-control-allow-origin']).toBe(allowedOrigin);
-    expect(res.headers['access-control-expose-headers']?.split(',')).toEqual(expect.arrayContaining(['X-Request-Id', 'ETag', 'Retry-After', 'Content-Range']));
+    expect(res.headers['access-control-expose-headers']?.split(',')).toEqual(
+      expect.arrayContaining(['X-Request-Id', 'ETag', 'Retry-After', 'Content-Range']),
+    );
     const other = await t.http().get('/v1/rubrics').set('Origin', 'https://evil.example').expect(200);
     expect(other.headers).not.toHaveProperty('access-control-allow-origin');
   });

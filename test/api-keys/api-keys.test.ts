@@ -22,8 +22,19 @@ describeEachDialect('API keys', (dialect) => {
     (await t.http().post('/v1/admin/api-keys').set(admin.headers).send({ name, scopes }).expect(201)).body;
 
   it('when an admin creates a key, then 201 with the secret once, starting with nk_, and the creator recorded', async () => {
-    const res = await t.http().post('/v1/admin/api-keys').set(admin.headers).send({ name: 'Wire importer', scopes: ['read', 'write'] }).expect(201);
-    expect(res.body).toMatchObject({ name: 'Wire importer', scopes: ['read', 'write'], createdById: admin.user.id, lastUsedAt: null, revokedAt: null });
+    const res = await t
+      .http()
+      .post('/v1/admin/api-keys')
+      .set(admin.headers)
+      .send({ name: 'Wire importer', scopes: ['read', 'write'] })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      name: 'Wire importer',
+      scopes: ['read', 'write'],
+      createdById: admin.user.id,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     expect(res.body.key).toMatch(/^nk_[\w-]{40,}$/);
     expect(res.body.key.startsWith(res.body.keyPrefix)).toBe(true);
     expect(res.body.keyPrefix.length).toBeLessThan(res.body.key.length / 2);
@@ -106,20 +117,36 @@ describeEachDialect('API keys', (dialect) => {
     const rubric = await t.http().post('/v1/admin/rubrics').set(headers).send({ name: 'Культура' }).expect(201);
     await t.http().delete(`/v1/admin/rubrics/${rubric.body.id}`).set(headers).set('If-Match', rubric.headers.etag!).expect(204);
     await t.http().get('/v1/admin/users').set(headers).expect(200);
-    const other = await t.http().post('/v1/admin/api-keys').set(headers).send({ name: 'Made by a key', scopes: ['read'] }).expect(201);
+    const other = await t
+      .http()
+      .post('/v1/admin/api-keys')
+      .set(headers)
+      .send({ name: 'Made by a key', scopes: ['read'] })
+      .expect(201);
     expect(other.body.createdById).toBeNull();
     await t.http().delete(`/v1/admin/api-keys/${other.body.id}`).set(headers).set('If-Match', other.headers.etag!).expect(204);
   });
 
-  it('when a key\'s scopes are changed, then the change applies to its next request', async () => {
+  it("when a key's scopes are changed, then the change applies to its next request", async () => {
     const created = await createKey(['read']);
     await t.http().post('/v1/admin/rubrics').set('X-API-Key', created.key).send({ name: 'Наука' }).expect(403);
-    await t.http().patch(`/v1/admin/api-keys/${created.id}`).set(admin.headers).set('If-Match', '"1"').send({ scopes: ['read', 'write'] }).expect(200);
+    await t
+      .http()
+      .patch(`/v1/admin/api-keys/${created.id}`)
+      .set(admin.headers)
+      .set('If-Match', '"1"')
+      .send({ scopes: ['read', 'write'] })
+      .expect(200);
     await t.http().post('/v1/admin/rubrics').set('X-API-Key', created.key).send({ name: 'Наука' }).expect(201);
   });
 
   it('when a scope is not one we know, then 422 naming it', async () => {
-    const res = await t.http().post('/v1/admin/api-keys').set(admin.headers).send({ name: 'Bad', scopes: ['read', 'superuser'] }).expect(422);
+    const res = await t
+      .http()
+      .post('/v1/admin/api-keys')
+      .set(admin.headers)
+      .send({ name: 'Bad', scopes: ['read', 'superuser'] })
+      .expect(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'body.scopes.1' })]);
   });
 
@@ -130,6 +157,11 @@ describeEachDialect('API keys', (dialect) => {
 
   it('when an editor tries to create a key, then 403', async () => {
     const editor = await t.signIn('editor');
-    await t.http().post('/v1/admin/api-keys').set(editor.headers).send({ name: 'Mine', scopes: ['admin'] }).expect(403);
+    await t
+      .http()
+      .post('/v1/admin/api-keys')
+      .set(editor.headers)
+      .send({ name: 'Mine', scopes: ['admin'] })
+      .expect(403);
   });
 });

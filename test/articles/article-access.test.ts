@@ -10,20 +10,34 @@ describeEachDialect('who may do what with articles', (dialect) => {
   let admin: SignedIn;
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    [author, otherAuthor, editor, admin] = [await t.signIn('author'), await t.signIn('author'), await t.signIn('editor'), await t.signIn('admin')];
+    [author, otherAuthor, editor, admin] = [
+      await t.signIn('author'),
+      await t.signIn('author'),
+      await t.signIn('editor'),
+      await t.signIn('admin'),
+    ];
   });
   afterAll(() => t?.close());
 
   const create = (who: { headers: Record<string, string> }, fields: Record<string, unknown> = {}) =>
-    t.http().post('/v1/admin/articles').set(who.headers).send({ title: 'Заметка в номер', body: [paragraph('Текст заметки.')], ...fields });
-  const publish = (who: { headers: Record<string, string> }, id: string) => t.http().post(`/v1/admin/articles/${id}/publish`).set(who.headers).set('If-Match', '*');
-  const unpublish = (who: { headers: Record<string, string> }, id: string) => t.http().post(`/v1/admin/articles/${id}/unpublish`).set(who.headers).set('If-Match', '*');
+    t
+      .http()
+      .post('/v1/admin/articles')
+      .set(who.headers)
+      .send({ title: 'Заметка в номер', body: [paragraph('Текст заметки.')], ...fields });
+  const publish = (who: { headers: Record<string, string> }, id: string) =>
+    t.http().post(`/v1/admin/articles/${id}/publish`).set(who.headers).set('If-Match', '*');
+  const unpublish = (who: { headers: Record<string, string> }, id: string) =>
+    t.http().post(`/v1/admin/articles/${id}/unpublish`).set(who.headers).set('If-Match', '*');
   const feedItemOf = (articleId: string) => t.container.db.prisma.feedItem.findUnique({ where: { articleId } });
 
   describe('bylines', () => {
     it('when an author creates without a byline, then they are the author; a byline without them is 422', async () => {
       expect((await create(author).expect(201)).body.authorIds).toEqual([author.user.id]);
-      expect((await create(author, { authorIds: [author.user.id, otherAuthor.user.id] }).expect(201)).body.authorIds).toEqual([author.user.id, otherAuthor.user.id]);
+      expect((await create(author, { authorIds: [author.user.id, otherAuthor.user.id] }).expect(201)).body.authorIds).toEqual([
+        author.user.id,
+        otherAuthor.user.id,
+      ]);
       const before = await articleTables(t);
       const res = await create(author, { authorIds: [otherAuthor.user.id] }).expect(422);
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'body.authorIds' })]);
@@ -40,12 +54,18 @@ describeEachDialect('who may do what with articles', (dialect) => {
 
     it('when an author takes themselves off the byline of their draft, then 422', async () => {
       const draft = (await create(author).expect(201)).body;
-      await t.http().patch(`/v1/admin/articles/${draft.id}`).set(author.headers).set('If-Match', '*').send({ authorIds: [otherAuthor.user.id] }).expect(422);
+      await t
+        .http()
+        .patch(`/v1/admin/articles/${draft.id}`)
+        .set(author.headers)
+        .set('If-Match', '*')
+        .send({ authorIds: [otherAuthor.user.id] })
+        .expect(422);
     });
   });
 
-  describe('an author\'s reach', () => {
-    it('when an author lists or opens articles, then they see only their own; others\' are 404 to read, change or delete', async () => {
+  describe("an author's reach", () => {
+    it("when an author lists or opens articles, then they see only their own; others' are 404 to read, change or delete", async () => {
       const own = (await create(author, { title: 'Своя заметка' }).expect(201)).body;
       const foreign = (await create(editor, { title: 'Чужая заметка' }).expect(201)).body;
 
@@ -57,14 +77,26 @@ describeEachDialect('who may do what with articles', (dialect) => {
 
       const before = await articleTables(t);
       await t.http().get(`/v1/admin/articles/${foreign.id}`).set(author.headers).expect(404);
-      await t.http().patch(`/v1/admin/articles/${foreign.id}`).set(author.headers).set('If-Match', '*').send({ title: 'Перехвачено' }).expect(404);
+      await t
+        .http()
+        .patch(`/v1/admin/articles/${foreign.id}`)
+        .set(author.headers)
+        .set('If-Match', '*')
+        .send({ title: 'Перехвачено' })
+        .expect(404);
       await t.http().delete(`/v1/admin/articles/${foreign.id}`).set(author.headers).set('If-Match', '*').expect(404);
       expect(await articleTables(t)).toBe(before);
     });
 
     it('when an author edits and deletes their own draft, then it works', async () => {
       const own = (await create(author).expect(201)).body;
-      const res = await t.http().patch(`/v1/admin/articles/${own.id}`).set(author.headers).set('If-Match', '*').send({ title: 'Заметка, исправленная автором' }).expect(200);
+      const res = await t
+        .http()
+        .patch(`/v1/admin/articles/${own.id}`)
+        .set(author.headers)
+        .set('If-Match', '*')
+        .send({ title: 'Заметка, исправленная автором' })
+        .expect(200);
       expect(res.body.title).toBe('Заметка, исправленная автором');
       await t.http().delete(`/v1/admin/articles/${own.id}`).set(author.headers).set('If-Match', '*').expect(204);
     });
@@ -73,7 +105,17 @@ describeEachDialect('who may do what with articles', (dialect) => {
       const own = (await create(author).expect(201)).body;
       await publish(editor, own.id).expect(200);
       const before = await articleTables(t);
-      expect((await t.http().patch(`/v1/admin/articles/${own.id}`).set(author.headers).set('If-Match', '*').send({ title: 'Правка после выхода' }).expect(403)).body.code).toBe('forbidden');
+      expect(
+        (
+          await t
+            .http()
+            .patch(`/v1/admin/articles/${own.id}`)
+            .set(author.headers)
+            .set('If-Match', '*')
+            .send({ title: 'Правка после выхода' })
+            .expect(403)
+        ).body.code,
+      ).toBe('forbidden');
       await t.http().delete(`/v1/admin/articles/${own.id}`).set(author.headers).set('If-Match', '*').expect(403);
       expect(await articleTables(t)).toBe(before);
     });
@@ -120,7 +162,8 @@ describeEachDialect('who may do what with articles', (dialect) => {
       await publish(editor, draft.id).expect(200);
       expect(await feedItemOf(draft.id)).toBeNull();
 
-      const patch = (body: object) => t.http().patch(`/v1/admin/articles/${draft.id}`).set(editor.headers).set('If-Match', '*').send(body).expect(200);
+      const patch = (body: object) =>
+        t.http().patch(`/v1/admin/articles/${draft.id}`).set(editor.headers).set('If-Match', '*').send(body).expect(200);
       await patch({ showInFeed: true });
       expect(await feedItemOf(draft.id)).toMatchObject({ headline: 'Справка: как оформить пропуск' });
       await patch({ title: 'Справка: как оформить пропуск в 2027 году' });

@@ -31,12 +31,14 @@ export async function createPublished(t: TestApp, input: Partial<CreateArticleIn
 /** Every row the articles module writes, to prove a refused request changed nothing. */
 export async function articleTables(t: TestApp): Promise<string> {
   const p = t.container.db.prisma;
-  return JSON.stringify(await Promise.all([
-    p.article.findMany({ orderBy: { id: 'asc' } }),
-    p.articleAuthor.findMany({ orderBy: [{ articleId: 'asc' }, { userId: 'asc' }] }),
-    p.articleTag.findMany({ orderBy: [{ articleId: 'asc' }, { tagId: 'asc' }] }),
-    p.articleBodyMedia.findMany({ orderBy: [{ articleId: 'asc' }, { mediaId: 'asc' }] }),
-    p.articleSlugRedirect.findMany({ orderBy: { slug: 'asc' } }),
-    p.feedItem.findMany({ orderBy: { id: 'asc' } }),
-  ]));
+  return JSON.stringify(
+    await Promise.all([
+      p.article.findMany({ orderBy: { id: 'asc' } }),
+      p.articleAuthor.findMany({ orderBy: [{ articleId: 'asc' }, { userId: 'asc' }] }),
+      p.articleTag.findMany({ orderBy: [{ articleId: 'asc' }, { tagId: 'asc' }] }),
+      p.articleBodyMedia.findMany({ orderBy: [{ articleId: 'asc' }, { mediaId: 'asc' }] }),
+      p.articleSlugRedirect.findMany({ orderBy: { slug: 'asc' } }),
+      p.feedItem.findMany({ orderBy: { id: 'asc' } }),
+    ]),
+  );
 }

@@ -27,8 +27,15 @@ describeEachDialect('the public articles API', (dialect) => {
     photo = await createMedia(t, 'image', 'ТАСС/Иван Петров');
     narration = await createMedia(t, 'audio');
     const sport = await t.container.services.rubrics.create({ name: 'Спорт' });
-    rubrics = { sport, football: await t.container.services.rubrics.create({ name: 'Футбол', parentId: sport.id }), politics: await t.container.services.rubrics.create({ name: 'Политика' }) };
-    tags = { hockey: await t.container.services.tags.create({ name: 'Чемпионат' }), elections: await t.container.services.tags.create({ name: 'Выборы' }) };
+    rubrics = {
+      sport,
+      football: await t.container.services.rubrics.create({ name: 'Футбол', parentId: sport.id }),
+      politics: await t.container.services.rubrics.create({ name: 'Политика' }),
+    };
+    tags = {
+      hockey: await t.container.services.tags.create({ name: 'Чемпионат' }),
+      elections: await t.container.services.tags.create({ name: 'Выборы' }),
+    };
 
     t.clock.set('2026-11-20T09:00:00.000Z');
     match = await createPublished(t, {
@@ -49,12 +56,32 @@ describeEachDialect('the public articles API', (dialect) => {
       seoDescription: 'Как сборная вырвала победу на последней минуте.',
     });
     t.clock.set('2026-11-21T09:00:00.000Z');
-    season = await createPublished(t, { title: 'Итоги хоккейного сезона', rubricId: rubrics.sport.id, tagIds: [tags.hockey.id], authorIds: [boris.user.id] });
+    season = await createPublished(t, {
+      title: 'Итоги хоккейного сезона',
+      rubricId: rubrics.sport.id,
+      tagIds: [tags.hockey.id],
+      authorIds: [boris.user.id],
+    });
     t.clock.set('2026-11-22T09:00:00.000Z');
-    elections = await createPublished(t, { title: 'Выборы в городскую думу назначены на сентябрь', rubricId: rubrics.politics.id, tagIds: [tags.elections.id], authorIds: [anna.user.id] });
+    elections = await createPublished(t, {
+      title: 'Выборы в городскую думу назначены на сентябрь',
+      rubricId: rubrics.politics.id,
+      tagIds: [tags.elections.id],
+      authorIds: [anna.user.id],
+    });
     // A draft that matches every filter the published ones do, and a once-published article with a former slug.
-    draft = await createDraft(t, { title: 'Черновик о сборной', rubricId: rubrics.football.id, tagIds: [tags.hockey.id, tags.elections.id], authorIds: [anna.user.id, boris.user.id] });
-    withdrawn = await createPublished(t, { title: 'Снятая с публикации новость', rubricId: rubrics.football.id, tagIds: [tags.hockey.id], authorIds: [anna.user.id] });
+    draft = await createDraft(t, {
+      title: 'Черновик о сборной',
+      rubricId: rubrics.football.id,
+      tagIds: [tags.hockey.id, tags.elections.id],
+      authorIds: [anna.user.id, boris.user.id],
+    });
+    withdrawn = await createPublished(t, {
+      title: 'Снятая с публикации новость',
+      rubricId: rubrics.football.id,
+      tagIds: [tags.hockey.id],
+      authorIds: [anna.user.id],
+    });
     await t.container.services.articles.update(withdrawn.id, { slug: 'snyataya-novost' }, adminActor);
     await t.container.services.articles.unpublish(withdrawn.id, adminActor);
     t.clock.set('2026-11-23T09:00:00.000Z');
@@ -72,7 +99,10 @@ describeEachDialect('the public articles API', (dialect) => {
         title: 'Сборная выиграла матч отборочного турнира',
         lead: 'Победный гол забит на последней минуте.',
         rubric: { id: rubrics.football.id, name: 'Футбол', slug: 'futbol' },
-        authors: [{ id: boris.user.id, displayName: 'Борис Волков', slug: 'boris-volkov' }, { id: anna.user.id, displayName: 'Анна Смирнова', slug: 'anna-smirnova' }],
+        authors: [
+          { id: boris.user.id, displayName: 'Борис Волков', slug: 'boris-volkov' },
+          { id: anna.user.id, displayName: 'Анна Смирнова', slug: 'anna-smirnova' },
+        ],
         tags: [{ id: tags.hockey.id, name: 'Чемпионат', slug: 'chempionat' }],
         cover: { id: photo.id, kind: 'image', credit: 'ТАСС/Иван Петров' },
         narration: { id: narration.id, kind: 'audio' },
@@ -81,7 +111,12 @@ describeEachDialect('the public articles API', (dialect) => {
         seoDescription: 'Как сборная вырвала победу на последней минуте.',
         publishedAt: '2026-11-20T09:00:00.000Z',
       });
-      expect(res.body.body[1]).toMatchObject({ type: 'image', mediaId: photo.id, caption: 'Болельщики после финального свистка', media: { id: photo.id, credit: 'ТАСС/Иван Петров' } });
+      expect(res.body.body[1]).toMatchObject({
+        type: 'image',
+        mediaId: photo.id,
+        caption: 'Болельщики после финального свистка',
+        media: { id: photo.id, credit: 'ТАСС/Иван Петров' },
+      });
       expect(res.body.body[0]).toEqual(paragraph('Сборная обыграла соперника со счётом 2:1, решающий мяч забит на 90-й минуте.'));
       expect(res.body).not.toHaveProperty('status');
       expect(res.headers['cache-control']).toMatch(/^public/);
@@ -100,7 +135,12 @@ describeEachDialect('the public articles API', (dialect) => {
       const res = await list();
       expect(idsOf(res)).toEqual([elections.id, season.id, match.id]);
       expect(res.body.nextCursor).toBeNull();
-      expect(res.body.items[2]).toMatchObject({ slug: match.slug, rubric: { slug: 'futbol' }, cover: { credit: 'ТАСС/Иван Петров' }, authors: [{ slug: 'boris-volkov' }, { slug: 'anna-smirnova' }] });
+      expect(res.body.items[2]).toMatchObject({
+        slug: match.slug,
+        rubric: { slug: 'futbol' },
+        cover: { credit: 'ТАСС/Иван Петров' },
+        authors: [{ slug: 'boris-volkov' }, { slug: 'anna-smirnova' }],
+      });
       expect(res.body.items[2]).not.toHaveProperty('body');
     });
 
@@ -165,7 +205,13 @@ describeEachDialect('the public articles API', (dialect) => {
       const cover = await createMedia(t, 'image');
       for (let n = 0; n < 41; n++) {
         t.clock.advance(minute);
-        await createPublished(t, { title: `Заметка ${n}`, rubricId: many.id, coverMediaId: cover.id, tagIds: [tags.hockey.id, tags.elections.id], authorIds: [anna.user.id, boris.user.id] });
+        await createPublished(t, {
+          title: `Заметка ${n}`,
+          rubricId: many.id,
+          coverMediaId: cover.id,
+          tagIds: [tags.hockey.id, tags.elections.id],
+          authorIds: [anna.user.id, boris.user.id],
+        });
       }
       const cost = async (query: Record<string, string | number>) => {
         t.queries.reset();
@@ -186,7 +232,10 @@ describeEachDialect('the public articles API', (dialect) => {
         await list(query);
         return t.queries.count();
       };
-      const full = [await cost({ limit: 5, include: 'rubric,authors,tags,cover' }), await cost({ limit: 50, include: 'rubric,authors,tags,cover' })];
+      const full = [
+        await cost({ limit: 5, include: 'rubric,authors,tags,cover' }),
+        await cost({ limit: 50, include: 'rubric,authors,tags,cover' }),
+      ];
       expect(full[1]).toBe(full[0]);
       const bare = [await cost({ limit: 5, include: '' }), await cost({ limit: 50, include: '' })];
       expect(bare[1]).toBe(bare[0]);
@@ -217,8 +266,17 @@ describeEachDialect('the public articles API', (dialect) => {
     });
 
     it('when an article names its fields and includes, then the answer has only those', async () => {
-      const res = await t.http().get(`/v1/articles/${match.slug}`).query({ fields: 'title,keyPoints,rubric', include: 'rubric' }).expect(200);
-      expect(res.body).toEqual({ id: match.id, title: match.title, keyPoints: match.keyPoints, rubric: { id: rubrics.football.id, name: 'Футбол', slug: 'futbol' } });
+      const res = await t
+        .http()
+        .get(`/v1/articles/${match.slug}`)
+        .query({ fields: 'title,keyPoints,rubric', include: 'rubric' })
+        .expect(200);
+      expect(res.body).toEqual({
+        id: match.id,
+        title: match.title,
+        keyPoints: match.keyPoints,
+        rubric: { id: rubrics.football.id, name: 'Футбол', slug: 'futbol' },
+      });
     });
 
     it('when include or fields names something unknown, then 400 naming the parameter', async () => {
@@ -231,14 +289,25 @@ describeEachDialect('the public articles API', (dialect) => {
 
     it('when an article is read with include=related, then public articles of its rubric or sharing a tag come, newest first, never drafts or itself', async () => {
       const science = await t.container.services.rubrics.create({ name: 'Наука' });
-      const [telescope, weather] = [await t.container.services.tags.create({ name: 'Телескоп' }), await t.container.services.tags.create({ name: 'Погода' })];
+      const [telescope, weather] = [
+        await t.container.services.tags.create({ name: 'Телескоп' }),
+        await t.container.services.tags.create({ name: 'Погода' }),
+      ];
       t.clock.advance(minute);
       const main = await createPublished(t, { title: 'Обсерватория получила новое зеркало', rubricId: science.id, tagIds: [telescope.id] });
       t.clock.advance(minute);
       const sameRubric = await createPublished(t, { title: 'Школьники собрали метеостанцию', rubricId: science.id, tagIds: [weather.id] });
       t.clock.advance(minute);
-      const sharedTag = await createPublished(t, { title: 'Телескоп откроют для горожан', rubricId: rubrics.politics.id, tagIds: [telescope.id] });
-      const unrelated = await createPublished(t, { title: 'Ярмарка пройдёт в субботу', rubricId: rubrics.politics.id, tagIds: [weather.id] });
+      const sharedTag = await createPublished(t, {
+        title: 'Телескоп откроют для горожан',
+        rubricId: rubrics.politics.id,
+        tagIds: [telescope.id],
+      });
+      const unrelated = await createPublished(t, {
+        title: 'Ярмарка пройдёт в субботу',
+        rubricId: rubrics.politics.id,
+        tagIds: [weather.id],
+      });
       const hidden = await createDraft(t, { title: 'Черновик про зеркало', rubricId: science.id, tagIds: [telescope.id] });
 
       const res = await t.http().get(`/v1/articles/${main.slug}`).query({ include: 'related' }).expect(200);

@@ -37,11 +37,16 @@ describeEachDialect('editorial workflow', (dialect) => {
     const articles = t.container.services.articles;
     const draft = await createDraft(t, { title, authorIds: [people.author.user.id] });
     switch (state) {
-      case 'draft': return draft;
-      case 'in_review': return articles.submit(draft.id, adminActor);
-      case 'scheduled': return articles.publish(draft.id, adminActor, { publishAt: new Date(t.clock.now().getTime() + hour).toISOString() });
-      case 'published': return articles.publish(draft.id, adminActor);
-      case 'archived': return articles.archive((await articles.publish(draft.id, adminActor)).id, adminActor);
+      case 'draft':
+        return draft;
+      case 'in_review':
+        return articles.submit(draft.id, adminActor);
+      case 'scheduled':
+        return articles.publish(draft.id, adminActor, { publishAt: new Date(t.clock.now().getTime() + hour).toISOString() });
+      case 'published':
+        return articles.publish(draft.id, adminActor);
+      case 'archived':
+        return articles.archive((await articles.publish(draft.id, adminActor)).id, adminActor);
     }
   }
 
@@ -63,7 +68,9 @@ describeEachDialect('editorial workflow', (dialect) => {
             if (expected === 200) {
               expect(res.body).toMatchObject({ id: article.id, status: transitions[action].to, version: article.version + 1 });
               expect(res.headers.etag).toBe(`"${article.version + 1}"`);
-              const audit = await t.container.db.prisma.auditEvent.findFirst({ where: { action: `article.${action}`, targetId: article.id } });
+              const audit = await t.container.db.prisma.auditEvent.findFirst({
+                where: { action: `article.${action}`, targetId: article.id },
+              });
               expect(audit).toMatchObject({ actor: `user:${people[role].user.id}`, targetType: 'article' });
               expect(audit?.requestId).toBe(res.headers['x-request-id']);
               return;
@@ -87,7 +94,7 @@ describeEachDialect('editorial workflow', (dialect) => {
   });
 
   describe('API keys', () => {
-    it('when a key with the write scope takes the desk\'s actions, then it may submit but not publish', async () => {
+    it("when a key with the write scope takes the desk's actions, then it may submit but not publish", async () => {
       const writer = await t.apiKey(['write']);
       const draft = await articleIn('draft', 'Ключ пишет');
       await act('publish', draft, writer.headers).expect(403);
@@ -103,13 +110,19 @@ describeEachDialect('editorial workflow', (dialect) => {
       const draft = await articleIn('draft', 'Без версии');
       const missing = await t.http().post(`/v1/admin/articles/${draft.id}/submit`).set(people.editor.headers).expect(428);
       expect(missing.body.code).toBe('precondition_required');
-      const changed = await t.http().patch(`/v1/admin/articles/${draft.id}`).set(people.editor.headers).set('If-Match', '"1"').send({ lead: 'Новый лид' }).expect(200);
+      const changed = await t
+        .http()
+        .patch(`/v1/admin/articles/${draft.id}`)
+        .set(people.editor.headers)
+        .set('If-Match', '"1"')
+        .send({ lead: 'Новый лид' })
+        .expect(200);
       const stale = await act('submit', draft, people.editor.headers).expect(412);
       expect(stale.body.current).toEqual(changed.body);
       expect((await t.http().get(`/v1/admin/articles/${draft.id}`).set(people.editor.headers).expect(200)).body.status).toBe('draft');
     });
 
-    it('when an author acts on another author\'s article, then it is not found to them', async () => {
+    it("when an author acts on another author's article, then it is not found to them", async () => {
       const other = await t.signIn('author');
       const draft = await articleIn('draft', 'Чужой черновик');
       await act('submit', draft, other.headers).expect(404);
@@ -126,7 +139,8 @@ describeEachDialect('editorial workflow', (dialect) => {
   describe('the feed follows the workflow', () => {
     it('when published, archived, published again and unpublished, then its feed item comes and goes with it', async () => {
       const draft = await articleIn('draft', 'Лента следует');
-      const inFeed = async () => (await t.http().get('/v1/feed').expect(200)).body.items.some((i: { article: { id: string } | null }) => i.article?.id === draft.id);
+      const inFeed = async () =>
+        (await t.http().get('/v1/feed').expect(200)).body.items.some((i: { article: { id: string } | null }) => i.article?.id === draft.id);
       let article = (await act('publish', draft, people.editor.headers).expect(200)).body;
       expect(await inFeed()).toBe(true);
       article = (await act('archive', article, people.editor.headers).expect(200)).body;
@@ -158,7 +172,13 @@ describeEachDialect('scheduled publishing and embargo', (dialect) => {
   it('when scheduled, then it and its feed item are public from exactly publishAt, not a millisecond before', async () => {
     const draft = await createDraft(t, { title: 'Выйдет в полдень' });
     const publishAt = new Date(t.clock.now().getTime() + 3 * hour);
-    const scheduled = await t.http().post(`/v1/admin/articles/${draft.id}/publish`).set(desk()).set('If-Match', '"1"').send({ publishAt: publishAt.toISOString() }).expect(200);
+    const scheduled = await t
+      .http()
+      .post(`/v1/admin/articles/${draft.id}/publish`)
+      .set(desk())
+      .set('If-Match', '"1"')
+      .send({ publishAt: publishAt.toISOString() })
+      .expect(200);
     expect(scheduled.body).toMatchObject({ status: 'scheduled', publishedAt: publishAt.toISOString() });
 
     t.clock.set(new Date(publishAt.getTime() - 1));
@@ -177,7 +197,13 @@ describeEachDialect('scheduled publishing and embargo', (dialect) => {
   it('when the server restarts between scheduling and the time, then the article still goes public on time', async () => {
     const draft = await createDraft(t, { title: 'Переживёт перезапуск' });
     const publishAt = new Date(t.clock.now().getTime() + hour);
-    await t.http().post(`/v1/admin/articles/${draft.id}/publish`).set(desk()).set('If-Match', '"1"').send({ publishAt: publishAt.toISOString() }).expect(200);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${draft.id}/publish`)
+      .set(desk())
+      .set('If-Match', '"1"')
+      .send({ publishAt: publishAt.toISOString() })
+      .expect(200);
     await t.restart();
     await t.http().get(`/v1/articles/${draft.slug}`).expect(404);
     t.clock.set(publishAt);
@@ -188,14 +214,23 @@ describeEachDialect('scheduled publishing and embargo', (dialect) => {
   it('when two instances share the database, then both show the article from the same moment', async () => {
     const draft = await createDraft(t, { title: 'Два сервера' });
     const publishAt = new Date(t.clock.now().getTime() + hour);
-    await t.http().post(`/v1/admin/articles/${draft.id}/publish`).set(desk()).set('If-Match', '"1"').send({ publishAt: publishAt.toISOString() }).expect(200);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${draft.id}/publish`)
+      .set(desk())
+      .set('If-Match', '"1"')
+      .send({ publishAt: publishAt.toISOString() })
+      .expect(200);
     const other = t.startInstance();
     for (const at of [publishAt.getTime() - 1, publishAt.getTime()]) {
       t.clock.set(new Date(at));
       other.clock.set(new Date(at));
       const [here, there] = await Promise.all([t.http().get(`/v1/articles/${draft.slug}`), other.http().get(`/v1/articles/${draft.slug}`)]);
       expect([here.status, there.status]).toEqual(at < publishAt.getTime() ? [404, 404] : [200, 200]);
-      expect([await isInFeed(t.http, draft.id), await isInFeed(other.http, draft.id)]).toEqual([at >= publishAt.getTime(), at >= publishAt.getTime()]);
+      expect([await isInFeed(t.http, draft.id), await isInFeed(other.http, draft.id)]).toEqual([
+        at >= publishAt.getTime(),
+        at >= publishAt.getTime(),
+      ]);
     }
   });
 
@@ -203,8 +238,20 @@ describeEachDialect('scheduled publishing and embargo', (dialect) => {
     const draft = await createDraft(t, { title: 'Перенесли' });
     const first = new Date(t.clock.now().getTime() + hour);
     const later = new Date(t.clock.now().getTime() + 2 * hour);
-    await t.http().post(`/v1/admin/articles/${draft.id}/publish`).set(desk()).set('If-Match', '"1"').send({ publishAt: first.toISOString() }).expect(200);
-    await t.http().post(`/v1/admin/articles/${draft.id}/publish`).set(desk()).set('If-Match', '"2"').send({ publishAt: later.toISOString() }).expect(200);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${draft.id}/publish`)
+      .set(desk())
+      .set('If-Match', '"1"')
+      .send({ publishAt: first.toISOString() })
+      .expect(200);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${draft.id}/publish`)
+      .set(desk())
+      .set('If-Match', '"2"')
+      .send({ publishAt: later.toISOString() })
+      .expect(200);
     t.clock.set(first);
     await t.http().get(`/v1/articles/${draft.slug}`).expect(404);
     expect(await isInFeed(t.http, draft.id)).toBe(false);
@@ -266,26 +313,37 @@ describe('preview links', () => {
   it('when the draft changes, then the same link shows the new text', async () => {
     const draft = await createDraft(t, { title: 'Меняется' });
     const link = (await t.http().post(`/v1/admin/articles/${draft.id}/preview`).set(editor.headers).expect(201)).body;
-    await t.http().patch(`/v1/admin/articles/${draft.id}`).set(editor.headers).set('If-Match', '"1"').send({ lead: 'Свежий лид' }).expect(200);
+    await t
+      .http()
+      .patch(`/v1/admin/articles/${draft.id}`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .send({ lead: 'Свежий лид' })
+      .expect(200);
     expect((await t.http().get(link.url).expect(200)).body.lead).toBe('Свежий лид');
   });
 
   it('when the link has expired, is altered, or is an access token, then 404', async () => {
     const draft = await createDraft(t, { title: 'Истекает' });
     const link = (await t.http().post(`/v1/admin/articles/${draft.id}/preview`).set(editor.headers).expect(201)).body;
-    await t.http().get(`/v1/preview/${link.token.slice(0, -2)}xx`).expect(404);
+    await t
+      .http()
+      .get(`/v1/preview/${link.token.slice(0, -2)}xx`)
+      .expect(404);
     await t.http().get(`/v1/preview/${editor.token}`).expect(404);
     t.clock.advance(600_000 + 1000);
     const expired = await t.http().get(link.url).expect(404);
     expect(expired.type).toBe('application/problem+json');
   });
 
-  it('when an author asks for a preview of someone else\'s article, then it is not found; of a trashed one, 409', async () => {
+  it("when an author asks for a preview of someone else's article, then it is not found; of a trashed one, 409", async () => {
     const author = await t.signIn('author');
     const draft = await createDraft(t, { title: 'Не моё' });
     await t.http().post(`/v1/admin/articles/${draft.id}/preview`).set(author.headers).expect(404);
     await t.http().delete(`/v1/admin/articles/${draft.id}`).set(editor.headers).set('If-Match', '"1"').expect(204);
-    expect((await t.http().post(`/v1/admin/articles/${draft.id}/preview`).set(editor.headers).expect(409)).body.code).toBe('article_in_trash');
+    expect((await t.http().post(`/v1/admin/articles/${draft.id}/preview`).set(editor.headers).expect(409)).body.code).toBe(
+      'article_in_trash',
+    );
   });
 
   it('when a previewed article is trashed, then the link stops showing it', async () => {

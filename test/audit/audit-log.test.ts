@@ -25,7 +25,14 @@ describeEachDialect('the audit log', (dialect) => {
   afterAll(() => t?.close());
 
   const events = async (query: Record<string, string | number> = {}): Promise<AuditEvent[]> =>
-    (await t.http().get('/v1/admin/audit').query({ limit: 100, ...query }).set(admin.headers).expect(200)).body.items;
+    (
+      await t
+        .http()
+        .get('/v1/admin/audit')
+        .query({ limit: 100, ...query })
+        .set(admin.headers)
+        .expect(200)
+    ).body.items;
   const eventOf = async (requestId: string): Promise<AuditEvent> => {
     const found = (await events()).filter((e) => e.requestId === requestId);
     expect(found).toHaveLength(1);
@@ -35,17 +42,49 @@ describeEachDialect('the audit log', (dialect) => {
   it('when an editor creates, changes and deletes a rubric, then each write is recorded with the editor, the request id and the field names', async () => {
     const created = await t.http().post('/v1/admin/rubrics').set(editor.headers).send({ name: 'Аудит', position: 4 }).expect(201);
     expect(await eventOf(created.headers['x-request-id']!)).toMatchObject({
-      actor: `user:${editor.user.id}`, action: 'rubric.create', targetType: 'rubric', targetId: created.body.id, details: { fields: ['name', 'position'] }, at: t.clock.now().toISOString(),
+      actor: `user:${editor.user.id}`,
+      action: 'rubric.create',
+      targetType: 'rubric',
+      targetId: created.body.id,
+      details: { fields: ['name', 'position'] },
+      at: t.clock.now().toISOString(),
     });
-    const changed = await t.http().patch(`/v1/admin/rubrics/${created.body.id}`).set(editor.headers).set('If-Match', created.headers.etag!).send({ isActive: false }).expect(200);
-    expect(await eventOf(changed.headers['x-request-id']!)).toMatchObject({ actor: `user:${editor.user.id}`, action: 'rubric.update', targetId: created.body.id, details: { fields: ['isActive'] } });
-    const deleted = await t.http().delete(`/v1/admin/rubrics/${created.body.id}`).set(editor.headers).set('If-Match', changed.headers.etag!).expect(204);
-    expect(await eventOf(deleted.headers['x-request-id']!)).toMatchObject({ action: 'rubric.delete', targetType: 'rubric', targetId: created.body.id, details: null });
+    const changed = await t
+      .http()
+      .patch(`/v1/admin/rubrics/${created.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', created.headers.etag!)
+      .send({ isActive: false })
+      .expect(200);
+    expect(await eventOf(changed.headers['x-request-id']!)).toMatchObject({
+      actor: `user:${editor.user.id}`,
+      action: 'rubric.update',
+      targetId: created.body.id,
+      details: { fields: ['isActive'] },
+    });
+    const deleted = await t
+      .http()
+      .delete(`/v1/admin/rubrics/${created.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', changed.headers.etag!)
+      .expect(204);
+    expect(await eventOf(deleted.headers['x-request-id']!)).toMatchObject({
+      action: 'rubric.delete',
+      targetType: 'rubric',
+      targetId: created.body.id,
+      details: null,
+    });
   });
 
   it('when the caller sends its own X-Request-Id, then the event carries it', async () => {
     const requestId = `trace-${randomUUID()}`;
-    const res = await t.http().post('/v1/admin/tags').set(editor.headers).set('X-Request-Id', requestId).send({ name: 'Трассировка' }).expect(201);
+    const res = await t
+      .http()
+      .post('/v1/admin/tags')
+      .set(editor.headers)
+      .set('X-Request-Id', requestId)
+      .send({ name: 'Трассировка' })
+      .expect(201);
     expect(res.headers['x-request-id']).toBe(requestId);
     expect(await eventOf(requestId)).toMatchObject({ action: 'tag.create', targetId: res.body.id });
   });
@@ -63,14 +102,34 @@ describeEachDialect('the audit log', (dialect) => {
 
   it('when tags and feed items change, then tag.* and feed_item.* events are recorded', async () => {
     const tag = await t.http().post('/v1/admin/tags').set(editor.headers).send({ name: 'Тег аудита' }).expect(201);
-    const renamed = await t.http().patch(`/v1/admin/tags/${tag.body.id}`).set(editor.headers).set('If-Match', '"1"').send({ name: 'Тег аудита 2' }).expect(200);
+    const renamed = await t
+      .http()
+      .patch(`/v1/admin/tags/${tag.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .send({ name: 'Тег аудита 2' })
+      .expect(200);
     const tagGone = await t.http().delete(`/v1/admin/tags/${tag.body.id}`).set(editor.headers).set('If-Match', '"2"').expect(204);
-    const item = await t.http().post('/v1/admin/feed-items').set(editor.headers).send({ kind: 'link', headline: 'Ссылка', url: 'https://example.org' }).expect(201);
-    const pinned = await t.http().patch(`/v1/admin/feed-items/${item.body.id}`).set(editor.headers).set('If-Match', '"1"').send({ isPinned: true }).expect(200);
+    const item = await t
+      .http()
+      .post('/v1/admin/feed-items')
+      .set(editor.headers)
+      .send({ kind: 'link', headline: 'Ссылка', url: 'https://example.org' })
+      .expect(201);
+    const pinned = await t
+      .http()
+      .patch(`/v1/admin/feed-items/${item.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .send({ isPinned: true })
+      .expect(200);
     const itemGone = await t.http().delete(`/v1/admin/feed-items/${item.body.id}`).set(editor.headers).set('If-Match', '"2"').expect(204);
     const expected = [
-      [renamed, 'tag.update', tag.body.id], [tagGone, 'tag.delete', tag.body.id],
-      [item, 'feed_item.create', item.body.id], [pinned, 'feed_item.update', item.body.id], [itemGone, 'feed_item.delete', item.body.id],
+      [renamed, 'tag.update', tag.body.id],
+      [tagGone, 'tag.delete', tag.body.id],
+      [item, 'feed_item.create', item.body.id],
+      [pinned, 'feed_item.update', item.body.id],
+      [itemGone, 'feed_item.delete', item.body.id],
     ] as const;
     for (const [res, action, targetId] of expected) {
       expect(await eventOf(res.headers['x-request-id']!)).toMatchObject({ actor: `user:${editor.user.id}`, action, targetId });
@@ -79,16 +138,38 @@ describeEachDialect('the audit log', (dialect) => {
 
   it('when users are created, changed and deleted, then user.* events name the fields, a role change, and never the password', async () => {
     const password = 'a-secret-nobody-may-read-1';
-    const created = await t.http().post('/v1/admin/users').set(admin.headers).send({ email: `${randomUUID()}@test.example`, password, displayName: 'Аудит Юзер', role: 'author' }).expect(201);
+    const created = await t
+      .http()
+      .post('/v1/admin/users')
+      .set(admin.headers)
+      .send({ email: `${randomUUID()}@test.example`, password, displayName: 'Аудит Юзер', role: 'author' })
+      .expect(201);
     const createdEvent = await eventOf(created.headers['x-request-id']!);
-    expect(createdEvent).toMatchObject({ actor: `user:${admin.user.id}`, action: 'user.create', targetType: 'user', targetId: created.body.id });
+    expect(createdEvent).toMatchObject({
+      actor: `user:${admin.user.id}`,
+      action: 'user.create',
+      targetType: 'user',
+      targetId: created.body.id,
+    });
     expect(createdEvent.details?.fields).toEqual(expect.arrayContaining(['email', 'password', 'displayName', 'role']));
-    const promoted = await t.http().patch(`/v1/admin/users/${created.body.id}`).set(admin.headers).set('If-Match', '"1"').send({ role: 'editor', password: `${password}-2` }).expect(200);
+    const promoted = await t
+      .http()
+      .patch(`/v1/admin/users/${created.body.id}`)
+      .set(admin.headers)
+      .set('If-Match', '"1"')
+      .send({ role: 'editor', password: `${password}-2` })
+      .expect(200);
     const promotedEvent = await eventOf(promoted.headers['x-request-id']!);
     expect(promotedEvent).toMatchObject({ action: 'user.update', details: { role: { from: 'author', to: 'editor' } } });
     expect((promotedEvent.details?.fields as string[]).sort()).toEqual(['password', 'role']);
     // The same role again is no role change.
-    const renamed = await t.http().patch(`/v1/admin/users/${created.body.id}`).set(admin.headers).set('If-Match', '"2"').send({ displayName: 'Аудит', role: 'editor' }).expect(200);
+    const renamed = await t
+      .http()
+      .patch(`/v1/admin/users/${created.body.id}`)
+      .set(admin.headers)
+      .set('If-Match', '"2"')
+      .send({ displayName: 'Аудит', role: 'editor' })
+      .expect(200);
     expect(Object.keys((await eventOf(renamed.headers['x-request-id']!)).details!)).toEqual(['fields']);
     const deleted = await t.http().delete(`/v1/admin/users/${created.body.id}`).set(admin.headers).set('If-Match', '"3"').expect(204);
     expect(await eventOf(deleted.headers['x-request-id']!)).toMatchObject({ action: 'user.delete', targetId: created.body.id });
@@ -97,10 +178,26 @@ describeEachDialect('the audit log', (dialect) => {
   });
 
   it('when API keys are created, changed and revoked, then api_key.* events are recorded without the secret', async () => {
-    const created = await t.http().post('/v1/admin/api-keys').set(admin.headers).send({ name: 'Аудит', scopes: ['read'] }).expect(201);
-    const changed = await t.http().patch(`/v1/admin/api-keys/${created.body.id}`).set(admin.headers).set('If-Match', '"1"').send({ scopes: ['read', 'write'] }).expect(200);
+    const created = await t
+      .http()
+      .post('/v1/admin/api-keys')
+      .set(admin.headers)
+      .send({ name: 'Аудит', scopes: ['read'] })
+      .expect(201);
+    const changed = await t
+      .http()
+      .patch(`/v1/admin/api-keys/${created.body.id}`)
+      .set(admin.headers)
+      .set('If-Match', '"1"')
+      .send({ scopes: ['read', 'write'] })
+      .expect(200);
     const revoked = await t.http().delete(`/v1/admin/api-keys/${created.body.id}`).set(admin.headers).set('If-Match', '"2"').expect(204);
-    expect(await eventOf(created.headers['x-request-id']!)).toMatchObject({ action: 'api_key.create', targetType: 'api_key', targetId: created.body.id, details: { fields: ['name', 'scopes'] } });
+    expect(await eventOf(created.headers['x-request-id']!)).toMatchObject({
+      action: 'api_key.create',
+      targetType: 'api_key',
+      targetId: created.body.id,
+      details: { fields: ['name', 'scopes'] },
+    });
     expect(await eventOf(changed.headers['x-request-id']!)).toMatchObject({ action: 'api_key.update', targetId: created.body.id });
     expect(await eventOf(revoked.headers['x-request-id']!)).toMatchObject({ action: 'api_key.revoke', targetId: created.body.id });
     const log = await t.http().get('/v1/admin/audit').query({ targetType: 'api_key' }).set(admin.headers).expect(200);
@@ -109,12 +206,31 @@ describeEachDialect('the audit log', (dialect) => {
 
   it('when someone signs in, then auth.login; when a sign-in fails, then auth.login_failed by anonymous with the e-mail only', async () => {
     const ok = await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: testPassword }).expect(200);
-    expect(await eventOf(ok.headers['x-request-id']!)).toMatchObject({ actor: `user:${editor.user.id}`, action: 'auth.login', targetType: 'user', targetId: editor.user.id });
+    expect(await eventOf(ok.headers['x-request-id']!)).toMatchObject({
+      actor: `user:${editor.user.id}`,
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: editor.user.id,
+    });
     const wrong = await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: 'not-the-password-at-all' }).expect(401);
     const failed = await eventOf(wrong.headers['x-request-id']!);
-    expect(failed).toMatchObject({ actor: 'anonymous', action: 'auth.login_failed', targetId: editor.user.id, details: { email: editor.user.email } });
-    const unknown = await t.http().post('/v1/auth/login').send({ email: 'nobody@test.example', password: 'not-the-password-at-all' }).expect(401);
-    expect(await eventOf(unknown.headers['x-request-id']!)).toMatchObject({ actor: 'anonymous', action: 'auth.login_failed', targetId: null, details: { email: 'nobody@test.example' } });
+    expect(failed).toMatchObject({
+      actor: 'anonymous',
+      action: 'auth.login_failed',
+      targetId: editor.user.id,
+      details: { email: editor.user.email },
+    });
+    const unknown = await t
+      .http()
+      .post('/v1/auth/login')
+      .send({ email: 'nobody@test.example', password: 'not-the-password-at-all' })
+      .expect(401);
+    expect(await eventOf(unknown.headers['x-request-id']!)).toMatchObject({
+      actor: 'anonymous',
+      action: 'auth.login_failed',
+      targetId: null,
+      details: { email: 'nobody@test.example' },
+    });
     expect(JSON.stringify(await events({ action: 'auth.login_failed' }))).not.toContain('not-the-password-at-all');
   });
 
@@ -123,7 +239,12 @@ describeEachDialect('the audit log', (dialect) => {
     await t.http().post('/v1/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(200);
     const reuse = await t.http().post('/v1/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(401);
     const event = await eventOf(reuse.headers['x-request-id']!);
-    expect(event).toMatchObject({ actor: 'anonymous', action: 'auth.refresh_reuse_detected', targetType: 'user', targetId: editor.user.id });
+    expect(event).toMatchObject({
+      actor: 'anonymous',
+      action: 'auth.refresh_reuse_detected',
+      targetType: 'user',
+      targetId: editor.user.id,
+    });
     expect(JSON.stringify(event)).not.toContain(pair.refreshToken);
   });
 
@@ -134,7 +255,16 @@ describeEachDialect('the audit log', (dialect) => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       t.clock.advance(1000);
-      ids.push((await t.http().post('/v1/admin/rubrics').set(writer.headers).send({ name: `Фильтр ${i}` }).expect(201)).body.id);
+      ids.push(
+        (
+          await t
+            .http()
+            .post('/v1/admin/rubrics')
+            .set(writer.headers)
+            .send({ name: `Фильтр ${i}` })
+            .expect(201)
+        ).body.id,
+      );
     }
     t.clock.advance(1000);
     const to = t.clock.now().toISOString();
@@ -149,8 +279,12 @@ describeEachDialect('the audit log', (dialect) => {
     const walked: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: AuditEvent[]; nextCursor: string | null } } = await t.http().get('/v1/admin/audit')
-        .query({ actor: `user:${writer.user.id}`, limit: 2, ...(cursor ? { cursor } : {}) }).set(admin.headers).expect(200);
+      const page: { body: { items: AuditEvent[]; nextCursor: string | null } } = await t
+        .http()
+        .get('/v1/admin/audit')
+        .query({ actor: `user:${writer.user.id}`, limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(admin.headers)
+        .expect(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       walked.push(...page.body.items.map((e) => e.targetId!));
       cursor = page.body.nextCursor;

@@ -20,9 +20,16 @@ describeEachDialect('access tokens', (dialect) => {
 
   const nowSeconds = () => Math.floor(t.clock.now().getTime() / 1000);
   const claims = (overrides: Record<string, unknown> = {}) => ({
-    sub: editor.user.id, iss: issuer, aud: audience, typ: 'access', iat: nowSeconds(), exp: nowSeconds() + 900, ...overrides,
+    sub: editor.user.id,
+    iss: issuer,
+    aud: audience,
+    typ: 'access',
+    iat: nowSeconds(),
+    exp: nowSeconds() + 900,
+    ...overrides,
   });
-  const signHs = (payload: object, secret = t.container.config.jwtSecret, algorithm: jwt.Algorithm = 'HS256') => jwt.sign(payload, secret, { algorithm });
+  const signHs = (payload: object, secret = t.container.config.jwtSecret, algorithm: jwt.Algorithm = 'HS256') =>
+    jwt.sign(payload, secret, { algorithm });
   const me = (authorization: string) => t.http().get('/v1/auth/me').set('Authorization', authorization);
 
   const expectUnauthorized = async (authorization: string) => {
@@ -35,7 +42,10 @@ describeEachDialect('access tokens', (dialect) => {
 
   it('when the token is a real one, then /v1/auth/me names its user', async () => {
     const res = await me(`Bearer ${editor.token}`).expect(200);
-    expect(res.body).toEqual({ type: 'user', user: expect.objectContaining({ id: editor.user.id, email: editor.user.email, role: 'editor' }) });
+    expect(res.body).toEqual({
+      type: 'user',
+      user: expect.objectContaining({ id: editor.user.id, email: editor.user.email, role: 'editor' }),
+    });
   });
 
   it('when a token built by hand with our own claims is signed with our key, then it works (so the cases below fail for their one flaw)', async () => {
@@ -70,7 +80,7 @@ describeEachDialect('access tokens', (dialect) => {
     expect(res.body.detail).toMatch(/expired/);
   });
 
-  it('when the token is not yet expired by the app\'s clock, then it still works', async () => {
+  it("when the token is not yet expired by the app's clock, then it still works", async () => {
     const token = t.container.tokens.sign(editor.user.id);
     t.clock.advance((t.container.config.accessTokenTtlSeconds - 5) * 1000);
     await me(`Bearer ${token}`).expect(200);
@@ -105,13 +115,24 @@ describeEachDialect('access tokens', (dialect) => {
 
   it('when the token belongs to a deleted user, then 401', async () => {
     const gone = await t.signIn('author');
-    await t.http().delete(`/v1/admin/users/${gone.user.id}`).set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`).set('If-Match', `"${gone.user.version}"`).expect(204);
+    await t
+      .http()
+      .delete(`/v1/admin/users/${gone.user.id}`)
+      .set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`)
+      .set('If-Match', `"${gone.user.version}"`)
+      .expect(204);
     await expectUnauthorized(`Bearer ${t.container.tokens.sign(gone.user.id)}`);
   });
 
   it('when the token belongs to a disabled user, then 401', async () => {
     const disabled = await t.signIn('author');
-    await t.http().patch(`/v1/admin/users/${disabled.user.id}`).set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`).set('If-Match', `"${disabled.user.version}"`).send({ isActive: false }).expect(200);
+    await t
+      .http()
+      .patch(`/v1/admin/users/${disabled.user.id}`)
+      .set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`)
+      .set('If-Match', `"${disabled.user.version}"`)
+      .send({ isActive: false })
+      .expect(200);
     await expectUnauthorized(`Bearer ${t.container.tokens.sign(disabled.user.id)}`);
   });
 
@@ -140,6 +161,11 @@ describeEachDialect('access tokens', (dialect) => {
 
   it('when both Authorization and X-API-Key are sent, then 401', async () => {
     const key = await t.apiKey(['read']);
-    await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${t.container.tokens.sign(editor.user.id)}`).set('X-API-Key', key.key).expect(401);
+    await t
+      .http()
+      .get('/v1/auth/me')
+      .set('Authorization', `Bearer ${t.container.tokens.sign(editor.user.id)}`)
+      .set('X-API-Key', key.key)
+      .expect(401);
   });
 });

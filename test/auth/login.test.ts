@@ -30,7 +30,12 @@ describeEachDialect('signing in', (dialect) => {
   });
 
   it('when the account was created with a mixed-case e-mail, then it signs in with any case', async () => {
-    await t.container.services.users.create({ email: 'Ivan.Petrov@Test.Example', password: testPassword, displayName: 'Иван Петров', role: 'author' });
+    await t.container.services.users.create({
+      email: 'Ivan.Petrov@Test.Example',
+      password: testPassword,
+      displayName: 'Иван Петров',
+      role: 'author',
+    });
     await t.http().post('/v1/auth/login').send({ email: 'ivan.petrov@test.example', password: testPassword }).expect(200);
     await t.http().post('/v1/auth/login').send({ email: 'IVAN.PETROV@TEST.EXAMPLE', password: testPassword }).expect(200);
   });
@@ -55,7 +60,11 @@ describeEachDialect('signing in', (dialect) => {
   });
 
   it('when the body has an unknown field, then 422 naming it', async () => {
-    const res = await t.http().post('/v1/auth/login').send({ email: 'maria.k@test.example', password: testPassword, rememberMe: true }).expect(422);
+    const res = await t
+      .http()
+      .post('/v1/auth/login')
+      .send({ email: 'maria.k@test.example', password: testPassword, rememberMe: true })
+      .expect(422);
     expect(res.body.errors).toEqual([{ field: 'body.rememberMe', message: 'Unknown field: rememberMe' }]);
   });
 
@@ -65,12 +74,22 @@ describeEachDialect('signing in', (dialect) => {
   });
 
   it('when the body is malformed JSON, then 400', async () => {
-    const res = await t.http().post('/v1/auth/login').set('Content-Type', 'application/json').send('{"email": "maria.k@test.example",').expect(400);
+    const res = await t
+      .http()
+      .post('/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email": "maria.k@test.example",')
+      .expect(400);
     expect(res.type).toBe('application/problem+json');
   });
 
   it('when the body is text/plain, then 415', async () => {
-    const res = await t.http().post('/v1/auth/login').set('Content-Type', 'text/plain').send(`email=maria.k@test.example&password=${testPassword}`).expect(415);
+    const res = await t
+      .http()
+      .post('/v1/auth/login')
+      .set('Content-Type', 'text/plain')
+      .send(`email=maria.k@test.example&password=${testPassword}`)
+      .expect(415);
     expect(res.type).toBe('application/problem+json');
   });
 });

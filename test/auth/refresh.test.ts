@@ -17,7 +17,8 @@ describeEachDialect('refresh tokens', (dialect) => {
   });
   afterAll(() => t?.close());
 
-  const login = async (): Promise<TokenPair> => (await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: testPassword }).expect(200)).body;
+  const login = async (): Promise<TokenPair> =>
+    (await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: testPassword }).expect(200)).body;
   // Signed now: some tests move the clock past the lifetime of earlier tokens.
   const adminHeaders = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id)}` });
   const refresh = (refreshToken: string) => t.http().post('/v1/auth/refresh').send({ refreshToken });
@@ -97,19 +98,32 @@ describeEachDialect('refresh tokens', (dialect) => {
     await t.http().post('/v1/auth/logout').send({ refreshToken: 'nr_unknown' }).expect(204);
   });
 
-  it('when an admin changes the password, then the user\'s refresh tokens stop working and the new password signs in', async () => {
+  it("when an admin changes the password, then the user's refresh tokens stop working and the new password signs in", async () => {
     const pair = await login();
-    await t.http().patch(`/v1/admin/users/${editor.user.id}`).set(adminHeaders()).set('If-Match', '*').send({ password: 'a-brand-new-password-42' }).expect(200);
+    await t
+      .http()
+      .patch(`/v1/admin/users/${editor.user.id}`)
+      .set(adminHeaders())
+      .set('If-Match', '*')
+      .send({ password: 'a-brand-new-password-42' })
+      .expect(200);
     await refresh(pair.refreshToken).expect(401);
     await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: testPassword }).expect(401);
     const again = await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: 'a-brand-new-password-42' }).expect(200);
     await refresh(again.body.refreshToken).expect(200);
   });
 
-  it('when an admin disables the user, then the user\'s refresh tokens stop working', async () => {
+  it("when an admin disables the user, then the user's refresh tokens stop working", async () => {
     const author = await t.signIn('author');
-    const pair: TokenPair = (await t.http().post('/v1/auth/login').send({ email: author.user.email, password: testPassword }).expect(200)).body;
-    await t.http().patch(`/v1/admin/users/${author.user.id}`).set(adminHeaders()).set('If-Match', `"${author.user.version}"`).send({ isActive: false }).expect(200);
+    const pair: TokenPair = (await t.http().post('/v1/auth/login').send({ email: author.user.email, password: testPassword }).expect(200))
+      .body;
+    await t
+      .http()
+      .patch(`/v1/admin/users/${author.user.id}`)
+      .set(adminHeaders())
+      .set('If-Match', `"${author.user.version}"`)
+      .send({ isActive: false })
+      .expect(200);
     await refresh(pair.refreshToken).expect(401);
   });
 });

@@ -17,7 +17,10 @@ const hasChromium = existsSync(chromiumPath);
 const root = new URL('../../', import.meta.url).pathname;
 const screenshots = join(root, 'docs/screenshots');
 
-const listen = (server: Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+const listen = (server: Server) =>
+  new Promise<string>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 const close = (server: Server | undefined) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 
 interface DemoArticle {
@@ -36,7 +39,7 @@ interface DemoArticle {
   body: { type: string; text?: string; attribution?: string }[];
 }
 
-describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real browser', () => {
+describe.skipIf(!hasChromium && !process.env.CI)("the reader's page in a real browser", () => {
   let t: TestApp;
   let work: string;
   let apiServer: Server | undefined;
@@ -52,7 +55,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'cms-reader-'));
     // Fewer renditions than the default keep the demo's load short; the page uses what there is.
-    t = await createTestApp('sqlite', { MEDIA_DIR: join(work, 'media'), MEDIA_RENDITION_WIDTHS: '320,640,1024', MEDIA_ASPECT_RATIOS: '16:9' });
+    t = await createTestApp('sqlite', {
+      MEDIA_DIR: join(work, 'media'),
+      MEDIA_RENDITION_WIDTHS: '320,640,1024',
+      MEDIA_ASPECT_RATIOS: '16:9',
+    });
     await loadDemoContent(t.container);
     apiServer = createServer(t.container.app);
     apiUrl = await listen(apiServer);
@@ -66,12 +73,23 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     browser = await chromium.launch({
       executablePath: chromiumPath,
       // No sandbox as root; no background networking on a machine with no internet.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
     });
 
     // The demo article the page tests click through to: it has a cover photo, key points and narration.
     const list = (await t.http().get('/v1/articles?limit=50&fields=slug')).body as { items: { slug: string }[] };
-    const articles = await Promise.all(list.items.map(async ({ slug }) => (await t.http().get(`/v1/articles/${slug}`)).body as DemoArticle));
+    const articles = await Promise.all(
+      list.items.map(async ({ slug }) => (await t.http().get(`/v1/articles/${slug}`)).body as DemoArticle),
+    );
     article = articles.find((a) => a.narration && a.cover && a.keyPoints.length >= 2)!;
     expect(article).toBeDefined();
   }, 120_000);
@@ -101,13 +119,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.goto(`${readerUrl}/`);
     await ready();
     const shown = await page.locator('[data-testid="feed"] .headline').allTextContents();
-    const feed = (await t.http().get('/v1/feed?limit=30')).body as { items: { headline: string; isPinned: boolean; kind: string; publishedAt: string; rubric: { name: string } | null }[] };
+    const feed = (await t.http().get('/v1/feed?limit=30')).body as {
+      items: { headline: string; isPinned: boolean; kind: string; publishedAt: string; rubric: { name: string } | null }[];
+    };
     expect(shown).toEqual(feed.items.map((item) => item.headline));
     // Each headline with its time and rubric label, as the API gave them.
-    const rows = await page.locator('[data-testid="feed"] .feed-item').evaluateAll((items) => items.map((item) => ({
-      time: item.querySelector('time')?.getAttribute('datetime'),
-      rubric: item.querySelector('.rubric-label')?.textContent ?? null,
-    })));
+    const rows = await page.locator('[data-testid="feed"] .feed-item').evaluateAll((items) =>
+      items.map((item) => ({
+        time: item.querySelector('time')?.getAttribute('datetime'),
+        rubric: item.querySelector('.rubric-label')?.textContent ?? null,
+      })),
+    );
     expect(rows).toEqual(feed.items.map((item) => ({ time: item.publishedAt, rubric: item.rubric?.name ?? null })));
 
     const unpublished = await t.container.db.prisma.article.findMany({ where: { status: { not: 'published' } }, select: { title: true } });
@@ -143,7 +165,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     expect(jsonLd).toEqual(article.jsonLd);
   });
 
-  it('a slow answer for a page the reader has left moves no address (a renamed article\'s)', async () => {
+  it("a slow answer for a page the reader has left moves no address (a renamed article's)", async () => {
     await page.goto(`${readerUrl}/`);
     await ready();
     // The article under a former slug: the API answers it at its new one, here only once let go.
@@ -152,11 +174,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     const wasAsked = new Promise<void>((resolve) => (asked = resolve));
     let letGo!: () => void;
     const released = new Promise<void>((resolve) => (letGo = resolve));
-    await page.route((url) => url.pathname === '/v1/articles/former-slug', async (route) => {
-      asked();
-      await released;
-      await route.fulfill({ json: renamed });
-    });
+    await page.route(
+      (url) => url.pathname === '/v1/articles/former-slug',
+      async (route) => {
+        asked();
+        await released;
+        await route.fulfill({ json: renamed });
+      },
+    );
     // In-page navigations, as the back and forward buttons make them.
     const go = (path: string) => page.evaluate(`history.pushState(null, '', '${path}'); dispatchEvent(new PopStateEvent('popstate'))`);
     await go('/articles/former-slug');
@@ -172,13 +197,16 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
 
   it('"show more" appends the next page and, gone with the last one, leaves the focus on the first item it brought', async () => {
     // The demo's feed fits one page: its first is made to promise another (two of its items again).
-    await page.route((url) => url.pathname === '/v1/feed', async (route) => {
-      const url = new URL(route.request().url());
-      const more = url.searchParams.has('cursor');
-      url.searchParams.delete('cursor');
-      const feed = (await (await route.fetch({ url: url.href })).json()) as { items: unknown[]; nextCursor: string | null };
-      await route.fulfill({ json: more ? { items: feed.items.slice(0, 2), nextCursor: null } : { ...feed, nextCursor: 'next' } });
-    });
+    await page.route(
+      (url) => url.pathname === '/v1/feed',
+      async (route) => {
+        const url = new URL(route.request().url());
+        const more = url.searchParams.has('cursor');
+        url.searchParams.delete('cursor');
+        const feed = (await (await route.fetch({ url: url.href })).json()) as { items: unknown[]; nextCursor: string | null };
+        await route.fulfill({ json: more ? { items: feed.items.slice(0, 2), nextCursor: null } : { ...feed, nextCursor: 'next' } });
+      },
+    );
     await page.goto(`${readerUrl}/`);
     await ready();
     const items = page.locator('[data-testid="feed"] .feed-item');
@@ -186,10 +214,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.locator('button.more').click();
     await expect.poll(() => items.count()).toBe(first + 2);
     expect(await page.locator('button.more').count()).toBe(0);
-    expect(await page.evaluate(`document.activeElement === document.querySelectorAll('[data-testid="feed"] .feed-item')[${first}]`)).toBe(true);
+    expect(await page.evaluate(`document.activeElement === document.querySelectorAll('[data-testid="feed"] .feed-item')[${first}]`)).toBe(
+      true,
+    );
   });
 
-  it('the article\'s page arrives with its head already written, for crawlers and previews that run no scripts', async () => {
+  it("the article's page arrives with its head already written, for crawlers and previews that run no scripts", async () => {
     const html = await (await fetch(`${readerUrl}/articles/${article.slug}`)).text();
     expect(html).toContain('<meta property="og:type" content="article" />');
     const jsonLd = /<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)?.[1];
@@ -211,13 +241,29 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     // Every width of every format, modern formats as <source>s, the fallback on the <img>.
     const widths = new Set(article.cover!.renditions.map((r) => r.width));
     expect(widths.size).toBeGreaterThan(1);
-    for (const [selector, format] of [['source[type="image/avif"]', 'avif'], ['source[type="image/webp"]', 'webp'], ['img', 'jpeg']] as const) {
+    for (const [selector, format] of [
+      ['source[type="image/avif"]', 'avif'],
+      ['source[type="image/webp"]', 'webp'],
+      ['img', 'jpeg'],
+    ] as const) {
       const srcset = (await cover.locator(selector).getAttribute('srcset')) ?? '';
       const listed = srcset.split(',').map((entry) => Number(/ (\d+)w$/.exec(entry.trim())?.[1]));
-      expect(listed.sort((a, b) => a - b)).toEqual(article.cover!.renditions.filter((r) => r.format === format && r.aspectRatio === 'original').map((r) => r.width).sort((a, b) => a - b));
+      expect(listed.sort((a, b) => a - b)).toEqual(
+        article
+          .cover!.renditions.filter((r) => r.format === format && r.aspectRatio === 'original')
+          .map((r) => r.width)
+          .sort((a, b) => a - b),
+      );
     }
     // The browser picked a rendition and loaded it.
-    await expect.poll(() => cover.locator('img').evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth > 0; })).toBe(true);
+    await expect
+      .poll(() =>
+        cover.locator('img').evaluate((img) => {
+          const image = img as unknown as { complete: boolean; naturalWidth: number };
+          return image.complete && image.naturalWidth > 0;
+        }),
+      )
+      .toBe(true);
   });
 
   it('the article page shows rubric, title, lead, date, authors, the body with its quotes, and tags', async () => {
@@ -243,13 +289,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.getByTestId('highlight-toggle').click();
     expect((await marked()).sort()).toEqual([...article.keyPoints].sort());
     // Marked means seen: the passages get a background (after the style's short transition).
-    const background = () => page.locator('.key-point').first().evaluate((el) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    const background = () =>
+      page
+        .locator('.key-point')
+        .first()
+        .evaluate(
+          (el) =>
+            (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundColor: string } }).getComputedStyle(el)
+              .backgroundColor,
+        );
     await expect.poll(background).toBe('rgb(255, 230, 128)');
     // The whole page in the picture: the lazy photos below the fold load first.
     await page.evaluate(() => {
-      for (const img of (globalThis as unknown as { document: { querySelectorAll: (s: string) => { loading: string }[] } }).document.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
+      for (const img of (
+        globalThis as unknown as { document: { querySelectorAll: (s: string) => { loading: string }[] } }
+      ).document.querySelectorAll('img[loading="lazy"]'))
+        img.loading = 'eager';
     });
-    await expect.poll(() => page.locator('img').evaluateAll((imgs) => imgs.every((img) => (img as unknown as { complete: boolean }).complete))).toBe(true);
+    await expect
+      .poll(() => page.locator('img').evaluateAll((imgs) => imgs.every((img) => (img as unknown as { complete: boolean }).complete)))
+      .toBe(true);
     await page.screenshot({ path: join(screenshots, 'article-highlights.png'), fullPage: true, animations: 'disabled' });
     await page.getByTestId('highlight-toggle').click();
     expect(await marked()).toEqual([]);
@@ -264,7 +323,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.goto(`${readerUrl}/articles/${article.slug}`);
     await ready();
     await page.getByTestId('listen').click();
-    await expect.poll(() => page.getByTestId('narration').evaluate((audio) => (audio as unknown as { currentTime: number }).currentTime), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('narration').evaluate((audio) => (audio as unknown as { currentTime: number }).currentTime), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
     expect(await page.getByTestId('listen').getAttribute('aria-pressed')).toBe('true');
     await page.getByTestId('listen').click();
     expect(await page.getByTestId('narration').evaluate((audio) => (audio as unknown as { paused: boolean }).paused)).toBe(true);
@@ -313,7 +376,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('the reader\'s page in a real b
     await page.screenshot({ path: join(screenshots, 'docs.png'), animations: 'disabled' });
 
     // "Try it out" calls the server the reference is served from.
-    const rubrics = page.locator('.opblock', { has: page.locator('.opblock-summary-path', { hasText: /^\/v1\/rubrics$/ }) }).filter({ has: page.locator('.opblock-summary-method', { hasText: 'GET' }) }).first();
+    const rubrics = page
+      .locator('.opblock', { has: page.locator('.opblock-summary-path', { hasText: /^\/v1\/rubrics$/ }) })
+      .filter({ has: page.locator('.opblock-summary-method', { hasText: 'GET' }) })
+      .first();
     await rubrics.locator('.opblock-summary').click();
     await rubrics.getByRole('button', { name: 'Try it out' }).click();
     await rubrics.getByRole('button', { name: 'Execute' }).click();

@@ -44,11 +44,15 @@ describeEachDialect('invalidation of the public cache by writes', (dialect) => {
 
   it('when an article is edited, then its page, the lists and the feed show it at once, and answers without it stay stored', async () => {
     await warm(storyPage(), '/v1/articles', '/v1/feed', otherPage(), '/v1/rubrics', `/v1/media/${n.cover.id}`);
-    n.story = await write('patch', `/v1/admin/articles/${n.story.id}`, `/v1/admin/articles/${n.story.id}`, 200, { title: 'Дума утвердила бюджет: ремонт путей начнётся весной' });
+    n.story = await write('patch', `/v1/admin/articles/${n.story.id}`, `/v1/admin/articles/${n.story.id}`, 200, {
+      title: 'Дума утвердила бюджет: ремонт путей начнётся весной',
+    });
     const page = await read(storyPage());
     expect([isFromStore(page), page.body.title]).toEqual([false, 'Дума утвердила бюджет: ремонт путей начнётся весной']);
     expect((await read('/v1/articles')).body.items.find((a: { id: string }) => a.id === n.story.id).title).toBe(n.story.title);
-    expect((await read('/v1/feed')).body.items.find((i: { article: { id: string } | null }) => i.article?.id === n.story.id).article.title).toBe(n.story.title);
+    expect(
+      (await read('/v1/feed')).body.items.find((i: { article: { id: string } | null }) => i.article?.id === n.story.id).article.title,
+    ).toBe(n.story.title);
     for (const url of [otherPage(), '/v1/rubrics', `/v1/media/${n.cover.id}`]) expect(isFromStore(await read(url)), url).toBe(true);
   });
 
@@ -81,7 +85,7 @@ describeEachDialect('invalidation of the public cache by writes', (dialect) => {
     expect((await read('/v1/feed')).body.items.map((i: { article: { id: string } | null }) => i.article?.id)).not.toContain(article.id);
   });
 
-  it('when an article\'s slug changes, then the new slug answers and the old one redirects at once', async () => {
+  it("when an article's slug changes, then the new slug answers and the old one redirects at once", async () => {
     const article = await createPublished(t, { title: 'В парке высадят двести лип' });
     await warm(`/v1/articles/${article.slug}`);
     await write('patch', `/v1/admin/articles/${article.id}`, `/v1/admin/articles/${article.id}`, 200, { slug: 'v-parke-vysadyat-lipy' });
@@ -92,7 +96,15 @@ describeEachDialect('invalidation of the public cache by writes', (dialect) => {
   });
 
   it('when a rubric is renamed, then every answer embedding it shows the new name, and the others stay stored', async () => {
-    await warm(storyPage(), otherPage(), '/v1/articles', '/v1/rubrics', `/v1/rubrics/${n.city.slug}`, '/v1/tags', `/v1/media/${n.cover.id}`);
+    await warm(
+      storyPage(),
+      otherPage(),
+      '/v1/articles',
+      '/v1/rubrics',
+      `/v1/rubrics/${n.city.slug}`,
+      '/v1/tags',
+      `/v1/media/${n.cover.id}`,
+    );
     await write('patch', `/v1/admin/rubrics/${n.city.id}`, `/v1/admin/rubrics/${n.city.id}`, 200, { name: 'Городская жизнь' });
     expect((await read(storyPage())).body.rubric.name).toBe('Городская жизнь');
     expect((await read('/v1/articles')).body.items.find((a: { id: string }) => a.id === n.story.id).rubric.name).toBe('Городская жизнь');
@@ -109,21 +121,31 @@ describeEachDialect('invalidation of the public cache by writes', (dialect) => {
     for (const url of [otherPage(), '/v1/rubrics']) expect(isFromStore(await read(url)), url).toBe(true);
   });
 
-  it('when a media item\'s credit changes, then the pages showing it as cover or in the body show the new credit', async () => {
+  it("when a media item's credit changes, then the pages showing it as cover or in the body show the new credit", async () => {
     await warm(storyPage(), otherPage(), '/v1/articles', `/v1/media/${n.photo.id}`, `/v1/media/${n.cover.id}`);
-    await write('patch', `/v1/admin/media/${n.photo.id}`, `/v1/admin/media/${n.photo.id}`, 200, { credit: 'Городские новости/Илья Орлов, архив' });
+    await write('patch', `/v1/admin/media/${n.photo.id}`, `/v1/admin/media/${n.photo.id}`, 200, {
+      credit: 'Городские новости/Илья Орлов, архив',
+    });
     const page = await read(storyPage());
-    expect(page.body.body.find((block: { type: string }) => block.type === 'image').media.credit).toBe('Городские новости/Илья Орлов, архив');
+    expect(page.body.body.find((block: { type: string }) => block.type === 'image').media.credit).toBe(
+      'Городские новости/Илья Орлов, архив',
+    );
     expect((await read(`/v1/media/${n.photo.id}`)).body.credit).toBe('Городские новости/Илья Орлов, архив');
     for (const url of [otherPage(), '/v1/articles', `/v1/media/${n.cover.id}`]) expect(isFromStore(await read(url)), url).toBe(true);
-    await write('patch', `/v1/admin/media/${n.cover.id}`, `/v1/admin/media/${n.cover.id}`, 200, { credit: 'Городские новости/Ольга Ким, 2026' });
-    expect((await read('/v1/articles')).body.items.find((a: { id: string }) => a.id === n.story.id).cover.credit).toBe('Городские новости/Ольга Ким, 2026');
+    await write('patch', `/v1/admin/media/${n.cover.id}`, `/v1/admin/media/${n.cover.id}`, 200, {
+      credit: 'Городские новости/Ольга Ким, 2026',
+    });
+    expect((await read('/v1/articles')).body.items.find((a: { id: string }) => a.id === n.story.id).cover.credit).toBe(
+      'Городские новости/Ольга Ким, 2026',
+    );
     expect((await read(storyPage())).body.cover.credit).toBe('Городские новости/Ольга Ким, 2026');
   });
 
-  it('when an author\'s name changes, then their bylines and their page show it, and other pages stay stored', async () => {
+  it("when an author's name changes, then their bylines and their page show it, and other pages stay stored", async () => {
     await warm(storyPage(), otherPage(), `/v1/authors/${n.anna.user.slug}`, '/v1/rubrics');
-    await write('patch', `/v1/admin/users/${n.anna.user.id}`, `/v1/admin/users/${n.anna.user.id}`, 200, { displayName: 'Анна Смирнова-Ким' });
+    await write('patch', `/v1/admin/users/${n.anna.user.id}`, `/v1/admin/users/${n.anna.user.id}`, 200, {
+      displayName: 'Анна Смирнова-Ким',
+    });
     expect((await read(storyPage())).body.authors.map((a: { displayName: string }) => a.displayName)).toContain('Анна Смирнова-Ким');
     expect((await read(`/v1/authors/${n.anna.user.slug}`)).body.displayName).toBe('Анна Смирнова-Ким');
     for (const url of [otherPage(), '/v1/rubrics']) expect(isFromStore(await read(url)), url).toBe(true);
@@ -131,12 +153,18 @@ describeEachDialect('invalidation of the public cache by writes', (dialect) => {
 
   it('when feed items are added, changed and removed, then the feed shows it at once and article pages stay stored', async () => {
     await warm('/v1/feed', storyPage());
-    const created = await t.http().post('/v1/admin/feed-items').set(n.admin.headers)
-      .send({ kind: 'live', headline: 'Прямая трансляция заседания думы', url: 'https://live.example/duma' }).expect(201);
+    const created = await t
+      .http()
+      .post('/v1/admin/feed-items')
+      .set(n.admin.headers)
+      .send({ kind: 'live', headline: 'Прямая трансляция заседания думы', url: 'https://live.example/duma' })
+      .expect(201);
     const headlines = async () => (await read('/v1/feed')).body.items.map((i: { headline: string }) => i.headline);
     expect(await headlines()).toContain('Прямая трансляция заседания думы');
     await warm('/v1/feed');
-    await write('patch', `/v1/admin/feed-items/${created.body.id}`, `/v1/admin/feed-items/${created.body.id}`, 200, { headline: 'Трансляция: дума обсуждает бюджет' });
+    await write('patch', `/v1/admin/feed-items/${created.body.id}`, `/v1/admin/feed-items/${created.body.id}`, 200, {
+      headline: 'Трансляция: дума обсуждает бюджет',
+    });
     expect(await headlines()).toContain('Трансляция: дума обсуждает бюджет');
     await warm('/v1/feed');
     await write('delete', `/v1/admin/feed-items/${created.body.id}`, `/v1/admin/feed-items/${created.body.id}`, 204);
@@ -146,7 +174,13 @@ describeEachDialect('invalidation of the public cache by writes', (dialect) => {
 
   it('when a write is refused, then nothing is purged', async () => {
     await warm(storyPage());
-    await t.http().patch(`/v1/admin/articles/${n.story.id}`).set(n.admin.headers).set('If-Match', '"999"').send({ title: 'Не тот заголовок' }).expect(412);
+    await t
+      .http()
+      .patch(`/v1/admin/articles/${n.story.id}`)
+      .set(n.admin.headers)
+      .set('If-Match', '"999"')
+      .send({ title: 'Не тот заголовок' })
+      .expect(412);
     await t.http().patch(`/v1/admin/rubrics/${n.city.id}`).set(n.anna.headers).set('If-Match', '*').send({ name: 'x' }).expect(403);
     expect(isFromStore(await read(storyPage()))).toBe(true);
   });

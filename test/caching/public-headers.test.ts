@@ -8,9 +8,12 @@ import { buildNewsroom, createCachingApp, surrogateKeysOf, type Newsroom } from 
 function newestChangeIn(body: unknown): number {
   if (Array.isArray(body)) return Math.max(0, ...body.map(newestChangeIn));
   if (!body || typeof body !== 'object') return 0;
-  return Math.max(0, ...Object.entries(body).map(([name, value]) => (
-    (name === 'updatedAt' || name === 'publishedAt') && typeof value === 'string' ? Date.parse(value) : newestChangeIn(value)
-  )));
+  return Math.max(
+    0,
+    ...Object.entries(body).map(([name, value]) =>
+      (name === 'updatedAt' || name === 'publishedAt') && typeof value === 'string' ? Date.parse(value) : newestChangeIn(value),
+    ),
+  );
 }
 
 describeEachDialect('public caching headers', (dialect) => {
@@ -36,7 +39,16 @@ describeEachDialect('public caching headers', (dialect) => {
     'a media item': `/v1/media/${n.cover.id}`,
   });
 
-  for (const kind of ['an article by slug', 'the article list', 'the feed', 'the rubric list', 'a rubric', 'the tag list', 'an author', 'a media item'] as const) {
+  for (const kind of [
+    'an article by slug',
+    'the article list',
+    'the feed',
+    'the rubric list',
+    'a rubric',
+    'the tag list',
+    'an author',
+    'a media item',
+  ] as const) {
     it(`when ${kind} is asked for again with its ETag, then 304 without a body, the same validators, and the answer is made once`, async () => {
       const url = publicReads()[kind];
       const first = await t.http().get(url).expect(200);
@@ -66,7 +78,11 @@ describeEachDialect('public caching headers', (dialect) => {
   });
 
   it('when the lifetimes are configured, then every public answer says so', async () => {
-    const other = await createTestApp(dialect, { PUBLIC_CACHE_MAX_AGE_SECONDS: '5', PUBLIC_CACHE_S_MAXAGE_SECONDS: '120', PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS: '30' });
+    const other = await createTestApp(dialect, {
+      PUBLIC_CACHE_MAX_AGE_SECONDS: '5',
+      PUBLIC_CACHE_S_MAXAGE_SECONDS: '120',
+      PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS: '30',
+    });
     try {
       const res = await other.http().get('/v1/rubrics').expect(200);
       expect(res.headers['cache-control']).toBe('public, max-age=5, s-maxage=120, stale-while-revalidate=30');
@@ -90,8 +106,15 @@ describeEachDialect('public caching headers', (dialect) => {
   it('when an article page is sent, then its keys name the article, its rubric, tags, authors, cover, body photo and narration, and nothing else', async () => {
     const res = await t.http().get(`/v1/articles/${n.story.slug}`).expect(200);
     const expected = [
-      `article:${n.story.id}`, `rubric:${n.city.id}`, `tag:${n.budget.id}`, `tag:${n.transport.id}`,
-      `user:${n.anna.user.id}`, `user:${n.boris.user.id}`, `media:${n.cover.id}`, `media:${n.photo.id}`, `media:${n.narration.id}`,
+      `article:${n.story.id}`,
+      `rubric:${n.city.id}`,
+      `tag:${n.budget.id}`,
+      `tag:${n.transport.id}`,
+      `user:${n.anna.user.id}`,
+      `user:${n.boris.user.id}`,
+      `media:${n.cover.id}`,
+      `media:${n.photo.id}`,
+      `media:${n.narration.id}`,
     ];
     expect(surrogateKeysOf(res).sort()).toEqual(expected.sort());
     expect(res.headers['cache-tag']!.split(',')).toEqual(surrogateKeysOf(res));
@@ -100,7 +123,9 @@ describeEachDialect('public caching headers', (dialect) => {
   it('when an article page leaves records out with include, then the lists of what its JSON-LD still names are keys instead', async () => {
     const res = await t.http().get(`/v1/articles/${n.story.slug}`).query({ include: 'rubric' }).expect(200);
     expect(res.body.jsonLd).toBeDefined();
-    expect(surrogateKeysOf(res).sort()).toEqual(['media', 'tags', 'users', `article:${n.story.id}`, `media:${n.photo.id}`, `media:${n.narration.id}`, `rubric:${n.city.id}`].sort());
+    expect(surrogateKeysOf(res).sort()).toEqual(
+      ['media', 'tags', 'users', `article:${n.story.id}`, `media:${n.photo.id}`, `media:${n.narration.id}`, `rubric:${n.city.id}`].sort(),
+    );
   });
 
   it('when an article page embeds related articles, then it is keyed by the article list too', async () => {
@@ -111,14 +136,31 @@ describeEachDialect('public caching headers', (dialect) => {
   it('when lists are sent, then they carry their list key and every record in them', async () => {
     const list = surrogateKeysOf(await t.http().get('/v1/articles').expect(200));
     expect(list[0]).toBe('articles');
-    expect(list).toEqual(expect.arrayContaining([`article:${n.story.id}`, `article:${n.other.id}`, `rubric:${n.city.id}`, `rubric:${n.sport.id}`, `tag:${n.budget.id}`, `user:${n.boris.user.id}`, `media:${n.cover.id}`]));
+    expect(list).toEqual(
+      expect.arrayContaining([
+        `article:${n.story.id}`,
+        `article:${n.other.id}`,
+        `rubric:${n.city.id}`,
+        `rubric:${n.sport.id}`,
+        `tag:${n.budget.id}`,
+        `user:${n.boris.user.id}`,
+        `media:${n.cover.id}`,
+      ]),
+    );
     const bare = surrogateKeysOf(await t.http().get('/v1/articles').query({ include: '' }).expect(200));
     expect(bare.sort()).toEqual(['articles', `article:${n.story.id}`, `article:${n.other.id}`].sort());
     const feed = surrogateKeysOf(await t.http().get('/v1/feed').expect(200));
     expect(feed).toEqual(expect.arrayContaining(['feed', `feed-item:${feedItemId}`, `article:${n.story.id}`, `media:${n.cover.id}`]));
-    expect(surrogateKeysOf(await t.http().get('/v1/rubrics').expect(200)).sort()).toEqual(['rubrics', `rubric:${n.city.id}`, `rubric:${n.sport.id}`].sort());
-    expect(surrogateKeysOf(await t.http().get('/v1/tags').expect(200)).sort()).toEqual(['tags', `tag:${n.budget.id}`, `tag:${n.transport.id}`].sort());
-    expect(surrogateKeysOf(await t.http().get(`/v1/authors/${n.anna.user.slug}`).expect(200))).toEqual(['articles', `user:${n.anna.user.id}`]);
+    expect(surrogateKeysOf(await t.http().get('/v1/rubrics').expect(200)).sort()).toEqual(
+      ['rubrics', `rubric:${n.city.id}`, `rubric:${n.sport.id}`].sort(),
+    );
+    expect(surrogateKeysOf(await t.http().get('/v1/tags').expect(200)).sort()).toEqual(
+      ['tags', `tag:${n.budget.id}`, `tag:${n.transport.id}`].sort(),
+    );
+    expect(surrogateKeysOf(await t.http().get(`/v1/authors/${n.anna.user.slug}`).expect(200))).toEqual([
+      'articles',
+      `user:${n.anna.user.id}`,
+    ]);
     expect(surrogateKeysOf(await t.http().get(`/v1/media/${n.cover.id}`).expect(200))).toEqual([`media:${n.cover.id}`]);
   });
 
@@ -148,12 +190,36 @@ describeEachDialect('public caching headers', (dialect) => {
         'a 401': await t.http().get('/v1/admin/articles').expect(401),
         'a 403': await t.http().get('/v1/admin/users').set(n.editor.headers).expect(403),
         'a 404': await t.http().get('/v1/admin/no-such-thing').set(n.editor.headers).expect(404),
-        'a body that is not JSON': await t.http().post('/v1/admin/rubrics').set(n.editor.headers).set('content-type', 'text/plain').send('name=x').expect(415),
-        'malformed JSON': await t.http().post('/v1/admin/rubrics').set(n.editor.headers).set('content-type', 'application/json').send('{"name":').expect(400),
-        'a sign-in': await t.http().post('/v1/auth/login').send({ email: n.editor.user.email, password: 'correct-horse-battery-staple' }).expect(200),
-        'a failed sign-in': await t.http().post('/v1/auth/login').send({ email: n.editor.user.email, password: 'wrong-password-here' }).expect(401),
+        'a body that is not JSON': await t
+          .http()
+          .post('/v1/admin/rubrics')
+          .set(n.editor.headers)
+          .set('content-type', 'text/plain')
+          .send('name=x')
+          .expect(415),
+        'malformed JSON': await t
+          .http()
+          .post('/v1/admin/rubrics')
+          .set(n.editor.headers)
+          .set('content-type', 'application/json')
+          .send('{"name":')
+          .expect(400),
+        'a sign-in': await t
+          .http()
+          .post('/v1/auth/login')
+          .send({ email: n.editor.user.email, password: 'correct-horse-battery-staple' })
+          .expect(200),
+        'a failed sign-in': await t
+          .http()
+          .post('/v1/auth/login')
+          .send({ email: n.editor.user.email, password: 'wrong-password-here' })
+          .expect(401),
         'who am I': await t.http().get('/v1/auth/me').set(n.editor.headers).expect(200),
-        'a CORS preflight': await t.http().options('/v1/admin/articles').set('Origin', 'https://desk.example').set('Access-Control-Request-Method', 'POST'),
+        'a CORS preflight': await t
+          .http()
+          .options('/v1/admin/articles')
+          .set('Origin', 'https://desk.example')
+          .set('Access-Control-Request-Method', 'POST'),
       };
       for (const [what, res] of Object.entries(answers)) {
         expect(res.headers['cache-control'], what).toBe('no-store');

@@ -23,7 +23,8 @@ async function isRedisReachable(url: string): Promise<boolean> {
 
 // Like PostgreSQL in the global setup: skipped when Redis is away, except on CI where that fails the run.
 const hasRedis = await isRedisReachable(redisUrl);
-if (!hasRedis && process.env.CI === 'true') throw new Error(`Redis is not reachable at ${redisUrl}; with CI=true the Redis tests may not be skipped.`);
+if (!hasRedis && process.env.CI === 'true')
+  throw new Error(`Redis is not reachable at ${redisUrl}; with CI=true the Redis tests may not be skipped.`);
 if (!hasRedis) console.warn(`Redis is not reachable at ${redisUrl}: skipping the tests of purges between instances.`);
 
 /** Polls until the condition holds, failing after `ms` of real time. */
@@ -43,7 +44,9 @@ async function connectionsOf(channel: string): Promise<{ id: string; name: strin
   const admin = new Redis(redisUrl);
   try {
     const list = (await admin.client('LIST')) as string;
-    return list.split('\n').filter(Boolean)
+    return list
+      .split('\n')
+      .filter(Boolean)
       .map((line) => Object.fromEntries(line.split(' ').map((pair) => pair.split('=') as [string, string])))
       .filter((client) => client.name?.includes(channel))
       .map((client) => ({ id: client.id!, name: client.name! }));
@@ -76,8 +79,18 @@ describe.skipIf(!hasRedis)('with Redis', () => {
         expect(isFromStore(await readOn(b, url)), url).toBe(true);
       }
       const etag = (await t.http().get(`/v1/admin/articles/${n.story.id}`).set(n.editor.headers).expect(200)).headers.etag!;
-      await t.http().patch(`/v1/admin/articles/${n.story.id}`).set(n.editor.headers).set('If-Match', etag).send({ title: 'Бюджет на ремонт путей увеличен' }).expect(200);
-      await within(1000, 'B shows the new title', async () => (await readOn(b, `/v1/articles/${n.story.slug}`)).body.title === 'Бюджет на ремонт путей увеличен');
+      await t
+        .http()
+        .patch(`/v1/admin/articles/${n.story.id}`)
+        .set(n.editor.headers)
+        .set('If-Match', etag)
+        .send({ title: 'Бюджет на ремонт путей увеличен' })
+        .expect(200);
+      await within(
+        1000,
+        'B shows the new title',
+        async () => (await readOn(b, `/v1/articles/${n.story.slug}`)).body.title === 'Бюджет на ремонт путей увеличен',
+      );
       expect(isFromStore(await readOn(b, `/v1/articles/${n.other.slug}`))).toBe(true);
     });
 
@@ -85,8 +98,18 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       await readOn(t, `/v1/articles/${n.story.slug}`);
       expect(isFromStore(await readOn(t, `/v1/articles/${n.story.slug}`))).toBe(true);
       const etag = (await b.http().get(`/v1/admin/rubrics/${n.city.id}`).set(n.editor.headers).expect(200)).headers.etag!;
-      await b.http().patch(`/v1/admin/rubrics/${n.city.id}`).set(n.editor.headers).set('If-Match', etag).send({ name: 'Жизнь города' }).expect(200);
-      await within(1000, 'A shows the new rubric name', async () => (await readOn(t, `/v1/articles/${n.story.slug}`)).body.rubric.name === 'Жизнь города');
+      await b
+        .http()
+        .patch(`/v1/admin/rubrics/${n.city.id}`)
+        .set(n.editor.headers)
+        .set('If-Match', etag)
+        .send({ name: 'Жизнь города' })
+        .expect(200);
+      await within(
+        1000,
+        'A shows the new rubric name',
+        async () => (await readOn(t, `/v1/articles/${n.story.slug}`)).body.rubric.name === 'Жизнь города',
+      );
     });
 
     it('when an article is scheduled on instance A, then instance B drops its lists and shows the article at its time', async () => {
@@ -95,19 +118,26 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       const draft = await createDraft(t, { title: 'Фестиваль уличной еды пройдёт в субботу' });
       const publishAt = new Date(t.clock.now().getTime() + 60 * 60_000);
       const etag = (await t.http().get(`/v1/admin/articles/${draft.id}`).set(n.editor.headers).expect(200)).headers.etag!;
-      await t.http().post(`/v1/admin/articles/${draft.id}/publish`).set(n.editor.headers).set('If-Match', etag).send({ publishAt: publishAt.toISOString() }).expect(200);
+      await t
+        .http()
+        .post(`/v1/admin/articles/${draft.id}/publish`)
+        .set(n.editor.headers)
+        .set('If-Match', etag)
+        .send({ publishAt: publishAt.toISOString() })
+        .expect(200);
       await within(1000, 'B drops its list', async () => !isFromStore(await readOn(b, '/v1/articles')));
       expect(isFromStore(await readOn(b, '/v1/articles'))).toBe(true);
       b.clock.set(publishAt);
       expect((await readOn(b, '/v1/articles')).body.items.map((a: { id: string }) => a.id)).toContain(draft.id);
     });
 
-    it('when an instance\'s subscription is cut, then it drops what it holds once it is back, as purges may have been missed', async () => {
+    it("when an instance's subscription is cut, then it drops what it holds once it is back, as purges may have been missed", async () => {
       await readOn(b, '/v1/rubrics');
       expect(isFromStore(await readOn(b, '/v1/rubrics'))).toBe(true);
       const admin = new Redis(redisUrl);
       try {
-        for (const client of await connectionsOf(channel)) if (client.name.endsWith(':subscribe')) await admin.client('KILL', 'ID', client.id);
+        for (const client of await connectionsOf(channel))
+          if (client.name.endsWith(':subscribe')) await admin.client('KILL', 'ID', client.id);
       } finally {
         admin.disconnect();
       }
@@ -124,7 +154,10 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       const other = t.startInstance();
       await within(5000, 'both instances subscribed', () => isLinked(t.container) && isLinked(other.container));
       expect((await connectionsOf(channel)).map((c) => c.name).sort()).toEqual([
-        `newsroom-cms:${channel}:publish`, `newsroom-cms:${channel}:publish`, `newsroom-cms:${channel}:subscribe`, `newsroom-cms:${channel}:subscribe`,
+        `newsroom-cms:${channel}:publish`,
+        `newsroom-cms:${channel}:publish`,
+        `newsroom-cms:${channel}:subscribe`,
+        `newsroom-cms:${channel}:subscribe`,
       ]);
       await t.close();
       await within(1000, 'the connections are gone', async () => (await connectionsOf(channel)).length === 0);
@@ -149,7 +182,13 @@ describeEachDialect('when Redis is unreachable', (dialect) => {
     t.clock.advance(1);
     expect(isFromStore(await t.http().get('/v1/rubrics').expect(200))).toBe(false);
     const started = Date.now();
-    await t.http().patch(`/v1/admin/rubrics/${rubric.id}`).set(editor.headers).set('If-Match', `"${rubric.version}"`).send({ name: 'Наука и техника' }).expect(200);
+    await t
+      .http()
+      .patch(`/v1/admin/rubrics/${rubric.id}`)
+      .set(editor.headers)
+      .set('If-Match', `"${rubric.version}"`)
+      .send({ name: 'Наука и техника' })
+      .expect(200);
     expect(Date.now() - started).toBeLessThan(1000);
     expect((await t.http().get('/v1/rubrics').expect(200)).body.items.map((r: { name: string }) => r.name)).toContain('Наука и техника');
     expect(t.container.publicCache.stats().isLinked).toBe(false);

@@ -19,7 +19,8 @@ describeEachDialect('time-based visibility through the public cache', (dialect) 
   const headers = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` });
   const at = (offsetMs: number) => new Date(t.clock.now().getTime() + offsetMs);
   const read = (url: string) => t.http().get(url).expect(200);
-  const idsIn = async (url: string) => (await read(url)).body.items.map((item: { id: string; article?: { id: string } | null }) => item.article?.id ?? item.id);
+  const idsIn = async (url: string) =>
+    (await read(url)).body.items.map((item: { id: string; article?: { id: string } | null }) => item.article?.id ?? item.id);
 
   async function publish(id: string, body: object = {}) {
     const etag = (await t.http().get(`/v1/admin/articles/${id}`).set(headers()).expect(200)).headers.etag!;
@@ -61,11 +62,21 @@ describeEachDialect('time-based visibility through the public cache', (dialect) 
     expect(await idsIn('/v1/articles')).toContain(draft.id);
   });
 
-  it('when a feed item\'s window opens and closes, then the cached feed follows it', async () => {
+  it("when a feed item's window opens and closes, then the cached feed follows it", async () => {
     const from = at(10 * minute);
     const until = at(10 * minute + 30_000);
-    const item = await t.http().post('/v1/admin/feed-items').set(headers())
-      .send({ kind: 'link', headline: 'Расписание электричек на праздники', url: 'https://rail.example/holidays', visibleFrom: from.toISOString(), visibleUntil: until.toISOString() }).expect(201);
+    const item = await t
+      .http()
+      .post('/v1/admin/feed-items')
+      .set(headers())
+      .send({
+        kind: 'link',
+        headline: 'Расписание электричек на праздники',
+        url: 'https://rail.example/holidays',
+        visibleFrom: from.toISOString(),
+        visibleUntil: until.toISOString(),
+      })
+      .expect(201);
     expect(await idsIn('/v1/feed')).not.toContain(item.body.id);
     expect(isFromStore(await read('/v1/feed'))).toBe(true);
     t.clock.set(from);
@@ -76,7 +87,7 @@ describeEachDialect('time-based visibility through the public cache', (dialect) 
     expect(await idsIn('/v1/feed')).not.toContain(item.body.id);
   });
 
-  it('when nothing is scheduled, then answers are kept for the configured life, by the container\'s clock', async () => {
+  it("when nothing is scheduled, then answers are kept for the configured life, by the container's clock", async () => {
     await read('/v1/rubrics');
     t.clock.advance(59_999);
     expect(isFromStore(await read('/v1/rubrics'))).toBe(true);

@@ -15,20 +15,35 @@ describeEachDialect('articles under concurrent saves and retries', (dialect) => 
   afterAll(() => t?.close());
 
   const createArticle = (title: string) =>
-    t.http().post('/v1/admin/articles').set(editor.headers).send({ title, body: [paragraph('Первый вариант текста.')] }).expect(201).then((r) => r.body as { id: string });
+    t
+      .http()
+      .post('/v1/admin/articles')
+      .set(editor.headers)
+      .send({ title, body: [paragraph('Первый вариант текста.')] })
+      .expect(201)
+      .then((r) => r.body as { id: string });
 
   it(`when eight editors save the same article version at once, then exactly one wins, the rest get 412, and the winner's text is stored (${rounds} rounds)`, async () => {
     for (let round = 0; round < rounds; round++) {
       const article = await createArticle(`Правка ${round}`);
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-        t.http().patch(`/v1/admin/articles/${article.id}`).set(editor.headers).set('If-Match', '"1"').send({ lead: `Лид редактора ${i}` })));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          t
+            .http()
+            .patch(`/v1/admin/articles/${article.id}`)
+            .set(editor.headers)
+            .set('If-Match', '"1"')
+            .send({ lead: `Лид редактора ${i}` }),
+        ),
+      );
       expect(answers.map((r) => r.status).sort()).toEqual([200, 412, 412, 412, 412, 412, 412, 412]);
       const winner = answers.find((r) => r.status === 200)!;
       const stored = await t.container.db.prisma.article.findUnique({ where: { id: article.id } });
       expect(stored).toMatchObject({ version: 2, lead: winner.body.lead });
       // One save, one revision: the losers left no trace.
       expect(await t.container.db.prisma.articleRevision.count({ where: { articleId: article.id } })).toBe(2);
-      for (const loser of answers.filter((r) => r.status === 412)) expect(loser.body.current).toMatchObject({ version: 2, lead: winner.body.lead });
+      for (const loser of answers.filter((r) => r.status === 412))
+        expect(loser.body.current).toMatchObject({ version: 2, lead: winner.body.lead });
     }
   }, 180_000);
 
@@ -58,8 +73,9 @@ describeEachDialect('articles under concurrent saves and retries', (dialect) => 
     for (let round = 0; round < rounds; round++) {
       const key = randomUUID();
       const story = { title: `Сообщение агентства ${round}`, lead: 'Срочно.', body: [paragraph('Текст сообщения.')] };
-      const answers = await Promise.all(Array.from({ length: 8 }, () =>
-        t.http().post('/v1/admin/articles').set(importer.headers).set('Idempotency-Key', key).send(story)));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => t.http().post('/v1/admin/articles').set(importer.headers).set('Idempotency-Key', key).send(story)),
+      );
       expect(answers.map((r) => r.status)).toEqual(Array(8).fill(201));
       for (const answer of answers) expect(answer.body).toEqual(answers[0]!.body);
       expect(answers.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(7);
@@ -72,7 +88,8 @@ describeEachDialect('articles under concurrent saves and retries', (dialect) => 
     for (let round = 0; round < rounds; round++) {
       const article = await createArticle(`Повтор публикации ${round}`);
       const key = randomUUID();
-      const publish = () => t.http().post(`/v1/admin/articles/${article.id}/publish`).set(editor.headers).set('If-Match', '"1"').set('Idempotency-Key', key);
+      const publish = () =>
+        t.http().post(`/v1/admin/articles/${article.id}/publish`).set(editor.headers).set('If-Match', '"1"').set('Idempotency-Key', key);
       const [first, retry] = await Promise.all([publish(), publish()]);
       expect([first.status, retry.status]).toEqual([200, 200]);
       expect(retry.body).toEqual(first.body);
@@ -83,8 +100,20 @@ describeEachDialect('articles under concurrent saves and retries', (dialect) => 
 
   it('when the same key comes with another story, then 422 and no second article', async () => {
     const key = randomUUID();
-    await t.http().post('/v1/admin/articles').set(editor.headers).set('Idempotency-Key', key).send({ title: 'Первая история', body: [paragraph('Текст.')] }).expect(201);
-    const res = await t.http().post('/v1/admin/articles').set(editor.headers).set('Idempotency-Key', key).send({ title: 'Другая история', body: [paragraph('Текст.')] }).expect(422);
+    await t
+      .http()
+      .post('/v1/admin/articles')
+      .set(editor.headers)
+      .set('Idempotency-Key', key)
+      .send({ title: 'Первая история', body: [paragraph('Текст.')] })
+      .expect(201);
+    const res = await t
+      .http()
+      .post('/v1/admin/articles')
+      .set(editor.headers)
+      .set('Idempotency-Key', key)
+      .send({ title: 'Другая история', body: [paragraph('Текст.')] })
+      .expect(422);
     expect(res.body.code).toBe('idempotency_key_reused');
     expect(await t.container.db.prisma.article.count({ where: { title: 'Другая история' } })).toBe(0);
   });

@@ -15,14 +15,28 @@ describeEachDialect('conditional writes (If-Match)', (dialect) => {
   const resources = {
     rubric: { path: '/v1/admin/rubrics', create: () => ({ name: `Рубрика ${randomUUID().slice(0, 8)}` }), change: { position: 7 } },
     tag: { path: '/v1/admin/tags', create: () => ({ name: `Тег ${randomUUID().slice(0, 8)}` }), change: { name: 'Другое имя' } },
-    'feed item': { path: '/v1/admin/feed-items', create: () => ({ kind: 'link', headline: 'Ссылка дня', url: 'https://example.org/a' }), change: { isPinned: true } },
-    user: { path: '/v1/admin/users', create: () => ({ email: `${randomUUID()}@test.example`, password: 'a-long-enough-password-1', displayName: 'Пётр Иванов', role: 'author' }), change: { displayName: 'Пётр И.' } },
+    'feed item': {
+      path: '/v1/admin/feed-items',
+      create: () => ({ kind: 'link', headline: 'Ссылка дня', url: 'https://example.org/a' }),
+      change: { isPinned: true },
+    },
+    user: {
+      path: '/v1/admin/users',
+      create: () => ({
+        email: `${randomUUID()}@test.example`,
+        password: 'a-long-enough-password-1',
+        displayName: 'Пётр Иванов',
+        role: 'author',
+      }),
+      change: { displayName: 'Пётр И.' },
+    },
     'API key': { path: '/v1/admin/api-keys', create: () => ({ name: 'Importer', scopes: ['read'] }), change: { name: 'Wire importer' } },
   } as const;
 
   for (const [kind, resource] of Object.entries(resources)) {
     describe(kind, () => {
-      const create = async () => (await t.http().post(resource.path).set(admin.headers).send(resource.create()).expect(201)).body as { id: string; version: number };
+      const create = async () =>
+        (await t.http().post(resource.path).set(admin.headers).send(resource.create()).expect(201)).body as { id: string; version: number };
 
       it('when read, then the answer carries its version as a strong ETag', async () => {
         const created = await create();
@@ -42,14 +56,32 @@ describeEachDialect('conditional writes (If-Match)', (dialect) => {
 
       it('when If-Match is not an ETag, then 400', async () => {
         const created = await create();
-        await t.http().patch(`${resource.path}/${created.id}`).set(admin.headers).set('If-Match', 'W/"1"').send(resource.change).expect(400);
+        await t
+          .http()
+          .patch(`${resource.path}/${created.id}`)
+          .set(admin.headers)
+          .set('If-Match', 'W/"1"')
+          .send(resource.change)
+          .expect(400);
       });
 
       it('when If-Match is stale, then 412 with the current version in the body, and nothing changes', async () => {
         const created = await create();
-        const first = await t.http().patch(`${resource.path}/${created.id}`).set(admin.headers).set('If-Match', '"1"').send(resource.change).expect(200);
+        const first = await t
+          .http()
+          .patch(`${resource.path}/${created.id}`)
+          .set(admin.headers)
+          .set('If-Match', '"1"')
+          .send(resource.change)
+          .expect(200);
         expect(first.headers.etag).toBe('"2"');
-        const stale = await t.http().patch(`${resource.path}/${created.id}`).set(admin.headers).set('If-Match', '"1"').send(resource.change).expect(412);
+        const stale = await t
+          .http()
+          .patch(`${resource.path}/${created.id}`)
+          .set(admin.headers)
+          .set('If-Match', '"1"')
+          .send(resource.change)
+          .expect(412);
         expect(stale.type).toBe('application/problem+json');
         expect(stale.body.current).toEqual(first.body);
         await t.http().delete(`${resource.path}/${created.id}`).set(admin.headers).set('If-Match', '"1"').expect(412);
@@ -58,7 +90,13 @@ describeEachDialect('conditional writes (If-Match)', (dialect) => {
 
       it('when If-Match is *, then the write goes through whatever the version', async () => {
         const created = await create();
-        const res = await t.http().patch(`${resource.path}/${created.id}`).set(admin.headers).set('If-Match', '*').send(resource.change).expect(200);
+        const res = await t
+          .http()
+          .patch(`${resource.path}/${created.id}`)
+          .set(admin.headers)
+          .set('If-Match', '*')
+          .send(resource.change)
+          .expect(200);
         expect(res.body.version).toBe(2);
       });
     });
@@ -66,9 +104,24 @@ describeEachDialect('conditional writes (If-Match)', (dialect) => {
 
   it('when eight editors save the same rubric version at once, then exactly one wins and the rest get 412 (50 rounds)', async () => {
     for (let round = 0; round < 50; round++) {
-      const rubric = (await t.http().post('/v1/admin/rubrics').set(admin.headers).send({ name: `Гонка ${round}` }).expect(201)).body;
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-        t.http().patch(`/v1/admin/rubrics/${rubric.id}`).set(admin.headers).set('If-Match', '"1"').send({ position: i + 1 })));
+      const rubric = (
+        await t
+          .http()
+          .post('/v1/admin/rubrics')
+          .set(admin.headers)
+          .send({ name: `Гонка ${round}` })
+          .expect(201)
+      ).body;
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          t
+            .http()
+            .patch(`/v1/admin/rubrics/${rubric.id}`)
+            .set(admin.headers)
+            .set('If-Match', '"1"')
+            .send({ position: i + 1 }),
+        ),
+      );
       const statuses = answers.map((r) => r.status).sort();
       expect(statuses).toEqual([200, 412, 412, 412, 412, 412, 412, 412]);
       const winner = answers.find((r) => r.status === 200)!;
@@ -81,7 +134,14 @@ describeEachDialect('conditional writes (If-Match)', (dialect) => {
 
   it('when a delete and a change of the same version race, then exactly one of them happens (50 rounds)', async () => {
     for (let round = 0; round < 50; round++) {
-      const rubric = (await t.http().post('/v1/admin/rubrics').set(admin.headers).send({ name: `Спор ${round}` }).expect(201)).body;
+      const rubric = (
+        await t
+          .http()
+          .post('/v1/admin/rubrics')
+          .set(admin.headers)
+          .send({ name: `Спор ${round}` })
+          .expect(201)
+      ).body;
       const [deleted, changed] = await Promise.all([
         t.http().delete(`/v1/admin/rubrics/${rubric.id}`).set(admin.headers).set('If-Match', '"1"'),
         t.http().patch(`/v1/admin/rubrics/${rubric.id}`).set(admin.headers).set('If-Match', '"1"').send({ position: 9 }),

@@ -21,7 +21,9 @@ async function tableNames(url: string): Promise<string[]> {
   if (dialectOf(url) === 'sqlite') {
     const db = new Sqlite(url.replace(/^file:/, ''));
     try {
-      return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+      return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+        (r) => r.name,
+      );
     } finally {
       db.close();
     }
@@ -29,7 +31,9 @@ async function tableNames(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).rows.map((r) => r.name);
+    return (
+      await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    ).rows.map((r) => r.name);
   } finally {
     await client.end();
   }
@@ -40,7 +44,9 @@ describeEachDialect('migrations', (dialect) => {
     const db = await emptyDatabase(dialect);
     try {
       expect((await migrateDatabase(db.url)).length).toBeGreaterThan(0);
-      expect(await tableNames(db.url)).toEqual(expect.arrayContaining(['_prisma_migrations', 'Article', 'Rubric', 'FeedItem', 'Media', 'User', 'ApiKey', 'Tag']));
+      expect(await tableNames(db.url)).toEqual(
+        expect.arrayContaining(['_prisma_migrations', 'Article', 'Rubric', 'FeedItem', 'Media', 'User', 'ApiKey', 'Tag']),
+      );
       expect(await migrateDatabase(db.url)).toEqual([]);
     } finally {
       await db.drop();
@@ -55,10 +61,15 @@ describeEachDialect('migrations', (dialect) => {
       await migrateDatabase(db.url, dir);
       const before = await tableNames(db.url);
       mkdirSync(join(dir, '99990101000000_broken'));
-      writeFileSync(join(dir, '99990101000000_broken', 'migration.sql'), 'CREATE TABLE "Half" ("id" TEXT PRIMARY KEY);\nALTER TABLE "NoSuchTable" ADD COLUMN "x" TEXT;\n');
+      writeFileSync(
+        join(dir, '99990101000000_broken', 'migration.sql'),
+        'CREATE TABLE "Half" ("id" TEXT PRIMARY KEY);\nALTER TABLE "NoSuchTable" ADD COLUMN "x" TEXT;\n',
+      );
       const failure = await migrateDatabase(db.url, dir).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(MigrationError);
-      expect((failure as Error).message).toMatch(/Migration 99990101000000_broken failed, so none was applied and the database is unchanged/);
+      expect((failure as Error).message).toMatch(
+        /Migration 99990101000000_broken failed, so none was applied and the database is unchanged/,
+      );
       expect(await tableNames(db.url)).toEqual(before);
     } finally {
       await db.drop();

@@ -20,7 +20,10 @@ it('when a read and a write come while another transaction is open and it rolls 
       await new Promise((resolve) => setTimeout(resolve, 100));
       throw new Error('a rule broken: roll back');
     })
-    .then(() => 'committed', () => 'rolled back');
+    .then(
+      () => 'committed',
+      () => 'rolled back',
+    );
   await isInside;
   // Another request's read and write arrive while that transaction is open.
   const [outcome, , seen] = await Promise.all([

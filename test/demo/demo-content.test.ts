@@ -14,7 +14,12 @@ describeEachDialect('demo content at start-up', (dialect) => {
   beforeAll(async () => {
     mediaDir = mkdtempSync(join(tmpdir(), 'cms-demo-'));
     // Fewer renditions than by default (some 30 s of encoding for the twelve photos): what is checked here is that they are made.
-    t = await createTestApp(dialect, { CMS_DEMO: 'true', MEDIA_DIR: mediaDir, MEDIA_RENDITION_WIDTHS: '320,640', MEDIA_ASPECT_RATIOS: 'none' });
+    t = await createTestApp(dialect, {
+      CMS_DEMO: 'true',
+      MEDIA_DIR: mediaDir,
+      MEDIA_RENDITION_WIDTHS: '320,640',
+      MEDIA_ASPECT_RATIOS: 'none',
+    });
     await startUp(t.container);
   });
   afterAll(async () => {
@@ -44,15 +49,29 @@ describeEachDialect('demo content at start-up', (dialect) => {
   });
 
   it('when the demo is loaded, then every photo is an uploaded picture with renditions at several widths, a colour and a credit', async () => {
-    const media = await t.http().get('/v1/admin/media?kind=image&limit=100').set(await adminHeaders()).expect(200);
+    const media = await t
+      .http()
+      .get('/v1/admin/media?kind=image&limit=100')
+      .set(await adminHeaders())
+      .expect(200);
     const photos = demoMedia.filter((m) => m.kind === 'image');
     expect(media.body.items).toHaveLength(photos.length);
     for (const photo of photos) {
       const stored = (media.body.items as MediaResponse[]).find((m) => m.caption === photo.caption);
-      expect(stored, photo.key).toMatchObject({ credit: photo.credit, altText: photo.altText, source: photo.source, width: 1600, height: 900, dominantColor: expect.stringMatching(/^#[0-9a-f]{6}$/) });
+      expect(stored, photo.key).toMatchObject({
+        credit: photo.credit,
+        altText: photo.altText,
+        source: photo.source,
+        width: 1600,
+        height: 900,
+        dominantColor: expect.stringMatching(/^#[0-9a-f]{6}$/),
+      });
       const renditions = stored!.renditions;
       const widths = new Set(renditions.filter((r) => r.aspectRatio === 'original').map((r) => r.width));
-      expect([...widths].sort((a, b) => a - b), photo.key).toEqual([320, 640, 1600]);
+      expect(
+        [...widths].sort((a, b) => a - b),
+        photo.key,
+      ).toEqual([320, 640, 1600]);
       expect(new Set(renditions.map((r) => r.format)), photo.key).toEqual(new Set(['avif', 'webp', 'jpeg']));
     }
     // What a page's srcset points at is served.
@@ -79,7 +98,11 @@ describeEachDialect('demo content at start-up', (dialect) => {
   });
 
   it('when a demo account signs in, then it can manage content', async () => {
-    const drafts = await t.http().get('/v1/admin/articles?status=draft').set(await adminHeaders()).expect(200);
+    const drafts = await t
+      .http()
+      .get('/v1/admin/articles?status=draft')
+      .set(await adminHeaders())
+      .expect(200);
     expect(drafts.body.items).toHaveLength(demoArticles.filter((a) => a.publishedHoursAgo === null).length);
   });
 

@@ -9,13 +9,21 @@ const committed = parse(readFileSync(new URL('../../openapi.yaml', import.meta.u
 /** A Content-Security-Policy header as directive → sources. */
 function parseCsp(header: string | undefined): Map<string, string[]> {
   expect(header).toBeTruthy();
-  return new Map(header!.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
-    const [name, ...sources] = d.split(/\s+/);
-    return [name!, sources];
-  }));
+  return new Map(
+    header!
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name, ...sources] = d.split(/\s+/);
+        return [name!, sources];
+      }),
+  );
 }
 
-const helmetDefaults = new Map(Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives()).map(([name, sources]) => [name, [...sources].map(String)]));
+const helmetDefaults = new Map(
+  Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives()).map(([name, sources]) => [name, [...sources].map(String)]),
+);
 
 /** The script and stylesheet/icon URLs a page loads. */
 function loadedUrls(html: string): string[] {
@@ -49,7 +57,11 @@ describe('the API reference at /docs', () => {
 
   it('when the page loads its files, then each answers 200 with its content type, cached for good at its versioned URL', async () => {
     const page = await t.http().get('/docs').expect(200);
-    const expectedType: Record<string, RegExp> = { js: /^(text|application)\/javascript; charset=utf-8$/i, css: /^text\/css; charset=utf-8$/i, png: /^image\/png$/ };
+    const expectedType: Record<string, RegExp> = {
+      js: /^(text|application)\/javascript; charset=utf-8$/i,
+      css: /^text\/css; charset=utf-8$/i,
+      png: /^image\/png$/,
+    };
     for (const url of loadedUrls(page.text)) {
       const res = await t.http().get(url).buffer(true).expect(200);
       const extension = new URL(url, 'http://x').pathname.split('.').pop()!;
@@ -67,7 +79,15 @@ describe('the API reference at /docs', () => {
   });
 
   it('when a file under /docs/assets is not one the page uses, then 404 as problem+json', async () => {
-    for (const path of ['/docs/assets/nope.js', '/docs/assets/package.json', '/docs/assets/index.html', '/docs/assets/swagger-initializer.js/x', '/docs/assets/', '/docs/assets/%2e%2e%2fpackage.json', '/docs/assets/..%2f..%2fpackage.json']) {
+    for (const path of [
+      '/docs/assets/nope.js',
+      '/docs/assets/package.json',
+      '/docs/assets/index.html',
+      '/docs/assets/swagger-initializer.js/x',
+      '/docs/assets/',
+      '/docs/assets/%2e%2e%2fpackage.json',
+      '/docs/assets/..%2f..%2fpackage.json',
+    ]) {
       const res = await t.http().get(path);
       expect(res.status, path).toBe(404);
       expect(res.headers['content-type'], path).toMatch(/^application\/problem\+json/);
@@ -75,7 +95,7 @@ describe('the API reference at /docs', () => {
     }
   });
 
-  it('when /docs is served, then its CSP is helmet\'s default with only what Swagger UI needs, and the rest of the app keeps the default', async () => {
+  it("when /docs is served, then its CSP is helmet's default with only what Swagger UI needs, and the rest of the app keeps the default", async () => {
     const docs = parseCsp((await t.http().get('/docs').expect(200)).headers['content-security-policy']);
     expect(docs.get('script-src')).toEqual(["'self'"]);
     expect(docs.get('script-src-attr')).toEqual(["'none'"]);

@@ -22,11 +22,18 @@ describeEachDialect('managing feed items', (dialect) => {
 
   const prisma = () => t.container.db.prisma;
   const feedTable = () => prisma().feedItem.findMany({ orderBy: { id: 'asc' } });
-  const createItem = (body: Record<string, unknown>, headers = editor.headers) => t.http().post('/v1/admin/feed-items').set(headers).send(body);
+  const createItem = (body: Record<string, unknown>, headers = editor.headers) =>
+    t.http().post('/v1/admin/feed-items').set(headers).send(body);
   const insertArticle = (title: string, status: 'draft' | 'published', rubric: string | null = null) =>
     prisma().article.create({
       data: {
-        title, slug: `a-${Math.random().toString(36).slice(2)}`, body: [], keyPoints: [], searchText: '', status, rubricId: rubric,
+        title,
+        slug: `a-${Math.random().toString(36).slice(2)}`,
+        body: [],
+        keyPoints: [],
+        searchText: '',
+        status,
+        rubricId: rubric,
         publishedAt: status === 'published' ? new Date('2026-11-20T07:00:00.000Z') : null,
       },
     });
@@ -35,17 +42,34 @@ describeEachDialect('managing feed items', (dialect) => {
   it('when an editor adds, reads, updates and removes a live broadcast, then each step answers as documented', async () => {
     const created = await createItem({ ...broadcast, rubricId, isPinned: true, visibleUntil: '2026-11-20T13:00:00+03:00' }).expect(201);
     expect(created.body).toMatchObject({
-      ...broadcast, rubricId, articleId: null, isPinned: true,
-      publishedAt: t.clock.now().toISOString(), visibleFrom: null, visibleUntil: '2026-11-20T10:00:00.000Z',
+      ...broadcast,
+      rubricId,
+      articleId: null,
+      isPinned: true,
+      publishedAt: t.clock.now().toISOString(),
+      visibleFrom: null,
+      visibleUntil: '2026-11-20T10:00:00.000Z',
     });
     const id = created.body.id as string;
     const read = await t.http().get(`/v1/admin/feed-items/${id}`).set(editor.headers).expect(200);
     expect(read.body).toEqual(created.body);
     expect(read.headers.etag).toBe('"1"');
 
-    const updated = await t.http().patch(`/v1/admin/feed-items/${id}`).set(editor.headers).set('If-Match', read.headers.etag!)
-      .send({ headline: 'Дума приняла бюджет: трансляция завершена', isPinned: false, visibleUntil: null, rubricId: null }).expect(200);
-    expect(updated.body).toMatchObject({ id, kind: 'live', headline: 'Дума приняла бюджет: трансляция завершена', isPinned: false, visibleUntil: null, rubricId: null });
+    const updated = await t
+      .http()
+      .patch(`/v1/admin/feed-items/${id}`)
+      .set(editor.headers)
+      .set('If-Match', read.headers.etag!)
+      .send({ headline: 'Дума приняла бюджет: трансляция завершена', isPinned: false, visibleUntil: null, rubricId: null })
+      .expect(200);
+    expect(updated.body).toMatchObject({
+      id,
+      kind: 'live',
+      headline: 'Дума приняла бюджет: трансляция завершена',
+      isPinned: false,
+      visibleUntil: null,
+      rubricId: null,
+    });
 
     expect(updated.body.version).toBe(2);
     await t.http().delete(`/v1/admin/feed-items/${id}`).set(editor.headers).set('If-Match', updated.headers.etag!).expect(204);
@@ -54,8 +78,19 @@ describeEachDialect('managing feed items', (dialect) => {
 
   it('when a published article is added, then it links the article under its rubric; adding it twice answers 409', async () => {
     const article = await insertArticle('Госдума приняла закон о платформенной экономике', 'published', rubricId);
-    const created = await createItem({ kind: 'article', headline: 'Закон о платформах принят', articleId: article.id, publishedAt: '2026-11-20T08:00:00.000Z' }).expect(201);
-    expect(created.body).toMatchObject({ kind: 'article', articleId: article.id, url: null, rubricId, publishedAt: '2026-11-20T08:00:00.000Z' });
+    const created = await createItem({
+      kind: 'article',
+      headline: 'Закон о платформах принят',
+      articleId: article.id,
+      publishedAt: '2026-11-20T08:00:00.000Z',
+    }).expect(201);
+    expect(created.body).toMatchObject({
+      kind: 'article',
+      articleId: article.id,
+      url: null,
+      rubricId,
+      publishedAt: '2026-11-20T08:00:00.000Z',
+    });
 
     const before = await feedTable();
     const res = await createItem({ kind: 'article', headline: 'Ещё раз', articleId: article.id }).expect(409);
@@ -68,19 +103,37 @@ describeEachDialect('managing feed items', (dialect) => {
     const published = await insertArticle('Опубликованная новость', 'published');
     const before = await feedTable();
     expect(fieldsOf(await createItem({ kind: 'live', headline: 'Трансляция без ссылки' }).expect(422))).toEqual(['body.url']);
-    expect(fieldsOf(await createItem({ kind: 'link', headline: 'Ссылка', url: 'https://example.org', articleId: published.id }).expect(422))).toEqual(['body.articleId']);
-    expect(fieldsOf(await createItem({ kind: 'promo', headline: 'Реклама', url: 'javascript:alert(1)' }).expect(422))).toEqual(['body.url']);
+    expect(
+      fieldsOf(await createItem({ kind: 'link', headline: 'Ссылка', url: 'https://example.org', articleId: published.id }).expect(422)),
+    ).toEqual(['body.articleId']);
+    expect(fieldsOf(await createItem({ kind: 'promo', headline: 'Реклама', url: 'javascript:alert(1)' }).expect(422))).toEqual([
+      'body.url',
+    ]);
     expect(fieldsOf(await createItem({ kind: 'article', headline: 'Без статьи' }).expect(422))).toEqual(['body.articleId']);
-    expect(fieldsOf(await createItem({ kind: 'article', headline: 'Со ссылкой', articleId: published.id, url: 'https://example.org' }).expect(422))).toEqual(['body.url']);
+    expect(
+      fieldsOf(
+        await createItem({ kind: 'article', headline: 'Со ссылкой', articleId: published.id, url: 'https://example.org' }).expect(422),
+      ),
+    ).toEqual(['body.url']);
     const draftRes = await createItem({ kind: 'article', headline: 'Черновик', articleId: draft.id }).expect(422);
     expect(draftRes.body.errors).toEqual([{ field: 'body.articleId', message: 'No published article has this id' }]);
-    expect(fieldsOf(await createItem({ kind: 'article', headline: 'Нет статьи', articleId: unknownId }).expect(422))).toEqual(['body.articleId']);
+    expect(fieldsOf(await createItem({ kind: 'article', headline: 'Нет статьи', articleId: unknownId }).expect(422))).toEqual([
+      'body.articleId',
+    ]);
     expect(fieldsOf(await createItem({ ...broadcast, rubricId: unknownId }).expect(422))).toEqual(['body.rubricId']);
-    const windowRes = await createItem({ ...broadcast, visibleFrom: '2026-11-20T12:00:00.000Z', visibleUntil: '2026-11-20T12:00:00.000Z' }).expect(422);
+    const windowRes = await createItem({
+      ...broadcast,
+      visibleFrom: '2026-11-20T12:00:00.000Z',
+      visibleUntil: '2026-11-20T12:00:00.000Z',
+    }).expect(422);
     expect(windowRes.body.errors).toEqual([{ field: 'body.visibleUntil', message: 'Must be after visibleFrom' }]);
     expect(fieldsOf(await createItem({ ...broadcast, visibleFrom: 'завтра' }).expect(422))).toEqual(['body.visibleFrom']);
-    expect((await createItem({ ...broadcast, priority: 1 }).expect(422)).body.errors).toEqual([{ field: 'body.priority', message: 'Unknown field: priority' }]);
-    expect(fieldsOf(await createItem({ kind: 'banner', headline: 'Баннер', url: 'https://example.org' }).expect(422))).toEqual(['body.kind']);
+    expect((await createItem({ ...broadcast, priority: 1 }).expect(422)).body.errors).toEqual([
+      { field: 'body.priority', message: 'Unknown field: priority' },
+    ]);
+    expect(fieldsOf(await createItem({ kind: 'banner', headline: 'Баннер', url: 'https://example.org' }).expect(422))).toEqual([
+      'body.kind',
+    ]);
     expect(fieldsOf(await createItem({ ...broadcast, headline: '' }).expect(422))).toEqual(['body.headline']);
     expect(await feedTable()).toEqual(before);
   });
@@ -90,9 +143,14 @@ describeEachDialect('managing feed items', (dialect) => {
     const article = await insertArticle('Новости науки', 'published');
     const linked = await createItem({ kind: 'article', headline: 'Наука', articleId: article.id }).expect(201);
     const before = await feedTable();
-    const patch = (id: string, body: Record<string, unknown>) => t.http().patch(`/v1/admin/feed-items/${id}`).set(editor.headers).set('If-Match', '"1"').send(body);
-    expect((await patch(live.body.id, { kind: 'link' }).expect(422)).body.errors).toEqual([{ field: 'body.kind', message: 'Unknown field: kind' }]);
-    expect((await patch(linked.body.id, { articleId: unknownId }).expect(422)).body.errors).toEqual([{ field: 'body.articleId', message: 'Unknown field: articleId' }]);
+    const patch = (id: string, body: Record<string, unknown>) =>
+      t.http().patch(`/v1/admin/feed-items/${id}`).set(editor.headers).set('If-Match', '"1"').send(body);
+    expect((await patch(live.body.id, { kind: 'link' }).expect(422)).body.errors).toEqual([
+      { field: 'body.kind', message: 'Unknown field: kind' },
+    ]);
+    expect((await patch(linked.body.id, { articleId: unknownId }).expect(422)).body.errors).toEqual([
+      { field: 'body.articleId', message: 'Unknown field: articleId' },
+    ]);
     expect(fieldsOf(await patch(live.body.id, { url: null }).expect(422))).toEqual(['body.url']);
     expect(fieldsOf(await patch(linked.body.id, { url: 'https://example.org' }).expect(422))).toEqual(['body.url']);
     expect(fieldsOf(await patch(live.body.id, { visibleUntil: '2026-11-20T11:00:00.000Z' }).expect(422))).toEqual(['body.visibleUntil']);
@@ -103,18 +161,30 @@ describeEachDialect('managing feed items', (dialect) => {
 
   it('when the item does not exist, then 404 for reading, changing and deleting it', async () => {
     await t.http().get(`/v1/admin/feed-items/${unknownId}`).set(editor.headers).expect(404);
-    await t.http().patch(`/v1/admin/feed-items/${unknownId}`).set(editor.headers).set('If-Match', '"1"').send({ headline: 'Нет' }).expect(404);
+    await t
+      .http()
+      .patch(`/v1/admin/feed-items/${unknownId}`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .send({ headline: 'Нет' })
+      .expect(404);
     await t.http().delete(`/v1/admin/feed-items/${unknownId}`).set(editor.headers).set('If-Match', '*').expect(404);
   });
 
   it('when listing, then every item comes newest first by publishedAt, filtered by kind, without repeats or gaps', async () => {
     const times = ['2026-11-19T10:00:00.000Z', '2026-11-21T10:00:00.000Z', '2026-11-19T10:00:00.000Z', '2026-11-18T10:00:00.000Z'];
-    for (const publishedAt of times) await createItem({ kind: 'link', headline: 'Партнёрский материал', url: 'https://partner.example/news', publishedAt }).expect(201);
+    for (const publishedAt of times)
+      await createItem({ kind: 'link', headline: 'Партнёрский материал', url: 'https://partner.example/news', publishedAt }).expect(201);
     const walk = async (query: Record<string, string>) => {
       const seen: { id: string; kind: string; publishedAt: string }[] = [];
       let cursor: string | null = null;
       do {
-        const res: Response = await t.http().get('/v1/admin/feed-items').query({ ...query, limit: 2, ...(cursor ? { cursor } : {}) }).set(editor.headers).expect(200);
+        const res: Response = await t
+          .http()
+          .get('/v1/admin/feed-items')
+          .query({ ...query, limit: 2, ...(cursor ? { cursor } : {}) })
+          .set(editor.headers)
+          .expect(200);
         seen.push(...res.body.items);
         cursor = res.body.nextCursor;
       } while (cursor);
@@ -122,9 +192,7 @@ describeEachDialect('managing feed items', (dialect) => {
     };
     const all = await walk({});
     const rows = await prisma().feedItem.findMany();
-    const expected = rows
-      .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a.id < b.id ? 1 : -1))
-      .map((r) => r.id);
+    const expected = rows.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a.id < b.id ? 1 : -1)).map((r) => r.id);
     expect(all.map((i) => i.id)).toEqual(expected);
     const links = await walk({ kind: 'link' });
     expect(links.map((i) => i.publishedAt)).toEqual([...times].sort().reverse());

@@ -2,7 +2,15 @@ import type { Response } from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
 
-interface PublicItem { id: string; kind: string; headline: string; isPinned: boolean; publishedAt: string; rubric: { slug: string } | null; article: { id: string; cover: unknown } | null }
+interface PublicItem {
+  id: string;
+  kind: string;
+  headline: string;
+  isPinned: boolean;
+  publishedAt: string;
+  rubric: { slug: string } | null;
+  article: { id: string; cover: unknown } | null;
+}
 
 describeEachDialect('the public feed', (dialect) => {
   let t: TestApp;
@@ -15,17 +23,32 @@ describeEachDialect('the public feed', (dialect) => {
 
   const prisma = () => t.container.db.prisma;
   const createItem = (body: Record<string, unknown>) => t.http().post('/v1/admin/feed-items').set(editor.headers).send(body).expect(201);
-  const link = (headline: string, fields: Record<string, unknown> = {}) => createItem({ kind: 'link', headline, url: 'https://partner.example/news', ...fields });
+  const link = (headline: string, fields: Record<string, unknown> = {}) =>
+    createItem({ kind: 'link', headline, url: 'https://partner.example/news', ...fields });
   const clearFeed = () => prisma().feedItem.deleteMany();
   const insertArticle = (title: string, data: { status?: 'draft' | 'published'; rubricId?: string; coverMediaId?: string } = {}) =>
     prisma().article.create({
-      data: { title, slug: `a-${Math.random().toString(36).slice(2)}`, lead: 'Подробности — в материале.', body: [], keyPoints: [], searchText: '', status: 'published', publishedAt: new Date('2026-11-20T06:00:00.000Z'), ...data },
+      data: {
+        title,
+        slug: `a-${Math.random().toString(36).slice(2)}`,
+        lead: 'Подробности — в материале.',
+        body: [],
+        keyPoints: [],
+        searchText: '',
+        status: 'published',
+        publishedAt: new Date('2026-11-20T06:00:00.000Z'),
+        ...data,
+      },
     });
   const walk = async (query: Record<string, string | number> = {}) => {
     const seen: PublicItem[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await t.http().get('/v1/feed').query({ ...query, ...(cursor ? { cursor } : {}) }).expect(200);
+      const res: Response = await t
+        .http()
+        .get('/v1/feed')
+        .query({ ...query, ...(cursor ? { cursor } : {}) })
+        .expect(200);
       seen.push(...res.body.items);
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -36,27 +59,44 @@ describeEachDialect('the public feed', (dialect) => {
     await clearFeed();
     // Equal times on purpose: the id decides among them, on both sides of the pinned boundary.
     const plan: [boolean, string][] = [
-      [false, '2026-11-20T08:00:00.000Z'], [true, '2026-11-19T08:00:00.000Z'], [false, '2026-11-20T08:00:00.000Z'],
-      [true, '2026-11-20T07:00:00.000Z'], [false, '2026-11-20T08:30:00.000Z'], [true, '2026-11-19T08:00:00.000Z'],
-      [false, '2026-11-18T08:00:00.000Z'], [false, '2026-11-20T08:00:00.000Z'], [true, '2026-11-20T08:59:00.000Z'],
+      [false, '2026-11-20T08:00:00.000Z'],
+      [true, '2026-11-19T08:00:00.000Z'],
+      [false, '2026-11-20T08:00:00.000Z'],
+      [true, '2026-11-20T07:00:00.000Z'],
+      [false, '2026-11-20T08:30:00.000Z'],
+      [true, '2026-11-19T08:00:00.000Z'],
+      [false, '2026-11-18T08:00:00.000Z'],
+      [false, '2026-11-20T08:00:00.000Z'],
+      [true, '2026-11-20T08:59:00.000Z'],
     ];
     for (const [isPinned, publishedAt] of plan) await link('Новость партнёров', { isPinned, publishedAt });
     const rows = await prisma().feedItem.findMany();
     const expected = rows
-      .sort((a, b) => Number(b.isPinned) - Number(a.isPinned) || b.publishedAt.getTime() - a.publishedAt.getTime() || (a.id < b.id ? 1 : -1))
+      .sort(
+        (a, b) => Number(b.isPinned) - Number(a.isPinned) || b.publishedAt.getTime() - a.publishedAt.getTime() || (a.id < b.id ? 1 : -1),
+      )
       .map((r) => r.id);
     for (const limit of [1, 2, 3, 4, 100]) {
       const seen = await walk({ limit });
-      expect(seen.map((i) => i.id), `limit ${limit}`).toEqual(expected);
+      expect(
+        seen.map((i) => i.id),
+        `limit ${limit}`,
+      ).toEqual(expected);
     }
     const seen = await walk({ limit: 2 });
     expect(seen.map((i) => i.isPinned)).toEqual([true, true, true, true, false, false, false, false, false]);
   });
 
-  it('when the clock moves through an item\'s visibility window, then it shows only inside it', async () => {
+  it("when the clock moves through an item's visibility window, then it shows only inside it", async () => {
     await clearFeed();
     await link('Всегда видно');
-    await createItem({ kind: 'live', headline: 'Трансляция матча', url: 'https://live.example/match', visibleFrom: '2026-11-20T12:00:00.000Z', visibleUntil: '2026-11-20T14:00:00.000Z' });
+    await createItem({
+      kind: 'live',
+      headline: 'Трансляция матча',
+      url: 'https://live.example/match',
+      visibleFrom: '2026-11-20T12:00:00.000Z',
+      visibleUntil: '2026-11-20T14:00:00.000Z',
+    });
     const headlines = async () => (await walk()).map((i) => i.headline).sort();
     t.clock.set('2026-11-20T11:59:59.999Z');
     expect(await headlines()).toEqual(['Всегда видно']);
@@ -94,7 +134,12 @@ describeEachDialect('the public feed', (dialect) => {
     const { createdById: _creator, contentHash: _hash, version: _version, ...publicCover } = cover;
     expect(res.body.items).toEqual([
       {
-        id: expect.any(String), kind: 'article', headline: 'Новая линия трамвая', url: null, isPinned: false, publishedAt: '2026-11-20T08:00:00.000Z',
+        id: expect.any(String),
+        kind: 'article',
+        headline: 'Новая линия трамвая',
+        url: null,
+        isPinned: false,
+        publishedAt: '2026-11-20T08:00:00.000Z',
         rubric: { id: rubric.id, name: 'Город', slug: 'gorod' },
         article: { id: article.id, slug: article.slug, title: article.title, lead: article.lead, cover: publicCover },
       },
@@ -102,7 +147,7 @@ describeEachDialect('the public feed', (dialect) => {
     ]);
   });
 
-  it('when filtered by a rubric slug, then only that rubric\'s items come; an unknown or inactive rubric gives an empty page', async () => {
+  it("when filtered by a rubric slug, then only that rubric's items come; an unknown or inactive rubric gives an empty page", async () => {
     await clearFeed();
     const sport = await t.container.services.rubrics.create({ name: 'Спорт' });
     const archive = await t.container.services.rubrics.create({ name: 'Архив', isActive: false });

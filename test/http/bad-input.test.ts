@@ -7,11 +7,18 @@ type Operation = { method: 'post' | 'patch'; path: string };
 async function snapshot(t: TestApp): Promise<string> {
   const p = t.container.db.prisma;
   const tables = await Promise.all([
-    p.user.findMany({ orderBy: { id: 'asc' } }), p.refreshToken.findMany({ orderBy: { id: 'asc' } }), p.apiKey.findMany({ orderBy: { id: 'asc' } }),
-    p.media.findMany({ orderBy: { id: 'asc' } }), p.rubric.findMany({ orderBy: { id: 'asc' } }), p.tag.findMany({ orderBy: { id: 'asc' } }),
-    p.article.findMany({ orderBy: { id: 'asc' } }), p.articleAuthor.findMany({ orderBy: [{ articleId: 'asc' }, { userId: 'asc' }] }),
-    p.articleTag.findMany({ orderBy: [{ articleId: 'asc' }, { tagId: 'asc' }] }), p.articleBodyMedia.findMany({ orderBy: [{ articleId: 'asc' }, { mediaId: 'asc' }] }),
-    p.articleSlugRedirect.findMany({ orderBy: { slug: 'asc' } }), p.feedItem.findMany({ orderBy: { id: 'asc' } }),
+    p.user.findMany({ orderBy: { id: 'asc' } }),
+    p.refreshToken.findMany({ orderBy: { id: 'asc' } }),
+    p.apiKey.findMany({ orderBy: { id: 'asc' } }),
+    p.media.findMany({ orderBy: { id: 'asc' } }),
+    p.rubric.findMany({ orderBy: { id: 'asc' } }),
+    p.tag.findMany({ orderBy: { id: 'asc' } }),
+    p.article.findMany({ orderBy: { id: 'asc' } }),
+    p.articleAuthor.findMany({ orderBy: [{ articleId: 'asc' }, { userId: 'asc' }] }),
+    p.articleTag.findMany({ orderBy: [{ articleId: 'asc' }, { tagId: 'asc' }] }),
+    p.articleBodyMedia.findMany({ orderBy: [{ articleId: 'asc' }, { mediaId: 'asc' }] }),
+    p.articleSlugRedirect.findMany({ orderBy: { slug: 'asc' } }),
+    p.feedItem.findMany({ orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(tables);
 }
@@ -22,10 +29,18 @@ const badBodies: { name: string; contentType: string; body: string }[] = [
   { name: 'a JSON array', contentType: 'application/json', body: '[1, 2, 3]' },
   { name: 'a JSON string', contentType: 'application/json', body: '"просто строка"' },
   { name: 'an unknown field', contentType: 'application/json', body: JSON.stringify({ unexpectedField: true }) },
-  { name: 'wrong types everywhere', contentType: 'application/json', body: JSON.stringify({ title: 42, name: [], email: {}, slug: 7, body: 'текст', kind: 'hologram', scopes: 'all', url: 12 }) },
+  {
+    name: 'wrong types everywhere',
+    contentType: 'application/json',
+    body: JSON.stringify({ title: 42, name: [], email: {}, slug: 7, body: 'текст', kind: 'hologram', scopes: 'all', url: 12 }),
+  },
   { name: 'a form body', contentType: 'application/x-www-form-urlencoded', body: 'title=1' },
   { name: 'a text body', contentType: 'text/plain', body: 'title' },
-  { name: 'an over-long string', contentType: 'application/json', body: JSON.stringify({ title: 'ж'.repeat(5000), name: 'ж'.repeat(5000), headline: 'ж'.repeat(5000) }) },
+  {
+    name: 'an over-long string',
+    contentType: 'application/json',
+    body: JSON.stringify({ title: 'ж'.repeat(5000), name: 'ж'.repeat(5000), headline: 'ж'.repeat(5000) }),
+  },
 ];
 
 describeEachDialect('bad input to any management write', (dialect) => {
@@ -41,7 +56,8 @@ describeEachDialect('bad input to any management write', (dialect) => {
     existingIds = { rubrics: rubric.id, users: admin.user.id };
     const doc = t.container.app.openApiDocument() as unknown as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-      (['post', 'patch'] as const).filter((m) => item[m]?.requestBody && path.startsWith('/v1/admin')).map((method) => ({ method, path })));
+      (['post', 'patch'] as const).filter((m) => item[m]?.requestBody && path.startsWith('/v1/admin')).map((method) => ({ method, path })),
+    );
   });
   afterAll(() => t?.close());
 

@@ -5,29 +5,54 @@ import { createApp } from '../../src/app.ts';
 import { UnauthorizedError } from '../../src/errors.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { defineRoute } from '../../src/http/route.ts';
-import { z } from '../../src/http/zod.ts';
+import { z } from '../../src/shared/zod.ts';
 import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
 
 describe('an unexpected error', () => {
   const logLines: string[] = [];
   const app = createApp({
     config: { corsOrigins: [], bodyLimit: '1kb' },
-    logger: createLogger('error', new Writable({ write: (chunk, _enc, done) => { logLines.push(String(chunk)); done(); } })),
-    authenticate: async () => { throw new UnauthorizedError(); },
-    modules: [{
-      adminRoutes: [],
-      publicRoutes: [
-        defineRoute({
-          method: 'get', path: '/boom', operationId: 'boom', summary: 'Fails', tag: 'Test', access: { public: true },
-          handler: async () => { throw new Error('SELECT "passwordHash" FROM "User" failed'); },
-        }),
-        defineRoute({
-          method: 'post', path: '/echo', operationId: 'echo', summary: 'Echoes', tag: 'Test', access: { public: true },
-          body: z.strictObject({ text: z.string() }), response: z.object({ text: z.string() }),
-          handler: async ({ body }) => body,
-        }),
-      ],
-    }],
+    logger: createLogger(
+      'error',
+      new Writable({
+        write: (chunk, _enc, done) => {
+          logLines.push(String(chunk));
+          done();
+        },
+      }),
+    ),
+    authenticate: async () => {
+      throw new UnauthorizedError();
+    },
+    modules: [
+      {
+        adminRoutes: [],
+        publicRoutes: [
+          defineRoute({
+            method: 'get',
+            path: '/boom',
+            operationId: 'boom',
+            summary: 'Fails',
+            tag: 'Test',
+            access: { public: true },
+            handler: async () => {
+              throw new Error('SELECT "passwordHash" FROM "User" failed');
+            },
+          }),
+          defineRoute({
+            method: 'post',
+            path: '/echo',
+            operationId: 'echo',
+            summary: 'Echoes',
+            tag: 'Test',
+            access: { public: true },
+            body: z.strictObject({ text: z.string() }),
+            response: z.object({ text: z.string() }),
+            handler: async ({ body }) => body,
+          }),
+        ],
+      },
+    ],
   });
 
   it('when a handler throws, then 500 problem+json with the request id and no message, stack or SQL; the log has them', async () => {
@@ -40,7 +65,10 @@ describe('an unexpected error', () => {
   });
 
   it('when the body is over the limit, then 413', async () => {
-    const res = await supertest(app).post('/echo').send({ text: 'ж'.repeat(2000) }).expect(413);
+    const res = await supertest(app)
+      .post('/echo')
+      .send({ text: 'ж'.repeat(2000) })
+      .expect(413);
     expect(res.body.code).toBe('payload_too_large');
   });
 
@@ -66,14 +94,24 @@ describe('an unexpected error', () => {
 
   it('when a route declares no access rule, then the app does not build', () => {
     const route = { method: 'get', path: '/x', operationId: 'x', summary: 'x', tag: 'x', handler: async () => ({}) };
-    expect(() => createApp({ config: { corsOrigins: [], bodyLimit: '1kb' }, logger: createLogger('silent'), authenticate: async () => { throw new Error(); }, modules: [{ adminRoutes: [route as never], publicRoutes: [] }] }))
-      .toThrow(/declares no access rule/);
+    expect(() =>
+      createApp({
+        config: { corsOrigins: [], bodyLimit: '1kb' },
+        logger: createLogger('silent'),
+        authenticate: async () => {
+          throw new Error();
+        },
+        modules: [{ adminRoutes: [route as never], publicRoutes: [] }],
+      }),
+    ).toThrow(/declares no access rule/);
   });
 });
 
 describeEachDialect('health', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(dialect); });
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
   afterAll(() => t?.close());
 
   it('when the database answers, then /health and /ready are ok', async () => {
@@ -91,12 +129,16 @@ describeEachDialect('health', (dialect) => {
 
 describeEachDialect('caching headers', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(dialect); });
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
   afterAll(() => t?.close());
 
   it('when a front end reads, then the answer is publicly cacheable; management answers are never stored', async () => {
     const editor = await t.signIn('editor');
-    expect((await t.http().get('/v1/rubrics').expect(200)).headers['cache-control']).toMatch(/^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+$/);
+    expect((await t.http().get('/v1/rubrics').expect(200)).headers['cache-control']).toMatch(
+      /^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+$/,
+    );
     expect((await t.http().get('/v1/admin/rubrics').set(editor.headers).expect(200)).headers['cache-control']).toBe('no-store');
     expect((await t.http().get('/v1/auth/me').set(editor.headers).expect(200)).headers['cache-control']).toBe('no-store');
   });
@@ -104,7 +146,10 @@ describeEachDialect('caching headers', (dialect) => {
   it('when the database is unreachable, then /ready answers 503 and /health still 200', async () => {
     const { createContainer } = await import('../../src/container.ts');
     const { loadConfig } = await import('../../src/config.ts');
-    const down = createContainer(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgresql://root@127.0.0.1:1/none', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') });
+    const down = createContainer(
+      loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgresql://root@127.0.0.1:1/none', LOG_LEVEL: 'silent' }),
+      { logger: createLogger('silent') },
+    );
     await supertest(down.app).get('/ready').expect(503, { status: 'unavailable' });
     await supertest(down.app).get('/health').expect(200);
     await down.close();

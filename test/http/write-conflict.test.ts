@@ -23,17 +23,27 @@ describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlock
     await t?.close();
   });
 
-  it('when PostgreSQL aborts the request\'s transaction in a deadlock, then 503 write_conflict with Retry-After, nothing changed, and a retry succeeds', async () => {
+  it("when PostgreSQL aborts the request's transaction in a deadlock, then 503 write_conflict with Retry-After, nothing changed, and a retry succeeds", async () => {
     const article = await createDraft(t, { title: 'Трамвайная линия продлена до вокзала' });
     // A webhook subscription: the article's update records its event in the same transaction.
-    const hook = await t.http().post('/v1/admin/webhooks').set(admin.headers).send({ url: 'https://receiver.example/hook', events: ['article.*'] });
+    const hook = await t
+      .http()
+      .post('/v1/admin/webhooks')
+      .set(admin.headers)
+      .send({ url: 'https://receiver.example/hook', events: ['article.*'] });
     expect(hook.status).toBe(201);
     const before = await articleTables(t);
 
     // Another transaction holds the subscription, which the update's outbox needs (to queue its delivery), then reaches for the article the update holds.
     await other.query('BEGIN');
     await other.query('SELECT 1 FROM "WebhookSubscription" WHERE "id" = $1 FOR UPDATE', [hook.body.id]);
-    const update = t.http().patch(`/v1/admin/articles/${article.id}`).set(admin.headers).set('If-Match', `"${article.version}"`).send({ title: 'Трамвайная линия дошла до вокзала' }).then((r) => r);
+    const update = t
+      .http()
+      .patch(`/v1/admin/articles/${article.id}`)
+      .set(admin.headers)
+      .set('If-Match', `"${article.version}"`)
+      .send({ title: 'Трамвайная линия дошла до вокзала' })
+      .then((r) => r);
     await untilSomeoneWaitsOnALock(other);
     const otherWrite = other.query(`UPDATE "Article" SET "lead" = 'x' WHERE "id" = $1`, [article.id]);
     const res = await update;
@@ -47,10 +57,22 @@ describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlock
     expect(JSON.stringify(res.body)).not.toMatch(/deadlock|Prisma|SELECT|UPDATE/i);
     expect(await articleTables(t)).toBe(before);
     // Told to retry, the client is done; the log keeps the database's error for us to look into.
-    const logged = logLines.map((l) => JSON.parse(l) as { level: number; msg: string; requestId?: string; code?: string; err?: { message: string } }).find((l) => l.msg === 'request failed; the client may retry');
-    expect(logged).toMatchObject({ level: 40, code: 'write_conflict', requestId: res.headers['x-request-id'], err: { message: expect.stringMatching(/deadlock|write conflict/i) } });
+    const logged = logLines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; requestId?: string; code?: string; err?: { message: string } })
+      .find((l) => l.msg === 'request failed; the client may retry');
+    expect(logged).toMatchObject({
+      level: 40,
+      code: 'write_conflict',
+      requestId: res.headers['x-request-id'],
+      err: { message: expect.stringMatching(/deadlock|write conflict/i) },
+    });
 
-    const retried = await t.http().patch(`/v1/admin/articles/${article.id}`).set(admin.headers).set('If-Match', `"${article.version}"`).send({ title: 'Трамвайная линия дошла до вокзала' });
+    const retried = await t
+      .http()
+      .patch(`/v1/admin/articles/${article.id}`)
+      .set(admin.headers)
+      .set('If-Match', `"${article.version}"`)
+      .send({ title: 'Трамвайная линия дошла до вокзала' });
     expect(retried.status).toBe(200);
   });
 });

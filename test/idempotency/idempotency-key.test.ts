@@ -101,8 +101,20 @@ describeEachDialect('Idempotency-Key on management POSTs', (dialect) => {
 
   it('when a feed item creation is replayed, then its ETag comes back too', async () => {
     const key = randomUUID();
-    const first = await t.http().post('/v1/admin/feed-items').set(editor.headers).set('Idempotency-Key', key).send({ kind: 'link', headline: 'Ссылка', url: 'https://example.org' }).expect(201);
-    const retry = await t.http().post('/v1/admin/feed-items').set(editor.headers).set('Idempotency-Key', key).send({ kind: 'link', headline: 'Ссылка', url: 'https://example.org' }).expect(201);
+    const first = await t
+      .http()
+      .post('/v1/admin/feed-items')
+      .set(editor.headers)
+      .set('Idempotency-Key', key)
+      .send({ kind: 'link', headline: 'Ссылка', url: 'https://example.org' })
+      .expect(201);
+    const retry = await t
+      .http()
+      .post('/v1/admin/feed-items')
+      .set(editor.headers)
+      .set('Idempotency-Key', key)
+      .send({ kind: 'link', headline: 'Ссылка', url: 'https://example.org' })
+      .expect(201);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers.etag).toBe('"1"');
   });
@@ -110,11 +122,23 @@ describeEachDialect('Idempotency-Key on management POSTs', (dialect) => {
   it('when an API key creation is replayed, then the secret is not in the replay (it is never stored)', async () => {
     const admin = await t.signIn('admin');
     const key = randomUUID();
-    const first = await t.http().post('/v1/admin/api-keys').set(admin.headers).set('Idempotency-Key', key).send({ name: 'Once', scopes: ['read'] }).expect(201);
+    const first = await t
+      .http()
+      .post('/v1/admin/api-keys')
+      .set(admin.headers)
+      .set('Idempotency-Key', key)
+      .send({ name: 'Once', scopes: ['read'] })
+      .expect(201);
     expect(first.body.key).toMatch(/^nk_/);
     const stored = await t.container.db.prisma.idempotencyRecord.findFirst({ where: { key } });
     expect(stored?.responseBody).not.toContain(first.body.key);
-    const retry = await t.http().post('/v1/admin/api-keys').set(admin.headers).set('Idempotency-Key', key).send({ name: 'Once', scopes: ['read'] }).expect(201);
+    const retry = await t
+      .http()
+      .post('/v1/admin/api-keys')
+      .set(admin.headers)
+      .set('Idempotency-Key', key)
+      .send({ name: 'Once', scopes: ['read'] })
+      .expect(201);
     expect(retry.body).toEqual({ ...first.body, key: undefined });
     expect(retry.body.key).toBeUndefined();
     expect(await t.container.db.prisma.apiKey.count({ where: { name: 'Once' } })).toBe(1);

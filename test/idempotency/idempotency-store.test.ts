@@ -16,7 +16,12 @@ describeEachDialect('the idempotency store', (dialect) => {
 
   const requestWith = (key: string, body: unknown = { name: 'x' }) => {
     const headers: Record<string, string> = { 'idempotency-key': key, 'content-type': 'application/json' };
-    return { method: 'POST', originalUrl: '/v1/admin/rubrics', body, get: (name: string) => headers[name.toLowerCase()] } as unknown as Request;
+    return {
+      method: 'POST',
+      originalUrl: '/v1/admin/rubrics',
+      body,
+      get: (name: string) => headers[name.toLowerCase()],
+    } as unknown as Request;
   };
 
   it('when a request has no key, then the store stays out of the way', async () => {
@@ -36,8 +41,12 @@ describeEachDialect('the idempotency store', (dialect) => {
     const key = randomUUID();
     const first = await store.begin(requestWith(key), 'user:1');
     const waiting = store.begin(requestWith(key), 'user:1');
-    if (first?.kind === 'claimed') await first.complete({ status: 201, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"id":"a"}' });
-    expect(await waiting).toEqual({ kind: 'replay', response: { status: 201, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"id":"a"}' } });
+    if (first?.kind === 'claimed')
+      await first.complete({ status: 201, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"id":"a"}' });
+    expect(await waiting).toEqual({
+      kind: 'replay',
+      response: { status: 201, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"id":"a"}' },
+    });
   });
 
   it('when the first request never finishes, then a retry gives up with 409 idempotency_key_in_use', async () => {

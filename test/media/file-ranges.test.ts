@@ -22,7 +22,14 @@ describe('serving a media file', () => {
     mediaDir = mkdtempSync(join(tmpdir(), 'cms-ranges-'));
     t = await createTestApp('sqlite', { MEDIA_DIR: mediaDir }, { logStream: { write: (line: string) => void logLines.push(line) } });
     const editor = await t.signIn('editor');
-    const uploaded = await t.http().post('/v1/admin/media/upload').query({ filename: 'voice.mp3' }).set(editor.headers).set('Content-Type', 'audio/mpeg').send(mp3).expect(201);
+    const uploaded = await t
+      .http()
+      .post('/v1/admin/media/upload')
+      .query({ filename: 'voice.mp3' })
+      .set(editor.headers)
+      .set('Content-Type', 'audio/mpeg')
+      .send(mp3)
+      .expect(201);
     url = uploaded.body.url;
     etag = (await t.http().get(url).expect(200)).headers.etag!;
   });
@@ -31,11 +38,17 @@ describe('serving a media file', () => {
     rmSync(mediaDir, { recursive: true, force: true });
   });
 
-  const get = (headers: Record<string, string> = {}) => t.http().get(url).set(headers).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const get = (headers: Record<string, string> = {}) =>
+    t
+      .http()
+      .get(url)
+      .set(headers)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
 
   it('answers whole, saying it takes ranges and may be embedded by any origin', async () => {
     const res = await get().expect(200);
@@ -45,7 +58,12 @@ describe('serving a media file', () => {
   });
 
   it('answers a byte range with 206 and exactly those bytes', async () => {
-    for (const [range, start, end] of [['bytes=0-99', 0, 99], ['bytes=100-', 100, mp3.length - 1], ['bytes=-50', mp3.length - 50, mp3.length - 1], ['bytes=3000-999999', 3000, mp3.length - 1]] as const) {
+    for (const [range, start, end] of [
+      ['bytes=0-99', 0, 99],
+      ['bytes=100-', 100, mp3.length - 1],
+      ['bytes=-50', mp3.length - 50, mp3.length - 1],
+      ['bytes=3000-999999', 3000, mp3.length - 1],
+    ] as const) {
       const res = await get({ Range: range }).expect(206);
       expect(res.headers['content-range']).toBe(`bytes ${start}-${end}/${mp3.length}`);
       expect(Buffer.compare(res.body, mp3.subarray(start, end + 1))).toBe(0);
@@ -62,7 +80,12 @@ describe('serving a media file', () => {
   });
 
   it('sends the whole file for a range it does not take: several, malformed, or an If-Range of another version', async () => {
-    for (const headers of <Record<string, string>[]>[{ Range: 'bytes=0-1,5-6' }, { Range: 'items=0-1' }, { Range: 'bytes=9-3' }, { Range: 'bytes=0-9', 'If-Range': '"other"' }]) {
+    for (const headers of <Record<string, string>[]>[
+      { Range: 'bytes=0-1,5-6' },
+      { Range: 'items=0-1' },
+      { Range: 'bytes=9-3' },
+      { Range: 'bytes=0-9', 'If-Range': '"other"' },
+    ]) {
       const res = await get(headers).expect(200);
       expect(res.body.length).toBe(mp3.length);
     }
@@ -73,7 +96,11 @@ describe('serving a media file', () => {
     const whole = await t.http().head(url).expect(200);
     expect(whole.headers['content-length']).toBe(String(mp3.length));
     const part = await t.http().head(url).set('Range', 'bytes=2-4').expect(206);
-    expect(part.headers).toMatchObject({ 'content-length': '3', 'content-range': `bytes 2-4/${mp3.length}`, 'cross-origin-resource-policy': 'cross-origin' });
+    expect(part.headers).toMatchObject({
+      'content-length': '3',
+      'content-range': `bytes 2-4/${mp3.length}`,
+      'cross-origin-resource-policy': 'cross-origin',
+    });
     const past = await t.http().head(url).set('Range', `bytes=${mp3.length}-`).expect(416);
     expect(past.headers['content-range']).toBe(`bytes */${mp3.length}`);
   });
@@ -81,13 +108,21 @@ describe('serving a media file', () => {
   it('lets any origin embed a part or a not-modified answer too, and serves If-Range only on the exact strong ETag', async () => {
     expect((await get({ Range: 'bytes=0-9' }).expect(206)).headers['cross-origin-resource-policy']).toBe('cross-origin');
     expect((await t.http().get(url).set('If-None-Match', etag).expect(304)).headers['cross-origin-resource-policy']).toBe('cross-origin');
-    for (const ifRange of [`W/${etag}`, 'Wed, 25 Nov 2026 10:00:00 GMT']) expect((await get({ Range: 'bytes=0-9', 'If-Range': ifRange }).expect(200)).body.length).toBe(mp3.length);
+    for (const ifRange of [`W/${etag}`, 'Wed, 25 Nov 2026 10:00:00 GMT'])
+      expect((await get({ Range: 'bytes=0-9', 'If-Range': ifRange }).expect(200)).body.length).toBe(mp3.length);
   });
 
   it('when a player goes away in the middle of a long file, then nothing is logged as an error and the next request is served', async () => {
     const editor = await t.signIn('editor');
     const long = Buffer.concat(Array.from({ length: 20_000 }, (_, i) => Buffer.from(frame.map((b, j) => (j < 4 ? b : (i * 7 + j) % 256)))));
-    const uploaded = await t.http().post('/v1/admin/media/upload').query({ filename: 'long.mp3' }).set(editor.headers).set('Content-Type', 'audio/mpeg').send(long).expect(201);
+    const uploaded = await t
+      .http()
+      .post('/v1/admin/media/upload')
+      .query({ filename: 'long.mp3' })
+      .set(editor.headers)
+      .set('Content-Type', 'audio/mpeg')
+      .send(long)
+      .expect(201);
     const server: Server = createServer(t.container.app).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {

@@ -30,18 +30,37 @@ describeEachDialect('managing media', (dialect) => {
   const prisma = () => t.container.db.prisma;
   const mediaTable = () => prisma().media.findMany({ orderBy: { id: 'asc' } });
   const createMedia = (body: Record<string, unknown> = {}, headers = editor.headers) =>
-    t.http().post('/v1/admin/media').set(headers).send({ ...photo, ...body });
+    t
+      .http()
+      .post('/v1/admin/media')
+      .set(headers)
+      .send({ ...photo, ...body });
   const insertArticle = (title: string, data: { coverMediaId?: string; narrationMediaId?: string } = {}) =>
-    prisma().article.create({ data: { title, slug: `a-${Math.random().toString(36).slice(2)}`, body: [], keyPoints: [], searchText: '', ...data } });
+    prisma().article.create({
+      data: { title, slug: `a-${Math.random().toString(36).slice(2)}`, body: [], keyPoints: [], searchText: '', ...data },
+    });
 
   it('when an editor registers, reads, updates and deletes a media item, then each step answers as documented', async () => {
     const created = await createMedia().expect(201);
-    expect(created.body).toMatchObject({ ...photo, sizeBytes: null, durationSeconds: null, altText: null, source: null, createdById: editor.user.id });
+    expect(created.body).toMatchObject({
+      ...photo,
+      sizeBytes: null,
+      durationSeconds: null,
+      altText: null,
+      source: null,
+      createdById: editor.user.id,
+    });
     expect(created.body.createdAt).toBe(t.clock.now().toISOString());
     const id = created.body.id as string;
 
     expect((await t.http().get(`/v1/admin/media/${id}`).set(editor.headers).expect(200)).body).toEqual(created.body);
-    const updated = await t.http().patch(`/v1/admin/media/${id}`).set(editor.headers).set('If-Match', `"${created.body.version}"`).send({ altText: 'Трибуны стадиона', width: null }).expect(200);
+    const updated = await t
+      .http()
+      .patch(`/v1/admin/media/${id}`)
+      .set(editor.headers)
+      .set('If-Match', `"${created.body.version}"`)
+      .send({ altText: 'Трибуны стадиона', width: null })
+      .expect(200);
     expect(updated.body).toMatchObject({ id, altText: 'Трибуны стадиона', width: null, caption: photo.caption });
 
     expect(updated.body.version).toBe(created.body.version + 1);
@@ -64,7 +83,10 @@ describeEachDialect('managing media', (dialect) => {
 
   it('when an API key with the media scope adds media, then no user is recorded as its creator', async () => {
     const key = await t.apiKey(['media']);
-    const res = await createMedia({ kind: 'audio', url: 'https://media.example/podcast.mp3', mimeType: 'audio/mpeg', durationSeconds: 312.5 }, key.headers).expect(201);
+    const res = await createMedia(
+      { kind: 'audio', url: 'https://media.example/podcast.mp3', mimeType: 'audio/mpeg', durationSeconds: 312.5 },
+      key.headers,
+    ).expect(201);
     expect(res.body).toMatchObject({ kind: 'audio', durationSeconds: 312.5, createdById: null });
     const reader = await t.apiKey(['read']);
     await createMedia({}, reader.headers).expect(403);
@@ -75,12 +97,19 @@ describeEachDialect('managing media', (dialect) => {
     const ids: string[] = [];
     for (const kind of ['video', 'document', 'video', 'video']) {
       t.clock.advance(60_000);
-      ids.push((await createMedia({ kind, url: `https://media.example/${kind}.bin`, mimeType: 'application/octet-stream' }).expect(201)).body.id);
+      ids.push(
+        (await createMedia({ kind, url: `https://media.example/${kind}.bin`, mimeType: 'application/octet-stream' }).expect(201)).body.id,
+      );
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await t.http().get('/v1/admin/media').query({ kind: 'video', limit: 2, ...(cursor ? { cursor } : {}) }).set(author.headers).expect(200);
+      const res: Response = await t
+        .http()
+        .get('/v1/admin/media')
+        .query({ kind: 'video', limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(author.headers)
+        .expect(200);
       expect(res.body.items.every((m: { kind: string }) => m.kind === 'video')).toBe(true);
       seen.push(...res.body.items.map((m: { id: string }) => m.id));
       cursor = res.body.nextCursor;
@@ -94,13 +123,27 @@ describeEachDialect('managing media', (dialect) => {
   it('when the body is invalid or has unknown fields, then 422 naming each field and nothing changes', async () => {
     const existing = await createMedia().expect(201);
     const before = await mediaTable();
-    expect((await createMedia({ url: 'ftp://media.example/a.jpg' }).expect(422)).body.errors).toEqual([{ field: 'body.url', message: expect.any(String) }]);
-    expect((await createMedia({ kind: 'hologram' }).expect(422)).body.errors).toEqual([{ field: 'body.kind', message: expect.any(String) }]);
-    expect((await createMedia({ width: -5, mimeType: 'jpeg' }).expect(422)).body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.mimeType', 'body.width']);
-    expect((await createMedia({ createdById: author.user.id }).expect(422)).body.errors).toEqual([{ field: 'body.createdById', message: 'Unknown field: createdById' }]);
+    expect((await createMedia({ url: 'ftp://media.example/a.jpg' }).expect(422)).body.errors).toEqual([
+      { field: 'body.url', message: expect.any(String) },
+    ]);
+    expect((await createMedia({ kind: 'hologram' }).expect(422)).body.errors).toEqual([
+      { field: 'body.kind', message: expect.any(String) },
+    ]);
+    expect(
+      (await createMedia({ width: -5, mimeType: 'jpeg' }).expect(422)).body.errors.map((e: { field: string }) => e.field).sort(),
+    ).toEqual(['body.mimeType', 'body.width']);
+    expect((await createMedia({ createdById: author.user.id }).expect(422)).body.errors).toEqual([
+      { field: 'body.createdById', message: 'Unknown field: createdById' },
+    ]);
     await t.http().post('/v1/admin/media').set(editor.headers).send({ kind: 'image' }).expect(422);
     await t.http().patch(`/v1/admin/media/${existing.body.id}`).set(editor.headers).set('If-Match', '*').send({ url: null }).expect(422);
-    await t.http().patch(`/v1/admin/media/${existing.body.id}`).set(editor.headers).set('If-Match', '*').send({ id: unknownId }).expect(422);
+    await t
+      .http()
+      .patch(`/v1/admin/media/${existing.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', '*')
+      .send({ id: unknownId })
+      .expect(422);
     expect(await mediaTable()).toEqual(before);
   });
 
@@ -110,11 +153,17 @@ describeEachDialect('managing media', (dialect) => {
     await t.http().delete(`/v1/admin/media/${unknownId}`).set(author.headers).set('If-Match', '*').expect(404);
   });
 
-  describe('an author and other people\'s media', () => {
+  describe("an author and other people's media", () => {
     it('when an author changes or deletes media they added, then it is allowed', async () => {
       const own = await createMedia({}, author.headers).expect(201);
       expect(own.body.createdById).toBe(author.user.id);
-      await t.http().patch(`/v1/admin/media/${own.body.id}`).set(author.headers).set('If-Match', '*').send({ caption: 'Вечерний матч' }).expect(200);
+      await t
+        .http()
+        .patch(`/v1/admin/media/${own.body.id}`)
+        .set(author.headers)
+        .set('If-Match', '*')
+        .send({ caption: 'Вечерний матч' })
+        .expect(200);
       await t.http().delete(`/v1/admin/media/${own.body.id}`).set(author.headers).set('If-Match', '*').expect(204);
     });
 
@@ -123,37 +172,64 @@ describeEachDialect('managing media', (dialect) => {
       const byKey = await createMedia({}, (await t.apiKey(['media'])).headers).expect(201);
       const before = await mediaTable();
       for (const id of [others.body.id, byKey.body.id]) {
-        const res = await t.http().patch(`/v1/admin/media/${id}`).set(author.headers).set('If-Match', '*').send({ caption: 'Чужое фото' }).expect(403);
+        const res = await t
+          .http()
+          .patch(`/v1/admin/media/${id}`)
+          .set(author.headers)
+          .set('If-Match', '*')
+          .send({ caption: 'Чужое фото' })
+          .expect(403);
         expect(res.body.code).toBe('forbidden');
         await t.http().delete(`/v1/admin/media/${id}`).set(author.headers).set('If-Match', '*').expect(403);
       }
       expect(await mediaTable()).toEqual(before);
-      await t.http().patch(`/v1/admin/media/${others.body.id}`).set(editor.headers).set('If-Match', '*').send({ caption: 'Поправлено редактором' }).expect(200);
+      await t
+        .http()
+        .patch(`/v1/admin/media/${others.body.id}`)
+        .set(editor.headers)
+        .set('If-Match', '*')
+        .send({ caption: 'Поправлено редактором' })
+        .expect(200);
     });
   });
 
   describe('media in use', () => {
-    it('when media is an article\'s cover, narration or body photo, then deleting it answers 409 listing the articles', async () => {
+    it("when media is an article's cover, narration or body photo, then deleting it answers 409 listing the articles", async () => {
       const cover = await createMedia().expect(201);
       const narration = await createMedia({ kind: 'audio', url: 'https://media.example/voice.mp3', mimeType: 'audio/mpeg' }).expect(201);
       const bodyPhoto = await createMedia().expect(201);
       const first = await insertArticle('В центре города открыли новый сквер', { coverMediaId: cover.body.id });
       const second = await insertArticle('Городская дума приняла бюджет', { narrationMediaId: narration.body.id });
       const third = await insertArticle('Фоторепортаж с открытия катка', { coverMediaId: bodyPhoto.body.id });
-      await prisma().articleBodyMedia.createMany({ data: [{ articleId: first.id, mediaId: bodyPhoto.body.id }, { articleId: third.id, mediaId: bodyPhoto.body.id }] });
+      await prisma().articleBodyMedia.createMany({
+        data: [
+          { articleId: first.id, mediaId: bodyPhoto.body.id },
+          { articleId: third.id, mediaId: bodyPhoto.body.id },
+        ],
+      });
 
       const before = await mediaTable();
       const coverRes = await t.http().delete(`/v1/admin/media/${cover.body.id}`).set(editor.headers).set('If-Match', '*').expect(409);
       expect(coverRes.body).toMatchObject({ code: 'media_in_use', articles: [{ id: first.id, title: first.title, status: 'draft' }] });
-      const narrationRes = await t.http().delete(`/v1/admin/media/${narration.body.id}`).set(editor.headers).set('If-Match', '*').expect(409);
+      const narrationRes = await t
+        .http()
+        .delete(`/v1/admin/media/${narration.body.id}`)
+        .set(editor.headers)
+        .set('If-Match', '*')
+        .expect(409);
       expect(narrationRes.body.articles).toEqual([{ id: second.id, title: second.title, status: 'draft' }]);
       const bodyRes = await t.http().delete(`/v1/admin/media/${bodyPhoto.body.id}`).set(editor.headers).set('If-Match', '*').expect(409);
       expect(bodyRes.body.articles).toHaveLength(2);
-      expect(bodyRes.body.articles).toEqual(expect.arrayContaining([{ id: first.id, title: first.title, status: 'draft' }, { id: third.id, title: third.title, status: 'draft' }]));
+      expect(bodyRes.body.articles).toEqual(
+        expect.arrayContaining([
+          { id: first.id, title: first.title, status: 'draft' },
+          { id: third.id, title: third.title, status: 'draft' },
+        ]),
+      );
       expect(await mediaTable()).toEqual(before);
     });
 
-    it('when media is a user\'s avatar, then deleting it answers 409', async () => {
+    it("when media is a user's avatar, then deleting it answers 409", async () => {
       const avatar = await createMedia().expect(201);
       await prisma().user.update({ where: { id: otherAuthor.user.id }, data: { avatarMediaId: avatar.body.id } });
       const res = await t.http().delete(`/v1/admin/media/${avatar.body.id}`).set(editor.headers).set('If-Match', '*').expect(409);
@@ -165,9 +241,21 @@ describeEachDialect('managing media', (dialect) => {
     it('when media in use would change its kind, then 409; other changes are allowed', async () => {
       const cover = await createMedia().expect(201);
       await insertArticle('Снегопад парализовал движение', { coverMediaId: cover.body.id });
-      const res = await t.http().patch(`/v1/admin/media/${cover.body.id}`).set(editor.headers).set('If-Match', '*').send({ kind: 'document' }).expect(409);
+      const res = await t
+        .http()
+        .patch(`/v1/admin/media/${cover.body.id}`)
+        .set(editor.headers)
+        .set('If-Match', '*')
+        .send({ kind: 'document' })
+        .expect(409);
       expect(res.body.code).toBe('media_in_use');
-      await t.http().patch(`/v1/admin/media/${cover.body.id}`).set(editor.headers).set('If-Match', '*').send({ kind: 'image', caption: 'Снег на Тверской' }).expect(200);
+      await t
+        .http()
+        .patch(`/v1/admin/media/${cover.body.id}`)
+        .set(editor.headers)
+        .set('If-Match', '*')
+        .send({ kind: 'image', caption: 'Снег на Тверской' })
+        .expect(200);
     });
   });
 

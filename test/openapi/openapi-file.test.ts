@@ -12,8 +12,15 @@ describe('openapi.yaml', () => {
   });
 
   it('when a route is documented, then it has an operationId, a summary, an access rule and a 500', () => {
-    const spec = parse(committed) as { paths: Record<string, Record<string, { operationId?: string; summary?: string; 'x-access'?: unknown; responses: Record<string, unknown> }>> };
-    const operations = Object.entries(spec.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ where: `${method} ${path}`, op })));
+    const spec = parse(committed) as {
+      paths: Record<
+        string,
+        Record<string, { operationId?: string; summary?: string; 'x-access'?: unknown; responses: Record<string, unknown> }>
+      >;
+    };
+    const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ where: `${method} ${path}`, op })),
+    );
     expect(operations.length).toBeGreaterThan(10);
     for (const { where, op } of operations) {
       expect(op.operationId, where).toBeTruthy();

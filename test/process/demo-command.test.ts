@@ -13,12 +13,13 @@ const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).
 const dir = mkdtempSync(join(tmpdir(), 'cms-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
-});
 
 /** `npm run demo` on ports of its own, with the test's database and media folders. */
 async function startDemo() {
@@ -71,10 +72,13 @@ describe('npm run demo', () => {
       expect(await page.text()).toContain('<meta name="site-name" content="Городские новости"');
       expect((await fetch(`${reader}/articles/no-such-article`)).status).toBe(404);
 
-      const feed = await (await fetch(`${reader}/v1/feed`)).json() as { items: { kind: string; article: { slug: string } | null }[] };
+      const feed = (await (await fetch(`${reader}/v1/feed`)).json()) as { items: { kind: string; article: { slug: string } | null }[] };
       const first = feed.items.find((item) => item.kind === 'article')!;
       expect(first).toBeDefined();
-      const article = await (await fetch(`${reader}/v1/articles/${first.article!.slug}?fields=jsonLd,cover`)).json() as { jsonLd: { url: string }; cover: { renditions: { url: string }[] } | null };
+      const article = (await (await fetch(`${reader}/v1/articles/${first.article!.slug}?fields=jsonLd,cover`)).json()) as {
+        jsonLd: { url: string };
+        cover: { renditions: { url: string }[] } | null;
+      };
       // The API knows the reader as the public site: its JSON-LD links there.
       expect(article.jsonLd.url).toBe(`${reader}/articles/${first.article!.slug}`);
       const articlePage = await fetch(`${reader}/articles/${first.article!.slug}`);

@@ -46,11 +46,19 @@ describe('the server process', () => {
     const body = JSON.stringify({ email: 'nobody@test.example', password: 'wrong-password-123' });
     // A request whose body is only half sent is in flight when the signal arrives.
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ port: server.port, method: 'POST', path: '/v1/auth/login', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = request(
+        {
+          port: server.port,
+          method: 'POST',
+          path: '/v1/auth/login',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 10));
       setTimeout(() => {
@@ -63,7 +71,9 @@ describe('the server process', () => {
     expect(JSON.parse(answered.body).requestId).toBeTruthy();
     expect(await server.exited).toBe(0);
     const logs = server.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['listening', 'shutting down: finishing in-flight requests', 'request', 'shutdown complete']));
+    expect(logs.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['listening', 'shutting down: finishing in-flight requests', 'request', 'shutdown complete']),
+    );
     expect(logs.every((l) => typeof l.time === 'string' && (l.time as string).endsWith('Z'))).toBe(true);
     expect(server.lines().join('\n')).not.toContain('wrong-password-123');
   });
@@ -72,7 +82,12 @@ describe('the server process', () => {
     for (const secret of [undefined, 'short', 'a'.repeat(40)]) {
       const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts')], {
         cwd: dir,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: `file:${join(dir, 'prod.db')}`, ...(secret ? { JWT_SECRET: secret } : {}) },
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          DATABASE_URL: `file:${join(dir, 'prod.db')}`,
+          ...(secret ? { JWT_SECRET: secret } : {}),
+        },
       });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
@@ -85,7 +100,11 @@ describe('the server process', () => {
 
   it('when started on a fresh checkout with CMS_ADMIN_EMAIL and CMS_ADMIN_PASSWORD, then the database is created and that admin can sign in', async () => {
     // A relative path in folders that do not exist yet, as on a fresh checkout's ./data/cms.db.
-    const server = await startServer({ DATABASE_URL: 'file:./fresh-checkout/data/cms.db', CMS_ADMIN_EMAIL: 'chief@newsroom.example', CMS_ADMIN_PASSWORD: 'a-long-admin-password' });
+    const server = await startServer({
+      DATABASE_URL: 'file:./fresh-checkout/data/cms.db',
+      CMS_ADMIN_EMAIL: 'chief@newsroom.example',
+      CMS_ADMIN_PASSWORD: 'a-long-admin-password',
+    });
     try {
       const res = await fetch(`http://127.0.0.1:${server.port}/v1/auth/login`, {
         method: 'POST',
@@ -93,7 +112,9 @@ describe('the server process', () => {
         body: JSON.stringify({ email: 'chief@newsroom.example', password: 'a-long-admin-password' }),
       });
       expect(res.status).toBe(200);
-      const me = await fetch(`http://127.0.0.1:${server.port}/v1/auth/me`, { headers: { authorization: `Bearer ${((await res.json()) as { accessToken: string }).accessToken}` } });
+      const me = await fetch(`http://127.0.0.1:${server.port}/v1/auth/me`, {
+        headers: { authorization: `Bearer ${((await res.json()) as { accessToken: string }).accessToken}` },
+      });
       expect(((await me.json()) as { user: { role: string } }).user.role).toBe('admin');
     } finally {
       server.child.kill('SIGTERM');

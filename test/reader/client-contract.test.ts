@@ -119,15 +119,21 @@ const cases = {
     }),
   optionalAdditions: () =>
     specWith((doc) => {
-      mapAt(doc, ['components', 'schemas', 'PublicArticle', 'properties']).set('subtitle', doc.createNode({ type: 'string', description: 'A new optional field.' }));
-      seqAt(doc, ['paths', '/v1/search', 'get', 'parameters']).add(doc.createNode({ name: 'sort', in: 'query', required: false, schema: { type: 'string', enum: ['relevance', 'newest'] } }));
+      mapAt(doc, ['components', 'schemas', 'PublicArticle', 'properties']).set(
+        'subtitle',
+        doc.createNode({ type: 'string', description: 'A new optional field.' }),
+      );
+      seqAt(doc, ['paths', '/v1/search', 'get', 'parameters']).add(
+        doc.createNode({ name: 'sort', in: 'query', required: false, schema: { type: 'string', enum: ['relevance', 'newest'] } }),
+      );
     }),
 } satisfies Record<string, () => Promise<string> | undefined>;
 
 const results = new Map<keyof typeof cases, Promise<CheckResult>>();
 const result = (name: keyof typeof cases) => results.get(name)!;
 /** tsc's errors in one file of the copy. */
-const errorsIn = (output: string, file: string) => output.split('\n').filter((line) => line.startsWith(`${file}(`) && line.includes('): error TS'));
+const errorsIn = (output: string, file: string) =>
+  output.split('\n').filter((line) => line.startsWith(`${file}(`) && line.includes('): error TS'));
 
 describe("the reader's client against openapi.yaml", () => {
   beforeAll(() => {
@@ -137,7 +143,9 @@ describe("the reader's client against openapi.yaml", () => {
     // Each case is one openapi-typescript and one tsc process (about 4 s of CPU together): started
     // together, they share the machine's cores instead of waiting for each other.
     for (const [name, spec] of Object.entries(cases) as [keyof typeof cases, (typeof cases)[keyof typeof cases]][]) {
-      const check = mkdir(workDir, { recursive: true }).then(spec).then((text) => checkReaderAgainst(name, text));
+      const check = mkdir(workDir, { recursive: true })
+        .then(spec)
+        .then((text) => checkReaderAgainst(name, text));
       check.catch(() => {}); // awaited (and reported) by its test
       results.set(name, check);
     }

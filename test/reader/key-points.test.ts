@@ -38,17 +38,24 @@ describe('markKeyPoints', () => {
     const text = 'Первое важное. Между ними. Второе важное. Конец.';
     const runs = markKeyPoints([text], ['Второе важное', 'Первое важное']);
 
-    expect(runs).toEqual([[
-      { text: 'Первое важное', keyPoint: true },
-      { text: '. Между ними. ', keyPoint: false },
-      { text: 'Второе важное', keyPoint: true },
-      { text: '. Конец.', keyPoint: false },
-    ]]);
+    expect(runs).toEqual([
+      [
+        { text: 'Первое важное', keyPoint: true },
+        { text: '. Между ними. ', keyPoint: false },
+        { text: 'Второе важное', keyPoint: true },
+        { text: '. Конец.', keyPoint: false },
+      ],
+    ]);
   });
 
   it('marks adjacent key points as two runs with nothing between them', () => {
     const runs = markKeyPoints(['abcdef'], ['abc', 'def']);
-    expect(runs).toEqual([[{ text: 'abc', keyPoint: true }, { text: 'def', keyPoint: true }]]);
+    expect(runs).toEqual([
+      [
+        { text: 'abc', keyPoint: true },
+        { text: 'def', keyPoint: true },
+      ],
+    ]);
   });
 
   it('marks a key point inside a list item (each item is a text of its own)', () => {
@@ -56,7 +63,10 @@ describe('markKeyPoints', () => {
     const texts = ['Что изменится:', 'проезд подорожает на 5 рублей', 'появятся ночные маршруты', 'Итог.'];
     const runs = markKeyPoints(texts, ['ночные маршруты']);
 
-    expect(runs[2]).toEqual([{ text: 'появятся ', keyPoint: false }, { text: 'ночные маршруты', keyPoint: true }]);
+    expect(runs[2]).toEqual([
+      { text: 'появятся ', keyPoint: false },
+      { text: 'ночные маршруты', keyPoint: true },
+    ]);
     expect(marked(runs)).toEqual([[], [], ['ночные маршруты'], []]);
   });
 
@@ -77,12 +87,22 @@ describe('markKeyPoints', () => {
     const texts = ['alpha beta gamma'];
     const runs = markKeyPoints(texts, ['alpha beta', 'beta gamma']);
 
-    expect(runs).toEqual([[{ text: 'alpha beta', keyPoint: true }, { text: ' gamma', keyPoint: false }]]);
+    expect(runs).toEqual([
+      [
+        { text: 'alpha beta', keyPoint: true },
+        { text: ' gamma', keyPoint: false },
+      ],
+    ]);
   });
 
   it('does not mark a passage nested inside one already marked', () => {
     const runs = markKeyPoints(['the big red dog'], ['big red dog', 'red']);
-    expect(runs).toEqual([[{ text: 'the ', keyPoint: false }, { text: 'big red dog', keyPoint: true }]]);
+    expect(runs).toEqual([
+      [
+        { text: 'the ', keyPoint: false },
+        { text: 'big red dog', keyPoint: true },
+      ],
+    ]);
   });
 
   it('marks a point listed twice at its next occurrence, and never twice in the same place', () => {
@@ -138,7 +158,11 @@ describe('markKeyPoints', () => {
       for (const list of runs) {
         // Only listed passages are marked, and no run is empty (except the one run of an empty text).
         for (const run of list) if (run.keyPoint) expect(keyPoints, context).toContain(run.text);
-        if (list.length > 1) expect(list.every((run) => run.text.length > 0), context).toBe(true);
+        if (list.length > 1)
+          expect(
+            list.every((run) => run.text.length > 0),
+            context,
+          ).toBe(true);
       }
       // Each listed entry marks at most one passage.
       const marks = marked(runs).flat();
@@ -162,15 +186,25 @@ describe('runsPerItem', () => {
 
   it('marks a key passage inside an item that holds a line break', () => {
     expect(markList(['первая\nстрока', 'вторая'], ['я\nстр'])).toEqual([
-      [{ text: 'перва', keyPoint: false }, { text: 'я\nстр', keyPoint: true }, { text: 'ока', keyPoint: false }],
+      [
+        { text: 'перва', keyPoint: false },
+        { text: 'я\nстр', keyPoint: true },
+        { text: 'ока', keyPoint: false },
+      ],
       [{ text: 'вторая', keyPoint: false }],
     ]);
   });
 
   it('cuts a key passage running across two items into a marked run in each', () => {
     expect(markList(['один два', 'три четыре'], ['два\nтри'])).toEqual([
-      [{ text: 'один ', keyPoint: false }, { text: 'два', keyPoint: true }],
-      [{ text: 'три', keyPoint: true }, { text: ' четыре', keyPoint: false }],
+      [
+        { text: 'один ', keyPoint: false },
+        { text: 'два', keyPoint: true },
+      ],
+      [
+        { text: 'три', keyPoint: true },
+        { text: ' четыре', keyPoint: false },
+      ],
     ]);
   });
 
@@ -189,8 +223,15 @@ describe('runsPerItem', () => {
       const keyPoints = [text.slice(start, start + 1 + random(5))].filter(Boolean);
       const cut = markList(items, keyPoints);
       const context = JSON.stringify({ items, keyPoints });
-      expect(cut.map((runs) => runs.map((run) => run.text).join('')), context).toEqual(items);
-      for (const runs of cut) expect(runs.every((run) => run.text.length > 0), context).toBe(true);
+      expect(
+        cut.map((runs) => runs.map((run) => run.text).join('')),
+        context,
+      ).toEqual(items);
+      for (const runs of cut)
+        expect(
+          runs.every((run) => run.text.length > 0),
+          context,
+        ).toBe(true);
     }
   });
 });

@@ -16,7 +16,11 @@ interface Answer {
  * One request with node:http, on a connection of its own: unlike fetch it sends the path exactly as
  * written (`/../x`, `%2e%2e`, `//host/…`), and shows every response header, hop-by-hop ones included.
  */
-function send(base: string, path: string, options: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {}): Promise<Answer> {
+function send(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {},
+): Promise<Answer> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
@@ -103,7 +107,8 @@ describe("the reader's server", () => {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       const path = new URL(req.url!, 'http://api').pathname;
       if (path === '/v1/articles/hello') {
-        if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304, { ETag: '"v1"', 'Cache-Control': 'public, max-age=60' }).end();
+        if (req.headers['if-none-match'] === '"v1"')
+          return res.writeHead(304, { ETag: '"v1"', 'Cache-Control': 'public, max-age=60' }).end();
         res.writeHead(200, {
           'Content-Type': 'application/json; charset=utf-8',
           ETag: '"v1"',
@@ -119,19 +124,24 @@ describe("the reader's server", () => {
       }
       if (path === '/v1/articles/evil') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        return res.end(JSON.stringify({
-          title: '</title><script>alert(1)</script>',
-          lead: 'Лид "в кавычках" & <b>',
-          seoTitle: null,
-          seoDescription: null,
-          publishedAt: '2026-11-20T09:00:00.000Z',
-          cover: { url: '/v1/media/files/renditions/a.jpg', renditions: [
-            { url: '/v1/media/files/renditions/b.jpg', aspectRatio: 'original', format: 'jpeg', width: 1024 },
-            { url: '/v1/media/files/renditions/c.jpg', aspectRatio: 'original', format: 'jpeg', width: 3200 },
-            { url: '/v1/media/files/renditions/d.webp', aspectRatio: 'original', format: 'webp', width: 1600 },
-          ] },
-          jsonLd: { '@type': 'NewsArticle', headline: '</script><script>alert(1)</script>', url: 'https://site.example/articles/evil' },
-        }));
+        return res.end(
+          JSON.stringify({
+            title: '</title><script>alert(1)</script>',
+            lead: 'Лид "в кавычках" & <b>',
+            seoTitle: null,
+            seoDescription: null,
+            publishedAt: '2026-11-20T09:00:00.000Z',
+            cover: {
+              url: '/v1/media/files/renditions/a.jpg',
+              renditions: [
+                { url: '/v1/media/files/renditions/b.jpg', aspectRatio: 'original', format: 'jpeg', width: 1024 },
+                { url: '/v1/media/files/renditions/c.jpg', aspectRatio: 'original', format: 'jpeg', width: 3200 },
+                { url: '/v1/media/files/renditions/d.webp', aspectRatio: 'original', format: 'webp', width: 1600 },
+              ],
+            },
+            jsonLd: { '@type': 'NewsArticle', headline: '</script><script>alert(1)</script>', url: 'https://site.example/articles/evil' },
+          }),
+        );
       }
       if (path === '/v1/articles/old') return res.writeHead(301, { Location: '/v1/articles/new?fields=title' }).end();
       if (path === '/v1/rubrics/gorod') {
@@ -227,7 +237,7 @@ describe("the reader's server", () => {
       },
     );
 
-    it('writes an article\'s head into the page, every value escaped, for crawlers and link previews that run no scripts', async () => {
+    it("writes an article's head into the page, every value escaped, for crawlers and link previews that run no scripts", async () => {
       const answer = await send(readerUrl, '/articles/evil');
       expect(answer.status).toBe(200);
       const html = answer.body;
@@ -279,25 +289,38 @@ describe("the reader's server", () => {
       expect(answer.body).toBe('');
     });
 
-    it.each([['POST', '/articles/hello'], ['PUT', '/'], ['DELETE', '/assets/index-abc123.js'], ['PATCH', '/search?q=x']])(
-      'refuses %s %s with 405 and Allow',
-      async (method, path) => {
-        const answer = await send(readerUrl, path, { method, headers: { 'Content-Type': 'application/json' }, body: '{}' });
-        expect(answer.status).toBe(405);
-        expect(answer.headers.allow).toBe('GET, HEAD');
-        expect(seen.some((s) => s.method === method)).toBe(false);
-      },
-    );
+    it.each([
+      ['POST', '/articles/hello'],
+      ['PUT', '/'],
+      ['DELETE', '/assets/index-abc123.js'],
+      ['PATCH', '/search?q=x'],
+    ])('refuses %s %s with 405 and Allow', async (method, path) => {
+      const answer = await send(readerUrl, path, { method, headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      expect(answer.status).toBe(405);
+      expect(answer.headers.allow).toBe('GET, HEAD');
+      expect(seen.some((s) => s.method === method)).toBe(false);
+    });
 
     it('sends the security headers with the page and its files', async () => {
       for (const path of ['/articles/hello', '/assets/index-abc123.js']) {
         const { headers } = await send(readerUrl, path);
         const csp = String(headers['content-security-policy']);
-        for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'"]) {
+        for (const directive of [
+          "default-src 'self'",
+          "script-src 'self'",
+          "object-src 'none'",
+          "base-uri 'self'",
+          "frame-ancestors 'none'",
+        ]) {
           expect(csp, path).toContain(directive);
         }
         // Photos and sound may be on other origins (added by URL, or on a CDN), over HTTPS only.
-        const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources.join(' ')]));
+        const directives = new Map(
+          csp
+            .split(';')
+            .map((d) => d.trim().split(/\s+/))
+            .map(([name, ...sources]) => [name, sources.join(' ')]),
+        );
         expect(directives.get('img-src'), path).toBe("'self' data: https:");
         expect(directives.get('media-src'), path).toBe("'self' https:");
         expect(headers['x-content-type-options'], path).toBe('nosniff');
@@ -305,7 +328,7 @@ describe("the reader's server", () => {
       }
     });
 
-    it('serves index.html unchanged when no site name is configured, and names the site in an article\'s head as index.html does', async () => {
+    it("serves index.html unchanged when no site name is configured, and names the site in an article's head as index.html does", async () => {
       const plain = createReaderServer({ distDir: dist, apiUrl: upstreamUrl });
       const url = await listen(plain);
       try {

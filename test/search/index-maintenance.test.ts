@@ -9,7 +9,8 @@ const hour = 3_600_000;
 
 describeEachDialect('search: the index', (dialect) => {
   let t: TestApp;
-  const found = async (q: string) => ((await t.http().get('/v1/search').query({ q }).expect(200)).body.items as { id: string }[]).map((h) => h.id);
+  const found = async (q: string) =>
+    ((await t.http().get('/v1/search').query({ q }).expect(200)).body.items as { id: string }[]).map((h) => h.id);
   const rowsOf = (articleId: string) => t.container.db.prisma.articleSearchTerm.count({ where: { articleId } });
 
   beforeAll(async () => {
@@ -31,15 +32,19 @@ describeEachDialect('search: the index', (dialect) => {
     await t.container.services.articles.publish(ids.scheduledPast, adminActor, { publishAt: at(hour / 2) });
     ids.embargoed = (await createPublished(t, { title: 'Видимость: эмбарго', embargoUntil: at(hour) })).id;
     ids.embargoOver = (await createPublished(t, { title: 'Видимость: эмбарго кончилось', embargoUntil: at(hour / 2) })).id;
-    ids.embargoExact = (await createPublished(t, { title: 'Видимость: эмбарго ровно сейчас', embargoUntil: at(3 * hour / 4) })).id;
+    ids.embargoExact = (await createPublished(t, { title: 'Видимость: эмбарго ровно сейчас', embargoUntil: at((3 * hour) / 4) })).id;
     ids.archived = (await createPublished(t, { title: 'Видимость: в архиве' })).id;
     await t.container.services.articles.archive(ids.archived, adminActor);
     ids.trashed = (await createPublished(t, { title: 'Видимость: в корзине' })).id;
     await t.container.services.articles.delete(ids.trashed, adminActor);
     const prisma = t.container.db.prisma;
-    for (const when of [now, new Date(now.getTime() + 3 * hour / 4), new Date(now.getTime() + 2 * hour)]) {
+    for (const when of [now, new Date(now.getTime() + (3 * hour) / 4), new Date(now.getTime() + 2 * hour)]) {
       const viaPrisma = (await prisma.article.findMany({ where: publicArticleWhere(when), select: { id: true } })).map((a) => a.id).sort();
-      const viaSql = (await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT a."id" FROM "Article" a WHERE ${publicArticleSql(when, 'a')}`)).map((a) => a.id).sort();
+      const viaSql = (
+        await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT a."id" FROM "Article" a WHERE ${publicArticleSql(when, 'a')}`)
+      )
+        .map((a) => a.id)
+        .sort();
       expect(viaSql).toEqual(viaPrisma);
       expect(viaSql).toContain(ids.published);
     }
@@ -79,7 +84,12 @@ describeEachDialect('search: the index', (dialect) => {
 
   it('when an article is saved, then its rows hold each word once with the fields it is in, and its publication time', async () => {
     const tag = await t.container.services.tags.create({ name: 'Метеорология' });
-    const article = await createPublished(t, { title: 'Гроза над городом', lead: 'Гроза пришла вечером.', body: [paragraph('Гроза и ливень.'), { type: 'quote', text: 'Такой грозы не было давно.', attribution: 'Синоптик' }], tagIds: [tag.id] });
+    const article = await createPublished(t, {
+      title: 'Гроза над городом',
+      lead: 'Гроза пришла вечером.',
+      body: [paragraph('Гроза и ливень.'), { type: 'quote', text: 'Такой грозы не было давно.', attribution: 'Синоптик' }],
+      tagIds: [tag.id],
+    });
     const rows = await t.container.db.prisma.articleSearchTerm.findMany({ where: { articleId: article.id } });
     const byTerm = new Map(rows.map((r) => [Buffer.from(r.term).toString('utf8'), r]));
     expect(byTerm.size).toBe(rows.length);

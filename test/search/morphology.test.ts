@@ -57,20 +57,30 @@ describeEachDialect('search: word forms', (dialect) => {
   const articleIds = new Map<string, string>();
   let latin: Record<'covid' | 'iphone' | 'elections' | 'yolka' | 'elka', string>;
 
-  const found = async (q: string) => ((await t.http().get('/v1/search').query({ q, limit: 100 }).expect(200)).body.items as { id: string }[]).map((h) => h.id);
+  const found = async (q: string) =>
+    ((await t.http().get('/v1/search').query({ q, limit: 100 }).expect(200)).body.items as { id: string }[]).map((h) => h.id);
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
     for (const [, a, b] of wordPairs) {
       for (const form of [a, b]) {
-        const article = await createPublished(t, { title: `Заметка ${articleIds.size + 1}`, body: [paragraph(`Сегодня в тексте было слово ${form} и больше ничего.`)] });
+        const article = await createPublished(t, {
+          title: `Заметка ${articleIds.size + 1}`,
+          body: [paragraph(`Сегодня в тексте было слово ${form} и больше ничего.`)],
+        });
         articleIds.set(form, article.id);
       }
     }
     latin = {
       covid: (await createPublished(t, { title: 'Статистика COVID-19 за неделю', body: [paragraph('Число заболевших снизилось.')] })).id,
       iphone: (await createPublished(t, { title: 'Обзор', body: [paragraph('Новый iPhone поступил в продажу в Москве.')] })).id,
-      elections: (await createPublished(t, { title: 'Foreign press', lead: 'The elections were held on Sunday.', body: [paragraph('Turnout was high.')] })).id,
+      elections: (
+        await createPublished(t, {
+          title: 'Foreign press',
+          lead: 'The elections were held on Sunday.',
+          body: [paragraph('Turnout was high.')],
+        })
+      ).id,
       yolka: (await createPublished(t, { title: 'Главная ёлка города', body: [paragraph('Установка завершена.')] })).id,
       elka: (await createPublished(t, { title: 'Вторая елка в парке', body: [paragraph('Гирлянды включат вечером.')] })).id,
     };

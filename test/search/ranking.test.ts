@@ -41,7 +41,19 @@ describeEachDialect('search: ranking against a model', (dialect) => {
     const next = random(20261120);
     const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
     // Skewed like news: most mentions in the body, some in the lead, few in the title.
-    const placements: Field[][] = [[], [], ['body'], ['body'], ['body'], ['body'], ['lead'], ['lead', 'body'], ['title'], ['title', 'body'], ['title', 'lead', 'body']];
+    const placements: Field[][] = [
+      [],
+      [],
+      ['body'],
+      ['body'],
+      ['body'],
+      ['body'],
+      ['lead'],
+      ['lead', 'body'],
+      ['title'],
+      ['title', 'body'],
+      ['title', 'lead', 'body'],
+    ];
     for (let i = 0; i < 90; i++) {
       // Several articles share a publication time: the id settles their order.
       if (i % 3 === 0) t.clock.advance(60_000);
@@ -78,14 +90,18 @@ describeEachDialect('search: ranking against a model', (dialect) => {
     const hits: { id: string; score: number }[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { id: string; score: number }[]; nextCursor: string | null } } = await t.http().get('/v1/search').query({ q, limit, ...(rubric ? { rubric } : {}), ...(cursor ? { cursor } : {}) }).expect(200);
+      const res: { body: { items: { id: string; score: number }[]; nextCursor: string | null } } = await t
+        .http()
+        .get('/v1/search')
+        .query({ q, limit, ...(rubric ? { rubric } : {}), ...(cursor ? { cursor } : {}) })
+        .expect(200);
       hits.push(...(res.body.items as { id: string; score: number }[]).map(({ id, score }) => ({ id, score })));
       cursor = res.body.nextCursor;
     } while (cursor);
     return hits;
   }
 
-  it('when one, two or three common words are searched, page by page at any page size, then the hits are exactly the model\'s ranking', async () => {
+  it("when one, two or three common words are searched, page by page at any page size, then the hits are exactly the model's ranking", async () => {
     const queries: Word[][] = [['budget'], ['road'], ['budget', 'road'], ['road', 'school'], ['budget', 'road', 'school']];
     for (const query of queries) {
       const q = query.map((w) => words[w].query).join(' ');
@@ -95,11 +111,12 @@ describeEachDialect('search: ranking against a model', (dialect) => {
     }
   });
 
-  it('when a rubric filter narrows the same searches, then the hits are still exactly the model\'s ranking', async () => {
+  it("when a rubric filter narrows the same searches, then the hits are still exactly the model's ranking", async () => {
     for (const query of [['budget'], ['budget', 'school']] as Word[][]) {
       const q = query.map((w) => words[w].query).join(' ');
       for (const rubric of ['a', 'b'] as const) {
-        for (const limit of [3, 50]) expect(await readAll(q, limit, rubricSlugs[rubric]), `${q} in ${rubric}, limit ${limit}`).toEqual(expected(query, rubric));
+        for (const limit of [3, 50])
+          expect(await readAll(q, limit, rubricSlugs[rubric]), `${q} in ${rubric}, limit ${limit}`).toEqual(expected(query, rubric));
       }
     }
   });

@@ -33,16 +33,40 @@ describeEachDialect('GET /v1/search', (dialect) => {
     talksTag = await t.container.services.tags.create({ name: 'Переговоры' });
 
     t.clock.set('2026-11-18T09:00:00.000Z');
-    inBodyOlder = await createPublished(t, { title: 'Хроника недели', body: [paragraph('Во вторник начались переговоры о поставках зерна.')], rubricId: rubrics.world.id });
+    inBodyOlder = await createPublished(t, {
+      title: 'Хроника недели',
+      body: [paragraph('Во вторник начались переговоры о поставках зерна.')],
+      rubricId: rubrics.world.id,
+    });
     t.clock.set('2026-11-19T09:00:00.000Z');
-    inTitle = await createPublished(t, { title: 'Переговоры в Пекине завершились', body: [paragraph('Делегации подписали итоговое заявление.')], rubricId: rubrics.politics.id });
+    inTitle = await createPublished(t, {
+      title: 'Переговоры в Пекине завершились',
+      body: [paragraph('Делегации подписали итоговое заявление.')],
+      rubricId: rubrics.politics.id,
+    });
     t.clock.set('2026-11-19T10:00:00.000Z');
-    inTag = await createPublished(t, { title: 'Делегация вернулась домой', body: [paragraph('Самолёт приземлился утром.')], tagIds: [talksTag.id], rubricId: rubrics.world.id });
+    inTag = await createPublished(t, {
+      title: 'Делегация вернулась домой',
+      body: [paragraph('Самолёт приземлился утром.')],
+      tagIds: [talksTag.id],
+      rubricId: rubrics.world.id,
+    });
     t.clock.set('2026-11-19T11:00:00.000Z');
-    inLead = await createPublished(t, { title: 'Итоги дня', lead: 'Главное за день: переговорах о торговле не видно конца.', body: [paragraph('Подробности позже.')] });
+    inLead = await createPublished(t, {
+      title: 'Итоги дня',
+      lead: 'Главное за день: переговорах о торговле не видно конца.',
+      body: [paragraph('Подробности позже.')],
+    });
     t.clock.set('2026-11-19T12:00:00.000Z');
-    inBody = await createPublished(t, { title: 'Обзор прессы', body: [paragraph('Газеты пишут о погоде.'), paragraph('В среду министры провели переговоры в столице.')] });
-    sportNews = await createPublished(t, { title: 'Сборная выиграла матч', body: [paragraph('Футболисты обыграли соперника 2:1.')], rubricId: rubrics.sport.id });
+    inBody = await createPublished(t, {
+      title: 'Обзор прессы',
+      body: [paragraph('Газеты пишут о погоде.'), paragraph('В среду министры провели переговоры в столице.')],
+    });
+    sportNews = await createPublished(t, {
+      title: 'Сборная выиграла матч',
+      body: [paragraph('Футболисты обыграли соперника 2:1.')],
+      rubricId: rubrics.sport.id,
+    });
     t.clock.set('2026-11-20T09:00:00.000Z');
   });
   afterAll(() => t?.close());
@@ -67,7 +91,10 @@ describeEachDialect('GET /v1/search', (dialect) => {
       expect(await found('переговоры футбол')).toEqual([]);
       const res = await search({ q: 'переговоры делегация' }).expect(200);
       // Делегации in the body of the title hit (8 + 1), Делегация in the title of the tag hit (4 + 8).
-      expect(res.body.items.map((h: Hit) => [h.id, h.score])).toEqual([[inTag.id, 12], [inTitle.id, 9]]);
+      expect(res.body.items.map((h: Hit) => [h.id, h.score])).toEqual([
+        [inTag.id, 12],
+        [inTitle.id, 9],
+      ]);
     });
 
     it('when a word of the query is in no article, then nothing is found', async () => {
@@ -79,11 +106,18 @@ describeEachDialect('GET /v1/search', (dialect) => {
   describe('each hit', () => {
     it('when an article is found, then it comes as the public list shows it, with a snippet and its score', async () => {
       const res = await search({ q: 'Пекин' }).expect(200);
-      const listed = (await t.http().get('/v1/articles').query({ limit: 100 }).expect(200)).body.items.find((a: { id: string }) => a.id === inTitle.id);
+      const listed = (await t.http().get('/v1/articles').query({ limit: 100 }).expect(200)).body.items.find(
+        (a: { id: string }) => a.id === inTitle.id,
+      );
       const [hit] = res.body.items as Hit[];
       const { snippet, score, ...summary } = hit!;
       expect(summary).toEqual(listed);
-      expect(summary).toMatchObject({ id: inTitle.id, slug: inTitle.slug, title: inTitle.title, rubric: { id: rubrics.politics.id, slug: rubrics.politics.slug } });
+      expect(summary).toMatchObject({
+        id: inTitle.id,
+        slug: inTitle.slug,
+        title: inTitle.title,
+        rubric: { id: rubrics.politics.id, slug: rubrics.politics.slug },
+      });
       expect(score).toBe(8);
       // Found by its title only: the snippet is the start of the text, nothing marked.
       expect(snippet).toBe('Делегации подписали итоговое заявление.');
@@ -101,13 +135,18 @@ describeEachDialect('GET /v1/search', (dialect) => {
       });
       const res = await search({ q: 'уязвимости' }).expect(200);
       expect(idsOf(res)).toEqual([article.id]);
-      expect(res.body.items[0].snippet).toBe('Скрипт &lt;script&gt;alert(&quot;взлом&quot;)&lt;/script&gt; &amp; «кавычки» и &#39;апострофы&#39; рядом со словом <mark>уязвимость</mark>.');
+      expect(res.body.items[0].snippet).toBe(
+        'Скрипт &lt;script&gt;alert(&quot;взлом&quot;)&lt;/script&gt; &amp; «кавычки» и &#39;апострофы&#39; рядом со словом <mark>уязвимость</mark>.',
+      );
       expect(res.body.items[0].snippet.replaceAll(/<\/?mark>/g, '')).not.toMatch(/[<>"']/);
     });
 
     it('when the body is long, then the snippet is a window of about 200 characters around the words, cut with ellipses', async () => {
       const filler = 'Городская жизнь шла своим чередом, трамваи ходили по расписанию, а горожане спешили по делам. ';
-      const article = await createPublished(t, { title: 'Длинный текст', body: [paragraph(`${filler.repeat(5)}Внезапно в парке появился павлин, и все побежали смотреть. ${filler.repeat(5)}`)] });
+      const article = await createPublished(t, {
+        title: 'Длинный текст',
+        body: [paragraph(`${filler.repeat(5)}Внезапно в парке появился павлин, и все побежали смотреть. ${filler.repeat(5)}`)],
+      });
       const res = await search({ q: 'павлины' }).expect(200);
       expect(idsOf(res)).toEqual([article.id]);
       const snippet = res.body.items[0].snippet as string;
@@ -117,17 +156,32 @@ describeEachDialect('GET /v1/search', (dialect) => {
   });
 
   describe('filters', () => {
-    it('when a rubric is given, then only its articles and its sub-rubrics\' are found; an unknown rubric finds nothing', async () => {
-      expect(await idsOf(await search({ q: 'переговоры', rubric: rubrics.politics.slug }).expect(200))).toEqual([inTitle.id, inTag.id, inBodyOlder.id]);
+    it("when a rubric is given, then only its articles and its sub-rubrics' are found; an unknown rubric finds nothing", async () => {
+      expect(await idsOf(await search({ q: 'переговоры', rubric: rubrics.politics.slug }).expect(200))).toEqual([
+        inTitle.id,
+        inTag.id,
+        inBodyOlder.id,
+      ]);
       expect(await idsOf(await search({ q: 'переговоры', rubric: rubrics.world.slug }).expect(200))).toEqual([inTag.id, inBodyOlder.id]);
       expect(await idsOf(await search({ q: 'переговоры', rubric: rubrics.sport.slug }).expect(200))).toEqual([]);
       expect(await idsOf(await search({ q: 'переговоры', rubric: 'no-such-rubric' }).expect(200))).toEqual([]);
     });
 
     it('when from and to are given, then only articles published in between (inclusive) are found', async () => {
-      expect(idsOf(await search({ q: 'переговоры', from: '2026-11-19T10:00:00.000Z' }).expect(200))).toEqual([inTag.id, inLead.id, inBody.id]);
-      expect(idsOf(await search({ q: 'переговоры', to: '2026-11-19T10:00:00.000Z' }).expect(200))).toEqual([inTitle.id, inTag.id, inBodyOlder.id]);
-      expect(idsOf(await search({ q: 'переговоры', from: '2026-11-19T09:30:00Z', to: '2026-11-19T11:00:00+00:00' }).expect(200))).toEqual([inTag.id, inLead.id]);
+      expect(idsOf(await search({ q: 'переговоры', from: '2026-11-19T10:00:00.000Z' }).expect(200))).toEqual([
+        inTag.id,
+        inLead.id,
+        inBody.id,
+      ]);
+      expect(idsOf(await search({ q: 'переговоры', to: '2026-11-19T10:00:00.000Z' }).expect(200))).toEqual([
+        inTitle.id,
+        inTag.id,
+        inBodyOlder.id,
+      ]);
+      expect(idsOf(await search({ q: 'переговоры', from: '2026-11-19T09:30:00Z', to: '2026-11-19T11:00:00+00:00' }).expect(200))).toEqual([
+        inTag.id,
+        inLead.id,
+      ]);
     });
 
     it('when a filter is combined with several words, then both apply', async () => {
@@ -143,7 +197,11 @@ describeEachDialect('GET /v1/search', (dialect) => {
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
-          const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await search({ q: 'переговоры', limit, ...(cursor ? { cursor } : {}) }).expect(200);
+          const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await search({
+            q: 'переговоры',
+            limit,
+            ...(cursor ? { cursor } : {}),
+          }).expect(200);
           expect(res.body.items.length).toBeLessThanOrEqual(limit);
           seen.push(...idsOf(res));
           cursor = res.body.nextCursor;
@@ -157,7 +215,11 @@ describeEachDialect('GET /v1/search', (dialect) => {
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       await search({ q: 'переговоры', cursor: Buffer.from(JSON.stringify(['2026-01-01', 'x'])).toString('base64url') }).expect(400);
       // Forged keys out of what the databases can compare: refused, not a 500.
-      for (const forged of [[1e21, '2026-01-01T00:00:00.000Z', 'x'], [5, '+275760-09-13T00:00:00.000Z', 'x'], [-1, '2026-01-01T00:00:00.000Z', 'x']]) {
+      for (const forged of [
+        [1e21, '2026-01-01T00:00:00.000Z', 'x'],
+        [5, '+275760-09-13T00:00:00.000Z', 'x'],
+        [-1, '2026-01-01T00:00:00.000Z', 'x'],
+      ]) {
         await search({ q: 'переговоры', cursor: Buffer.from(JSON.stringify(forged)).toString('base64url') }).expect(400);
       }
     });
@@ -174,7 +236,11 @@ describeEachDialect('GET /v1/search', (dialect) => {
     it('when a published article is edited, then the next search finds its new words and not its old ones', async () => {
       const article = await createPublished(t, { title: 'Выставка орхидей', body: [paragraph('В оранжерее цветут орхидеи.')] });
       expect(await found('орхидея')).toEqual([article.id]);
-      await t.container.services.articles.update(article.id, { title: 'Выставка кактусов', body: [paragraph('В оранжерее цветут кактусы.')] }, adminActor);
+      await t.container.services.articles.update(
+        article.id,
+        { title: 'Выставка кактусов', body: [paragraph('В оранжерее цветут кактусы.')] },
+        adminActor,
+      );
       expect(await found('орхидея')).toEqual([]);
       expect(await found('кактус')).toEqual([article.id]);
       await t.container.services.articles.update(article.id, { lead: 'Вход свободный для пенсионеров.' }, adminActor);
@@ -216,7 +282,11 @@ describeEachDialect('GET /v1/search', (dialect) => {
 
     it('when an article is under embargo, then it is found only once the embargo ends', async () => {
       const until = new Date(t.clock.now().getTime() + hour);
-      const article = await createPublished(t, { title: 'Отчёт о рождаемости', body: [paragraph('Статистики подвели итоги.')], embargoUntil: until.toISOString() });
+      const article = await createPublished(t, {
+        title: 'Отчёт о рождаемости',
+        body: [paragraph('Статистики подвели итоги.')],
+        embargoUntil: until.toISOString(),
+      });
       expect(await found('статистика')).toEqual([]);
       t.clock.set(until);
       expect(await found('статистика')).toEqual([article.id]);
@@ -226,7 +296,11 @@ describeEachDialect('GET /v1/search', (dialect) => {
   describe('tags', () => {
     it('when a tag is renamed, then its articles are found by the new name and no longer by the old one', async () => {
       const tag = await t.container.services.tags.create({ name: 'Вулканология' });
-      const article = await createPublished(t, { title: 'Извержение на Камчатке', body: [paragraph('Пепел поднялся на восемь километров.')], tagIds: [tag.id] });
+      const article = await createPublished(t, {
+        title: 'Извержение на Камчатке',
+        body: [paragraph('Пепел поднялся на восемь километров.')],
+        tagIds: [tag.id],
+      });
       expect(await found('вулканология')).toEqual([article.id]);
       await t.container.services.tags.update(tag.id, { name: 'Сейсмология' });
       expect(await found('вулканология')).toEqual([]);
@@ -239,7 +313,15 @@ describeEachDialect('GET /v1/search', (dialect) => {
 
   describe('input', () => {
     it('when q is missing, blank or longer than 200 characters, or an unknown parameter is given, then 400 problem+json and nothing is searched', async () => {
-      for (const query of [{}, { q: '' }, { q: '   \t ' }, { q: 'а'.repeat(201) }, { q: 'переговоры', sort: 'date' }, { q: 'переговоры', limit: 0 }, { q: 'x', from: 'yesterday' }]) {
+      for (const query of [
+        {},
+        { q: '' },
+        { q: '   \t ' },
+        { q: 'а'.repeat(201) },
+        { q: 'переговоры', sort: 'date' },
+        { q: 'переговоры', limit: 0 },
+        { q: 'x', from: 'yesterday' },
+      ]) {
         const res = await search(query).expect(400);
         expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
         expect(res.body).toMatchObject({ status: 400, code: expect.any(String) });
@@ -249,10 +331,40 @@ describeEachDialect('GET /v1/search', (dialect) => {
 
     it('when q holds quotes, operators, wildcards or SQL, then it is read as plain words: 200, no error, nothing injected', async () => {
       const queries = [
-        '"переговоры"', "'переговоры'", 'переговоры*', '*', '-переговоры', '(переговоры)', 'title:переговоры', 'переговоры^2',
-        'переговоры NEAR Пекин', 'переговоры AND Пекин', 'переговоры OR футбол', 'NOT переговоры', '%', '_', '%переговоры%', 'пере_оворы',
-        '\\', '\\\\переговоры', "'; DROP TABLE \"Article\"; --", "' OR '1'='1", '" OR 1=1 --', 'переговоры); DELETE FROM "ArticleSearchTerm"; --',
-        '\u0000', '🙂', '<script>alert(1)</script>', '&amp;', '{"$ne":null}', '[[]]', '?', ':', '^', '~переговоры', 'переговоры~2', '+переговоры +Пекин',
+        '"переговоры"',
+        "'переговоры'",
+        'переговоры*',
+        '*',
+        '-переговоры',
+        '(переговоры)',
+        'title:переговоры',
+        'переговоры^2',
+        'переговоры NEAR Пекин',
+        'переговоры AND Пекин',
+        'переговоры OR футбол',
+        'NOT переговоры',
+        '%',
+        '_',
+        '%переговоры%',
+        'пере_оворы',
+        '\\',
+        '\\\\переговоры',
+        '\'; DROP TABLE "Article"; --',
+        "' OR '1'='1",
+        '" OR 1=1 --',
+        'переговоры); DELETE FROM "ArticleSearchTerm"; --',
+        '\u0000',
+        '🙂',
+        '<script>alert(1)</script>',
+        '&amp;',
+        '{"$ne":null}',
+        '[[]]',
+        '?',
+        ':',
+        '^',
+        '~переговоры',
+        'переговоры~2',
+        '+переговоры +Пекин',
       ];
       for (const q of queries) {
         const res = await search({ q });

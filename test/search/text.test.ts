@@ -29,7 +29,9 @@ describe('search text: words and terms', () => {
 describe('search text: snippets', () => {
   it('when text holds HTML, then every special character is escaped', () => {
     expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
-    expect(buildSnippet(['<b>Переговоры</b> & "итоги"'], terms('переговорах'))).toBe('&lt;b&gt;<mark>Переговоры</mark>&lt;/b&gt; &amp; &quot;итоги&quot;');
+    expect(buildSnippet(['<b>Переговоры</b> & "итоги"'], terms('переговорах'))).toBe(
+      '&lt;b&gt;<mark>Переговоры</mark>&lt;/b&gt; &amp; &quot;итоги&quot;',
+    );
   });
 
   it('when passages are given, then the one with the most query words is used and each of their forms is marked', () => {

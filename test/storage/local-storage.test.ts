@@ -16,7 +16,10 @@ beforeAll(() => {
 afterAll(() => rmSync(rootDir, { recursive: true, force: true }));
 
 const filesUnder = (dir: string) =>
-  readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
 
 describeStorageContract('local driver', () => storage, { isStoreAtomicUnderRace: true });
 
@@ -48,7 +51,11 @@ describe('local driver: crash safety and layout', () => {
       const observed: Array<{ exists: boolean; get: unknown; temporaryFiles: string[] }> = [];
       const crashing = createLocalStorage(dir, {
         openFile: failingMidway(async () => {
-          observed.push({ exists: await crashing.exists('originals/half.jpg'), get: await crashing.get('originals/half.jpg'), temporaryFiles: filesUnder(dir).filter((f) => f.endsWith('.tmp')) });
+          observed.push({
+            exists: await crashing.exists('originals/half.jpg'),
+            get: await crashing.get('originals/half.jpg'),
+            temporaryFiles: filesUnder(dir).filter((f) => f.endsWith('.tmp')),
+          });
         }),
       });
 
@@ -72,7 +79,9 @@ describe('local driver: crash safety and layout', () => {
       const original = randomBytes(5000);
       await createLocalStorage(dir).put('originals/kept.jpg', original, 'image/jpeg');
       const seenDuringWrite: Array<Buffer | undefined> = [];
-      const crashing = createLocalStorage(dir, { openFile: failingMidway(async () => void seenDuringWrite.push((await crashing.get('originals/kept.jpg'))?.data)) });
+      const crashing = createLocalStorage(dir, {
+        openFile: failingMidway(async () => void seenDuringWrite.push((await crashing.get('originals/kept.jpg'))?.data)),
+      });
 
       await expect(crashing.put('originals/kept.jpg', bigObject(), 'image/jpeg')).rejects.toThrow(/ENOSPC/);
 

@@ -22,7 +22,14 @@ beforeAll(async () => {
   server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: serverDir });
   const { port } = await server.run();
   endpoint = `http://127.0.0.1:${port}`;
-  rawClient = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  rawClient = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   await rawClient.send(new CreateBucketCommand({ Bucket: bucket }));
   storage = createS3Storage({ endpoint, region: 'us-east-1', bucket, forcePathStyle: true, ...credentials });
 });
@@ -44,7 +51,13 @@ describe('S3 driver: what lands in the bucket', () => {
   });
 
   it('when the bucket does not exist, then get and put fail loudly instead of reporting a missing object', async () => {
-    const misconfigured = createS3Storage({ endpoint, region: 'us-east-1', bucket: 'no-such-bucket', forcePathStyle: true, ...credentials });
+    const misconfigured = createS3Storage({
+      endpoint,
+      region: 'us-east-1',
+      bucket: 'no-such-bucket',
+      forcePathStyle: true,
+      ...credentials,
+    });
     await expect(misconfigured.get('originals/x.jpg')).rejects.toMatchObject({ name: 'NoSuchBucket' });
     await expect(misconfigured.put('originals/x.jpg', Buffer.from('x'), 'image/jpeg')).rejects.toMatchObject({ name: 'NoSuchBucket' });
   });

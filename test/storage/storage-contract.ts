@@ -85,7 +85,11 @@ export function describeStorageContract(name: string, storage: () => MediaStorag
       expect((await storage().open(key))?.size).toBe(data.length);
       expect((await readAll()).equals(data)).toBe(true);
       // Safari's first probe (0-1), a seek, the tail. (Not 0-0: s3rver reads an end of 0 as "to the end"; S3 does not.)
-      for (const [start, end] of [[0, 1], [1_000_000, 1_000_099], [data.length - 7, data.length - 1]] as const) {
+      for (const [start, end] of [
+        [0, 1],
+        [1_000_000, 1_000_099],
+        [data.length - 7, data.length - 1],
+      ] as const) {
         expect((await readAll({ start, end })).equals(data.subarray(start, end + 1))).toBe(true);
       }
       expect(await storage().open(uniqueKey())).toBeNull();
@@ -117,17 +121,20 @@ export function describeStorageContract(name: string, storage: () => MediaStorag
       await expect(storage().delete(key)).resolves.toBeUndefined();
     });
 
-    it.skipIf(!options.isStoreAtomicUnderRace)('when puts race on one key, then a reader only ever sees one of the whole objects', async () => {
-      const key = uniqueKey('bin');
-      const versions = [randomBytes(512 * 1024), randomBytes(256 * 1024), randomBytes(768 * 1024)];
-      await storage().put(key, versions[0]!, 'application/octet-stream');
-      const reads: Array<Buffer | undefined> = [];
-      const writing = Promise.all(versions.map((data) => storage().put(key, data, 'application/octet-stream')));
-      for (let i = 0; i < 5; i++) reads.push((await storage().get(key))?.data);
-      await writing;
-      reads.push((await storage().get(key))?.data);
-      for (const read of reads) expect(versions.some((v) => read?.equals(v))).toBe(true);
-    });
+    it.skipIf(!options.isStoreAtomicUnderRace)(
+      'when puts race on one key, then a reader only ever sees one of the whole objects',
+      async () => {
+        const key = uniqueKey('bin');
+        const versions = [randomBytes(512 * 1024), randomBytes(256 * 1024), randomBytes(768 * 1024)];
+        await storage().put(key, versions[0]!, 'application/octet-stream');
+        const reads: Array<Buffer | undefined> = [];
+        const writing = Promise.all(versions.map((data) => storage().put(key, data, 'application/octet-stream')));
+        for (let i = 0; i < 5; i++) reads.push((await storage().get(key))?.data);
+        await writing;
+        reads.push((await storage().get(key))?.data);
+        for (const read of reads) expect(versions.some((v) => read?.equals(v))).toBe(true);
+      },
+    );
 
     describe('when a key is unsafe, then every method throws', () => {
       for (const [key, why] of invalidKeys) {

@@ -53,4 +53,3 @@ async function isReachable(url: string): Promise<boolean> {
     return false;
   }
 }
-

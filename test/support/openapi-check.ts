@@ -46,11 +46,21 @@ export class OpenApiChecker {
     // A response may be a reference to components.responses (the 503 of every write).
     const sharedResponses = ((spec.components as Json | undefined)?.responses ?? {}) as Record<string, Json>;
     const resolved = (responses: Record<string, Json>) =>
-      Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, typeof r.$ref === 'string' ? sharedResponses[r.$ref.replace('#/components/responses/', '')] ?? r : r]));
+      Object.fromEntries(
+        Object.entries(responses).map(([status, r]) => [
+          status,
+          typeof r.$ref === 'string' ? (sharedResponses[r.$ref.replace('#/components/responses/', '')] ?? r) : r,
+        ]),
+      );
     for (const [template, item] of Object.entries((spec.paths ?? {}) as Record<string, Json>)) {
       const pathPattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
       for (const [method, op] of Object.entries(item)) {
-        this.#operations.push({ template, pathPattern, method: method.toUpperCase(), responses: resolved((op as Json).responses as Record<string, Json>) as Operation['responses'] });
+        this.#operations.push({
+          template,
+          pathPattern,
+          method: method.toUpperCase(),
+          responses: resolved((op as Json).responses as Record<string, Json>) as Operation['responses'],
+        });
       }
     }
     // Literal paths before templated ones, so /v1/articles/{slug} does not shadow a fixed route.
@@ -120,7 +130,13 @@ export class OpenApiChecker {
         if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
         const url = req.url ?? '';
         try {
-          this.check(req.method ?? 'GET', url, res.statusCode, res.getHeader('content-type') as string | undefined, Buffer.concat(chunks).toString('utf8'));
+          this.check(
+            req.method ?? 'GET',
+            url,
+            res.statusCode,
+            res.getHeader('content-type') as string | undefined,
+            Buffer.concat(chunks).toString('utf8'),
+          );
         } catch (error) {
           this.failures.push(`${req.method} ${url}: the checker failed: ${String(error)}`);
         }

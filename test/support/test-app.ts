@@ -128,20 +128,32 @@ export interface TestAppOptions {
 }
 
 /** Boots the real app in-process on a fresh, migrated database of the given dialect. */
-export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+export async function createTestApp(
+  dialect: Dialect = 'sqlite',
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await freshDatabaseUrl(dialect);
   // Suites set up data through services and SQL, behind the HTTP layer that purges the public cache, so
   // they read with no in-process store; test/caching turns it on (the caching headers are always sent).
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop', LOG_LEVEL: 'silent', PUBLIC_CACHE: 'off', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop',
+    LOG_LEVEL: 'silent',
+    PUBLIC_CACHE: 'off',
+    ...env,
+  });
   const clock = new TestClock();
   let queryCount = 0;
-  const build = (instanceClock: TestClock) => createContainer(config, {
-    logger: options.logStream ? createLogger('info', options.logStream) : createLogger('silent'),
-    now: instanceClock.now,
-    onQuery: () => {
-      queryCount++;
-    },
-  });
+  const build = (instanceClock: TestClock) =>
+    createContainer(config, {
+      logger: options.logStream ? createLogger('info', options.logStream) : createLogger('silent'),
+      now: instanceClock.now,
+      onQuery: () => {
+        queryCount++;
+      },
+    });
   let container = build(clock);
   const others: Container[] = [];
   sharedChecker ??= new OpenApiChecker();
@@ -182,13 +194,21 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
       return { container: other, clock: instanceClock, http: () => supertest.agent(checker.wrap(other.app)) };
     },
     checker,
-    queries: { count: () => queryCount, reset: () => { queryCount = 0; } },
+    queries: {
+      count: () => queryCount,
+      reset: () => {
+        queryCount = 0;
+      },
+    },
     close: async () => {
       await Promise.all(others.map((other) => other.close()));
       await container.close();
       await database.drop();
       const failures = checker.failures.slice(failuresBefore);
-      if (failures.length) throw new Error(`Responses that do not match openapi.yaml (after changing routes or schemas, regenerate it with \`npm run openapi\`; a status the route answers must be declared in its definition: \`errors\` or \`extraResponses\`):\n  ${[...new Set(failures)].join('\n  ')}`);
+      if (failures.length)
+        throw new Error(
+          `Responses that do not match openapi.yaml (after changing routes or schemas, regenerate it with \`npm run openapi\`; a status the route answers must be declared in its definition: \`errors\` or \`extraResponses\`):\n  ${[...new Set(failures)].join('\n  ')}`,
+        );
     },
   };
   return app;

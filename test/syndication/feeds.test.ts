@@ -11,7 +11,11 @@ const base = 'https://news.example';
 // Every character XML and HTML must escape, in a Cyrillic headline.
 const trickyTitle = `Дума & мэрия: «бюджет» <2027> "за" и 'против'`;
 
-const feedPaths = (prefix: string) => ({ rss: `${prefix}/feeds/rss.xml`, atom: `${prefix}/feeds/atom.xml`, json: `${prefix}/feeds/feed.json` });
+const feedPaths = (prefix: string) => ({
+  rss: `${prefix}/feeds/rss.xml`,
+  atom: `${prefix}/feeds/atom.xml`,
+  json: `${prefix}/feeds/feed.json`,
+});
 
 describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
   let t: TestApp;
@@ -30,7 +34,14 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
   beforeAll(async () => {
     mediaDir = mkdtempSync(join(tmpdir(), 'cms-feeds-'));
     // A trailing slash on purpose: it is dropped.
-    t = await createTestApp(dialect, { PUBLIC_BASE_URL: `${base}/`, SITE_NAME: 'Городские вести', SITE_LANGUAGE: 'ru', MEDIA_DIR: mediaDir, MEDIA_RENDITION_WIDTHS: '200', MEDIA_ASPECT_RATIOS: '1:1' });
+    t = await createTestApp(dialect, {
+      PUBLIC_BASE_URL: `${base}/`,
+      SITE_NAME: 'Городские вести',
+      SITE_LANGUAGE: 'ru',
+      MEDIA_DIR: mediaDir,
+      MEDIA_RENDITION_WIDTHS: '200',
+      MEDIA_ASPECT_RATIOS: '1:1',
+    });
     editor = await t.signIn('editor');
     anna = await t.signIn('author', { displayName: 'Анна Смирнова' });
     const service = t.container.services.rubrics;
@@ -52,7 +63,10 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
     city = await createPublished(t, {
       title: trickyTitle,
       lead: 'Депутаты спорили <до ночи> & решили всё',
-      body: [paragraph('Заседание шло <b>шесть</b> часов & закончилось голосованием.'), { type: 'image', mediaId: photo.id, caption: 'Зал заседаний' }],
+      body: [
+        paragraph('Заседание шло <b>шесть</b> часов & закончилось голосованием.'),
+        { type: 'image', mediaId: photo.id, caption: 'Зал заседаний' },
+      ],
       rubricId: rubrics.city.id,
       tagIds: [tag.id],
       authorIds: [anna.user.id],
@@ -61,9 +75,17 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
 
     hidden.draft = await createDraft(t, { title: 'Черновик о бюджете', rubricId: rubrics.city.id });
     scheduledAt = new Date('2026-11-20T11:00:00.000Z');
-    hidden.scheduled = await t.container.services.articles.publish((await createDraft(t, { title: 'Запланированная новость', rubricId: rubrics.city.id })).id, adminActor, { publishAt: scheduledAt.toISOString() });
+    hidden.scheduled = await t.container.services.articles.publish(
+      (await createDraft(t, { title: 'Запланированная новость', rubricId: rubrics.city.id })).id,
+      adminActor,
+      { publishAt: scheduledAt.toISOString() },
+    );
     embargoUntil = new Date('2026-11-20T12:00:00.000Z');
-    hidden.embargoed = await createPublished(t, { title: 'Новость под эмбарго', rubricId: rubrics.city.id, embargoUntil: embargoUntil.toISOString() });
+    hidden.embargoed = await createPublished(t, {
+      title: 'Новость под эмбарго',
+      rubricId: rubrics.city.id,
+      embargoUntil: embargoUntil.toISOString(),
+    });
     hidden.trashed = await createPublished(t, { title: 'Удалённая новость', rubricId: rubrics.city.id });
     await t.container.services.articles.delete(hidden.trashed.id, adminActor);
     t.clock.set('2026-11-20T10:00:00.000Z');
@@ -73,9 +95,12 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
     rmSync(mediaDir, { recursive: true, force: true });
   });
 
-  const rssTitles = async (path: string) => (parseXml((await getDocument(t, path)).body).rss.channel.item ?? []).map((i: { title: string }) => i.title);
-  const atomTitles = async (path: string) => (parseXml((await getDocument(t, path)).body).feed.entry ?? []).map((e: { title: string }) => e.title);
-  const jsonTitles = async (path: string) => (JSON.parse((await getDocument(t, path)).body).items as { title: string }[]).map((i) => i.title);
+  const rssTitles = async (path: string) =>
+    (parseXml((await getDocument(t, path)).body).rss.channel.item ?? []).map((i: { title: string }) => i.title);
+  const atomTitles = async (path: string) =>
+    (parseXml((await getDocument(t, path)).body).feed.entry ?? []).map((e: { title: string }) => e.title);
+  const jsonTitles = async (path: string) =>
+    (JSON.parse((await getDocument(t, path)).body).items as { title: string }[]).map((i) => i.title);
   const titlesInEvery = async (prefix: string) => {
     const paths = feedPaths(prefix);
     const [rss, atom, json] = await Promise.all([rssTitles(paths.rss), atomTitles(paths.atom), jsonTitles(paths.json)]);
@@ -107,7 +132,13 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
       const res = await getDocument(t, '/v1/feeds/rss.xml');
       expect(res.body).toContain('Дума &amp; мэрия: «бюджет» &lt;2027&gt; &quot;за&quot; и &apos;против&apos;');
       const item = parseXml(res.body).rss.channel.item[0];
-      expect(item).toMatchObject({ title: trickyTitle, link: `${base}/articles/${city.slug}`, guid: { '#text': `urn:uuid:${city.id}` }, pubDate: 'Fri, 20 Nov 2026 09:00:00 GMT', description: 'Депутаты спорили <до ночи> & решили всё' });
+      expect(item).toMatchObject({
+        title: trickyTitle,
+        link: `${base}/articles/${city.slug}`,
+        guid: { '#text': `urn:uuid:${city.id}` },
+        pubDate: 'Fri, 20 Nov 2026 09:00:00 GMT',
+        description: 'Депутаты спорили <до ночи> & решили всё',
+      });
       expect(item['dc:creator']).toEqual(['Анна Смирнова']);
       expect(item.category).toEqual([{ '#text': 'Город', '@_domain': `${base}/rubrics/${rubrics.city.slug}` }, 'Бюджет']);
       // The HTML body is escaped text inside XML, so the reader gets the markup back intact.
@@ -117,7 +148,12 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
       expect(item.enclosure['@_url']).toMatch(new RegExp(`^${base}/v1/media/files/renditions/[0-9a-f]{64}\\.jpg$`));
       expect(item.enclosure['@_type']).toBe('image/jpeg');
       expect(Number(item.enclosure['@_length'])).toBeGreaterThan(0);
-      expect(item['media:content']).toMatchObject({ '@_url': item.enclosure['@_url'], '@_medium': 'image', 'media:credit': 'Городские вести/Иван Петров', 'media:description': 'Здание думы' });
+      expect(item['media:content']).toMatchObject({
+        '@_url': item.enclosure['@_url'],
+        '@_medium': 'image',
+        'media:credit': 'Городские вести/Иван Петров',
+        'media:description': 'Здание думы',
+      });
     });
   });
 
@@ -128,29 +164,47 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
       const feed = parseXml(res.body).feed;
       expect(feed['@_xmlns']).toBe('http://www.w3.org/2005/Atom');
       expect(feed).toMatchObject({ id: `${base}/v1/feeds/atom.xml`, title: 'Городские вести', updated: city.updatedAt });
-      expect(allOf(feed.link)).toEqual(expect.arrayContaining([expect.objectContaining({ '@_rel': 'self', '@_href': `${base}/v1/feeds/atom.xml` })]));
+      expect(allOf(feed.link)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ '@_rel': 'self', '@_href': `${base}/v1/feeds/atom.xml` })]),
+      );
       expect(feed.entry).toHaveLength(3);
       for (const entry of feed.entry) {
         expect(entry.id).toMatch(/^urn:uuid:/);
         expect(entry.title).toBeTruthy();
         expect(entry.updated).toMatch(rfc3339Pattern);
         expect(entry.published).toMatch(rfc3339Pattern);
-        expect(allOf<Record<string, string>>(entry.link).find((l) => l['@_rel'] === 'alternate')?.['@_href']).toMatch(new RegExp(`^${base}/articles/`));
+        expect(allOf<Record<string, string>>(entry.link).find((l) => l['@_rel'] === 'alternate')?.['@_href']).toMatch(
+          new RegExp(`^${base}/articles/`),
+        );
       }
       const first = feed.entry[0];
-      expect(first).toMatchObject({ title: trickyTitle, published: '2026-11-20T09:00:00.000Z', summary: 'Депутаты спорили <до ночи> & решили всё', author: [{ name: 'Анна Смирнова' }] });
-      expect(first.category).toEqual([{ '@_term': rubrics.city.slug, '@_label': 'Город', '@_scheme': `${base}/rubrics/` }, { '@_term': 'byudzhet', '@_label': 'Бюджет' }]);
+      expect(first).toMatchObject({
+        title: trickyTitle,
+        published: '2026-11-20T09:00:00.000Z',
+        summary: 'Депутаты спорили <до ночи> & решили всё',
+        author: [{ name: 'Анна Смирнова' }],
+      });
+      expect(first.category).toEqual([
+        { '@_term': rubrics.city.slug, '@_label': 'Город', '@_scheme': `${base}/rubrics/` },
+        { '@_term': 'byudzhet', '@_label': 'Бюджет' },
+      ]);
       expect(first.content['@_type']).toBe('html');
       expect(allOf<Record<string, string>>(first.link).find((l) => l['@_rel'] === 'enclosure')?.['@_type']).toBe('image/jpeg');
     });
   });
 
   describe('JSON Feed', () => {
-    it('when the site feed is read, then it is JSON Feed 1.1 with its required keys and each item\'s id, url, title, content and dates', async () => {
+    it("when the site feed is read, then it is JSON Feed 1.1 with its required keys and each item's id, url, title, content and dates", async () => {
       const res = await getDocument(t, '/v1/feeds/feed.json');
       expect(res.headers['content-type']).toBe('application/feed+json; charset=utf-8');
       const feed = JSON.parse(res.body);
-      expect(feed).toMatchObject({ version: 'https://jsonfeed.org/version/1.1', title: 'Городские вести', home_page_url: `${base}/`, feed_url: `${base}/v1/feeds/feed.json`, language: 'ru' });
+      expect(feed).toMatchObject({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'Городские вести',
+        home_page_url: `${base}/`,
+        feed_url: `${base}/v1/feeds/feed.json`,
+        language: 'ru',
+      });
       expect(feed.items).toHaveLength(3);
       for (const item of feed.items) {
         expect(typeof item.id).toBe('string');
@@ -181,7 +235,7 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
       }
     });
 
-    it('when a scheduled article\'s time and an embargo\'s end come, then the feeds show them from that moment', async () => {
+    it("when a scheduled article's time and an embargo's end come, then the feeds show them from that moment", async () => {
       t.clock.set(new Date(scheduledAt.getTime() - 1));
       expect(await titlesInEvery('/v1')).not.toContain(hidden.scheduled!.title);
       t.clock.set(scheduledAt);
@@ -192,15 +246,23 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
       t.clock.set('2026-11-20T10:00:00.000Z');
     });
 
-    it('when a rubric\'s feeds are read, then they hold its articles and its sub-rubrics\', no others, and name the rubric', async () => {
+    it("when a rubric's feeds are read, then they hold its articles and its sub-rubrics', no others, and name the rubric", async () => {
       expect(await titlesInEvery(`/v1/rubrics/${rubrics.city.slug}`)).toEqual([trickyTitle, transport.title]);
       expect(await titlesInEvery(`/v1/rubrics/${rubrics.transport.slug}`)).toEqual([transport.title]);
       expect(await titlesInEvery(`/v1/rubrics/${rubrics.sport.slug}`)).toEqual([sport.title]);
       const rss = parseXml((await getDocument(t, `/v1/rubrics/${rubrics.city.slug}/feeds/rss.xml`)).body).rss;
-      expect(rss.channel).toMatchObject({ title: 'Город — Городские вести', link: `${base}/rubrics/${rubrics.city.slug}`, description: 'Новости города & области' });
+      expect(rss.channel).toMatchObject({
+        title: 'Город — Городские вести',
+        link: `${base}/rubrics/${rubrics.city.slug}`,
+        description: 'Новости города & области',
+      });
       expect(rss.channel['atom:link']['@_href']).toBe(`${base}/v1/rubrics/${rubrics.city.slug}/feeds/rss.xml`);
       const json = JSON.parse((await getDocument(t, `/v1/rubrics/${rubrics.city.slug}/feeds/feed.json`)).body);
-      expect(json).toMatchObject({ title: 'Город — Городские вести', home_page_url: `${base}/rubrics/${rubrics.city.slug}`, feed_url: `${base}/v1/rubrics/${rubrics.city.slug}/feeds/feed.json` });
+      expect(json).toMatchObject({
+        title: 'Город — Городские вести',
+        home_page_url: `${base}/rubrics/${rubrics.city.slug}`,
+        feed_url: `${base}/v1/rubrics/${rubrics.city.slug}/feeds/feed.json`,
+      });
     });
 
     it('when a rubric is unknown or inactive, then each of its feeds answers 404 problem+json', async () => {

@@ -21,13 +21,23 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
 
   beforeAll(async () => {
     mediaDir = mkdtempSync(join(tmpdir(), 'cms-jsonld-'));
-    t = await createTestApp(dialect, { PUBLIC_BASE_URL: base, SITE_NAME: 'Городские вести', MEDIA_DIR: mediaDir, MEDIA_RENDITION_WIDTHS: '200', MEDIA_ASPECT_RATIOS: '16:9,1:1' });
+    t = await createTestApp(dialect, {
+      PUBLIC_BASE_URL: base,
+      SITE_NAME: 'Городские вести',
+      MEDIA_DIR: mediaDir,
+      MEDIA_RENDITION_WIDTHS: '200',
+      MEDIA_ASPECT_RATIOS: '16:9,1:1',
+    });
     editor = await t.signIn('editor');
     anna = await t.signIn('author', { displayName: 'Анна Смирнова' });
     boris = await t.signIn('author', { displayName: 'Борис Волков' });
     rubric = await t.container.services.rubrics.create({ name: 'Экономика' });
     const tag = await t.container.services.tags.create({ name: 'Бюджет' });
-    photo = await uploadPhoto(t, editor, { credit: 'Городские вести/Иван Петров', source: 'Агентство городских новостей', caption: 'Здание городской думы' });
+    photo = await uploadPhoto(t, editor, {
+      credit: 'Городские вести/Иван Петров',
+      source: 'Агентство городских новостей',
+      caption: 'Здание городской думы',
+    });
     t.clock.set('2026-11-20T09:00:00.000Z');
     article = await createPublished(t, {
       title: 'Бюджет города вырос на 7%',
@@ -47,7 +57,11 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
   it('when a public article is read, then its jsonLd is a NewsArticle with headline, credited images, dates, authors, section, description, page and publisher', async () => {
     const res = await t.http().get(`/v1/articles/${article.slug}`).expect(200);
     const url = `${base}/articles/${article.slug}`;
-    const credits = { caption: 'Здание городской думы', creditText: 'Городские вести/Иван Петров', copyrightHolder: { '@type': 'Organization', name: 'Агентство городских новостей' } };
+    const credits = {
+      caption: 'Здание городской думы',
+      creditText: 'Городские вести/Иван Петров',
+      copyrightHolder: { '@type': 'Organization', name: 'Агентство городских новостей' },
+    };
     const image = {
       '@type': 'ImageObject',
       url: expect.stringMatching(new RegExp(`^${base}/v1/media/files/renditions/[0-9a-f]{64}\\.jpg$`)),
@@ -64,7 +78,10 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
       image: [image, image, image],
       datePublished: '2026-11-20T09:00:00.000Z',
       dateModified: '2026-11-20T09:00:00.000Z',
-      author: [{ '@type': 'Person', name: 'Борис Волков' }, { '@type': 'Person', name: 'Анна Смирнова' }],
+      author: [
+        { '@type': 'Person', name: 'Борис Волков' },
+        { '@type': 'Person', name: 'Анна Смирнова' },
+      ],
       articleSection: 'Экономика',
       keywords: ['Бюджет'],
       inLanguage: 'ru',
@@ -74,13 +91,21 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
     });
     for (const picture of res.body.jsonLd.image) expect(picture.contentUrl).toBe(picture.url);
     // The whole 400×300 picture, then its 16:9 and 1:1 crops: the largest JPEG of each.
-    expect(res.body.jsonLd.image.map((i: { width: number; height: number }) => [i.width, i.height])).toEqual([[400, 300], [400, 225], [300, 300]]);
+    expect(res.body.jsonLd.image.map((i: { width: number; height: number }) => [i.width, i.height])).toEqual([
+      [400, 300],
+      [400, 225],
+      [300, 300],
+    ]);
   });
 
   it('when include embeds less, then the jsonLd still describes the whole article; fields leaves it out or keeps it alone', async () => {
     const narrow = await t.http().get(`/v1/articles/${article.slug}`).query({ include: '' }).expect(200);
     expect(narrow.body.authors).toBeUndefined();
-    expect(narrow.body.jsonLd).toMatchObject({ author: [{ name: 'Борис Волков' }, { name: 'Анна Смирнова' }], articleSection: 'Экономика', image: expect.any(Array) });
+    expect(narrow.body.jsonLd).toMatchObject({
+      author: [{ name: 'Борис Волков' }, { name: 'Анна Смирнова' }],
+      articleSection: 'Экономика',
+      image: expect.any(Array),
+    });
     const without = await t.http().get(`/v1/articles/${article.slug}`).query({ fields: 'title' }).expect(200);
     expect(without.body).toEqual({ id: article.id, title: article.title });
     const only = await t.http().get(`/v1/articles/${article.slug}`).query({ fields: 'jsonLd' }).expect(200);
@@ -92,7 +117,11 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
     t.clock.set('2026-11-20T11:30:00.000Z');
     await t.container.services.articles.update(article.id, { lead: 'Дороги и школы получат больше всего.' }, adminActor);
     const res = await t.http().get(`/v1/articles/${article.slug}`).expect(200);
-    expect(res.body.jsonLd).toMatchObject({ datePublished: '2026-11-20T09:00:00.000Z', dateModified: '2026-11-20T11:30:00.000Z', description: 'Дороги и школы получат больше всего.' });
+    expect(res.body.jsonLd).toMatchObject({
+      datePublished: '2026-11-20T09:00:00.000Z',
+      dateModified: '2026-11-20T11:30:00.000Z',
+      description: 'Дороги и школы получат больше всего.',
+    });
   });
 
   it('when a scheduled article was saved before its time, then dateModified is not before datePublished', async () => {
@@ -111,6 +140,11 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
     const draft = await createDraft(t, { title: 'Черновик с превью', rubricId: rubric.id });
     const link = await t.container.services.articles.createPreview(draft.id, adminActor);
     const res = await t.http().get(link.url).expect(200);
-    expect(res.body.jsonLd).toMatchObject({ '@type': 'NewsArticle', headline: 'Черновик с превью', articleSection: 'Экономика', url: `${base}/articles/${draft.slug}` });
+    expect(res.body.jsonLd).toMatchObject({
+      '@type': 'NewsArticle',
+      headline: 'Черновик с превью',
+      articleSection: 'Экономика',
+      url: `${base}/articles/${draft.slug}`,
+    });
   });
 });

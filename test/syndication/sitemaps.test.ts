@@ -8,7 +8,10 @@ const base = 'https://news.example';
 const sitemapNs = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 const newsNs = 'http://www.google.com/schemas/sitemap-news/0.9';
 
-interface UrlEntry { loc: string; lastmod?: string }
+interface UrlEntry {
+  loc: string;
+  lastmod?: string;
+}
 
 describeEachDialect('the sitemap', (dialect) => {
   let t: TestApp;
@@ -22,7 +25,11 @@ describeEachDialect('the sitemap', (dialect) => {
     t = await createTestApp(dialect, { PUBLIC_BASE_URL: base, SITEMAP_PAGE_SIZE: '5' });
     const service = t.container.services.rubrics;
     const city = await service.create({ name: 'Город' });
-    rubrics = { city, transport: await service.create({ name: 'Транспорт', parentId: city.id }), closed: await service.create({ name: 'Архив', isActive: false }) };
+    rubrics = {
+      city,
+      transport: await service.create({ name: 'Транспорт', parentId: city.id }),
+      closed: await service.create({ name: 'Архив', isActive: false }),
+    };
     t.clock.set('2026-11-20T08:00:00.000Z');
     first = await createPublished(t, { title: 'Первая новость', rubricId: city.id });
     t.clock.set('2026-11-20T09:00:00.000Z');
@@ -31,7 +38,11 @@ describeEachDialect('the sitemap', (dialect) => {
     t.clock.set('2026-11-20T09:30:00.000Z');
     second = await t.container.services.articles.update(second.id, { lead: 'Дополнено' }, adminActor);
     hidden.push(await createDraft(t, { title: 'Черновик' }));
-    hidden.push(await t.container.services.articles.publish((await createDraft(t, { title: 'Позже' })).id, adminActor, { publishAt: '2026-11-21T09:00:00.000Z' }));
+    hidden.push(
+      await t.container.services.articles.publish((await createDraft(t, { title: 'Позже' })).id, adminActor, {
+        publishAt: '2026-11-21T09:00:00.000Z',
+      }),
+    );
     hidden.push(await createPublished(t, { title: 'Под эмбарго', embargoUntil: '2026-11-21T09:00:00.000Z' }));
     const trashed = await createPublished(t, { title: 'В корзине' });
     await t.container.services.articles.delete(trashed.id, adminActor);
@@ -82,8 +93,12 @@ describeEachDialect('the sitemap', (dialect) => {
     const pages = await Promise.all([1, 2, 3].map(async (n) => urlsOf((await getDocument(t, `/v1/sitemaps/${n}.xml`)).body)));
     expect(pages.map((p) => p.length)).toEqual([5, 5, 4]);
     expect(pages.flat().map((u) => u.loc)).toEqual([
-      `${base}/`, `${base}/rubrics/${rubrics.city.slug}`, `${base}/rubrics/${rubrics.transport.slug}`,
-      articleUrl(first), articleUrl(second), ...added.map(articleUrl),
+      `${base}/`,
+      `${base}/rubrics/${rubrics.city.slug}`,
+      `${base}/rubrics/${rubrics.transport.slug}`,
+      articleUrl(first),
+      articleUrl(second),
+      ...added.map(articleUrl),
     ]);
     for (const url of pages.flat().slice(3)) expect(url.lastmod).toMatch(rfc3339Pattern);
     await t.http().get('/v1/sitemaps/4.xml').expect(404);
@@ -114,7 +129,9 @@ describeEachDialect('the Google News sitemap', (dialect) => {
     const edge = await createPublished(t, { title: 'Ровно двое суток назад' });
     t.clock.set('2026-11-20T08:00:00.000Z');
     const fresh = await createPublished(t, { title: 'Свежая новость: «мост» & <дорога>' });
-    const later = await t.container.services.articles.publish((await createDraft(t, { title: 'Будущая новость' })).id, adminActor, { publishAt: '2026-11-20T12:00:00.000Z' });
+    const later = await t.container.services.articles.publish((await createDraft(t, { title: 'Будущая новость' })).id, adminActor, {
+      publishAt: '2026-11-20T12:00:00.000Z',
+    });
     await createDraft(t, { title: 'Черновик' });
     t.clock.set('2026-11-20T09:00:00.000Z');
 

@@ -30,10 +30,22 @@ describeEachDialect('managing tags', (dialect) => {
     const list = await t.http().get('/v1/admin/tags').set(editor.headers).expect(200);
     expect(list.body.items.map((tag: { id: string }) => tag.id)).toContain(id);
 
-    const renamed = await t.http().patch(`/v1/admin/tags/${id}`).set(editor.headers).set('If-Match', read.headers.etag!).send({ name: 'Выборы-2026' }).expect(200);
+    const renamed = await t
+      .http()
+      .patch(`/v1/admin/tags/${id}`)
+      .set(editor.headers)
+      .set('If-Match', read.headers.etag!)
+      .send({ name: 'Выборы-2026' })
+      .expect(200);
     expect(renamed.body).toMatchObject({ id, name: 'Выборы-2026', slug: 'vybory-v-gosdumu', version: 2 });
     expect(renamed.headers.etag).toBe('"2"');
-    const reslugged = await t.http().patch(`/v1/admin/tags/${id}`).set(editor.headers).set('If-Match', renamed.headers.etag!).send({ slug: 'vybory-2026' }).expect(200);
+    const reslugged = await t
+      .http()
+      .patch(`/v1/admin/tags/${id}`)
+      .set(editor.headers)
+      .set('If-Match', renamed.headers.etag!)
+      .send({ slug: 'vybory-2026' })
+      .expect(200);
     expect(reslugged.body.slug).toBe('vybory-2026');
 
     await t.http().delete(`/v1/admin/tags/${id}`).set(editor.headers).set('If-Match', `"${reslugged.body.version}"`).expect(204);
@@ -48,7 +60,13 @@ describeEachDialect('managing tags', (dialect) => {
     const before = await tagsTable();
     const res = await createTag({ name: 'Финансы', slug: 'ekonomika' }).expect(409);
     expect(res.body.code).toBe('slug_taken');
-    const patch = await t.http().patch(`/v1/admin/tags/${second.body.id}`).set(editor.headers).set('If-Match', '"1"').send({ slug: 'ekonomika' }).expect(409);
+    const patch = await t
+      .http()
+      .patch(`/v1/admin/tags/${second.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .send({ slug: 'ekonomika' })
+      .expect(409);
     expect(patch.body.code).toBe('slug_taken');
     expect(await tagsTable()).toEqual(before);
   });
@@ -56,8 +74,12 @@ describeEachDialect('managing tags', (dialect) => {
   it('when the body is invalid or has unknown fields, then 422 naming each field and nothing changes', async () => {
     const before = await tagsTable();
     expect((await createTag({ name: '   ' }).expect(422)).body.errors).toEqual([{ field: 'body.name', message: expect.any(String) }]);
-    expect((await createTag({ name: 'Культура', slug: 'Не латиница' }).expect(422)).body.errors).toEqual([{ field: 'body.slug', message: expect.any(String) }]);
-    expect((await createTag({ name: 'Культура', color: 'red' }).expect(422)).body.errors).toEqual([{ field: 'body.color', message: 'Unknown field: color' }]);
+    expect((await createTag({ name: 'Культура', slug: 'Не латиница' }).expect(422)).body.errors).toEqual([
+      { field: 'body.slug', message: expect.any(String) },
+    ]);
+    expect((await createTag({ name: 'Культура', color: 'red' }).expect(422)).body.errors).toEqual([
+      { field: 'body.color', message: 'Unknown field: color' },
+    ]);
     await createTag({}).expect(422);
     const existing = before[0]!;
     await t.http().patch(`/v1/admin/tags/${existing.id}`).set(editor.headers).send({ name: 42 }).expect(422);
@@ -92,10 +114,19 @@ describeEachDialect('managing tags', (dialect) => {
     const prisma = t.container.db.prisma;
     const keep = await createTag({ name: 'Транспорт' }).expect(201);
     const drop = await createTag({ name: 'Метро' }).expect(201);
-    const article = await prisma.article.create({ data: { title: 'Новая станция метро', slug: 'novaya-stantsiya-metro', body: [], keyPoints: [], searchText: '' } });
-    await prisma.articleTag.createMany({ data: [{ articleId: article.id, tagId: keep.body.id, position: 0 }, { articleId: article.id, tagId: drop.body.id, position: 1 }] });
+    const article = await prisma.article.create({
+      data: { title: 'Новая станция метро', slug: 'novaya-stantsiya-metro', body: [], keyPoints: [], searchText: '' },
+    });
+    await prisma.articleTag.createMany({
+      data: [
+        { articleId: article.id, tagId: keep.body.id, position: 0 },
+        { articleId: article.id, tagId: drop.body.id, position: 1 },
+      ],
+    });
     await t.http().delete(`/v1/admin/tags/${drop.body.id}`).set(editor.headers).set('If-Match', `"${drop.body.version}"`).expect(204);
-    expect(await prisma.articleTag.findMany({ where: { articleId: article.id }, select: { tagId: true } })).toEqual([{ tagId: keep.body.id }]);
+    expect(await prisma.articleTag.findMany({ where: { articleId: article.id }, select: { tagId: true } })).toEqual([
+      { tagId: keep.body.id },
+    ]);
   });
 
   it('when other modules ask, then missingIds names the unknown ids and findIdBySlug finds by slug', async () => {
@@ -121,7 +152,11 @@ describeEachDialect('public tags', (dialect) => {
     const seen: { id: string; name: string; slug: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await t.http().get('/v1/tags').query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
+      const res: Response = await t
+        .http()
+        .get('/v1/tags')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items);
       cursor = res.body.nextCursor;
@@ -156,14 +191,23 @@ describeEachDialect('a public tag by slug', (dialect) => {
     expect(res.body).toEqual({ id: created.id, name: 'Городской транспорт', slug: 'gorodskoy-transport' });
     expect(res.headers['cache-control']).toMatch(/public/);
     await t.http().get('/v1/tags/no-such-tag').expect(404);
-    await t.http().get(`/v1/tags/${'x'.repeat(201)}`).expect(400);
+    await t
+      .http()
+      .get(`/v1/tags/${'x'.repeat(201)}`)
+      .expect(400);
   });
 
   it('when a slug that answered 404 is given to a tag, or a tag is renamed, then the next read answers the change', async () => {
     await t.http().get('/v1/tags/vybory').expect(404);
     const created = await t.http().post('/v1/admin/tags').set(editor.headers).send({ name: 'Выборы', slug: 'vybory' }).expect(201);
     expect((await t.http().get('/v1/tags/vybory').expect(200)).body.name).toBe('Выборы');
-    await t.http().patch(`/v1/admin/tags/${created.body.id}`).set(editor.headers).set('If-Match', created.headers.etag!).send({ name: 'Выборы-2026' }).expect(200);
+    await t
+      .http()
+      .patch(`/v1/admin/tags/${created.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', created.headers.etag!)
+      .send({ name: 'Выборы-2026' })
+      .expect(200);
     expect((await t.http().get('/v1/tags/vybory').expect(200)).body.name).toBe('Выборы-2026');
   });
 });

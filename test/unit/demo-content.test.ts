@@ -80,7 +80,10 @@ describe('demo content', () => {
       expect(article.keyPoints.length, article.slug).toBeLessThanOrEqual(3);
       const texts = paragraphs(article);
       for (const point of article.keyPoints) {
-        expect(texts.some((t) => t.includes(point)), `${article.slug}: ${point}`).toBe(true);
+        expect(
+          texts.some((t) => t.includes(point)),
+          `${article.slug}: ${point}`,
+        ).toBe(true);
       }
     }
   });

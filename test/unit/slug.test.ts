@@ -3,9 +3,7 @@ import { isValidSlug, slugify, slugPattern } from '../../src/shared/slug.ts';
 
 describe('slugify', () => {
   it('transliterates a Russian headline', () => {
-    expect(slugify('Путин и Си Цзиньпин выразили интерес к сотрудничеству')).toBe(
-      'putin-i-si-tszinpin-vyrazili-interes-k-sotrudnichestvu',
-    );
+    expect(slugify('Путин и Си Цзиньпин выразили интерес к сотрудничеству')).toBe('putin-i-si-tszinpin-vyrazili-interes-k-sotrudnichestvu');
   });
 
   it('handles щ, ы, й, ё and ж', () => {
@@ -21,9 +19,7 @@ describe('slugify', () => {
   });
 
   it('covers the whole Russian alphabet', () => {
-    expect(slugify('АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ')).toBe(
-      'abvgdeezhziyklmnoprstufkhtschshshchyeyuya',
-    );
+    expect(slugify('АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ')).toBe('abvgdeezhziyklmnoprstufkhtschshshchyeyuya');
   });
 
   it('handles Ukrainian and Belarusian letters', () => {
@@ -50,8 +46,7 @@ describe('slugify', () => {
   });
 
   it('truncates long titles at a hyphen boundary, at most 80 characters', () => {
-    const title =
-      'В городском парке открыли новую велосипедную дорожку длиной двенадцать километров вдоль реки и набережной';
+    const title = 'В городском парке открыли новую велосипедную дорожку длиной двенадцать километров вдоль реки и набережной';
     const slug = slugify(title);
     expect(slug.length).toBeLessThanOrEqual(80);
     expect(slug).toBe('v-gorodskom-parke-otkryli-novuyu-velosipednuyu-dorozhku-dlinoy-dvenadtsat');

@@ -12,7 +12,11 @@ describeEachDialect('public author pages', (dialect) => {
     published = await t.signIn('author', { displayName: 'Анна Волкова' });
     draftOnly = await t.signIn('author', { displayName: 'Пётр Соколов' });
     nothing = await t.signIn('editor', { displayName: 'Елена Орлова' });
-    await t.container.services.users.update(published.user.id, { bio: 'Корреспондент отдела науки' }, { type: 'apiKey', apiKeyId: 'test', scopes: ['admin'] });
+    await t.container.services.users.update(
+      published.user.id,
+      { bio: 'Корреспондент отдела науки' },
+      { type: 'apiKey', apiKeyId: 'test', scopes: ['admin'] },
+    );
     await createArticle(published.user.id, 'published');
     await createArticle(draftOnly.user.id, 'draft');
   });
@@ -21,7 +25,12 @@ describeEachDialect('public author pages', (dialect) => {
   async function createArticle(userId: string, status: 'draft' | 'published') {
     await t.container.db.prisma.article.create({
       data: {
-        title: 'Заметка', slug: `zametka-${randomUUID()}`, body: [], keyPoints: [], searchText: '', status,
+        title: 'Заметка',
+        slug: `zametka-${randomUUID()}`,
+        body: [],
+        keyPoints: [],
+        searchText: '',
+        status,
         ...(status === 'published' ? { publishedAt: t.clock.now() } : {}),
         authors: { create: { userId, position: 0 } },
       },
@@ -30,7 +39,13 @@ describeEachDialect('public author pages', (dialect) => {
 
   it('when the author has a published article, then 200 with the public byline and no e-mail', async () => {
     const res = await t.http().get(`/v1/authors/${published.user.slug}`).expect(200);
-    expect(res.body).toEqual({ id: published.user.id, displayName: 'Анна Волкова', slug: published.user.slug, bio: 'Корреспондент отдела науки', avatar: null });
+    expect(res.body).toEqual({
+      id: published.user.id,
+      displayName: 'Анна Волкова',
+      slug: published.user.slug,
+      bio: 'Корреспондент отдела науки',
+      avatar: null,
+    });
     expect(res.text).not.toContain(published.user.email);
     expect(res.text).not.toMatch(/email|role|isActive|password/i);
   });

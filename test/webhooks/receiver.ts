@@ -9,7 +9,10 @@ export interface Received {
 }
 
 /** How the receiver answers the n-th request (0-based): a status, after an optional delay. */
-export type Responder = (received: Received, index: number) => { status: number; delayMs?: number } | Promise<{ status: number; delayMs?: number }>;
+export type Responder = (
+  received: Received,
+  index: number,
+) => { status: number; delayMs?: number } | Promise<{ status: number; delayMs?: number }>;
 
 /** A real HTTP receiver on 127.0.0.1, port 0: it keeps every request and answers as told. */
 export async function startReceiver(respond: Responder = () => ({ status: 200 })) {
@@ -53,10 +56,11 @@ export async function startReceiver(respond: Responder = () => ({ status: 200 })
       inFlightByPath = new Map();
       mostInFlightForOnePath = 0;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -16,15 +16,35 @@ function seederOf(t: () => TestApp) {
     ago,
     async subscription(isActive = true): Promise<string> {
       const at = t().clock.now();
-      const row = await prisma().webhookSubscription.create({ data: { url: 'https://receiver.example/hook', events: ['*'], secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0', isActive, createdAt: at, updatedAt: at } });
+      const row = await prisma().webhookSubscription.create({
+        data: {
+          url: 'https://receiver.example/hook',
+          events: ['*'],
+          secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0',
+          isActive,
+          createdAt: at,
+          updatedAt: at,
+        },
+      });
       return row.id;
     },
     async events(occurredDaysAgo: number[]): Promise<string[]> {
-      const rows = occurredDaysAgo.map((days, i) => ({ id: randomUUID(), type: 'rubric.updated', entityId: `rubric-${i}`, rubricId: null, data: { n: i }, occurredAt: ago(days) }));
+      const rows = occurredDaysAgo.map((days, i) => ({
+        id: randomUUID(),
+        type: 'rubric.updated',
+        entityId: `rubric-${i}`,
+        rubricId: null,
+        data: { n: i },
+        occurredAt: ago(days),
+      }));
       for (let i = 0; i < rows.length; i += 500) await prisma().webhookEvent.createMany({ data: rows.slice(i, i + 500) });
       return rows.map((r) => r.id);
     },
-    async deliveries(subscriptionId: string, eventIds: string[], fields: { status: Status; createdDaysAgo: number; completedDaysAgo?: number; attempts?: number }): Promise<number[]> {
+    async deliveries(
+      subscriptionId: string,
+      eventIds: string[],
+      fields: { status: Status; createdDaysAgo: number; completedDaysAgo?: number; attempts?: number },
+    ): Promise<number[]> {
       const data = eventIds.map((eventId) => ({
         subscriptionId,
         eventId,
@@ -33,14 +53,22 @@ function seederOf(t: () => TestApp) {
         createdAt: ago(fields.createdDaysAgo),
         nextAttemptAt: ago(fields.createdDaysAgo),
         completedAt: fields.completedDaysAgo === undefined ? null : ago(fields.completedDaysAgo),
-        ...(fields.status === 'succeeded' ? { responseStatus: 200 } : fields.attempts ? { lastError: 'answered 503', responseStatus: 503 } : {}),
+        ...(fields.status === 'succeeded'
+          ? { responseStatus: 200 }
+          : fields.attempts
+            ? { lastError: 'answered 503', responseStatus: 503 }
+            : {}),
       }));
       const before = (await prisma().webhookDelivery.aggregate({ _max: { id: true } }))._max.id ?? 0;
       for (let i = 0; i < data.length; i += 500) await prisma().webhookDelivery.createMany({ data: data.slice(i, i + 500) });
-      return (await prisma().webhookDelivery.findMany({ where: { id: { gt: before } }, select: { id: true }, orderBy: { id: 'asc' } })).map((d) => d.id);
+      return (await prisma().webhookDelivery.findMany({ where: { id: { gt: before } }, select: { id: true }, orderBy: { id: 'asc' } })).map(
+        (d) => d.id,
+      );
     },
-    remainingEvents: async (ids: string[]) => new Set((await prisma().webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((e) => e.id)),
-    remainingDeliveries: async (ids: number[]) => new Set((await prisma().webhookDelivery.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((d) => d.id)),
+    remainingEvents: async (ids: string[]) =>
+      new Set((await prisma().webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((e) => e.id)),
+    remainingDeliveries: async (ids: number[]) =>
+      new Set((await prisma().webhookDelivery.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((d) => d.id)),
   };
 }
 
@@ -63,9 +91,16 @@ describeEachDialect('webhook retention', (dialect) => {
 
   it('when finished deliveries ended more than 30 days ago, then they and the events left without a delivery go; pending, retrying and recent ones stay', async () => {
     const hook = await seed.subscription();
-    const [succeededOld, failedOld, pendingAncient, retryingOld, replayedRecently, mixed, orphanOld, orphanRecent] = await seed.events([40, 40, 100, 40, 40, 40, 31, 29]);
+    const [succeededOld, failedOld, pendingAncient, retryingOld, replayedRecently, mixed, orphanOld, orphanRecent] = await seed.events([
+      40, 40, 100, 40, 40, 40, 31, 29,
+    ]);
     const [goneSucceeded] = await seed.deliveries(hook, [succeededOld!], { status: 'succeeded', createdDaysAgo: 40, completedDaysAgo: 40 });
-    const [goneFailed] = await seed.deliveries(hook, [failedOld!], { status: 'failed', createdDaysAgo: 36, completedDaysAgo: 35, attempts: 12 });
+    const [goneFailed] = await seed.deliveries(hook, [failedOld!], {
+      status: 'failed',
+      createdDaysAgo: 36,
+      completedDaysAgo: 35,
+      attempts: 12,
+    });
     const [keptPending] = await seed.deliveries(hook, [pendingAncient!], { status: 'pending', createdDaysAgo: 100 });
     const [keptRetrying] = await seed.deliveries(hook, [retryingOld!], { status: 'pending', createdDaysAgo: 40, attempts: 3 });
     const [goneOfMixed] = await seed.deliveries(hook, [mixed!], { status: 'succeeded', createdDaysAgo: 40, completedDaysAgo: 40 });
@@ -81,14 +116,23 @@ describeEachDialect('webhook retention', (dialect) => {
 
     // The log shows what is kept; a pruned delivery is unknown, to read or to replay.
     const log = await t.http().get(`/v1/admin/webhooks/${hook}/deliveries?limit=100`).set(auth()).expect(200);
-    expect(log.body.items.map((d: { id: string }) => Number(d.id)).sort((a: number, b: number) => a - b)).toEqual([keptPending, keptRetrying, keptOfMixed, keptRecent].sort((a, b) => a! - b!));
+    expect(log.body.items.map((d: { id: string }) => Number(d.id)).sort((a: number, b: number) => a - b)).toEqual(
+      [keptPending, keptRetrying, keptOfMixed, keptRecent].sort((a, b) => a! - b!),
+    );
     for (const path of [`/deliveries/${goneSucceeded}`, `/deliveries/${goneFailed}/replay`]) {
-      const res = path.endsWith('replay') ? await t.http().post(`/v1/admin/webhooks/${hook}${path}`).set(auth()) : await t.http().get(`/v1/admin/webhooks/${hook}${path}`).set(auth());
+      const res = path.endsWith('replay')
+        ? await t.http().post(`/v1/admin/webhooks/${hook}${path}`).set(auth())
+        : await t.http().get(`/v1/admin/webhooks/${hook}${path}`).set(auth());
       expect(res.status, path).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
     // A replay since before the pruning brings only the events still kept.
-    const replayed = await t.http().post(`/v1/admin/webhooks/${hook}/replay`).set(auth()).send({ since: seed.ago(200).toISOString() }).expect(202);
+    const replayed = await t
+      .http()
+      .post(`/v1/admin/webhooks/${hook}/replay`)
+      .set(auth())
+      .send({ since: seed.ago(200).toISOString() })
+      .expect(202);
     expect(replayed.body).toEqual({ queued: 5 });
 
     // Ages are read from the app's clock: 29 days on, the delivery that ended 2 days ago is past retention too.
@@ -116,18 +160,33 @@ describeEachDialect('webhook retention', (dialect) => {
     // Small batches: the same result, batch after batch.
     const more = await seed.events(Array.from({ length: 95 }, () => 45));
     await seed.deliveries(hook, more.slice(0, 50), { status: 'failed', createdDaysAgo: 45, completedDaysAgo: 44, attempts: 9 });
-    await seed.deliveries(hook, more.filter((_, i) => i % 10 === 0), { status: 'pending', createdDaysAgo: 44 });
+    await seed.deliveries(
+      hook,
+      more.filter((_, i) => i % 10 === 0),
+      { status: 'pending', createdDaysAgo: 44 },
+    );
     expect(await pruneOld({ batchSize: 7 })).toEqual({ deliveries: 50, events: 95 - 10 });
     expect(await t.container.db.prisma.webhookDelivery.count({ where: { status: 'pending' } })).toBe(pending.length + 10);
   });
 
   it('when pruning is told to stop, then it stops between batches, and what it deleted stays deleted', async () => {
     const hook = await seed.subscription();
-    await seed.deliveries(hook, await seed.events(Array.from({ length: 30 }, () => 40)), { status: 'succeeded', createdDaysAgo: 40, completedDaysAgo: 40 });
+    await seed.deliveries(hook, await seed.events(Array.from({ length: 30 }, () => 40)), {
+      status: 'succeeded',
+      createdDaysAgo: 40,
+      completedDaysAgo: 40,
+    });
     // Aborted once the first batch is done (the worker's signal aborts when the server stops).
     let checks = 0;
-    const stopsAfterOneBatch = { get aborted() { return ++checks > 1; } } as AbortSignal;
-    expect(await t.container.webhooks.service.pruneOld({ batchSize: 10, signal: stopsAfterOneBatch })).toEqual({ deliveries: 10, events: 0 });
+    const stopsAfterOneBatch = {
+      get aborted() {
+        return ++checks > 1;
+      },
+    } as AbortSignal;
+    expect(await t.container.webhooks.service.pruneOld({ batchSize: 10, signal: stopsAfterOneBatch })).toEqual({
+      deliveries: 10,
+      events: 0,
+    });
     expect(await t.container.db.prisma.webhookDelivery.count()).toBe(20);
   });
 
@@ -145,72 +204,91 @@ describeEachDialect('webhook retention', (dialect) => {
     expect(await t.container.db.prisma.webhookEvent.count()).toBe(100);
   });
 
-  it.skipIf(dialect !== 'postgresql')('when an event is pruned while a replay queues it, then the replay answers 404 or leaves it out, and no delivery is lost', async () => {
-    const hook = await seed.subscription();
-    const [replayed, orphan, kept] = await seed.events([40, 40, 20]);
-    const [delivery] = await seed.deliveries(hook, [replayed!], { status: 'succeeded', createdDaysAgo: 40, completedDaysAgo: 40 });
-    const pruner = new pg.Client({ connectionString: t.container.config.databaseUrl });
-    await pruner.connect();
-    // Another instance's pruning, caught between its delete and its commit: the replay's insert waits for it.
-    const whileDeleting = async (sql: string[], request: () => Promise<{ status: number; body: unknown }>) => {
-      await pruner.query('BEGIN');
-      for (const statement of sql) await pruner.query(statement);
-      const response = request();
-      await untilSomeoneWaitsOnALock(pruner);
-      await pruner.query('COMMIT');
-      return response;
-    };
-    try {
-      const one = await whileDeleting(
-        [`DELETE FROM "WebhookDelivery" WHERE "id" = ${delivery}`, `DELETE FROM "WebhookEvent" WHERE "id" = '${replayed}'`],
-        async () => t.http().post(`/v1/admin/webhooks/${hook}/deliveries/${delivery}/replay`).set(auth()),
-      );
-      expect(one.status).toBe(404);
-      const since = await whileDeleting(
-        [`DELETE FROM "WebhookEvent" WHERE "id" = '${orphan}'`],
-        async () => t.http().post(`/v1/admin/webhooks/${hook}/replay`).set(auth()).send({ since: seed.ago(50).toISOString() }),
-      );
-      expect(since.status).toBe(202);
-      expect(since.body).toEqual({ queued: 1 });
-      expect((await t.container.db.prisma.webhookDelivery.findMany({ select: { eventId: true } })).map((d) => d.eventId)).toEqual([kept]);
-    } finally {
-      await pruner.end();
-    }
-  });
+  it.skipIf(dialect !== 'postgresql')(
+    'when an event is pruned while a replay queues it, then the replay answers 404 or leaves it out, and no delivery is lost',
+    async () => {
+      const hook = await seed.subscription();
+      const [replayed, orphan, kept] = await seed.events([40, 40, 20]);
+      const [delivery] = await seed.deliveries(hook, [replayed!], { status: 'succeeded', createdDaysAgo: 40, completedDaysAgo: 40 });
+      const pruner = new pg.Client({ connectionString: t.container.config.databaseUrl });
+      await pruner.connect();
+      // Another instance's pruning, caught between its delete and its commit: the replay's insert waits for it.
+      const whileDeleting = async (sql: string[], request: () => Promise<{ status: number; body: unknown }>) => {
+        await pruner.query('BEGIN');
+        for (const statement of sql) await pruner.query(statement);
+        const response = request();
+        await untilSomeoneWaitsOnALock(pruner);
+        await pruner.query('COMMIT');
+        return response;
+      };
+      try {
+        const one = await whileDeleting(
+          [`DELETE FROM "WebhookDelivery" WHERE "id" = ${delivery}`, `DELETE FROM "WebhookEvent" WHERE "id" = '${replayed}'`],
+          async () => t.http().post(`/v1/admin/webhooks/${hook}/deliveries/${delivery}/replay`).set(auth()),
+        );
+        expect(one.status).toBe(404);
+        const since = await whileDeleting([`DELETE FROM "WebhookEvent" WHERE "id" = '${orphan}'`], async () =>
+          t
+            .http()
+            .post(`/v1/admin/webhooks/${hook}/replay`)
+            .set(auth())
+            .send({ since: seed.ago(50).toISOString() }),
+        );
+        expect(since.status).toBe(202);
+        expect(since.body).toEqual({ queued: 1 });
+        expect((await t.container.db.prisma.webhookDelivery.findMany({ select: { eventId: true } })).map((d) => d.eventId)).toEqual([kept]);
+      } finally {
+        await pruner.end();
+      }
+    },
+  );
 
-  it.skipIf(dialect !== 'postgresql')('when a delivery of an old event is being queued while pruning runs, then the pruner passes over the event without waiting, and the new delivery stays', async () => {
-    const hook = await seed.subscription();
-    const [queuing, orphan] = await seed.events([40, 40]);
-    const replay = new pg.Client({ connectionString: t.container.config.databaseUrl });
-    await replay.connect();
-    try {
-      await replay.query('BEGIN');
-      const at = t.clock.now().toISOString();
-      await replay.query(`INSERT INTO "WebhookDelivery" ("subscriptionId", "eventId", "nextAttemptAt", "createdAt") VALUES ($1, $2, $3, $3)`, [hook, queuing, at]);
-      expect(await pruneOld()).toEqual({ deliveries: 0, events: 1 });
-      await replay.query('COMMIT');
-    } finally {
-      await replay.end();
-    }
-    expect(await seed.remainingEvents([queuing!, orphan!])).toEqual(new Set([queuing]));
-    expect(await t.container.db.prisma.webhookDelivery.count({ where: { eventId: queuing!, status: 'pending' } })).toBe(1);
-  });
+  it.skipIf(dialect !== 'postgresql')(
+    'when a delivery of an old event is being queued while pruning runs, then the pruner passes over the event without waiting, and the new delivery stays',
+    async () => {
+      const hook = await seed.subscription();
+      const [queuing, orphan] = await seed.events([40, 40]);
+      const replay = new pg.Client({ connectionString: t.container.config.databaseUrl });
+      await replay.connect();
+      try {
+        await replay.query('BEGIN');
+        const at = t.clock.now().toISOString();
+        await replay.query(
+          `INSERT INTO "WebhookDelivery" ("subscriptionId", "eventId", "nextAttemptAt", "createdAt") VALUES ($1, $2, $3, $3)`,
+          [hook, queuing, at],
+        );
+        expect(await pruneOld()).toEqual({ deliveries: 0, events: 1 });
+        await replay.query('COMMIT');
+      } finally {
+        await replay.end();
+      }
+      expect(await seed.remainingEvents([queuing!, orphan!])).toEqual(new Set([queuing]));
+      expect(await t.container.db.prisma.webhookDelivery.count({ where: { eventId: queuing!, status: 'pending' } })).toBe(1);
+    },
+  );
 });
 
 describeEachDialect('webhook retention in the delivery worker', (dialect) => {
   let t: TestApp;
   const written: string[] = [];
   const seed = seederOf(() => t);
-  const prunedLines = () => written.map((l) => JSON.parse(l) as { msg: string; deletedDeliveries?: number; deletedEvents?: number }).filter((l) => l.msg === 'webhook log pruned');
+  const prunedLines = () =>
+    written
+      .map((l) => JSON.parse(l) as { msg: string; deletedDeliveries?: number; deletedEvents?: number })
+      .filter((l) => l.msg === 'webhook log pruned');
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { WEBHOOK_WORKER: 'on', WEBHOOK_POLL_INTERVAL_MS: '20', WEBHOOK_RETENTION_DAYS: '7' }, { logStream: { write: (line: string) => void written.push(line) } });
+    t = await createTestApp(
+      dialect,
+      { WEBHOOK_WORKER: 'on', WEBHOOK_POLL_INTERVAL_MS: '20', WEBHOOK_RETENTION_DAYS: '7' },
+      { logStream: { write: (line: string) => void written.push(line) } },
+    );
     // The worker pruned at start (an empty database); stopping waits for that, so the rows seeded next are not touched yet.
     await t.container.webhooks.worker!.stop();
   });
   afterAll(() => t?.close());
 
-  it('when the worker starts, then it prunes, and again an hour later by the app\'s clock, logging what it removed and nothing when there was nothing', async () => {
+  it("when the worker starts, then it prunes, and again an hour later by the app's clock, logging what it removed and nothing when there was nothing", async () => {
     // An inactive subscription: the worker leaves its pending delivery alone.
     const hook = await seed.subscription(false);
     const events = await seed.events([8, 8, 6, 30]);

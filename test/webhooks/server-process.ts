@@ -20,9 +20,17 @@ export function startServer(databaseUrl: string, cwd: string, env: Record<string
   const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts')], {
     cwd,
     env: {
-      PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', CMS_DEMO: 'false', DATABASE_URL: databaseUrl,
-      CMS_ADMIN_EMAIL: admin.email, CMS_ADMIN_PASSWORD: admin.password,
-      WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_POLL_INTERVAL_MS: '50', WEBHOOK_TIMEOUT_MS: '500', ...env,
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      CMS_DEMO: 'false',
+      DATABASE_URL: databaseUrl,
+      CMS_ADMIN_EMAIL: admin.email,
+      CMS_ADMIN_PASSWORD: admin.password,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      WEBHOOK_TIMEOUT_MS: '500',
+      ...env,
     },
   });
   const exited = new Promise((resolve) => child.on('exit', resolve));

@@ -36,12 +36,17 @@ describeEachDialect('webhooks for tags', (dialect) => {
   });
 
   async function subscribe(events: string[], path = '/hook') {
-    const res = await t.http().post('/v1/admin/webhooks').set(admin.headers).send({ url: receiver.url(path), events });
+    const res = await t
+      .http()
+      .post('/v1/admin/webhooks')
+      .set(admin.headers)
+      .send({ url: receiver.url(path), events });
     expect(res.status).toBe(201);
     return res.body as { id: string };
   }
 
-  const deliveriesOf = async (id: string) => (await t.http().get(`/v1/admin/webhooks/${id}/deliveries?limit=100`).set(admin.headers)).body.items as Record<string, unknown>[];
+  const deliveriesOf = async (id: string) =>
+    (await t.http().get(`/v1/admin/webhooks/${id}/deliveries?limit=100`).set(admin.headers)).body.items as Record<string, unknown>[];
   const tagEventCount = () => t.container.db.prisma.webhookEvent.count({ where: { type: { startsWith: 'tag.' } } });
 
   it('when an editor creates, renames and deletes a tag, then a tag.* subscriber gets one event for each, in order, with the record and the keys the HTTP layer purges', async () => {
@@ -77,7 +82,10 @@ describeEachDialect('webhooks for tags', (dialect) => {
     const tag = await tags.create({ name: 'Ледоход' });
     const updated = await tags.update(tag.id, { slug: 'ledokhod-2026' });
     await waitUntil(() => expect(receiver.requests).toHaveLength(1));
-    expect(receiver.requests[0]!.json).toMatchObject({ type: 'tag.updated', data: { id: tag.id, slug: 'ledokhod-2026', version: updated.version, actor: 'system' } });
+    expect(receiver.requests[0]!.json).toMatchObject({
+      type: 'tag.updated',
+      data: { id: tag.id, slug: 'ledokhod-2026', version: updated.version, actor: 'system' },
+    });
   });
 
   it('when a tag write is refused, then no event is recorded and nothing is delivered', async () => {
@@ -90,10 +98,17 @@ describeEachDialect('webhooks for tags', (dialect) => {
     expect((await t.http().post('/v1/admin/tags').set(editor.headers).send({ name: 'Ещё один', slug: 'zanyatyy' })).status).toBe(409);
     expect((await t.http().post('/v1/admin/tags').set(editor.headers).send({ name: '' })).status).toBe(422);
     expect((await t.http().post('/v1/admin/tags').set(editor.headers).send({ name: 'Лишнее поле', color: 'red' })).status).toBe(422);
-    expect((await t.http().patch(`/v1/admin/tags/${other.id}`).set(editor.headers).set('If-Match', '"1"').send({ slug: taken.slug })).status).toBe(409);
-    expect((await t.http().patch(`/v1/admin/tags/${other.id}`).set(editor.headers).set('If-Match', '"7"').send({ name: 'Устаревшая версия' })).status).toBe(412);
+    expect(
+      (await t.http().patch(`/v1/admin/tags/${other.id}`).set(editor.headers).set('If-Match', '"1"').send({ slug: taken.slug })).status,
+    ).toBe(409);
+    expect(
+      (await t.http().patch(`/v1/admin/tags/${other.id}`).set(editor.headers).set('If-Match', '"7"').send({ name: 'Устаревшая версия' }))
+        .status,
+    ).toBe(412);
     expect((await t.http().delete(`/v1/admin/tags/${other.id}`).set(editor.headers).set('If-Match', '"7"')).status).toBe(412);
-    expect((await t.http().delete('/v1/admin/tags/00000000-0000-7000-8000-000000000000').set(editor.headers).set('If-Match', '*')).status).toBe(404);
+    expect(
+      (await t.http().delete('/v1/admin/tags/00000000-0000-7000-8000-000000000000').set(editor.headers).set('If-Match', '*')).status,
+    ).toBe(404);
     const author = await t.signIn('author');
     expect((await t.http().delete(`/v1/admin/tags/${other.id}`).set(author.headers).set('If-Match', '*')).status).toBe(403);
 
@@ -106,7 +121,11 @@ describeEachDialect('webhooks for tags', (dialect) => {
     const tagHook = await subscribe(['tag.*'], '/tags');
     const articleHook = await subscribe(['article.*'], '/articles');
     const rubric = await t.container.services.rubrics.create({ name: 'Рубрика без тегов' });
-    const rubricHookRes = await t.http().post('/v1/admin/webhooks').set(admin.headers).send({ url: receiver.url('/rubric'), events: ['*'], rubricId: rubric.id });
+    const rubricHookRes = await t
+      .http()
+      .post('/v1/admin/webhooks')
+      .set(admin.headers)
+      .send({ url: receiver.url('/rubric'), events: ['*'], rubricId: rubric.id });
     expect(rubricHookRes.status).toBe(201);
     const tag = (await t.http().post('/v1/admin/tags').set(editor.headers).send({ name: 'Только для тегов' })).body;
     await t.http().patch(`/v1/admin/tags/${tag.id}`).set(editor.headers).set('If-Match', '*').send({ name: 'Только теги' }).expect(200);

@@ -18,7 +18,9 @@ describe('webhook delivery across crashes', () => {
       // The first server commits the change and dies before any worker runs.
       const first = await startServer(database, dir, { WEBHOOK_WORKER: 'off' });
       const token = (await call(first.port, 'POST', '/v1/auth/login', admin)).body.accessToken as string;
-      expect((await call(first.port, 'POST', '/v1/admin/webhooks', { url: receiver.url(), events: ['rubric.created'] }, token)).status).toBe(201);
+      expect(
+        (await call(first.port, 'POST', '/v1/admin/webhooks', { url: receiver.url(), events: ['rubric.created'] }, token)).status,
+      ).toBe(201);
       const rubric = await call(first.port, 'POST', '/v1/admin/rubrics', { name: 'Рубрика до сбоя' }, token);
       expect(rubric.status).toBe(201);
       first.child.kill('SIGKILL');

@@ -22,13 +22,18 @@ describe.skipIf(!testedDialects().includes('postgresql'))('webhooks from two ser
       const [a, b] = servers as [ServerProcess, ServerProcess];
       const token = (await call(a.port, 'POST', '/v1/auth/login', admin)).body.accessToken as string;
       for (const path of ['/one', '/two']) {
-        expect((await call(a.port, 'POST', '/v1/admin/webhooks', { url: receiver.url(path), events: ['rubric.created'] }, token)).status).toBe(201);
+        expect(
+          (await call(a.port, 'POST', '/v1/admin/webhooks', { url: receiver.url(path), events: ['rubric.created'] }, token)).status,
+        ).toBe(201);
       }
       // Every change commits its event in its own transaction, half of them through each process, a few at a time.
       const created: string[] = [];
       for (let n = 0; n < events; n += 10) {
-        const batch = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-          call((n + i) % 2 ? b.port : a.port, 'POST', '/v1/admin/rubrics', { name: `Рубрика ${n + i}` }, token)));
+        const batch = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            call((n + i) % 2 ? b.port : a.port, 'POST', '/v1/admin/rubrics', { name: `Рубрика ${n + i}` }, token),
+          ),
+        );
         for (const res of batch) {
           expect(res.status).toBe(201);
           created.push(res.body.id as string);

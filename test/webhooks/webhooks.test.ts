@@ -40,12 +40,17 @@ describeEachDialect('webhooks', (dialect) => {
   });
 
   async function subscribe(body: Record<string, unknown>) {
-    const res = await t.http().post('/v1/admin/webhooks').set(auth()).send({ url: receiver.url(), events: ['*'], ...body });
+    const res = await t
+      .http()
+      .post('/v1/admin/webhooks')
+      .set(auth())
+      .send({ url: receiver.url(), events: ['*'], ...body });
     expect(res.status).toBe(201);
     return res.body as { id: string; secret: string; version: number };
   }
 
-  const deliveriesOf = async (id: string) => (await t.http().get(`/v1/admin/webhooks/${id}/deliveries?limit=100`).set(auth())).body.items as Record<string, unknown>[];
+  const deliveriesOf = async (id: string) =>
+    (await t.http().get(`/v1/admin/webhooks/${id}/deliveries?limit=100`).set(auth())).body.items as Record<string, unknown>[];
 
   it('when an admin subscribes, then the secret is shown once, and editors may not see subscriptions', async () => {
     const created = await subscribe({ events: ['article.*', 'rubric.created'], description: 'CDN' });
@@ -56,26 +61,63 @@ describeEachDialect('webhooks', (dialect) => {
     expect(read.body.secret).toBeUndefined();
     const editor = await t.signIn('editor');
     expect((await t.http().get('/v1/admin/webhooks').set(editor.headers)).status).toBe(403);
-    const bad = await t.http().post('/v1/admin/webhooks').set(auth()).send({ url: receiver.url(), events: ['article.exploded'] });
+    const bad = await t
+      .http()
+      .post('/v1/admin/webhooks')
+      .set(auth())
+      .send({ url: receiver.url(), events: ['article.exploded'] });
     expect(bad.status).toBe(422);
-    const patched = await t.http().patch(`/v1/admin/webhooks/${created.id}`).set(auth()).set('If-Match', `"${created.version}"`).send({ events: ['article.published'] });
+    const patched = await t
+      .http()
+      .patch(`/v1/admin/webhooks/${created.id}`)
+      .set(auth())
+      .set('If-Match', `"${created.version}"`)
+      .send({ events: ['article.published'] });
     expect(patched.status).toBe(200);
     expect(patched.body.events).toEqual(['article.published']);
-    expect((await t.http().patch(`/v1/admin/webhooks/${created.id}`).set(auth()).set('If-Match', `"${created.version}"`).send({ isActive: false })).status).toBe(412);
+    expect(
+      (
+        await t
+          .http()
+          .patch(`/v1/admin/webhooks/${created.id}`)
+          .set(auth())
+          .set('If-Match', `"${created.version}"`)
+          .send({ isActive: false })
+      ).status,
+    ).toBe(412);
   });
 
   it('when an article is created through the API, then the receiver gets a delivery that standardwebhooks verifies, with the surrogate keys to purge', async () => {
     const created = await subscribe({ events: ['article.created'] });
-    const res = await t.http().post('/v1/admin/articles').set(auth()).send({ title: 'Мост через реку откроют весной', body: [{ type: 'paragraph', text: 'Строители закончили основные работы.' }] });
+    const res = await t
+      .http()
+      .post('/v1/admin/articles')
+      .set(auth())
+      .send({ title: 'Мост через реку откроют весной', body: [{ type: 'paragraph', text: 'Строители закончили основные работы.' }] });
     expect(res.status).toBe(201);
     await waitUntil(() => expect(receiver.requests).toHaveLength(1));
     const [delivery] = receiver.requests;
-    const verified = new Webhook(created.secret).verify(delivery!.body, delivery!.headers as Record<string, string>) as Record<string, unknown>;
-    expect(verified).toMatchObject({ type: 'article.created', data: { id: res.body.id, slug: res.body.slug, version: 1, actor: `user:${admin.user.id}` } });
+    const verified = new Webhook(created.secret).verify(delivery!.body, delivery!.headers as Record<string, string>) as Record<
+      string,
+      unknown
+    >;
+    expect(verified).toMatchObject({
+      type: 'article.created',
+      data: { id: res.body.id, slug: res.body.slug, version: 1, actor: `user:${admin.user.id}` },
+    });
     expect(delivery!.json.data.surrogateKeys).toEqual(expect.arrayContaining([`article:${res.body.id}`, 'articles']));
     expect(delivery!.headers['webhook-id']).toBe(delivery!.json.id);
-    expect(() => new Webhook(created.secret).verify(delivery!.body.replace('"version":1', '"version":2'), delivery!.headers as Record<string, string>)).toThrow();
-    await waitUntil(async () => expect((await deliveriesOf(created.id))[0]).toMatchObject({ status: 'succeeded', attempts: 1, responseStatus: 200, nextAttemptAt: null }));
+    expect(() =>
+      new Webhook(created.secret).verify(delivery!.body.replace('"version":1', '"version":2'), delivery!.headers as Record<string, string>),
+    ).toThrow();
+    await waitUntil(async () =>
+      expect((await deliveriesOf(created.id))[0]).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        responseStatus: 200,
+        nextAttemptAt: null,
+      }),
+    );
   });
 
   it('when articles, feed items and media change, then each change sends its event, in the order made, with its record and keys', async () => {
@@ -84,22 +126,46 @@ describeEachDialect('webhooks', (dialect) => {
     const draft = await createDraft(t, { title: 'Городской совет утвердил бюджет' });
     const published = await services.articles.publish(draft.id, adminActor);
     await services.articles.unpublish(draft.id, adminActor);
-    const scheduled = await services.articles.publish(draft.id, adminActor, { publishAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString() });
+    const scheduled = await services.articles.publish(draft.id, adminActor, {
+      publishAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
+    });
     await services.articles.delete(draft.id, adminActor);
-    const item = await services.feed.create({ kind: 'link', headline: 'Трансляция заседания', url: 'https://video.example/live' }, adminActor);
+    const item = await services.feed.create(
+      { kind: 'link', headline: 'Трансляция заседания', url: 'https://video.example/live' },
+      adminActor,
+    );
     await services.feed.update(item.id, { headline: 'Запись заседания' }, null, adminActor);
     await services.feed.delete(item.id, null, adminActor);
     const media = await createMedia(t, 'image');
     await services.media.delete(media.id, adminActor);
     const expected = [
-      'article.created', 'article.published', 'article.unpublished', 'article.scheduled', 'article.deleted',
-      'feed_item.created', 'feed_item.updated', 'feed_item.deleted', 'media.created', 'media.deleted',
+      'article.created',
+      'article.published',
+      'article.unpublished',
+      'article.scheduled',
+      'article.deleted',
+      'feed_item.created',
+      'feed_item.updated',
+      'feed_item.deleted',
+      'media.created',
+      'media.deleted',
     ];
     await waitUntil(() => expect(receiver.requests.map((r) => r.json.type)).toEqual(expected));
     const bodies = receiver.requests.map((r) => r.json.data);
-    expect(bodies.slice(0, 5).map((d) => d.version)).toEqual([1, published.version, published.version + 1, scheduled.version, scheduled.version + 1]);
+    expect(bodies.slice(0, 5).map((d) => d.version)).toEqual([
+      1,
+      published.version,
+      published.version + 1,
+      scheduled.version,
+      scheduled.version + 1,
+    ]);
     expect(bodies[3]).toMatchObject({ id: draft.id, slug: draft.slug, publishedAt: scheduled.publishedAt });
-    expect(bodies[5]).toMatchObject({ id: item.id, slug: null, actor: 'apiKey:fixtures', surrogateKeys: [`feed-item:${item.id}`, 'feed', 'all'] });
+    expect(bodies[5]).toMatchObject({
+      id: item.id,
+      slug: null,
+      actor: 'apiKey:fixtures',
+      surrogateKeys: [`feed-item:${item.id}`, 'feed', 'all'],
+    });
     expect(bodies[8]).toMatchObject({ id: media.id, surrogateKeys: [`media:${media.id}`, 'media', 'all'] });
   });
 
@@ -108,7 +174,14 @@ describeEachDialect('webhooks', (dialect) => {
     receiver.answerWith((_r, index) => ({ status: index === 0 ? 500 : 200 }));
     const ids: string[] = [];
     for (const title of ['Первая', 'Вторая', 'Третья']) ids.push((await createDraft(t, { title: `${title} новость дня` })).id);
-    await waitUntil(async () => expect((await deliveriesOf(created.id)).at(-1)).toMatchObject({ status: 'pending', attempts: 1, responseStatus: 500, lastError: 'answered 500' }));
+    await waitUntil(async () =>
+      expect((await deliveriesOf(created.id)).at(-1)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        responseStatus: 500,
+        lastError: 'answered 500',
+      }),
+    );
     // Polls go by; nothing else is sent while the first delivery waits for its retry.
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.requests).toHaveLength(1);
@@ -128,7 +201,14 @@ describeEachDialect('webhooks', (dialect) => {
     const created = await subscribe({ events: ['rubric.created'] });
     receiver.answerWith((_r, index) => ({ status: 200, delayMs: index === 0 ? 2500 : 0 }));
     await t.container.services.rubrics.create({ name: 'Медленная рубрика' }, adminActor);
-    await waitUntil(async () => expect((await deliveriesOf(created.id))[0]).toMatchObject({ status: 'pending', attempts: 1, responseStatus: null, lastError: 'no answer within 1000 ms' }));
+    await waitUntil(async () =>
+      expect((await deliveriesOf(created.id))[0]).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        responseStatus: null,
+        lastError: 'no answer within 1000 ms',
+      }),
+    );
     t.clock.advance(60_000);
     await waitUntil(async () => expect((await deliveriesOf(created.id))[0]).toMatchObject({ status: 'succeeded', attempts: 2 }));
   });
@@ -166,7 +246,10 @@ describeEachDialect('webhooks', (dialect) => {
     expect(receiver.requests.map((r) => r.json.data.id)).toEqual([first.id, second.id]);
     const log = await deliveriesOf(created.id);
     await waitUntil(async () => expect((await deliveriesOf(created.id)).every((d) => d.status === 'succeeded')).toBe(true));
-    const again = await t.http().post(`/v1/admin/webhooks/${created.id}/deliveries/${log.at(-1)!.id}/replay`).set(auth());
+    const again = await t
+      .http()
+      .post(`/v1/admin/webhooks/${created.id}/deliveries/${log.at(-1)!.id}/replay`)
+      .set(auth());
     expect(again.status).toBe(202);
     await waitUntil(() => expect(receiver.requests).toHaveLength(3));
     expect(receiver.requests[2]!.headers['webhook-id']).toBe(receiver.requests[0]!.headers['webhook-id']);
@@ -195,10 +278,16 @@ describeEachDialect('webhooks', (dialect) => {
     const eventsBefore = await prisma.webhookEvent.count();
     const refused = await t.http().delete(`/v1/admin/rubrics/${rubric.id}`).set(auth()).set('If-Match', '*');
     expect(refused.status).toBe(409);
-    await expect(prisma.$transaction(async (tx) => {
-      await t.container.webhooks.service.events.record(tx, { type: 'rubric.updated', entity: { id: rubric.id, slug: rubric.slug, version: 9 }, actor: 'system' });
-      throw new Error('the change fails after its event');
-    })).rejects.toThrow('the change fails after its event');
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await t.container.webhooks.service.events.record(tx, {
+          type: 'rubric.updated',
+          entity: { id: rubric.id, slug: rubric.slug, version: 9 },
+          actor: 'system',
+        });
+        throw new Error('the change fails after its event');
+      }),
+    ).rejects.toThrow('the change fails after its event');
     expect(await prisma.webhookEvent.count()).toBe(eventsBefore);
     expect(await prisma.webhookEvent.count({ where: { type: 'rubric.deleted' } })).toBe(0);
   });
@@ -206,7 +295,13 @@ describeEachDialect('webhooks', (dialect) => {
   it('when the server stops with a delivery in flight, then the claim is released and the event is delivered after the restart', async () => {
     const created = await subscribe({ events: ['rubric.created'] });
     let releaseFirst: () => void = () => {};
-    receiver.answerWith((_r, index) => (index === 0 ? new Promise((resolve) => { releaseFirst = () => resolve({ status: 200 }); }) : { status: 200 }));
+    receiver.answerWith((_r, index) =>
+      index === 0
+        ? new Promise((resolve) => {
+            releaseFirst = () => resolve({ status: 200 });
+          })
+        : { status: 200 },
+    );
     const rubric = await t.container.services.rubrics.create({ name: 'Рубрика перед остановкой' }, adminActor);
     await waitUntil(() => expect(receiver.requests).toHaveLength(1));
     await t.restart();
@@ -235,7 +330,11 @@ describeEachDialect('webhooks at volume', (dialect) => {
   });
 
   async function subscribe(body: Record<string, unknown>) {
-    const res = await t.http().post('/v1/admin/webhooks').set(admin.headers).send({ url: receiver.url(), events: ['*'], ...body });
+    const res = await t
+      .http()
+      .post('/v1/admin/webhooks')
+      .set(admin.headers)
+      .send({ url: receiver.url(), events: ['*'], ...body });
     expect(res.status).toBe(201);
     return res.body as { id: string };
   }
@@ -245,15 +344,23 @@ describeEachDialect('webhooks at volume', (dialect) => {
     const rubrics: { id: string }[] = [];
     for (let i = 0; i < 4; i++) rubrics.push(await t.container.services.rubrics.create({ name: `Поток ${i}` }));
     const subscriptions = [];
-    for (let i = 0; i < 4; i++) subscriptions.push(await subscribe({ url: receiver.url(`/hook/${i}`), events: ['article.updated'], rubricId: rubrics[i]!.id }));
+    for (let i = 0; i < 4; i++)
+      subscriptions.push(await subscribe({ url: receiver.url(`/hook/${i}`), events: ['article.updated'], rubricId: rubrics[i]!.id }));
     const prisma = t.container.db.prisma;
     const events = t.container.webhooks.service.events;
     // One transaction: SQLite's driver is synchronous, and a long run of writes would hold up the in-process receiver's answers past the timeout.
-    await prisma.$transaction(async (tx) => {
-      for (let n = 0; n < 1000; n++) {
-        await events.record(tx, { type: 'article.updated', entity: { id: `article-${n}`, slug: `a-${n}`, version: n, rubricId: rubrics[n % 4]!.id }, actor: 'system' });
-      }
-    }, { timeout: 60_000, maxWait: 10_000 });
+    await prisma.$transaction(
+      async (tx) => {
+        for (let n = 0; n < 1000; n++) {
+          await events.record(tx, {
+            type: 'article.updated',
+            entity: { id: `article-${n}`, slug: `a-${n}`, version: n, rubricId: rubrics[n % 4]!.id },
+            actor: 'system',
+          });
+        }
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
     events.committed();
     instance?.container.webhooks.worker?.wake();
     await waitUntil(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(1000), 60_000);
@@ -285,8 +392,18 @@ describe('webhook receivers on private addresses', () => {
   });
 
   it('when a subscription names a loopback, private or link-local address, then it is refused', async () => {
-    for (const url of [receiver.url(), 'http://localhost:8080/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:8080/hook']) {
-      const res = await t.http().post('/v1/admin/webhooks').set(admin.headers).send({ url, events: ['*'] });
+    for (const url of [
+      receiver.url(),
+      'http://localhost:8080/hook',
+      'http://10.1.2.3/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]:8080/hook',
+    ]) {
+      const res = await t
+        .http()
+        .post('/v1/admin/webhooks')
+        .set(admin.headers)
+        .send({ url, events: ['*'] });
       expect(res.status, url).toBe(422);
       expect(res.body.errors[0].field).toBe('body.url');
     }
@@ -294,7 +411,9 @@ describe('webhook receivers on private addresses', () => {
 
   it('when a stored receiver URL points at a private address at delivery time, then nothing is sent and the attempt fails', async () => {
     const at = t.clock.now();
-    const row = await t.container.db.prisma.webhookSubscription.create({ data: { url: receiver.url(), events: ['*'], secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0', createdAt: at, updatedAt: at } });
+    const row = await t.container.db.prisma.webhookSubscription.create({
+      data: { url: receiver.url(), events: ['*'], secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0', createdAt: at, updatedAt: at },
+    });
     await t.container.services.rubrics.create({ name: 'Рубрика для проверки адреса' }, adminActor);
     await waitUntil(async () => {
       const log = (await t.http().get(`/v1/admin/webhooks/${row.id}/deliveries`).set(admin.headers)).body.items;

@@ -40,7 +40,8 @@ const contentTypes: Record<string, string> = {
 // Everything the page loads comes from its own origin (the API included, through /v1), except photos
 // and sound: media added by URL keeps its address, and MEDIA_PUBLIC_BASE_URL may put files on a CDN.
 const securityHeaders = {
-  'Content-Security-Policy': "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };
@@ -49,7 +50,12 @@ const securityHeaders = {
 // header names (RFC 9110, 7.6.1).
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 function endToEnd(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
-  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((name) => name.trim()));
+  const named = new Set(
+    String(headers.connection ?? '')
+      .toLowerCase()
+      .split(',')
+      .map((name) => name.trim()),
+  );
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name) && !named.has(name)));
 }
 
@@ -93,7 +99,9 @@ export function createReaderServer(options: ReaderServerOptions): Server {
   /** index.html as served, with the site's name; read on every request, so a rebuild shows at once (it is small). */
   async function readPage(): Promise<{ html: string; siteName: string }> {
     const html = await readFile(join(root, 'index.html'), 'utf8');
-    return options.siteName ? { html: withSiteName(html, options.siteName), siteName: options.siteName } : { html, siteName: siteNameIn(html) };
+    return options.siteName
+      ? { html: withSiteName(html, options.siteName), siteName: options.siteName }
+      : { html, siteName: siteNameIn(html) };
   }
 
   async function articleAnswer(slug: string, pageUrl: string): Promise<PageAnswer> {
@@ -146,11 +154,15 @@ export function createReaderServer(options: ReaderServerOptions): Server {
     // `http://host/v1/…` must not choose where the request goes.
     const target = new URL(`${url.pathname}${url.search}`, api.origin);
     const send = api.protocol === 'https:' ? httpsRequest : httpRequest;
-    const upstream = send(target, { method: req.method, headers: { ...endToEnd(req.headers), 'x-forwarded-host': req.headers.host ?? '' } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
-      // An API that drops the connection mid-body closes the reader's too, rather than leave it waiting.
-      pipeline(answer, res, ignore);
-    });
+    const upstream = send(
+      target,
+      { method: req.method, headers: { ...endToEnd(req.headers), 'x-forwarded-host': req.headers.host ?? '' } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
+        // An API that drops the connection mid-body closes the reader's too, rather than leave it waiting.
+        pipeline(answer, res, ignore);
+      },
+    );
     // A reader who leaves stops the API's work too; an API that hangs does not hold the reader forever.
     res.on('close', () => upstream.destroy());
     upstream.setTimeout(30_000, () => upstream.destroy(new Error('the API took too long')));
@@ -209,7 +221,10 @@ export function createReaderServer(options: ReaderServerOptions): Server {
         res.end(req.method === 'HEAD' ? undefined : 'Not found');
         return;
       }
-      const [{ html, siteName }, answer] = await Promise.all([readPage(), pageAnswer(path, `http://${req.headers.host ?? 'localhost'}${path}`)]);
+      const [{ html, siteName }, answer] = await Promise.all([
+        readPage(),
+        pageAnswer(path, `http://${req.headers.host ?? 'localhost'}${path}`),
+      ]);
       if (answer.status === 301) {
         res.writeHead(301, { Location: answer.location + url.search, 'Cache-Control': 'no-cache', ...securityHeaders }).end();
         return;

@@ -21,7 +21,8 @@ function setMeta(attribute: 'name' | 'property', key: string, content: string | 
 /** Replaces the page-specific part of `<head>` (the server may have written it for the first page). */
 export function setHead(head: PageHead): void {
   document.title = fullTitle(head.title, siteName());
-  for (const [attribute, key, content] of metaTags({ ...head, canonicalUrl: head.canonicalUrl ?? window.location.href }, siteName())) setMeta(attribute, key, content);
+  for (const [attribute, key, content] of metaTags({ ...head, canonicalUrl: head.canonicalUrl ?? window.location.href }, siteName()))
+    setMeta(attribute, key, content);
 
   let canonical = document.head.querySelector<HTMLLinkElement>('link[rel="canonical"]');
   if (!canonical) {

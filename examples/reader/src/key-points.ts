@@ -15,7 +15,8 @@ export function markKeyPoints(texts: string[], keyPoints: string[]): Run[][] {
     for (const [textIndex, text] of texts.entries()) {
       let start = text.indexOf(point);
       // Passages never overlap: a point already marked inside another is looked for further on.
-      while (start !== -1 && found.some((f) => f.textIndex === textIndex && start < f.end && start + point.length > f.start)) start = text.indexOf(point, start + 1);
+      while (start !== -1 && found.some((f) => f.textIndex === textIndex && start < f.end && start + point.length > f.start))
+        start = text.indexOf(point, start + 1);
       if (start === -1) continue;
       found.push({ textIndex, start, end: start + point.length });
       break;

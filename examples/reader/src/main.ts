@@ -33,16 +33,28 @@ const routes: [RegExp, (match: string[], url: URL, view: View) => Promise<void>]
 const routeOf = (pathname: string) => routes.find(([pattern]) => pattern.test(pathname));
 
 // 400 too: the API refuses a slug it could never have (too long, malformed), so no such page either.
-const isMissing = (error: unknown) => error instanceof NotFound || (error instanceof ApiError && (error.status === 404 || error.status === 400));
+const isMissing = (error: unknown) =>
+  error instanceof NotFound || (error instanceof ApiError && (error.status === 404 || error.status === 400));
 
 function notFound(view: View): void {
-  view.show({ title: 'Страница не найдена' }, h('section', { class: 'message' }, h('h1', {}, 'Страница не найдена'), h('p', {}, h('a', { href: '/' }, 'На главную'))));
+  view.show(
+    { title: 'Страница не найдена' },
+    h('section', { class: 'message' }, h('h1', {}, 'Страница не найдена'), h('p', {}, h('a', { href: '/' }, 'На главную'))),
+  );
 }
 
 function failure(view: View, error: unknown): void {
   const requestId = error instanceof ApiError ? error.problem?.requestId : undefined;
-  view.show({ title: 'Ошибка' }, h('section', { class: 'message' }, h('h1', {}, 'Не удалось загрузить страницу'),
-    h('p', {}, error instanceof Error ? error.message : String(error)), requestId ? h('p', { class: 'request-id' }, `Код запроса: ${requestId}`) : null));
+  view.show(
+    { title: 'Ошибка' },
+    h(
+      'section',
+      { class: 'message' },
+      h('h1', {}, 'Не удалось загрузить страницу'),
+      h('p', {}, error instanceof Error ? error.message : String(error)),
+      requestId ? h('p', { class: 'request-id' }, `Код запроса: ${requestId}`) : null,
+    ),
+  );
 }
 
 /** Shows the page of an address, or why there is none; answers the `data-state` it ends in. */
@@ -94,7 +106,7 @@ async function render(navigation?: Navigation): Promise<void> {
   if (navigation) arrive(navigation);
   // The search box always shows the current query.
   const box = document.querySelector<HTMLInputElement>('#site-search input[name="q"]');
-  if (box) box.value = url.pathname === '/search' ? url.searchParams.get('q') ?? '' : '';
+  if (box) box.value = url.pathname === '/search' ? (url.searchParams.get('q') ?? '') : '';
   document.body.dataset.state = state;
 }
 

@@ -22,7 +22,9 @@ export const fullTitle = (title: string, siteName: string) => (title === siteNam
 
 /** A preview picture: the widest JPEG of the whole photo up to 1600 px (what preview bots take). */
 function previewImage(cover: NonNullable<PublicArticle['cover']>): string {
-  const jpegs = cover.renditions.filter((r) => r.aspectRatio === 'original' && r.format === 'jpeg' && r.width <= 1600).sort((a, b) => b.width - a.width);
+  const jpegs = cover.renditions
+    .filter((r) => r.aspectRatio === 'original' && r.format === 'jpeg' && r.width <= 1600)
+    .sort((a, b) => b.width - a.width);
   return jpegs[0]?.url ?? cover.url;
 }
 
@@ -30,7 +32,10 @@ function previewImage(cover: NonNullable<PublicArticle['cover']>): string {
  * The head of an article's page. Addresses are made absolute against the article's canonical URL
  * (the JSON-LD's, on PUBLIC_BASE_URL), or `pageUrl` when the API gave none.
  */
-export function articleHead(article: Pick<PublicArticle, 'title' | 'lead' | 'seoTitle' | 'seoDescription' | 'cover' | 'publishedAt' | 'jsonLd'>, pageUrl: string): PageHead {
+export function articleHead(
+  article: Pick<PublicArticle, 'title' | 'lead' | 'seoTitle' | 'seoDescription' | 'cover' | 'publishedAt' | 'jsonLd'>,
+  pageUrl: string,
+): PageHead {
   const canonicalUrl = article.jsonLd?.url ?? pageUrl;
   return {
     title: article.seoTitle ?? article.title ?? '',
@@ -44,13 +49,22 @@ export function articleHead(article: Pick<PublicArticle, 'title' | 'lead' | 'seo
 }
 
 /** Text for HTML content and attribute values. */
-export const escapeHtml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeHtml = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** escapeHtml undone: the text of a value written with it. */
-export const unescapeHtml = (value: string) => value.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+export const unescapeHtml = (value: string) =>
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&gt;/g, '>')
+    .replace(/&lt;/g, '<')
+    .replace(/&amp;/g, '&');
 
 /** The meta tags of a head, by attribute and key, in the order they are written. */
-export function metaTags(head: PageHead, siteName: string): [attribute: 'name' | 'property', key: string, content: string | null | undefined][] {
+export function metaTags(
+  head: PageHead,
+  siteName: string,
+): [attribute: 'name' | 'property', key: string, content: string | null | undefined][] {
   return [
     ['name', 'description', head.description],
     ['property', 'og:site_name', siteName],
@@ -70,7 +84,8 @@ export const jsonLdText = (jsonLd: unknown) => JSON.stringify(jsonLd).replace(/<
 /** The head as HTML, every value escaped. */
 export function renderHead(head: PageHead, siteName: string): string {
   const lines = [`<title>${escapeHtml(fullTitle(head.title, siteName))}</title>`];
-  for (const [attribute, key, content] of metaTags(head, siteName)) if (content) lines.push(`<meta ${attribute}="${key}" content="${escapeHtml(content)}" />`);
+  for (const [attribute, key, content] of metaTags(head, siteName))
+    if (content) lines.push(`<meta ${attribute}="${key}" content="${escapeHtml(content)}" />`);
   if (head.canonicalUrl) lines.push(`<link rel="canonical" href="${escapeHtml(head.canonicalUrl)}" />`);
   if (head.jsonLd) lines.push(`<script type="application/ld+json">${jsonLdText(head.jsonLd)}</script>`);
   return lines.join('\n    ');

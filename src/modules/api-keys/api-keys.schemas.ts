@@ -1,12 +1,16 @@
-import { IsoDateTime, PageQuery, pageOf } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 import { scopes } from '../../shared/actor.ts';
 
 const name = z.string().trim().min(1).max(100).openapi({ example: 'Wire importer' });
 const scopeList = z
   .array(z.enum(scopes))
   .min(1)
-  .openapi({ description: 'read: read content; write: create, edit and delete content; publish: publish and unpublish; media: manage media; admin: everything, users and keys.', example: ['read', 'write'] });
+  .openapi({
+    description:
+      'read: read content; write: create, edit and delete content; publish: publish and unpublish; media: manage media; admin: everything, users and keys.',
+    example: ['read', 'write'],
+  });
 
 export const CreateApiKeyBody = z.strictObject({ name, scopes: scopeList }).openapi('CreateApiKeyBody');
 export const UpdateApiKeyBody = z.strictObject({ name: name.optional(), scopes: scopeList.optional() }).openapi('UpdateApiKeyBody');
@@ -28,7 +32,8 @@ export const CreatedApiKeySchema = z
   .object({
     ...apiKeyFields,
     key: z.string().optional().openapi({
-      description: 'The secret, shown this once only. Send it as `Authorization: Bearer` or `X-API-Key`. Absent from an Idempotency-Key replay: the secret is never stored, so revoke that key and create another.',
+      description:
+        'The secret, shown this once only. Send it as `Authorization: Bearer` or `X-API-Key`. Absent from an Idempotency-Key replay: the secret is never stored, so revoke that key and create another.',
     }),
   })
   .openapi('CreatedApiKey');

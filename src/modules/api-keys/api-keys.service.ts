@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Prisma } from '../../db/database.ts';
 import type { ApiKey } from '../../generated/sqlite/client.ts';
 import { NotFoundError, PreconditionFailedError } from '../../errors.ts';
-import { apiKeyPrefix } from '../../http/authenticate.ts';
+import { apiKeyPrefix } from '../../shared/api-key-prefix.ts';
 import { scopes as allScopes, userIdOf, type Actor, type Scope } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, olderThan, toPage, type Page } from '../../shared/cursor.ts';
 import type { ApiKeyResponse, CreateApiKeyInput, CreatedApiKeyResponse, UpdateApiKeyInput } from './api-keys.schemas.ts';
@@ -37,7 +37,10 @@ export function createApiKeysService(prisma: Prisma, now: () => Date) {
     return row;
   }
 
-  const atVersion = (id: string, expectedVersion: number | null) => ({ id, ...(expectedVersion === null ? {} : { version: expectedVersion }) });
+  const atVersion = (id: string, expectedVersion: number | null) => ({
+    id,
+    ...(expectedVersion === null ? {} : { version: expectedVersion }),
+  });
 
   // A conditional write that changed nothing: the key is gone (404) or at another version (412).
   async function failConditionalWrite(id: string): Promise<never> {
@@ -47,7 +50,11 @@ export function createApiKeysService(prisma: Prisma, now: () => Date) {
   return {
     async list(limit: number, cursor?: string): Promise<Page<ApiKeyResponse>> {
       const key = cursor ? decodeCursor(cursor, isDateIdKey) : undefined;
-      const rows = await prisma.apiKey.findMany({ where: key ? olderThan('createdAt', key) : {}, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+      const rows = await prisma.apiKey.findMany({
+        where: key ? olderThan('createdAt', key) : {},
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+      });
       return toPage(rows, limit, toApiKeyResponse, (r) => [r.createdAt.toISOString(), r.id]);
     },
 
@@ -86,7 +93,10 @@ export function createApiKeysService(prisma: Prisma, now: () => Date) {
 
     /** Revoking keeps the record (who had access, until when); the key stops working at once. Revoking twice changes nothing. */
     async revoke(id: string, expectedVersion: number | null = null): Promise<void> {
-      const { count } = await prisma.apiKey.updateMany({ where: { ...atVersion(id, expectedVersion), revokedAt: null }, data: { revokedAt: now(), version: { increment: 1 } } });
+      const { count } = await prisma.apiKey.updateMany({
+        where: { ...atVersion(id, expectedVersion), revokedAt: null },
+        data: { revokedAt: now(), version: { increment: 1 } },
+      });
       if (count === 1) return;
       const row = await find(id);
       if (expectedVersion !== null && row.version !== expectedVersion) throw new PreconditionFailedError(toApiKeyResponse(row));

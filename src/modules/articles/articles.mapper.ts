@@ -1,6 +1,13 @@
 import { toMediaResponse } from '../media/media.mapper.ts';
 import type { ArticleRow, ArticleSummaryRow, PublicArticleRow } from './articles.repository.ts';
-import type { ArticleBlockInput, ArticleResponse, ArticleSummaryResponse, PublicArticleBlockResponse, PublicArticleResponse, PublicInclude } from './articles.schemas.ts';
+import type {
+  ArticleBlockInput,
+  ArticleResponse,
+  ArticleSummaryResponse,
+  PublicArticleBlockResponse,
+  PublicArticleResponse,
+  PublicInclude,
+} from './articles.schemas.ts';
 
 // The body and key points were validated by the schemas before they were stored.
 const blocksOf = (row: { body: unknown }) => row.body as ArticleBlockInput[];
@@ -43,7 +50,9 @@ export function toArticleSummary(row: ArticleSummaryRow, include: ReadonlySet<Pu
     title: row.title,
     lead: row.lead,
     // An inactive rubric has no public page to link to.
-    ...(include.has('rubric') ? { rubric: row.rubric?.isActive ? { id: row.rubric.id, name: row.rubric.name, slug: row.rubric.slug } : null } : {}),
+    ...(include.has('rubric')
+      ? { rubric: row.rubric?.isActive ? { id: row.rubric.id, name: row.rubric.name, slug: row.rubric.slug } : null }
+      : {}),
     ...(include.has('authors') ? { authors: row.authors.map((a) => a.user) } : {}),
     ...(include.has('tags') ? { tags: row.tags.map((t) => t.tag) } : {}),
     ...(include.has('cover') ? { cover: row.coverMedia ? toMediaResponse(row.coverMedia) : null } : {}),

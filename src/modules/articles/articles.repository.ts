@@ -95,7 +95,6 @@ export interface PublicListFilter {
   to?: Date;
 }
 
-
 /** What a link to an article (a sitemap entry) needs. */
 const linkSelect = { id: true, slug: true, title: true, publishedAt: true, updatedAt: true } satisfies PrismaNamespace.ArticleSelect;
 
@@ -103,15 +102,18 @@ export function createArticlesRepository(prisma: Prisma) {
   async function writeRelations(tx: PrismaTx, articleId: string, relations: ArticleRelations): Promise<void> {
     if (relations.authorIds) {
       await tx.articleAuthor.deleteMany({ where: { articleId } });
-      if (relations.authorIds.length) await tx.articleAuthor.createMany({ data: relations.authorIds.map((userId, position) => ({ articleId, userId, position })) });
+      if (relations.authorIds.length)
+        await tx.articleAuthor.createMany({ data: relations.authorIds.map((userId, position) => ({ articleId, userId, position })) });
     }
     if (relations.tagIds) {
       await tx.articleTag.deleteMany({ where: { articleId } });
-      if (relations.tagIds.length) await tx.articleTag.createMany({ data: relations.tagIds.map((tagId, position) => ({ articleId, tagId, position })) });
+      if (relations.tagIds.length)
+        await tx.articleTag.createMany({ data: relations.tagIds.map((tagId, position) => ({ articleId, tagId, position })) });
     }
     if (relations.bodyMediaIds) {
       await tx.articleBodyMedia.deleteMany({ where: { articleId } });
-      if (relations.bodyMediaIds.length) await tx.articleBodyMedia.createMany({ data: relations.bodyMediaIds.map((mediaId) => ({ articleId, mediaId })) });
+      if (relations.bodyMediaIds.length)
+        await tx.articleBodyMedia.createMany({ data: relations.bodyMediaIds.map((mediaId) => ({ articleId, mediaId })) });
     }
   }
 
@@ -125,13 +127,20 @@ export function createArticlesRepository(prisma: Prisma) {
   }
 
   /** Rows of `pageIncludeWithoutMedia` completed with their media, in the shape of a PublicArticleRow. */
-  async function withMedia<R extends { coverMediaId: string | null; narrationMediaId: string | null; body: PrismaNamespace.JsonValue }>(rows: R[]): Promise<PublicArticleRow[]> {
-    const photoIdsOf = (row: R) => (Array.isArray(row.body) ? row.body : []).flatMap((block) => {
-      const b = block as { type?: unknown; mediaId?: unknown };
-      return b.type === 'image' && typeof b.mediaId === 'string' ? [b.mediaId] : [];
-    });
-    const ids = new Set(rows.flatMap((row) => [row.coverMediaId, row.narrationMediaId, ...photoIdsOf(row)].filter((id): id is string => id !== null)));
-    const media: MediaWithRenditions[] = ids.size ? await prisma.media.findMany({ where: { id: { in: [...ids] } }, include: { renditions: true } }) : [];
+  async function withMedia<R extends { coverMediaId: string | null; narrationMediaId: string | null; body: PrismaNamespace.JsonValue }>(
+    rows: R[],
+  ): Promise<PublicArticleRow[]> {
+    const photoIdsOf = (row: R) =>
+      (Array.isArray(row.body) ? row.body : []).flatMap((block) => {
+        const b = block as { type?: unknown; mediaId?: unknown };
+        return b.type === 'image' && typeof b.mediaId === 'string' ? [b.mediaId] : [];
+      });
+    const ids = new Set(
+      rows.flatMap((row) => [row.coverMediaId, row.narrationMediaId, ...photoIdsOf(row)].filter((id): id is string => id !== null)),
+    );
+    const media: MediaWithRenditions[] = ids.size
+      ? await prisma.media.findMany({ where: { id: { in: [...ids] } }, include: { renditions: true } })
+      : [];
     const byId = new Map(media.map((m) => [m.id, m]));
     const find = (id: string | null) => (id ? (byId.get(id) ?? null) : null);
     return rows.map((row) => ({
@@ -178,7 +187,11 @@ export function createArticlesRepository(prisma: Prisma) {
       return articles + redirects > 0;
     },
 
-    create: async (tx: PrismaTx, data: ArticleData & { createdById: string | null; at: Date }, relations: ArticleRelations): Promise<string> => {
+    create: async (
+      tx: PrismaTx,
+      data: ArticleData & { createdById: string | null; at: Date },
+      relations: ArticleRelations,
+    ): Promise<string> => {
       const { at, ...columns } = data;
       const row = await tx.article.create({ data: { ...columns, status: 'draft', createdAt: at, updatedAt: at }, select: { id: true } });
       await writeRelations(tx, row.id, relations);
@@ -197,7 +210,10 @@ export function createArticlesRepository(prisma: Prisma) {
       relations: ArticleRelations = {},
     ): Promise<boolean> => {
       const version = condition.expectedVersion === null ? {} : { version: condition.expectedVersion };
-      const { count } = await tx.article.updateMany({ where: { id, ...version, ...condition.where }, data: { ...data, version: { increment: 1 } } });
+      const { count } = await tx.article.updateMany({
+        where: { id, ...version, ...condition.where },
+        data: { ...data, version: { increment: 1 } },
+      });
       if (count === 1) await writeRelations(tx, id, relations);
       return count === 1;
     },
@@ -213,13 +229,20 @@ export function createArticlesRepository(prisma: Prisma) {
     /** Moves the current slug to the redirects; a former slug of the same article taken back stops redirecting. */
     recordSlugChange: async (tx: PrismaTx, id: string, oldSlug: string, newSlug: string, at: Date): Promise<void> => {
       await tx.articleSlugRedirect.deleteMany({ where: { slug: newSlug, articleId: id } });
-      await tx.articleSlugRedirect.upsert({ where: { slug: oldSlug }, create: { slug: oldSlug, articleId: id, createdAt: at }, update: { articleId: id } });
+      await tx.articleSlugRedirect.upsert({
+        where: { slug: oldSlug },
+        create: { slug: oldSlug, articleId: id, createdAt: at },
+        update: { articleId: id },
+      });
     },
 
     /** Deletes every article in the trash for good (its revisions, feed item and redirects go with it). */
     emptyTrash: async (): Promise<number> => (await prisma.article.deleteMany({ where: { deletedAt: { not: null } } })).count,
 
-    addRevision: async (tx: PrismaTx, revision: { articleId: string; number: number; actor: string; content: PrismaNamespace.InputJsonValue; at: Date }): Promise<void> => {
+    addRevision: async (
+      tx: PrismaTx,
+      revision: { articleId: string; number: number; actor: string; content: PrismaNamespace.InputJsonValue; at: Date },
+    ): Promise<void> => {
       const { at, ...data } = revision;
       await tx.articleRevision.create({ data: { ...data, createdAt: at }, select: { id: true } });
     },
@@ -238,7 +261,13 @@ export function createArticlesRepository(prisma: Prisma) {
     findLatestRevision: (articleId: string) => prisma.articleRevision.findFirst({ where: { articleId }, orderBy: { number: 'desc' } }),
 
     /** Public at `now` only, newest first, (publishedAt, id) descending, after the given key. */
-    listPublished: async (take: number, now: Date, filter: PublicListFilter, key: [string, string] | undefined, include: ReadonlySet<PublicInclude>): Promise<ArticleSummaryRow[]> =>
+    listPublished: async (
+      take: number,
+      now: Date,
+      filter: PublicListFilter,
+      key: [string, string] | undefined,
+      include: ReadonlySet<PublicInclude>,
+    ): Promise<ArticleSummaryRow[]> =>
       prisma.article.findMany({
         where: {
           AND: [
@@ -259,13 +288,15 @@ export function createArticlesRepository(prisma: Prisma) {
 
     /** Public at `now` in the full public shape, newest first: a syndication feed's items. */
     listPublishedInFull: async (take: number, now: Date, rubricId: string | undefined): Promise<PublicArticleRow[]> =>
-      prisma.article.findMany({
-        where: { AND: [publicArticleWhere(now), rubricId ? await inRubricTree(rubricId) : {}] },
-        orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
-        take,
-        include: pageIncludeWithoutMedia,
-        omit: publicOmit,
-      }).then(withMedia),
+      prisma.article
+        .findMany({
+          where: { AND: [publicArticleWhere(now), rubricId ? await inRubricTree(rubricId) : {}] },
+          orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+          take,
+          include: pageIncludeWithoutMedia,
+          omit: publicOmit,
+        })
+        .then(withMedia),
 
     countPublished: (now: Date): Promise<number> => prisma.article.count({ where: publicArticleWhere(now) }),
 
@@ -289,7 +320,9 @@ export function createArticlesRepository(prisma: Prisma) {
         where: {
           AND: [
             publicArticleWhere(now),
-            'after' in start ? { OR: [{ publishedAt: { gt: start.after[0] } }, { publishedAt: start.after[0], id: { gt: start.after[1] } }] } : {},
+            'after' in start
+              ? { OR: [{ publishedAt: { gt: start.after[0] } }, { publishedAt: start.after[0], id: { gt: start.after[1] } }] }
+              : {},
           ],
         },
         orderBy: [{ publishedAt: 'asc' }, { id: 'asc' }],
@@ -309,11 +342,19 @@ export function createArticlesRepository(prisma: Prisma) {
 
     /** The articles of these ids that are public at `now`, in the summary shape with their body (search snippets), any order. */
     listPublishedByIds: (ids: string[], now: Date): Promise<(ArticleSummaryRow & { body: PrismaNamespace.JsonValue })[]> =>
-      prisma.article.findMany({ where: { AND: [{ id: { in: ids } }, publicArticleWhere(now)] }, include: summaryInclude, omit: { ...summaryOmit, body: false } }),
+      prisma.article.findMany({
+        where: { AND: [{ id: { in: ids } }, publicArticleWhere(now)] },
+        include: summaryInclude,
+        omit: { ...summaryOmit, body: false },
+      }),
 
     findPublishedBySlug: async (slug: string, now: Date, include: ReadonlySet<PublicInclude>): Promise<PublicArticleRow | null> => {
       const { coverMedia: _cover, ...relations } = summaryIncludeFor(include);
-      const row = await prisma.article.findFirst({ where: { AND: [{ slug }, publicArticleWhere(now)] }, include: relations, omit: publicOmit });
+      const row = await prisma.article.findFirst({
+        where: { AND: [{ slug }, publicArticleWhere(now)] },
+        include: relations,
+        omit: publicOmit,
+      });
       return row ? (await withMedia([row]))[0]! : null;
     },
 
@@ -324,7 +365,12 @@ export function createArticlesRepository(prisma: Prisma) {
           AND: [
             publicArticleWhere(now),
             { id: { not: article.id } },
-            { OR: [...(article.rubricId ? [{ rubricId: article.rubricId }] : []), { tags: { some: { tag: { articles: { some: { articleId: article.id } } } } } }] },
+            {
+              OR: [
+                ...(article.rubricId ? [{ rubricId: article.rubricId }] : []),
+                { tags: { some: { tag: { articles: { some: { articleId: article.id } } } } } },
+              ],
+            },
           ],
         },
         orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
@@ -335,11 +381,16 @@ export function createArticlesRepository(prisma: Prisma) {
 
     /** An article in the public shape whatever its status (a preview); null when missing or in the trash. */
     findForPreview: (id: string): Promise<PublicArticleRow | null> =>
-      prisma.article.findFirst({ where: { id, deletedAt: null }, include: pageIncludeWithoutMedia, omit: publicOmit }).then(async (row) => (row ? (await withMedia([row]))[0]! : null)),
+      prisma.article
+        .findFirst({ where: { id, deletedAt: null }, include: pageIncludeWithoutMedia, omit: publicOmit })
+        .then(async (row) => (row ? (await withMedia([row]))[0]! : null)),
 
     /** The current slug of the public article a former slug belongs to; null for a draft or an unknown slug. */
     findRedirectTarget: async (slug: string, now: Date): Promise<string | null> => {
-      const redirect = await prisma.articleSlugRedirect.findFirst({ where: { slug, article: { is: publicArticleWhere(now) } }, select: { article: { select: { slug: true } } } });
+      const redirect = await prisma.articleSlugRedirect.findFirst({
+        where: { slug, article: { is: publicArticleWhere(now) } },
+        select: { article: { select: { slug: true } } },
+      });
       return redirect?.article.slug ?? null;
     },
   };

@@ -44,7 +44,8 @@ export function diffBlocks(from: ArticleBlockInput[], to: ArticleBlockInput[]): 
   let added: number[] = [];
   const flush = () => {
     const paired = Math.min(removed.length, added.length);
-    for (let k = 0; k < paired; k++) changes.push({ change: 'changed', fromIndex: removed[k]!, toIndex: added[k]!, from: from[removed[k]!]!, to: to[added[k]!]! });
+    for (let k = 0; k < paired; k++)
+      changes.push({ change: 'changed', fromIndex: removed[k]!, toIndex: added[k]!, from: from[removed[k]!]!, to: to[added[k]!]! });
     for (const i of removed.slice(paired)) changes.push({ change: 'removed', fromIndex: i, toIndex: null, from: from[i]!, to: null });
     for (const j of added.slice(paired)) changes.push({ change: 'added', fromIndex: null, toIndex: j, from: null, to: to[j]! });
     removed = [];

@@ -1,6 +1,6 @@
-import { IdParams, PageQuery } from '../../http/common.schemas.ts';
+import { IdParams, PageQuery } from '../../shared/common.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
-import type { ListKey } from '../../http/cache-keys.ts';
+import type { ListKey } from '../../shared/cache-keys.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
 import {
   ArticlePage,
@@ -34,53 +34,105 @@ const admins = { roles: ['admin'], scope: 'admin' } as const;
 const targetType = 'article';
 const authorsNote = 'An author sees and changes only articles they are an author of, and changes only drafts.';
 const inTrashNote = 'The article is in the trash (`article_in_trash`).';
-const transitionNote = 'An action the article\'s state does not allow answers 409 `invalid_transition` with `articleStatus` and `allowedActions`; an article in the trash, 409 `article_in_trash`.';
-const slugTaken = 'The slug is another article\'s current or former slug; code `slug_taken`.';
+const transitionNote =
+  "An action the article's state does not allow answers 409 `invalid_transition` with `articleStatus` and `allowedActions`; an article in the trash, 409 `article_in_trash`.";
+const slugTaken = "The slug is another article's current or former slug; code `slug_taken`.";
 
 export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/admin/articles', operationId: 'listArticles', summary: 'List articles, last updated first', tag, access: readers,
+      method: 'get',
+      path: '/v1/admin/articles',
+      operationId: 'listArticles',
+      summary: 'List articles, last updated first',
+      tag,
+      access: readers,
       description: `Drafts and published articles, filtered by status, rubric, author or text. ${authorsNote}`,
-      query: ListArticlesQuery, response: ArticlePage,
+      query: ListArticlesQuery,
+      response: ArticlePage,
       handler: ({ query, actor }) => service.list(query, actor),
     }),
     defineRoute({
-      method: 'get', path: '/v1/admin/articles/{id}', operationId: 'getArticle', summary: 'Get an article', tag, access: readers,
+      method: 'get',
+      path: '/v1/admin/articles/{id}',
+      operationId: 'getArticle',
+      summary: 'Get an article',
+      tag,
+      access: readers,
       description: authorsNote,
-      params: IdParams, response: ArticleSchema,
+      params: IdParams,
+      response: ArticleSchema,
       handler: ({ params, actor }) => service.get(params.id, actor),
     }),
     defineRoute({
-      method: 'post', path: '/v1/admin/articles', operationId: 'createArticle', summary: 'Create a draft article', tag, access: writers,
-      description: 'The slug is made from the title unless given. An author is on the byline by default and must stay on it. The content is kept as revision 1.',
-      body: CreateArticleBody, status: 201, response: ArticleSchema, errors: { 409: slugTaken },
+      method: 'post',
+      path: '/v1/admin/articles',
+      operationId: 'createArticle',
+      summary: 'Create a draft article',
+      tag,
+      access: writers,
+      description:
+        'The slug is made from the title unless given. An author is on the byline by default and must stay on it. The content is kept as revision 1.',
+      body: CreateArticleBody,
+      status: 201,
+      response: ArticleSchema,
+      errors: { 409: slugTaken },
       audit: { action: 'article.create', targetType },
       handler: ({ body, actor }) => service.create(body, actor),
     }),
     defineRoute({
-      method: 'patch', path: '/v1/admin/articles/{id}', operationId: 'updateArticle', summary: 'Update an article', tag, access: writers,
+      method: 'patch',
+      path: '/v1/admin/articles/{id}',
+      operationId: 'updateArticle',
+      summary: 'Update an article',
+      tag,
+      access: writers,
       description: `A changed slug keeps the old one answering with a redirect. Changes to a published article reach the feed at once. Each save is kept as a revision. ${authorsNote}`,
-      params: IdParams, body: UpdateArticleBody, response: ArticleSchema, errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).` },
-      ifMatch: true, audit: { action: 'article.update', targetType },
+      params: IdParams,
+      body: UpdateArticleBody,
+      response: ArticleSchema,
+      errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).` },
+      ifMatch: true,
+      audit: { action: 'article.update', targetType },
       handler: ({ params, body, actor, expectedVersion }) => service.update(params.id, body, actor, expectedVersion),
     }),
     defineRoute({
-      method: 'delete', path: '/v1/admin/articles/{id}', operationId: 'deleteArticle', summary: 'Move an article to the trash', tag, access: writers,
+      method: 'delete',
+      path: '/v1/admin/articles/{id}',
+      operationId: 'deleteArticle',
+      summary: 'Move an article to the trash',
+      tag,
+      access: writers,
       description: `It leaves the public API and the feed at once, and can be restored until an admin empties the trash. ${authorsNote}`,
-      params: IdParams, status: 204, errors: { 409: inTrashNote },
-      ifMatch: true, audit: { action: 'article.delete', targetType },
+      params: IdParams,
+      status: 204,
+      errors: { 409: inTrashNote },
+      ifMatch: true,
+      audit: { action: 'article.delete', targetType },
       handler: ({ params, actor, expectedVersion }) => service.delete(params.id, actor, expectedVersion),
     }),
     defineRoute({
-      method: 'post', path: '/v1/admin/articles/{id}/restore', operationId: 'restoreArticle', summary: 'Bring an article back from the trash', tag, access: writers,
+      method: 'post',
+      path: '/v1/admin/articles/{id}/restore',
+      operationId: 'restoreArticle',
+      summary: 'Bring an article back from the trash',
+      tag,
+      access: writers,
       description: `It comes back as a draft: publish it again to make it public. ${authorsNote}`,
-      params: IdParams, response: ArticleSchema, errors: { 409: 'The article is not in the trash (`article_not_in_trash`).' },
-      ifMatch: true, audit: { action: 'article.restore', targetType },
+      params: IdParams,
+      response: ArticleSchema,
+      errors: { 409: 'The article is not in the trash (`article_not_in_trash`).' },
+      ifMatch: true,
+      audit: { action: 'article.restore', targetType },
       handler: ({ params, actor, expectedVersion }) => service.restore(params.id, actor, expectedVersion),
     }),
     defineRoute({
-      method: 'delete', path: '/v1/admin/trash/articles', operationId: 'emptyArticleTrash', summary: 'Empty the trash: delete trashed articles for good', tag, access: admins,
+      method: 'delete',
+      path: '/v1/admin/trash/articles',
+      operationId: 'emptyArticleTrash',
+      summary: 'Empty the trash: delete trashed articles for good',
+      tag,
+      access: admins,
       description: 'Their revisions, feed items and former slugs go with them. This cannot be undone.',
       response: EmptyTrashResultSchema,
       audit: { action: 'article.trash.empty', targetType },
@@ -90,57 +142,122 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
         return result;
       },
     }),
-    workflowRoute('submit', 'Submit an article for review', 'A draft goes to review; an author submits their own.', writers, service.submit),
+    workflowRoute(
+      'submit',
+      'Submit an article for review',
+      'A draft goes to review; an author submits their own.',
+      writers,
+      service.submit,
+    ),
     workflowRoute('reject', 'Send an article back to its authors', 'An article in review goes back to draft.', publishers, service.reject),
     defineRoute({
-      method: 'post', path: '/v1/admin/articles/{id}/publish', operationId: 'publishArticle', summary: 'Publish an article now, or schedule it', tag, access: publishers,
+      method: 'post',
+      path: '/v1/admin/articles/{id}/publish',
+      operationId: 'publishArticle',
+      summary: 'Publish an article now, or schedule it',
+      tag,
+      access: publishers,
       description: [
         'Without `publishAt` (or with a past one) the article is public and in the feed (unless `showInFeed` is off) at once.',
         'With a future `publishAt` it is `scheduled` and becomes public, with its feed item, at that moment on every instance:',
         'public reads compare with the clock, so no timer has to fire and a restart loses nothing. An embargo (`embargoUntil`) still holds it back.',
         `Starts from draft, in review, scheduled (to reschedule) or archived. ${transitionNote}`,
       ].join(' '),
-      params: IdParams, body: PublishArticleBody, isBodyOptional: true, response: ArticleSchema, errors: { 409: transitionNote },
-      ifMatch: true, audit: { action: 'article.publish', targetType },
+      params: IdParams,
+      body: PublishArticleBody,
+      isBodyOptional: true,
+      response: ArticleSchema,
+      errors: { 409: transitionNote },
+      ifMatch: true,
+      audit: { action: 'article.publish', targetType },
       handler: async ({ params, body, actor, expectedVersion, addAuditDetails }) => {
         const article = await service.publish(params.id, actor, { ...body, expectedVersion });
         addAuditDetails({ status: article.status, publishedAt: article.publishedAt });
         return article;
       },
     }),
-    workflowRoute('unpublish', 'Unpublish an article', 'A published, scheduled or archived article goes back to draft, out of the public API and the feed.', publishers, service.unpublish),
-    workflowRoute('archive', 'Archive an article', 'A published article is taken down and kept as it was; publishing it again brings it back.', publishers, service.archive),
+    workflowRoute(
+      'unpublish',
+      'Unpublish an article',
+      'A published, scheduled or archived article goes back to draft, out of the public API and the feed.',
+      publishers,
+      service.unpublish,
+    ),
+    workflowRoute(
+      'archive',
+      'Archive an article',
+      'A published article is taken down and kept as it was; publishing it again brings it back.',
+      publishers,
+      service.archive,
+    ),
     defineRoute({
-      method: 'get', path: '/v1/admin/articles/{id}/revisions', operationId: 'listArticleRevisions', summary: 'List an article\'s revisions, newest first', tag, access: readers,
+      method: 'get',
+      path: '/v1/admin/articles/{id}/revisions',
+      operationId: 'listArticleRevisions',
+      summary: "List an article's revisions, newest first",
+      tag,
+      access: readers,
       description: `Every save is a revision, numbered with the version it made. ${authorsNote}`,
-      params: IdParams, query: PageQuery, response: RevisionPage,
+      params: IdParams,
+      query: PageQuery,
+      response: RevisionPage,
       handler: ({ params, query, actor }) => service.listRevisions(params.id, query, actor),
     }),
     defineRoute({
-      method: 'get', path: '/v1/admin/articles/{id}/revisions/{revisionId}', operationId: 'getArticleRevision', summary: 'Get a revision with its content', tag, access: readers,
-      params: RevisionParams, response: RevisionSchema,
+      method: 'get',
+      path: '/v1/admin/articles/{id}/revisions/{revisionId}',
+      operationId: 'getArticleRevision',
+      summary: 'Get a revision with its content',
+      tag,
+      access: readers,
+      params: RevisionParams,
+      response: RevisionSchema,
       handler: ({ params, actor }) => service.getRevision(params.id, params.revisionId, actor),
     }),
     defineRoute({
-      method: 'get', path: '/v1/admin/articles/{id}/revisions/{revisionId}/diff', operationId: 'diffArticleRevisions', summary: 'Compare two revisions', tag, access: readers,
-      description: 'The fields that differ, and the body\'s blocks added, removed or changed, from this revision to `to` (the newest when left out).',
-      params: RevisionParams, query: RevisionDiffQuery, response: RevisionDiffSchema,
+      method: 'get',
+      path: '/v1/admin/articles/{id}/revisions/{revisionId}/diff',
+      operationId: 'diffArticleRevisions',
+      summary: 'Compare two revisions',
+      tag,
+      access: readers,
+      description:
+        "The fields that differ, and the body's blocks added, removed or changed, from this revision to `to` (the newest when left out).",
+      params: RevisionParams,
+      query: RevisionDiffQuery,
+      response: RevisionDiffSchema,
       handler: ({ params, query, actor }) => service.diffRevisions(params.id, params.revisionId, query.to, actor),
     }),
     defineRoute({
-      method: 'post', path: '/v1/admin/articles/{id}/revisions/{revisionId}/restore', operationId: 'restoreArticleRevision', summary: 'Restore a revision', tag, access: writers,
+      method: 'post',
+      path: '/v1/admin/articles/{id}/revisions/{revisionId}/restore',
+      operationId: 'restoreArticleRevision',
+      summary: 'Restore a revision',
+      tag,
+      access: writers,
       description: `Saves the revision's content as the article's content; that save is a new revision, so nothing is lost. If-Match is the article's ETag. ${authorsNote}`,
-      params: RevisionParams, response: ArticleSchema, errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).` },
-      ifMatch: true, audit: { action: 'article.revision.restore', targetType },
+      params: RevisionParams,
+      response: ArticleSchema,
+      errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).` },
+      ifMatch: true,
+      audit: { action: 'article.revision.restore', targetType },
       handler: async ({ params, actor, expectedVersion, addAuditDetails }) => {
         addAuditDetails({ revisionId: params.revisionId });
         return service.restoreRevision(params.id, params.revisionId, actor, expectedVersion);
       },
     }),
     defineRoute({
-      method: 'post', path: '/v1/admin/articles/{id}/preview', operationId: 'createArticlePreview', summary: 'Get a short-lived preview link', tag, access: readers,
+      method: 'post',
+      path: '/v1/admin/articles/{id}/preview',
+      operationId: 'createArticlePreview',
+      summary: 'Get a short-lived preview link',
+      tag,
+      access: readers,
       description: `Anyone with the link sees the article as saved now, in the public shape, until it expires; it stays unpublished. ${authorsNote}`,
-      params: IdParams, status: 201, response: PreviewLinkSchema, errors: { 409: inTrashNote },
+      params: IdParams,
+      status: 201,
+      response: PreviewLinkSchema,
+      errors: { 409: inTrashNote },
       audit: { action: 'article.preview', targetType },
       handler: ({ params, actor }) => service.createPreview(params.id, actor),
     }),
@@ -154,10 +271,18 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
     run: (id: string, actor: Actor, expectedVersion: number | null) => Promise<ArticleResponse>,
   ): AnyRoute {
     return defineRoute({
-      method: 'post', path: `/v1/admin/articles/{id}/${action}`, operationId: `${action}Article`, summary, tag, access,
+      method: 'post',
+      path: `/v1/admin/articles/{id}/${action}`,
+      operationId: `${action}Article`,
+      summary,
+      tag,
+      access,
       description: `${what} ${transitionNote}`,
-      params: IdParams, response: ArticleSchema, errors: { 409: transitionNote },
-      ifMatch: true, audit: { action: `article.${action}`, targetType },
+      params: IdParams,
+      response: ArticleSchema,
+      errors: { 409: transitionNote },
+      ifMatch: true,
+      audit: { action: `article.${action}`, targetType },
       handler: ({ params, actor, expectedVersion }) => run(params.id, actor, expectedVersion),
     });
   }
@@ -169,7 +294,16 @@ function publicArticleLists(page: Record<string, unknown>): ListKey[] {
     ...('related' in page ? ['articles' as const] : []),
     // The JSON-LD names the rubric, tags, authors and cover even when `include` or `fields` leave their records out.
     ...('jsonLd' in page
-      ? ([['rubric', 'rubrics'], ['tags', 'tags'], ['authors', 'users'], ['cover', 'media']] as const).filter(([field]) => !(field in page)).map(([, list]) => list)
+      ? (
+          [
+            ['rubric', 'rubrics'],
+            ['tags', 'tags'],
+            ['authors', 'users'],
+            ['cover', 'media'],
+          ] as const
+        )
+          .filter(([field]) => !(field in page))
+          .map(([, list]) => list)
       : []),
     // An inactive rubric is shown as null, which names no record: its reactivation must still reach the page.
     ...(page.rubric === null ? ['rubrics' as const] : []),
@@ -179,20 +313,38 @@ function publicArticleLists(page: Record<string, unknown>): ListKey[] {
 export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/articles', operationId: 'listPublicArticles', summary: 'List published articles, newest first', tag, access: { public: true },
+      method: 'get',
+      path: '/v1/articles',
+      operationId: 'listPublicArticles',
+      summary: 'List published articles, newest first',
+      tag,
+      access: { public: true },
       description: 'Filter by rubric (with its sub-rubrics), tag or author slug, and by publication time.',
-      query: ListPublicArticlesQuery, response: ArticleSummaryPage,
+      query: ListPublicArticlesQuery,
+      response: ArticleSummaryPage,
       cache: { lists: ['articles'] },
       handler: ({ query }) => service.listPublic(query),
     }),
     defineRoute({
-      method: 'get', path: '/v1/articles/{slug}', operationId: 'getPublicArticle', summary: 'Get a published article by slug', tag, access: { public: true },
+      method: 'get',
+      path: '/v1/articles/{slug}',
+      operationId: 'getPublicArticle',
+      summary: 'Get a published article by slug',
+      tag,
+      access: { public: true },
       description: 'A former slug answers 301 with the current address in `Location`.',
-      params: ArticleSlugParams, query: GetPublicArticleQuery, response: PublicArticleSchema,
+      params: ArticleSlugParams,
+      query: GetPublicArticleQuery,
+      response: PublicArticleSchema,
       extraResponses: {
         301: {
           description: 'The slug is a former one; the article lives at the address in `Location`.',
-          headers: { Location: { description: 'The article\'s current address, `/v1/articles/{slug}`, with the request\'s query.', schema: { type: 'string' } } },
+          headers: {
+            Location: {
+              description: "The article's current address, `/v1/articles/{slug}`, with the request's query.",
+              schema: { type: 'string' },
+            },
+          },
         },
       },
       cache: { lists: publicArticleLists },
@@ -200,15 +352,25 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
         const found = await service.getPublic(params.slug, query);
         // The query goes along: a front end asking for `include=related` gets it at the new address too.
         const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-        if ('movedTo' in found) return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}${search}` });
+        if ('movedTo' in found)
+          return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}${search}` });
         return found.article;
       },
     }),
     defineRoute({
-      method: 'get', path: '/v1/preview/{token}', operationId: 'getArticlePreview', summary: 'See an article through a preview link', tag, access: { public: true },
-      description: 'The article as saved now, drafts included, in the public shape. Never cached nor indexed; an expired or altered link is 404.',
-      params: PreviewParams, response: PublicArticleSchema, cache: false,
-      handler: async ({ params }) => new HttpResult(200, await service.getPreview(params.token), { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' }),
+      method: 'get',
+      path: '/v1/preview/{token}',
+      operationId: 'getArticlePreview',
+      summary: 'See an article through a preview link',
+      tag,
+      access: { public: true },
+      description:
+        'The article as saved now, drafts included, in the public shape. Never cached nor indexed; an expired or altered link is 404.',
+      params: PreviewParams,
+      response: PublicArticleSchema,
+      cache: false,
+      handler: async ({ params }) =>
+        new HttpResult(200, await service.getPreview(params.token), { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' }),
     }),
   ];
 }

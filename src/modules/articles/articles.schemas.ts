@@ -1,5 +1,5 @@
-import { AuthorRefSchema, IsoDateTime, PageQuery, RubricRefSchema, TagRefSchema, pageOf } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { AuthorRefSchema, IsoDateTime, PageQuery, RubricRefSchema, TagRefSchema, pageOf } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 import { MediaSchema } from '../media/media.schemas.ts';
 import { NewsArticleJsonLdSchema } from '../syndication/syndication.schemas.ts';
 
@@ -45,7 +45,10 @@ export const ImageBlock = z
 export const EmbedBlock = z
   .strictObject({
     type: z.literal('embed'),
-    url: z.url({ protocol: /^https?$/ }).max(2000).openapi({ description: 'An http or https address.', example: 'https://video.example/watch/budget-hearing' }),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .openapi({ description: 'An http or https address.', example: 'https://video.example/watch/budget-hearing' }),
     provider: z.string().trim().min(1).max(100).optional().openapi({ example: 'Видеохостинг' }),
     caption: caption.optional(),
   })
@@ -55,7 +58,11 @@ export const ListBlock = z
   .strictObject({
     type: z.literal('list'),
     style: z.enum(['bulleted', 'numbered']).openapi({ example: 'bulleted' }),
-    items: z.array(z.string().trim().min(1).max(2000)).min(1).max(100).openapi({ example: ['Ремонт 40 км дорог', 'Две новые школы', 'Обновление трамвайного парка'] }),
+    items: z
+      .array(z.string().trim().min(1).max(2000))
+      .min(1)
+      .max(100)
+      .openapi({ example: ['Ремонт 40 км дорог', 'Две новые школы', 'Обновление трамвайного парка'] }),
   })
   .openapi('ListBlock');
 
@@ -63,14 +70,29 @@ export const ArticleBlock = z
   .discriminatedUnion('type', [ParagraphBlock, HeadingBlock, QuoteBlock, ImageBlock, EmbedBlock, ListBlock])
   .openapi('ArticleBlock', { description: 'One block of an article body, told apart by `type`.' });
 
-const body = z.array(ArticleBlock).min(1).max(BODY_MAX_BLOCKS).openapi({ description: `Ordered blocks, 1 to ${BODY_MAX_BLOCKS}.` });
+const body = z
+  .array(ArticleBlock)
+  .min(1)
+  .max(BODY_MAX_BLOCKS)
+  .openapi({ description: `Ordered blocks, 1 to ${BODY_MAX_BLOCKS}.` });
 
 const unique = (ids: string[]) => new Set(ids).size === ids.length;
 
 const fields = {
   title: z.string().trim().min(1).max(300).openapi({ example: 'Дума утвердила бюджет: на дороги потратят на 12% больше' }),
-  slug: z.string().max(80).openapi({ description: 'Latin slug; made from the title when left out. A changed slug keeps answering with a redirect.', example: 'duma-utverdila-byudzhet-na-dorogi-potratyat-na-12-bolshe' }),
-  lead: z.string().trim().max(1000).nullable().openapi({ example: 'Расходы города в следующем году вырастут на 7%, больше всего — на дороги и школы.' }),
+  slug: z
+    .string()
+    .max(80)
+    .openapi({
+      description: 'Latin slug; made from the title when left out. A changed slug keeps answering with a redirect.',
+      example: 'duma-utverdila-byudzhet-na-dorogi-potratyat-na-12-bolshe',
+    }),
+  lead: z
+    .string()
+    .trim()
+    .max(1000)
+    .nullable()
+    .openapi({ example: 'Расходы города в следующем году вырастут на 7%, больше всего — на дороги и школы.' }),
   keyPoints: z
     .array(z.string().trim().min(1).max(1000))
     .max(KEY_POINTS_MAX)
@@ -79,7 +101,11 @@ const fields = {
       example: ['расходы на ремонт дорог вырастут на 12%'],
     }),
   rubricId: id.nullable().openapi({ example: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b' }),
-  tagIds: z.array(id).max(50).refine(unique, 'Each tag once').openapi({ example: ['0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a60'] }),
+  tagIds: z
+    .array(id)
+    .max(50)
+    .refine(unique, 'Each tag once')
+    .openapi({ example: ['0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a60'] }),
   authorIds: z
     .array(id)
     .max(20)
@@ -88,9 +114,17 @@ const fields = {
   coverMediaId: id.nullable().openapi({ description: 'A media item of kind image.' }),
   narrationMediaId: id.nullable().openapi({ description: 'A media item of kind audio: the article read aloud.' }),
   seoTitle: z.string().trim().max(120).nullable().openapi({ example: 'Бюджет города на 2027 год: дороги, школы, трамваи' }),
-  seoDescription: z.string().trim().max(300).nullable().openapi({ example: 'Что заложено в городской бюджет на следующий год и как это скажется на жителях.' }),
+  seoDescription: z
+    .string()
+    .trim()
+    .max(300)
+    .nullable()
+    .openapi({ example: 'Что заложено в городской бюджет на следующий год и как это скажется на жителях.' }),
   showInFeed: z.boolean().openapi({ description: 'Whether publishing puts the article in the news feed.', example: true }),
-  embargoUntil: IsoDateTime.nullable().openapi({ description: 'Not public before this time, whatever its status; null for no embargo.', example: '2026-11-24T06:00:00.000Z' }),
+  embargoUntil: IsoDateTime.nullable().openapi({
+    description: 'Not public before this time, whatever its status; null for no embargo.',
+    example: '2026-11-24T06:00:00.000Z',
+  }),
 };
 
 export const CreateArticleBody = z
@@ -101,7 +135,9 @@ export const CreateArticleBody = z
     body,
     rubricId: fields.rubricId.optional(),
     tagIds: fields.tagIds.optional(),
-    authorIds: fields.authorIds.optional().openapi({ description: 'Users in byline order; an author must include themselves and is the default.' }),
+    authorIds: fields.authorIds
+      .optional()
+      .openapi({ description: 'Users in byline order; an author must include themselves and is the default.' }),
     coverMediaId: fields.coverMediaId.optional(),
     narrationMediaId: fields.narrationMediaId.optional(),
     keyPoints: fields.keyPoints.optional(),
@@ -195,9 +231,7 @@ export const ArticleSchema = z
   });
 
 /** A body photo as the public sees it: the block with its media (url, credit) resolved. */
-export const PublicImageBlock = z
-  .object({ ...ImageBlock.shape, media: MediaSchema })
-  .openapi('PublicImageBlock');
+export const PublicImageBlock = z.object({ ...ImageBlock.shape, media: MediaSchema }).openapi('PublicImageBlock');
 
 export const PublicArticleBlock = z
   .discriminatedUnion('type', [ParagraphBlock, HeadingBlock, QuoteBlock, PublicImageBlock, EmbedBlock, ListBlock])
@@ -245,11 +279,16 @@ export const PublicArticleSchema = z
     narration: nullableMedia.optional(),
     seoTitle: z.string().nullable().optional(),
     seoDescription: z.string().nullable().optional(),
-    related: z.array(ArticleSummarySchema).optional().openapi({ description: 'With `include=related`: up to 6 public articles of the same rubric or with a shared tag, newest first.' }),
+    related: z
+      .array(ArticleSummarySchema)
+      .optional()
+      .openapi({ description: 'With `include=related`: up to 6 public articles of the same rubric or with a shared tag, newest first.' }),
     // Describes the whole article whatever `include` embeds.
     jsonLd: NewsArticleJsonLdSchema.optional(),
   })
-  .openapi('PublicArticle', { description: 'A published article with its body, photos and credits. Fields left out by `include` or `fields` are absent.' });
+  .openapi('PublicArticle', {
+    description: 'A published article with its body, photos and credits. Fields left out by `include` or `fields` are absent.',
+  });
 
 export const publicIncludes = ['rubric', 'authors', 'tags', 'cover', 'related'] as const;
 export type PublicInclude = (typeof publicIncludes)[number];
@@ -264,26 +303,56 @@ function listParam<T extends string>(allowed: readonly [T, ...T[]], description:
     .string()
     .max(500)
     .optional()
-    .transform((v) => (v === undefined ? whenLeftOut : v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .transform((v) =>
+      v === undefined
+        ? whenLeftOut
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
     .pipe(z.array(z.enum(allowed)).optional())
     .openapi({ param: { description: `${description} One or more of: ${allowed.join(', ')}, comma-separated.` }, example });
 }
 
 const includeParam = (allowed: readonly [PublicInclude, ...PublicInclude[]]) =>
-  listParam(allowed, `The related records to embed; left out: ${defaultIncludes.join(', ')}. An empty value embeds none.`, 'rubric,cover', defaultIncludes);
+  listParam(
+    allowed,
+    `The related records to embed; left out: ${defaultIncludes.join(', ')}. An empty value embeds none.`,
+    'rubric,cover',
+    defaultIncludes,
+  );
 
 const fieldsParam = <T extends string>(allowed: readonly [T, ...T[]]) =>
   listParam(allowed, 'Only these fields (and `id`) in each item; left out: all.', 'title,slug,publishedAt');
 
 const slugFilter = (what: string, example: string) =>
-  z.string().min(1).max(200).optional().openapi({ param: { description: `Only articles ${what}; an unknown slug gives an empty list.` }, example });
+  z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { description: `Only articles ${what}; an unknown slug gives an empty list.` }, example });
 
 export const ListArticlesQuery = PageQuery.extend({
-  status: z.enum(articleStatuses).optional().openapi({ param: { description: 'Only articles in this state.' } }),
-  inTrash: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').openapi({ param: { description: '`true`: only articles in the trash; otherwise only those not in it.' } }),
+  status: z
+    .enum(articleStatuses)
+    .optional()
+    .openapi({ param: { description: 'Only articles in this state.' } }),
+  inTrash: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .openapi({ param: { description: '`true`: only articles in the trash; otherwise only those not in it.' } }),
   rubricId: id.optional().openapi({ param: { description: 'Only articles of this rubric.' } }),
   authorId: id.optional().openapi({ param: { description: 'Only articles this user is an author of.' } }),
-  q: z.string().trim().min(1).max(200).optional().openapi({ param: { description: 'Words in the title, lead or body; case and ё/е do not matter.' }, example: 'бюджет' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { description: 'Words in the title, lead or body; case and ё/е do not matter.' }, example: 'бюджет' }),
 });
 
 export const ListPublicArticlesQuery = PageQuery.extend({
@@ -302,14 +371,24 @@ export const GetPublicArticleQuery = z.strictObject({
 });
 
 export const ArticleSlugParams = z.strictObject({
-  slug: z.string().min(1).max(200).openapi({ param: { description: 'The article\'s current slug, or a former one (answered with a redirect).' }, example: 'duma-utverdila-byudzhet-na-dorogi-potratyat-na-12-bolshe' }),
+  slug: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({
+      param: { description: "The article's current slug, or a former one (answered with a redirect)." },
+      example: 'duma-utverdila-byudzhet-na-dorogi-potratyat-na-12-bolshe',
+    }),
 });
 
 export const ArticlePage = pageOf(ArticleSchema, 'ArticlePage');
 
 export const PublishArticleBody = z
   .strictObject({
-    publishAt: IsoDateTime.optional().openapi({ description: 'A future time schedules the article; left out (or past), it is published now.', example: '2026-11-24T06:00:00.000Z' }),
+    publishAt: IsoDateTime.optional().openapi({
+      description: 'A future time schedules the article; left out (or past), it is published now.',
+      example: '2026-11-24T06:00:00.000Z',
+    }),
   })
   .openapi('PublishArticleBody');
 
@@ -329,8 +408,7 @@ export const RevisionContentSchema = ArticleSchema.pick({
   seoDescription: true,
   showInFeed: true,
   embargoUntil: true,
-})
-  .openapi('ArticleRevisionContent', { description: 'An article\'s content as it was saved: no workflow state.' });
+}).openapi('ArticleRevisionContent', { description: "An article's content as it was saved: no workflow state." });
 
 const revisionShape = {
   id: z.string(),
@@ -362,17 +440,30 @@ export const RevisionDiffSchema = z
           to: z.union([ArticleBlock, z.null()]),
         }),
       )
-      .openapi({ description: 'The body\'s blocks that were added, removed or changed; unchanged blocks are left out.' }),
+      .openapi({ description: "The body's blocks that were added, removed or changed; unchanged blocks are left out." }),
   })
   .openapi('ArticleRevisionDiff');
 
 export const RevisionParams = z.strictObject({
-  id: z.string().min(1).max(64).openapi({ param: { description: 'The id of the article.' } }),
-  revisionId: z.string().min(1).max(64).openapi({ param: { description: 'The id of the revision.' } }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { description: 'The id of the article.' } }),
+  revisionId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { description: 'The id of the revision.' } }),
 });
 
 export const RevisionDiffQuery = z.strictObject({
-  to: z.string().min(1).max(64).optional().openapi({ param: { description: 'The revision to compare with; the newest when left out.' } }),
+  to: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ param: { description: 'The revision to compare with; the newest when left out.' } }),
 });
 
 export const PreviewLinkSchema = z
@@ -384,10 +475,16 @@ export const PreviewLinkSchema = z
   .openapi('ArticlePreviewLink');
 
 export const PreviewParams = z.strictObject({
-  token: z.string().min(1).max(2000).openapi({ param: { description: 'The token of a preview link.' } }),
+  token: z
+    .string()
+    .min(1)
+    .max(2000)
+    .openapi({ param: { description: 'The token of a preview link.' } }),
 });
 
-export const EmptyTrashResultSchema = z.object({ deleted: z.number().int().openapi({ description: 'How many articles were deleted for good.' }) }).openapi('EmptyTrashResult');
+export const EmptyTrashResultSchema = z
+  .object({ deleted: z.number().int().openapi({ description: 'How many articles were deleted for good.' }) })
+  .openapi('EmptyTrashResult');
 export const ArticleSummaryPage = pageOf(ArticleSummarySchema, 'ArticleSummaryPage');
 
 export type ArticleBlockInput = z.infer<typeof ArticleBlock>;

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../../errors.ts';
 import type { PrismaTx } from '../../db/database.ts';
-import { actorLabel } from '../../http/actor-label.ts';
+import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import { userIdOf } from '../../shared/actor.ts';
@@ -14,7 +14,15 @@ import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
 import type { NewsArticleJsonLd } from '../syndication/syndication.schemas.ts';
 import { allIncludes, pickFields, toArticleResponse, toArticleSummary, toPublicArticle } from './articles.mapper.ts';
-import { assertMayChange, assertTransition, defaultAuthorIds, mustStayOnByline, statusesAllowing, visibleTo, type WorkflowAction } from './articles.policy.ts';
+import {
+  assertMayChange,
+  assertTransition,
+  defaultAuthorIds,
+  mustStayOnByline,
+  statusesAllowing,
+  visibleTo,
+  type WorkflowAction,
+} from './articles.policy.ts';
 import type { PreviewTokens } from './articles.preview.ts';
 import type { ArticleData, ArticleRow, ArticlesRepository } from './articles.repository.ts';
 import { contentOf, diffContents } from './articles.revisions.ts';
@@ -145,7 +153,12 @@ export function createArticlesService(deps: ArticlesDeps) {
   }
 
   /** The article the caller is about to change: visible to them, at the version they name, not in the trash. */
-  async function loadForChange(id: string, actor: Actor, expectedVersion: ExpectedVersion, { isInTrashExpected = false } = {}): Promise<ArticleRow> {
+  async function loadForChange(
+    id: string,
+    actor: Actor,
+    expectedVersion: ExpectedVersion,
+    { isInTrashExpected = false } = {},
+  ): Promise<ArticleRow> {
     const current = await findOrThrow(id, actor);
     if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toArticleResponse(current));
     if (!isInTrashExpected && current.deletedAt) throw inTrash();
@@ -167,7 +180,13 @@ export function createArticlesService(deps: ArticlesDeps) {
   }
 
   /** The webhook event of a change, in its transaction: `version` is the article's version after it. */
-  function recordEvent(tx: PrismaTx, type: DomainEventType, actor: Actor, article: { id: string; slug: string; version: number; rubricId: string | null }, details?: Record<string, unknown>): Promise<void> {
+  function recordEvent(
+    tx: PrismaTx,
+    type: DomainEventType,
+    actor: Actor,
+    article: { id: string; slug: string; version: number; rubricId: string | null },
+    details?: Record<string, unknown>,
+  ): Promise<void> {
     return deps.events.record(tx, { type, entity: article, actor: actorLabel(actor), ...(details ? { details } : {}) });
   }
 
@@ -192,7 +211,9 @@ export function createArticlesService(deps: ArticlesDeps) {
 
     if (!rubricExists) errors.push({ field: 'body.rubricId', message: 'No rubric has this id' });
     input.tagIds?.forEach((id, i) => missingTags.includes(id) && errors.push({ field: `body.tagIds.${i}`, message: 'No tag has this id' }));
-    input.authorIds?.forEach((id, i) => missingUsers.includes(id) && errors.push({ field: `body.authorIds.${i}`, message: 'No user has this id' }));
+    input.authorIds?.forEach(
+      (id, i) => missingUsers.includes(id) && errors.push({ field: `body.authorIds.${i}`, message: 'No user has this id' }),
+    );
     const self = mustStayOnByline(actor);
     if (self && input.authorIds && !input.authorIds.includes(self)) {
       errors.push({ field: 'body.authorIds', message: 'An author must be one of the authors' });
@@ -211,7 +232,10 @@ export function createArticlesService(deps: ArticlesDeps) {
       const texts = quotableTexts(effective.body);
       effective.keyPoints.forEach((point, i) => {
         if (!texts.some((text) => text.includes(point))) {
-          errors.push({ field: `body.keyPoints.${i}`, message: 'Must be copied verbatim from a paragraph, heading, quote or list of the body' });
+          errors.push({
+            field: `body.keyPoints.${i}`,
+            message: 'Must be copied verbatim from a paragraph, heading, quote or list of the body',
+          });
         }
       });
     }
@@ -219,7 +243,8 @@ export function createArticlesService(deps: ArticlesDeps) {
   }
 
   function throwIfAny(errors: FieldError[]): void {
-    if (errors.length) throw new ValidationError(`The article is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
+    if (errors.length)
+      throw new ValidationError(`The article is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
   }
 
   /**
@@ -231,7 +256,10 @@ export function createArticlesService(deps: ArticlesDeps) {
     actor: Actor,
     expectedVersion: ExpectedVersion,
     action: WorkflowAction,
-    next: (current: ArticleRow, at: Date) => { status: ArticleRow['status']; publishedAt?: Date | null; feed?: (tx: PrismaTx) => Promise<void> },
+    next: (
+      current: ArticleRow,
+      at: Date,
+    ) => { status: ArticleRow['status']; publishedAt?: Date | null; feed?: (tx: PrismaTx) => Promise<void> },
   ): Promise<ArticleResponse> {
     const current = await loadForChange(id, actor, expectedVersion);
     assertTransition(action, current.status);
@@ -247,9 +275,22 @@ export function createArticlesService(deps: ArticlesDeps) {
       if (isWritten && feed) await feed(tx);
       if (isWritten) await deps.searchIndex.reindexArticle(tx, id);
       if (isWritten) {
-        const type: DomainEventType = action === 'publish' ? (state.status === 'scheduled' ? 'article.scheduled' : 'article.published') : action === 'unpublish' || action === 'archive' ? 'article.unpublished' : 'article.updated';
+        const type: DomainEventType =
+          action === 'publish'
+            ? state.status === 'scheduled'
+              ? 'article.scheduled'
+              : 'article.published'
+            : action === 'unpublish' || action === 'archive'
+              ? 'article.unpublished'
+              : 'article.updated';
         const publishedAt = action === 'publish' ? { publishedAt: state.publishedAt?.toISOString() ?? null } : undefined;
-        await recordEvent(tx, type, actor, { id, slug: current.slug, version: (expectedVersion ?? current.version) + 1, rubricId: current.rubricId }, publishedAt);
+        await recordEvent(
+          tx,
+          type,
+          actor,
+          { id, slug: current.slug, version: (expectedVersion ?? current.version) + 1, rubricId: current.rubricId },
+          publishedAt,
+        );
       }
       return isWritten;
     });
@@ -266,7 +307,14 @@ export function createArticlesService(deps: ArticlesDeps) {
       await repo.promoteDue(now());
       const rows = await repo.list(
         query.limit + 1,
-        { visible: visibleTo(actor), status: query.status, rubricId: query.rubricId, authorId: query.authorId, text: query.q ? foldForSearch(query.q) : undefined, inTrash: query.inTrash },
+        {
+          visible: visibleTo(actor),
+          status: query.status,
+          rubricId: query.rubricId,
+          authorId: query.authorId,
+          text: query.q ? foldForSearch(query.q) : undefined,
+          inTrash: query.inTrash,
+        },
         key,
       );
       return toPage(rows, query.limit, toArticleResponse, (r) => [r.updatedAt.toISOString(), r.id]);
@@ -299,7 +347,11 @@ export function createArticlesService(deps: ArticlesDeps) {
       };
       const at = now();
       const id = await repo.inTransaction(async (tx) => {
-        const createdId = await repo.create(tx, { ...data, createdById: userIdOf(actor), at }, { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) });
+        const createdId = await repo.create(
+          tx,
+          { ...data, createdById: userIdOf(actor), at },
+          { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) },
+        );
         await addRevision(tx, createdId, actor, at);
         await recordEvent(tx, 'article.created', actor, { id: createdId, slug, version: 1, rubricId: data.rubricId });
         return createdId;
@@ -316,7 +368,9 @@ export function createArticlesService(deps: ArticlesDeps) {
       const keyPoints = input.keyPoints ?? (current.keyPoints as string[]);
       throwIfAny(await fieldErrors(input, { body, keyPoints }, actor));
       const slugChanges = input.slug !== undefined && input.slug !== current.slug;
-      const slug = slugChanges ? await resolveSlug({ given: input.slug, source: current.title, isTaken: (s) => repo.isSlugTaken(s, id) }) : current.slug;
+      const slug = slugChanges
+        ? await resolveSlug({ given: input.slug, source: current.title, isTaken: (s) => repo.isSlugTaken(s, id) })
+        : current.slug;
 
       const title = input.title ?? current.title;
       const lead = input.lead === undefined ? current.lead : input.lead;
@@ -328,7 +382,10 @@ export function createArticlesService(deps: ArticlesDeps) {
           tx,
           id,
           // An author's save also needs the article to still be a draft, as it was when checked.
-          { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: null, ...(mustStayOnByline(actor) ? { status: 'draft' as const } : {}) } },
+          {
+            expectedVersion: expectedVersion ?? current.version,
+            where: { deletedAt: null, ...(mustStayOnByline(actor) ? { status: 'draft' as const } : {}) },
+          },
           {
             title,
             slug,
@@ -373,11 +430,21 @@ export function createArticlesService(deps: ArticlesDeps) {
       assertMayChange(actor, current, 'delete');
       const at = now();
       const isDone = await repo.inTransaction(async (tx) => {
-        const isWritten = await repo.updateIf(tx, id, { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: null } }, { deletedAt: at, updatedAt: at });
+        const isWritten = await repo.updateIf(
+          tx,
+          id,
+          { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: null } },
+          { deletedAt: at, updatedAt: at },
+        );
         if (isWritten) {
           await deps.feed.takeArticleOutOfFeed(tx, id);
           await deps.searchIndex.reindexArticle(tx, id);
-          await recordEvent(tx, 'article.deleted', actor, { id, slug: current.slug, version: (expectedVersion ?? current.version) + 1, rubricId: current.rubricId });
+          await recordEvent(tx, 'article.deleted', actor, {
+            id,
+            slug: current.slug,
+            version: (expectedVersion ?? current.version) + 1,
+            rubricId: current.rubricId,
+          });
         }
         return isWritten;
       });
@@ -392,8 +459,19 @@ export function createArticlesService(deps: ArticlesDeps) {
       assertMayChange(actor, current, 'restore');
       const at = now();
       const isDone = await repo.inTransaction(async (tx) => {
-        const isWritten = await repo.updateIf(tx, id, { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: { not: null } } }, { deletedAt: null, status: 'draft', publishedAt: null, updatedAt: at });
-        if (isWritten) await recordEvent(tx, 'article.updated', actor, { id, slug: current.slug, version: (expectedVersion ?? current.version) + 1, rubricId: current.rubricId });
+        const isWritten = await repo.updateIf(
+          tx,
+          id,
+          { expectedVersion: expectedVersion ?? current.version, where: { deletedAt: { not: null } } },
+          { deletedAt: null, status: 'draft', publishedAt: null, updatedAt: at },
+        );
+        if (isWritten)
+          await recordEvent(tx, 'article.updated', actor, {
+            id,
+            slug: current.slug,
+            version: (expectedVersion ?? current.version) + 1,
+            rubricId: current.rubricId,
+          });
         return isWritten;
       });
       deps.events.committed();
@@ -416,7 +494,11 @@ export function createArticlesService(deps: ArticlesDeps) {
      * Publishes now, or schedules for a future `publishAt`. A scheduled article's feed item is written now
      * with that time; public reads show both from that moment on, whatever happens in between.
      */
-    async publish(id: string, actor: Actor, options: PublishArticleInput & { expectedVersion?: ExpectedVersion } = {}): Promise<ArticleResponse> {
+    async publish(
+      id: string,
+      actor: Actor,
+      options: PublishArticleInput & { expectedVersion?: ExpectedVersion } = {},
+    ): Promise<ArticleResponse> {
       return act(id, actor, options.expectedVersion ?? null, 'publish', (current, at) => {
         const publishAt = toDate(options.publishAt);
         const isScheduled = publishAt !== null && publishAt > at;
@@ -439,24 +521,42 @@ export function createArticlesService(deps: ArticlesDeps) {
     archive: (id: string, actor: Actor, expectedVersion: ExpectedVersion = null) =>
       act(id, actor, expectedVersion, 'archive', () => ({ status: 'archived', feed: takeOutOfFeed(id) })),
 
-    async listRevisions(id: string, query: { limit: number; cursor?: string | undefined }, actor: Actor): Promise<Page<RevisionSummaryResponse>> {
+    async listRevisions(
+      id: string,
+      query: { limit: number; cursor?: string | undefined },
+      actor: Actor,
+    ): Promise<Page<RevisionSummaryResponse>> {
       const key = query.cursor ? decodeCursor(query.cursor, isRevisionKey) : undefined;
       await findOrThrow(id, actor);
       const rows = await repo.listRevisions(id, query.limit + 1, key?.[0]);
-      return toPage(rows, query.limit, (r) => ({ ...r, createdAt: r.createdAt.toISOString() }), (r) => [r.number]);
+      return toPage(
+        rows,
+        query.limit,
+        (r) => ({ ...r, createdAt: r.createdAt.toISOString() }),
+        (r) => [r.number],
+      );
     },
 
     async getRevision(id: string, revisionId: string, actor: Actor): Promise<RevisionResponse> {
       await findOrThrow(id, actor);
       const row = await repo.findRevision(id, revisionId);
       if (!row) throw new NotFoundError('revision');
-      return { id: row.id, number: row.number, actor: row.actor, createdAt: row.createdAt.toISOString(), content: row.content as RevisionContent };
+      return {
+        id: row.id,
+        number: row.number,
+        actor: row.actor,
+        createdAt: row.createdAt.toISOString(),
+        content: row.content as RevisionContent,
+      };
     },
 
     /** What changed from one revision to another (the newest when `toId` is left out). */
     async diffRevisions(id: string, fromId: string, toId: string | undefined, actor: Actor): Promise<RevisionDiffResponse> {
       await findOrThrow(id, actor);
-      const [from, to] = await Promise.all([repo.findRevision(id, fromId), toId ? repo.findRevision(id, toId) : repo.findLatestRevision(id)]);
+      const [from, to] = await Promise.all([
+        repo.findRevision(id, fromId),
+        toId ? repo.findRevision(id, toId) : repo.findLatestRevision(id),
+      ]);
       if (!from || !to) throw new NotFoundError('revision');
       return {
         from: { id: from.id, number: from.number },
@@ -522,7 +622,12 @@ export function createArticlesService(deps: ArticlesDeps) {
         key,
         include,
       );
-      return toPage(rows, query.limit, (r) => pickFields(toArticleSummary(r, include), query.fields), (r) => [(r.publishedAt ?? r.updatedAt).toISOString(), r.id]);
+      return toPage(
+        rows,
+        query.limit,
+        (r) => pickFields(toArticleSummary(r, include), query.fields),
+        (r) => [(r.publishedAt ?? r.updatedAt).toISOString(), r.id],
+      );
     },
 
     /** A public article by slug, or where a former slug moved to; drafts, scheduled and embargoed articles are not found. */
@@ -533,9 +638,10 @@ export function createArticlesService(deps: ArticlesDeps) {
       // The JSON-LD describes the whole article, so it needs every relation whatever `include` embeds.
       const row = await repo.findPublishedBySlug(slug, at, wantsJsonLd ? new Set([...include, ...allIncludes]) : include);
       if (row) {
-        const related = include.has('related') && (!query.fields || query.fields.includes('related'))
-          ? { related: (await repo.listRelated(row, at, RELATED_MAX)).map((r) => toArticleSummary(r)) }
-          : {};
+        const related =
+          include.has('related') && (!query.fields || query.fields.includes('related'))
+            ? { related: (await repo.listRelated(row, at, RELATED_MAX)).map((r) => toArticleSummary(r)) }
+            : {};
         const jsonLd = wantsJsonLd ? { jsonLd: deps.jsonLdOf(toPublicArticle(row)) } : {};
         return { article: pickFields({ ...toPublicArticle(row, include), ...related, ...jsonLd }, query.fields) };
       }
@@ -562,7 +668,7 @@ export function createArticlesService(deps: ArticlesDeps) {
     async *streamPublicLinks(offset: number, limit: number, chunkSize = 1000): AsyncGenerator<PublicArticleLink[]> {
       const at = now();
       let after: [Date, string] | undefined;
-      for (let left = limit; left > 0;) {
+      for (let left = limit; left > 0; ) {
         const rows = await repo.listPublishedLinks(Math.min(chunkSize, left), at, after ? { after } : { skip: offset });
         const last = rows.at(-1);
         if (!last?.publishedAt) return;

@@ -32,7 +32,12 @@ export function createArticlesModule(deps: {
 }) {
   const { prisma, jwtSecret, previewTtlSeconds, ...services } = deps;
   const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
-  const service = createArticlesService({ repo: createArticlesRepository(prisma), previews, ...services, events: deps.events ?? noEventRecorder });
+  const service = createArticlesService({
+    repo: createArticlesRepository(prisma),
+    previews,
+    ...services,
+    events: deps.events ?? noEventRecorder,
+  });
   return { service, adminRoutes: articleAdminRoutes(service), publicRoutes: articlePublicRoutes(service) };
 }
 

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaNamespace } from '../../db/database.ts';
 import type { AuditEvent } from '../../generated/sqlite/client.ts';
-import type { AuditEventInput } from '../../http/route.ts';
+import type { AuditEventInput } from '../../shared/audit-event.ts';
 import { olderThan } from '../../shared/cursor.ts';
 
 export type AuditEventRow = AuditEvent;
@@ -18,7 +18,10 @@ export interface AuditFilter {
 export function createAuditRepository(prisma: Prisma) {
   return {
     insert: (event: AuditEventInput & { at: Date }) =>
-      prisma.auditEvent.create({ data: { ...event, details: (event.details ?? undefined) as PrismaNamespace.InputJsonValue | undefined }, select: { id: true } }),
+      prisma.auditEvent.create({
+        data: { ...event, details: (event.details ?? undefined) as PrismaNamespace.InputJsonValue | undefined },
+        select: { id: true },
+      }),
 
     /** Newest first, (at, id) descending, after the given key. */
     list: (take: number, filter: AuditFilter, key?: [string, string]) =>
@@ -30,7 +33,9 @@ export function createAuditRepository(prisma: Prisma) {
               ...(filter.action ? { action: filter.action } : {}),
               ...(filter.targetType ? { targetType: filter.targetType } : {}),
               ...(filter.targetId ? { targetId: filter.targetId } : {}),
-              ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+              ...(filter.from || filter.to
+                ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+                : {}),
             },
             ...(key ? [olderThan('at', key)] : []),
           ],

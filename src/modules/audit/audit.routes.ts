@@ -8,9 +8,16 @@ const admins = { roles: ['admin'], scope: 'admin' } as const;
 export function auditAdminRoutes(service: AuditService): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/admin/audit', operationId: 'listAuditEvents', summary: 'The audit log, newest first', tag: 'Audit', access: admins,
-      description: 'Who did what to which record, when, in which request: every management write, sign-ins and failed sign-ins, refresh-token reuse. Filters combine with AND; `from` is inclusive, `to` exclusive.',
-      query: ListAuditEventsQuery, response: AuditEventPage,
+      method: 'get',
+      path: '/v1/admin/audit',
+      operationId: 'listAuditEvents',
+      summary: 'The audit log, newest first',
+      tag: 'Audit',
+      access: admins,
+      description:
+        'Who did what to which record, when, in which request: every management write, sign-ins and failed sign-ins, refresh-token reuse. Filters combine with AND; `from` is inclusive, `to` exclusive.',
+      query: ListAuditEventsQuery,
+      response: AuditEventPage,
       handler: ({ query }) => service.list(query),
     }),
   ];

@@ -1,10 +1,11 @@
-import type { AuditEventInput } from '../../http/route.ts';
+import type { AuditEventInput } from '../../shared/audit-event.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import type { AuditEventRow, AuditRepository } from './audit.repository.ts';
 import type { AuditEventResponse, ListAuditEventsInput } from './audit.schemas.ts';
 
 function toAuditEventResponse(row: AuditEventRow): AuditEventResponse {
-  const details = row.details && typeof row.details === 'object' && !Array.isArray(row.details) ? (row.details as Record<string, unknown>) : null;
+  const details =
+    row.details && typeof row.details === 'object' && !Array.isArray(row.details) ? (row.details as Record<string, unknown>) : null;
   return {
     id: row.id,
     at: row.at.toISOString(),
@@ -17,7 +18,8 @@ function toAuditEventResponse(row: AuditEventRow): AuditEventResponse {
   };
 }
 
-export type AuditEvent = Omit<AuditEventInput, 'targetType' | 'targetId' | 'requestId' | 'details'> & Partial<Pick<AuditEventInput, 'targetType' | 'targetId' | 'requestId' | 'details'>>;
+export type AuditEvent = Omit<AuditEventInput, 'targetType' | 'targetId' | 'requestId' | 'details'> &
+  Partial<Pick<AuditEventInput, 'targetType' | 'targetId' | 'requestId' | 'details'>>;
 
 export function createAuditService(repo: AuditRepository, now: () => Date) {
   return {
@@ -36,14 +38,18 @@ export function createAuditService(repo: AuditRepository, now: () => Date) {
 
     async list(query: ListAuditEventsInput): Promise<Page<AuditEventResponse>> {
       const key = query.cursor ? decodeCursor(query.cursor, isDateIdKey) : undefined;
-      const rows = await repo.list(query.limit + 1, {
-        actor: query.actor,
-        action: query.action,
-        targetType: query.targetType,
-        targetId: query.targetId,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
-      }, key);
+      const rows = await repo.list(
+        query.limit + 1,
+        {
+          actor: query.actor,
+          action: query.action,
+          targetType: query.targetType,
+          targetId: query.targetId,
+          from: query.from ? new Date(query.from) : undefined,
+          to: query.to ? new Date(query.to) : undefined,
+        },
+        key,
+      );
       return toPage(rows, query.limit, toAuditEventResponse, (r) => [r.at.toISOString(), r.id]);
     },
   };

@@ -1,4 +1,4 @@
-import { z } from '../../http/zod.ts';
+import { z } from '../../shared/zod.ts';
 import { scopes } from '../../shared/actor.ts';
 import { UserSchema } from '../users/users.schemas.ts';
 
@@ -14,7 +14,9 @@ export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(
 export const TokenPairSchema = z
   .object({
     accessToken: z.string().openapi({ description: 'A JWT (HS256) for `Authorization: Bearer`.' }),
-    refreshToken: z.string().openapi({ description: 'Single use: POST it to /v1/auth/refresh for a new pair. Reusing one revokes its whole family.' }),
+    refreshToken: z
+      .string()
+      .openapi({ description: 'Single use: POST it to /v1/auth/refresh for a new pair. Reusing one revokes its whole family.' }),
     expiresIn: z.number().int().openapi({ description: 'Seconds until the access token expires.', example: 900 }),
     tokenType: z.literal('Bearer'),
   })

@@ -20,27 +20,59 @@ export function createAuthModule(deps: {
   audit: AuditService;
 }) {
   const tokens = createAccessTokens({ secret: deps.jwtSecret, ttlSeconds: deps.accessTtlSeconds, now: deps.now });
-  const service = createAuthService({ prisma: deps.prisma, users: deps.users, tokens, refreshTtlSeconds: deps.refreshTtlSeconds, now: deps.now, audit: deps.audit });
+  const service = createAuthService({
+    prisma: deps.prisma,
+    users: deps.users,
+    tokens,
+    refreshTtlSeconds: deps.refreshTtlSeconds,
+    now: deps.now,
+    audit: deps.audit,
+  });
   const publicRoutes: AnyRoute[] = [
     defineRoute({
-      method: 'post', path: '/v1/auth/login', operationId: 'login', summary: 'Sign in with e-mail and password', tag, access: { public: true },
+      method: 'post',
+      path: '/v1/auth/login',
+      operationId: 'login',
+      summary: 'Sign in with e-mail and password',
+      tag,
+      access: { public: true },
       description: 'Sign-ins and failed sign-ins are recorded in the audit log.',
-      body: LoginBody, response: TokenPairSchema, errors: { 401: 'The e-mail or password is wrong, or the account is disabled.' },
+      body: LoginBody,
+      response: TokenPairSchema,
+      errors: { 401: 'The e-mail or password is wrong, or the account is disabled.' },
       handler: ({ body, res }) => service.login(body.email, body.password, { requestId: res.locals.requestId as string }),
     }),
     defineRoute({
-      method: 'post', path: '/v1/auth/refresh', operationId: 'refreshTokens', summary: 'Trade a refresh token for a new token pair', tag, access: { public: true },
+      method: 'post',
+      path: '/v1/auth/refresh',
+      operationId: 'refreshTokens',
+      summary: 'Trade a refresh token for a new token pair',
+      tag,
+      access: { public: true },
       description: 'Each refresh token works once. Presenting a used one revokes every token of that sign-in.',
-      body: RefreshBody, response: TokenPairSchema, errors: { 401: 'The refresh token is unknown, used, revoked or expired.' },
+      body: RefreshBody,
+      response: TokenPairSchema,
+      errors: { 401: 'The refresh token is unknown, used, revoked or expired.' },
       handler: ({ body, res }) => service.refresh(body.refreshToken, { requestId: res.locals.requestId as string }),
     }),
     defineRoute({
-      method: 'post', path: '/v1/auth/logout', operationId: 'logout', summary: 'End a sign-in: revoke its refresh tokens', tag, access: { public: true },
-      body: RefreshBody, status: 204,
+      method: 'post',
+      path: '/v1/auth/logout',
+      operationId: 'logout',
+      summary: 'End a sign-in: revoke its refresh tokens',
+      tag,
+      access: { public: true },
+      body: RefreshBody,
+      status: 204,
       handler: ({ body }) => service.logout(body.refreshToken),
     }),
     defineRoute({
-      method: 'get', path: '/v1/auth/me', operationId: 'me', summary: 'Who the credentials belong to', tag, access: { anyAuthenticated: true },
+      method: 'get',
+      path: '/v1/auth/me',
+      operationId: 'me',
+      summary: 'Who the credentials belong to',
+      tag,
+      access: { anyAuthenticated: true },
       response: MeSchema,
       handler: async ({ actor }) =>
         actor.type === 'user'

@@ -12,7 +12,12 @@ export function createAccessTokens(options: { secret: string; ttlSeconds: number
     sign(userId: string): string {
       // Times come from the app's clock, so tests can expire tokens without waiting.
       const iat = Math.floor(options.now().getTime() / 1000);
-      return jwt.sign({ typ: 'access', iat, exp: iat + options.ttlSeconds }, options.secret, { algorithm, issuer, audience, subject: userId });
+      return jwt.sign({ typ: 'access', iat, exp: iat + options.ttlSeconds }, options.secret, {
+        algorithm,
+        issuer,
+        audience,
+        subject: userId,
+      });
     },
 
     /** One algorithm, issuer, audience and expiry checked; `alg: none`, other keys and tampering fail. */
@@ -24,7 +29,8 @@ export function createAccessTokens(options: { secret: string; ttlSeconds: number
           audience,
           clockTimestamp: Math.floor(options.now().getTime() / 1000),
         });
-        if (typeof payload !== 'object' || payload.typ !== 'access' || typeof payload.sub !== 'string') throw new Error('not an access token');
+        if (typeof payload !== 'object' || payload.typ !== 'access' || typeof payload.sub !== 'string')
+          throw new Error('not an access token');
         return { userId: payload.sub };
       } catch (error) {
         const expired = error instanceof jwt.TokenExpiredError;

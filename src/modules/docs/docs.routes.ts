@@ -1,5 +1,5 @@
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
-import { z } from '../../http/zod.ts';
+import { z } from '../../shared/zod.ts';
 
 const tag = 'Docs';
 const access = { public: true } as const;
@@ -13,7 +13,7 @@ const OpenApiDocumentSchema = z
     info: z.looseObject({ title: z.string(), version: z.string() }),
     paths: z.record(z.string(), z.unknown()),
   })
-  .openapi('OpenApiDocument', { description: 'An OpenAPI 3.1 document: this one, as committed in the repository\'s openapi.yaml.' });
+  .openapi('OpenApiDocument', { description: "An OpenAPI 3.1 document: this one, as committed in the repository's openapi.yaml." });
 
 // Revalidated on each visit (ETag, 304): the page and the document change with each deploy.
 const revalidate = { 'Cache-Control': 'no-cache' };
@@ -45,18 +45,35 @@ export function docsPage(assetUrl: (file: string) => string): string {
 export function docsRoutes(deps: { page: string; openApiJson: () => string }): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/docs', operationId: 'getApiReference', summary: 'The interactive API reference', tag, access,
+      method: 'get',
+      path: '/docs',
+      operationId: 'getApiReference',
+      summary: 'The interactive API reference',
+      tag,
+      access,
       description: 'Swagger UI over this document, served with its scripts and styles from this server. "Try it out" calls this server.',
-      response: z.string().openapi({ description: 'An HTML page.' }), mediaType: 'text/html', responseDescription: 'The reference page.',
-      cache: false, extraResponses: notModified,
+      response: z.string().openapi({ description: 'An HTML page.' }),
+      mediaType: 'text/html',
+      responseDescription: 'The reference page.',
+      cache: false,
+      extraResponses: notModified,
       handler: async () => new HttpResult(200, deps.page, revalidate),
     }),
     defineRoute({
-      method: 'get', path: specUrl, operationId: 'getOpenApiDocument', summary: 'This OpenAPI document, as JSON', tag, access,
-      description: 'The same document as the repository\'s openapi.yaml, generated from the routes\' schemas. Its server URL is relative: it resolves against the server it is read from.',
+      method: 'get',
+      path: specUrl,
+      operationId: 'getOpenApiDocument',
+      summary: 'This OpenAPI document, as JSON',
+      tag,
+      access,
+      description:
+        "The same document as the repository's openapi.yaml, generated from the routes' schemas. Its server URL is relative: it resolves against the server it is read from.",
       // The document is serialized once; a string is sent as it is.
-      response: OpenApiDocumentSchema, mediaType: 'application/json', responseDescription: 'The OpenAPI document.',
-      cache: false, extraResponses: notModified,
+      response: OpenApiDocumentSchema,
+      mediaType: 'application/json',
+      responseDescription: 'The OpenAPI document.',
+      cache: false,
+      extraResponses: notModified,
       handler: async () => new HttpResult(200, deps.openApiJson(), revalidate),
     }),
   ];

@@ -12,7 +12,15 @@ const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-
 const ownAssetsDir = fileURLToPath(new URL('./assets/', import.meta.url));
 
 // Only what the page loads (and the source maps a browser's developer tools ask for), not the whole package.
-const swaggerUiFiles = ['swagger-ui-bundle.js', 'swagger-ui-bundle.js.map', 'swagger-ui.css', 'swagger-ui.css.map', 'index.css', 'favicon-16x16.png', 'favicon-32x32.png'];
+const swaggerUiFiles = [
+  'swagger-ui-bundle.js',
+  'swagger-ui-bundle.js.map',
+  'swagger-ui.css',
+  'swagger-ui.css.map',
+  'index.css',
+  'favicon-16x16.png',
+  'favicon-32x32.png',
+];
 const ownFiles = ['swagger-initializer.js'];
 
 /**
@@ -49,11 +57,15 @@ function assetsRouter(assetVersion: string): Router {
     redirect: false,
     cacheControl: false,
     // An unversioned URL (typed by hand, or an old page) is revalidated instead.
-    setHeaders: (res) => res.setHeader('Cache-Control', res.req.query.v === assetVersion ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    setHeaders: (res) =>
+      res.setHeader('Cache-Control', res.req.query.v === assetVersion ? 'public, max-age=31536000, immutable' : 'no-cache'),
   };
   const fromSwaggerUi = express.static(swaggerUiDir, options);
   const fromOwn = express.static(ownAssetsDir, options);
-  const serverOf = new Map<string, RequestHandler>([...swaggerUiFiles.map((f) => [f, fromSwaggerUi] as const), ...ownFiles.map((f) => [f, fromOwn] as const)]);
+  const serverOf = new Map<string, RequestHandler>([
+    ...swaggerUiFiles.map((f) => [f, fromSwaggerUi] as const),
+    ...ownFiles.map((f) => [f, fromOwn] as const),
+  ]);
 
   const router = Router();
   router.use('/docs', docsCsp);

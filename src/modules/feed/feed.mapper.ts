@@ -32,7 +32,13 @@ export function toPublicFeedItemResponse(row: PublicFeedItemRow): PublicFeedItem
     isPinned: row.isPinned,
     publishedAt: row.publishedAt.toISOString(),
     article: article
-      ? { id: article.id, slug: article.slug, title: article.title, lead: article.lead, cover: article.coverMedia ? toMediaResponse(article.coverMedia) : null }
+      ? {
+          id: article.id,
+          slug: article.slug,
+          title: article.title,
+          lead: article.lead,
+          cover: article.coverMedia ? toMediaResponse(article.coverMedia) : null,
+        }
       : null,
   };
 }

@@ -73,9 +73,17 @@ export function createFeedRepository(prisma: Prisma) {
         return row;
       }),
     /** Changes the item only while it is at the expected version (any when null); answers whether it did. */
-    updateAtVersion: (id: string, expectedVersion: number | null, data: Partial<Omit<FeedItemData, 'kind' | 'articleId'>> & { updatedAt: Date }, then: (tx: PrismaTx, row: FeedItem) => Promise<void>) =>
+    updateAtVersion: (
+      id: string,
+      expectedVersion: number | null,
+      data: Partial<Omit<FeedItemData, 'kind' | 'articleId'>> & { updatedAt: Date },
+      then: (tx: PrismaTx, row: FeedItem) => Promise<void>,
+    ) =>
       prisma.$transaction(async (tx) => {
-        const { count } = await tx.feedItem.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } });
+        const { count } = await tx.feedItem.updateMany({
+          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+          data: { ...data, version: { increment: 1 } },
+        });
         const row = count === 1 ? await tx.feedItem.findUnique({ where: { id } }) : null;
         if (row) await then(tx, row);
         return row !== null;
@@ -83,7 +91,9 @@ export function createFeedRepository(prisma: Prisma) {
     deleteAtVersion: (id: string, expectedVersion: number | null, then: (tx: PrismaTx, row: FeedItem) => Promise<void>) =>
       prisma.$transaction(async (tx) => {
         const row = await tx.feedItem.findUnique({ where: { id } });
-        const { count } = await tx.feedItem.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } });
+        const { count } = await tx.feedItem.deleteMany({
+          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+        });
         if (count === 1 && row) await then(tx, row);
         return count === 1;
       }),
@@ -91,9 +101,23 @@ export function createFeedRepository(prisma: Prisma) {
     upsertForArticle: (tx: PrismaTx, article: { id: string; title: string; rubricId: string | null; publishedAt: Date }, at: Date) =>
       tx.feedItem.upsert({
         where: { articleId: article.id },
-        create: { kind: 'article', headline: article.title, rubricId: article.rubricId, articleId: article.id, publishedAt: article.publishedAt, createdAt: at, updatedAt: at },
+        create: {
+          kind: 'article',
+          headline: article.title,
+          rubricId: article.rubricId,
+          articleId: article.id,
+          publishedAt: article.publishedAt,
+          createdAt: at,
+          updatedAt: at,
+        },
         // isPinned and the visibility window are the editors' choice and survive a re-publish.
-        update: { headline: article.title, rubricId: article.rubricId, publishedAt: article.publishedAt, updatedAt: at, version: { increment: 1 } },
+        update: {
+          headline: article.title,
+          rubricId: article.rubricId,
+          publishedAt: article.publishedAt,
+          updatedAt: at,
+          version: { increment: 1 },
+        },
       }),
 
     deleteForArticle: (tx: PrismaTx, articleId: string) => tx.feedItem.deleteMany({ where: { articleId } }),

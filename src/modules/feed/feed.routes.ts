@@ -1,6 +1,14 @@
-import { IdParams } from '../../http/common.schemas.ts';
+import { IdParams } from '../../shared/common.schemas.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
-import { CreateFeedItemBody, FeedItemPage, FeedItemSchema, ListFeedItemsQuery, PublicFeedPage, PublicFeedQuery, UpdateFeedItemBody } from './feed.schemas.ts';
+import {
+  CreateFeedItemBody,
+  FeedItemPage,
+  FeedItemSchema,
+  ListFeedItemsQuery,
+  PublicFeedPage,
+  PublicFeedQuery,
+  UpdateFeedItemBody,
+} from './feed.schemas.ts';
 import type { FeedService } from './feed.service.ts';
 
 const tag = 'Feed';
@@ -11,37 +19,72 @@ const writers = { roles: ['admin', 'editor'], scope: 'write' } as const;
 export function feedAdminRoutes(service: FeedService): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/admin/feed-items', operationId: 'listFeedItems', summary: 'List feed items, newest first', tag, access: readers,
+      method: 'get',
+      path: '/v1/admin/feed-items',
+      operationId: 'listFeedItems',
+      summary: 'List feed items, newest first',
+      tag,
+      access: readers,
       description: 'Every item, whatever its visibility window, ordered by `publishedAt` then id, descending.',
-      query: ListFeedItemsQuery, response: FeedItemPage,
+      query: ListFeedItemsQuery,
+      response: FeedItemPage,
       handler: ({ query }) => service.list(query),
     }),
     defineRoute({
-      method: 'get', path: '/v1/admin/feed-items/{id}', operationId: 'getFeedItem', summary: 'Get a feed item', tag, access: readers,
-      params: IdParams, response: FeedItemSchema,
+      method: 'get',
+      path: '/v1/admin/feed-items/{id}',
+      operationId: 'getFeedItem',
+      summary: 'Get a feed item',
+      tag,
+      access: readers,
+      params: IdParams,
+      response: FeedItemSchema,
       handler: ({ params }) => service.get(params.id),
     }),
     defineRoute({
-      method: 'post', path: '/v1/admin/feed-items', operationId: 'createFeedItem', summary: 'Add an item to the feed', tag, access: writers,
+      method: 'post',
+      path: '/v1/admin/feed-items',
+      operationId: 'createFeedItem',
+      summary: 'Add an item to the feed',
+      tag,
+      access: writers,
       description: [
         '`live`, `link` and `promo` need an http(s) `url` and no `articleId`; `article` needs the id of a published article and no `url`',
         '(published articles are normally put in the feed on publishing). `visibleUntil` must be after `visibleFrom`.',
       ].join(' '),
-      body: CreateFeedItemBody, status: 201, response: FeedItemSchema, errors: { 409: 'The article already has a feed item (code `article_in_feed`).' },
+      body: CreateFeedItemBody,
+      status: 201,
+      response: FeedItemSchema,
+      errors: { 409: 'The article already has a feed item (code `article_in_feed`).' },
       audit: { action: 'feed_item.create', targetType: 'feed_item' },
       handler: ({ body, actor }) => service.create(body, actor),
     }),
     defineRoute({
-      method: 'patch', path: '/v1/admin/feed-items/{id}', operationId: 'updateFeedItem', summary: 'Update a feed item', tag, access: writers,
-      params: IdParams, body: UpdateFeedItemBody, response: FeedItemSchema,
-      ifMatch: true, audit: { action: 'feed_item.update', targetType: 'feed_item' },
+      method: 'patch',
+      path: '/v1/admin/feed-items/{id}',
+      operationId: 'updateFeedItem',
+      summary: 'Update a feed item',
+      tag,
+      access: writers,
+      params: IdParams,
+      body: UpdateFeedItemBody,
+      response: FeedItemSchema,
+      ifMatch: true,
+      audit: { action: 'feed_item.update', targetType: 'feed_item' },
       handler: ({ params, body, expectedVersion, actor }) => service.update(params.id, body, expectedVersion, actor),
     }),
     defineRoute({
-      method: 'delete', path: '/v1/admin/feed-items/{id}', operationId: 'deleteFeedItem', summary: 'Remove an item from the feed', tag, access: writers,
+      method: 'delete',
+      path: '/v1/admin/feed-items/{id}',
+      operationId: 'deleteFeedItem',
+      summary: 'Remove an item from the feed',
+      tag,
+      access: writers,
       description: 'For an article item, the article stays published; publishing it again puts it back.',
-      params: IdParams, status: 204,
-      ifMatch: true, audit: { action: 'feed_item.delete', targetType: 'feed_item' },
+      params: IdParams,
+      status: 204,
+      ifMatch: true,
+      audit: { action: 'feed_item.delete', targetType: 'feed_item' },
       handler: ({ params, expectedVersion, actor }) => service.delete(params.id, expectedVersion, actor),
     }),
   ];
@@ -50,9 +93,16 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
 export function feedPublicRoutes(service: FeedService): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/feed', operationId: 'getFeed', summary: 'The news feed: pinned items first, then newest', tag, access: { public: true },
+      method: 'get',
+      path: '/v1/feed',
+      operationId: 'getFeed',
+      summary: 'The news feed: pinned items first, then newest',
+      tag,
+      access: { public: true },
       description: 'Only items inside their visibility window; an article item only while its article is published.',
-      query: PublicFeedQuery, response: PublicFeedPage, cache: { lists: ['feed'] },
+      query: PublicFeedQuery,
+      response: PublicFeedPage,
+      cache: { lists: ['feed'] },
       handler: ({ query }) => service.listPublic(query),
     }),
   ];

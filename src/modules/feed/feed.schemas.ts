@@ -1,20 +1,30 @@
-import { IsoDateTime, PageQuery, RubricRefSchema, pageOf } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { IsoDateTime, PageQuery, RubricRefSchema, pageOf } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 import { MediaSchema } from '../media/media.schemas.ts';
 
 export const feedItemKinds = ['article', 'live', 'link', 'promo'] as const;
 
 const kind = z.enum(feedItemKinds).openapi({
-  description: '`article` links a published article; `live` is a broadcast (stream URL in `url`); `link` an external link; `promo` an ad slot.',
+  description:
+    '`article` links a published article; `live` is a broadcast (stream URL in `url`); `link` an external link; `promo` an ad slot.',
   example: 'live',
 });
-const headline = z.string().trim().min(1).max(300).openapi({ example: 'Прямая трансляция: заседание городской думы о бюджете на 2027 год' });
+const headline = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .openapi({ example: 'Прямая трансляция: заседание городской думы о бюджете на 2027 год' });
 const rubricId = z.string().max(64).nullable().openapi({ description: 'The rubric the item is shown under.' });
 const articleId = z.string().max(64).nullable().openapi({ description: 'For kind `article`: the published article it links.' });
-const url = z.url({ protocol: /^https?$/ }).max(2000).nullable().openapi({
-  description: 'For `live`, `link` and `promo`: the stream, link target or promo URL (http or https). Null for `article`.',
-  example: 'https://live.example/duma-2026-11-20',
-});
+const url = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .nullable()
+  .openapi({
+    description: 'For `live`, `link` and `promo`: the stream, link target or promo URL (http or https). Null for `article`.',
+    example: 'https://live.example/duma-2026-11-20',
+  });
 const isPinned = z.boolean().openapi({ description: 'Pinned items come first in the public feed.' });
 const publishedAt = IsoDateTime.openapi({ description: 'The time shown with the item, and its place in the feed.' });
 const visibleFrom = IsoDateTime.nullable().openapi({ description: 'Hidden from the public feed before this time; null for no start.' });
@@ -116,9 +126,16 @@ export const PublicFeedItemSchema = z
     },
   });
 
-export const ListFeedItemsQuery = PageQuery.extend({ kind: kind.optional().openapi({ param: { description: 'Only items of this kind.' } }) });
+export const ListFeedItemsQuery = PageQuery.extend({
+  kind: kind.optional().openapi({ param: { description: 'Only items of this kind.' } }),
+});
 export const PublicFeedQuery = PageQuery.extend({
-  rubric: z.string().min(1).max(200).optional().openapi({ param: { description: 'Only items of the rubric with this slug.' }, example: 'gorod' }),
+  rubric: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { description: 'Only items of the rubric with this slug.' }, example: 'gorod' }),
 });
 
 export const FeedItemPage = pageOf(FeedItemSchema, 'FeedItemPage');

@@ -1,15 +1,21 @@
 import type { PrismaTx } from '../../db/database.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../../errors.ts';
-import { actorLabel } from '../../http/actor-label.ts';
+import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import { toFeedItemResponse, toPublicFeedItemResponse } from './feed.mapper.ts';
 import type { FeedItemRow, FeedRepository, PublicFeedKey } from './feed.repository.ts';
-import type { CreateFeedItemInput, FeedItemResponse, ListFeedItemsInput, PublicFeedInput, PublicFeedItemResponse, UpdateFeedItemInput } from './feed.schemas.ts';
+import type {
+  CreateFeedItemInput,
+  FeedItemResponse,
+  ListFeedItemsInput,
+  PublicFeedInput,
+  PublicFeedItemResponse,
+  UpdateFeedItemInput,
+} from './feed.schemas.ts';
 
-const isPublicFeedKey = (v: unknown[]): v is PublicFeedKey =>
-  v.length === 3 && typeof v[0] === 'boolean' && isDateIdKey(v.slice(1));
+const isPublicFeedKey = (v: unknown[]): v is PublicFeedKey => v.length === 3 && typeof v[0] === 'boolean' && isDateIdKey(v.slice(1));
 
 const toDate = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
 
@@ -24,7 +30,11 @@ export interface ArticleForFeed {
 export function createFeedService(repo: FeedRepository, now: () => Date, events: EventRecorder) {
   // The webhook event of a write, recorded in its transaction.
   const recordEvent = (type: DomainEventType, actor: Actor | undefined) => (tx: PrismaTx, row: FeedItemRow) =>
-    events.record(tx, { type, entity: { id: row.id, slug: null, version: row.version, rubricId: row.rubricId }, actor: actor ? actorLabel(actor) : 'system' });
+    events.record(tx, {
+      type,
+      entity: { id: row.id, slug: null, version: row.version, rubricId: row.rubricId },
+      actor: actor ? actorLabel(actor) : 'system',
+    });
 
   async function findOrThrow(id: string): Promise<FeedItemRow> {
     const row = await repo.findById(id);
@@ -48,7 +58,8 @@ export function createFeedService(repo: FeedRepository, now: () => Date, events:
   }
 
   function throwIfAny(errors: FieldError[]): void {
-    if (errors.length) throw new ValidationError(`The feed item is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
+    if (errors.length)
+      throw new ValidationError(`The feed item is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
   }
 
   return {
@@ -90,23 +101,28 @@ export function createFeedService(repo: FeedRepository, now: () => Date, events:
       }
       throwIfAny(errors);
       if (article && (await repo.hasItemForArticle(article.id))) {
-        throw new ConflictError('The article already has a feed item; change that one instead.', 'article_in_feed', { articleId: article.id });
+        throw new ConflictError('The article already has a feed item; change that one instead.', 'article_in_feed', {
+          articleId: article.id,
+        });
       }
       const at = now();
-      const row = await repo.create({
-        kind: input.kind,
-        headline: input.headline,
-        // An article item goes under its article's rubric unless told otherwise.
-        rubricId: input.rubricId !== undefined ? input.rubricId : (article?.rubricId ?? null),
-        articleId: article?.id ?? null,
-        url: isArticle ? null : (input.url ?? null),
-        isPinned: input.isPinned ?? false,
-        publishedAt: toDate(input.publishedAt) ?? at,
-        visibleFrom,
-        visibleUntil,
-        createdAt: at,
-        updatedAt: at,
-      }, recordEvent('feed_item.created', actor));
+      const row = await repo.create(
+        {
+          kind: input.kind,
+          headline: input.headline,
+          // An article item goes under its article's rubric unless told otherwise.
+          rubricId: input.rubricId !== undefined ? input.rubricId : (article?.rubricId ?? null),
+          articleId: article?.id ?? null,
+          url: isArticle ? null : (input.url ?? null),
+          isPinned: input.isPinned ?? false,
+          publishedAt: toDate(input.publishedAt) ?? at,
+          visibleFrom,
+          visibleUntil,
+          createdAt: at,
+          updatedAt: at,
+        },
+        recordEvent('feed_item.created', actor),
+      );
       events.committed();
       return toFeedItemResponse(row);
     },
@@ -118,23 +134,33 @@ export function createFeedService(repo: FeedRepository, now: () => Date, events:
       const visibleFrom = toDate(input.visibleFrom);
       const visibleUntil = toDate(input.visibleUntil);
       const errors: FieldError[] = [];
-      if (current.kind === 'article' && input.url) errors.push({ field: 'body.url', message: 'An article item has no url: it links its article' });
-      if (current.kind !== 'article' && input.url === null) errors.push({ field: 'body.url', message: `Required for a ${current.kind} item` });
+      if (current.kind === 'article' && input.url)
+        errors.push({ field: 'body.url', message: 'An article item has no url: it links its article' });
+      if (current.kind !== 'article' && input.url === null)
+        errors.push({ field: 'body.url', message: `Required for a ${current.kind} item` });
       errors.push(
-        ...windowErrors(visibleFrom === undefined ? current.visibleFrom : visibleFrom, visibleUntil === undefined ? current.visibleUntil : visibleUntil),
+        ...windowErrors(
+          visibleFrom === undefined ? current.visibleFrom : visibleFrom,
+          visibleUntil === undefined ? current.visibleUntil : visibleUntil,
+        ),
         ...(await rubricErrors(input.rubricId)),
       );
       throwIfAny(errors);
-      const isUpdated = await repo.updateAtVersion(id, expectedVersion, {
-        headline: input.headline,
-        rubricId: input.rubricId,
-        url: input.url,
-        isPinned: input.isPinned,
-        publishedAt: toDate(input.publishedAt) ?? undefined,
-        visibleFrom,
-        visibleUntil,
-        updatedAt: now(),
-      }, recordEvent('feed_item.updated', actor));
+      const isUpdated = await repo.updateAtVersion(
+        id,
+        expectedVersion,
+        {
+          headline: input.headline,
+          rubricId: input.rubricId,
+          url: input.url,
+          isPinned: input.isPinned,
+          publishedAt: toDate(input.publishedAt) ?? undefined,
+          visibleFrom,
+          visibleUntil,
+          updatedAt: now(),
+        },
+        recordEvent('feed_item.updated', actor),
+      );
       if (!isUpdated) await failConditionalWrite(id);
       events.committed();
       return toFeedItemResponse(await findOrThrow(id));

@@ -22,7 +22,12 @@ export interface MediaModuleDeps {
   events?: EventRecorder;
 }
 
-const defaultMaxBytes: MaxBytes = { image: 20 * 1024 * 1024, audio: 100 * 1024 * 1024, video: 500 * 1024 * 1024, document: 50 * 1024 * 1024 };
+const defaultMaxBytes: MaxBytes = {
+  image: 20 * 1024 * 1024,
+  audio: 100 * 1024 * 1024,
+  video: 500 * 1024 * 1024,
+  document: 50 * 1024 * 1024,
+};
 
 export function createMediaModule(deps: MediaModuleDeps) {
   const service = createMediaService({

@@ -56,7 +56,8 @@ export async function readImageFacts(data: Buffer): Promise<ImageFacts> {
       height: rotated ? metadata.width : metadata.height,
       dominantColor: `#${hex(dominant.r)}${hex(dominant.g)}${hex(dominant.b)}`,
       // JPEG stays JPEG; anything with transparency (or a GIF or PNG) falls back to PNG.
-      fallbackFormat: metadata.format === 'jpeg' || (!metadata.hasAlpha && metadata.format !== 'png' && metadata.format !== 'gif') ? 'jpeg' : 'png',
+      fallbackFormat:
+        metadata.format === 'jpeg' || (!metadata.hasAlpha && metadata.format !== 'png' && metadata.format !== 'gif') ? 'jpeg' : 'png',
     };
   } catch (error) {
     throw new UnreadableImageError(error instanceof Error ? error.message : String(error));
@@ -85,13 +86,19 @@ export async function encodeRenditions(
   data: Buffer,
   facts: ImageFacts,
   widths: readonly number[],
-  crops: { aspectRatios: readonly string[]; focal: { x: number | null; y: number | null }; onlyCrops?: boolean } = { aspectRatios: [], focal: { x: null, y: null } },
+  crops: { aspectRatios: readonly string[]; focal: { x: number | null; y: number | null }; onlyCrops?: boolean } = {
+    aspectRatios: [],
+    focal: { x: null, y: null },
+  },
 ): Promise<EncodedRendition[]> {
   const formats: RenditionFormat[] = ['avif', 'webp', facts.fallbackFormat];
   const renditions: EncodedRendition[] = [];
   const frames = [
     ...(crops.onlyCrops ? [] : [{ aspectRatio: 'original', window: null }]),
-    ...crops.aspectRatios.map((aspectRatio) => ({ aspectRatio, window: focalCropWindow(facts, parseAspectRatio(aspectRatio), crops.focal) })),
+    ...crops.aspectRatios.map((aspectRatio) => ({
+      aspectRatio,
+      window: focalCropWindow(facts, parseAspectRatio(aspectRatio), crops.focal),
+    })),
   ];
   try {
     for (const { aspectRatio, window } of frames) {
@@ -102,7 +109,15 @@ export async function encodeRenditions(
           const upright = open(data).rotate();
           const image = (window ? upright.extract(window) : upright).resize({ width, withoutEnlargement: true });
           const { data: bytes, info } = await encoding.apply(image).toBuffer({ resolveWithObject: true });
-          renditions.push({ aspectRatio, width: info.width, height: info.height, format, mimeType: encoding.mimeType, ext: encoding.ext, data: bytes });
+          renditions.push({
+            aspectRatio,
+            width: info.width,
+            height: info.height,
+            format,
+            mimeType: encoding.mimeType,
+            ext: encoding.ext,
+            data: bytes,
+          });
         }
       }
     }

@@ -25,8 +25,22 @@ const rank = (format: string) => formatOrder.indexOf(format as RenditionFormat);
 export function toMediaResponse(row: Media & { renditions?: MediaRendition[] }): MediaResponse {
   const base = filesBaseOf(row);
   const renditions = [...(row.renditions ?? [])]
-    .sort((a, b) => Number(a.aspectRatio !== 'original') - Number(b.aspectRatio !== 'original') || a.aspectRatio.localeCompare(b.aspectRatio) || rank(a.format) - rank(b.format) || a.width - b.width)
-    .map((r) => ({ url: fileUrl(r.storageKey, base), aspectRatio: r.aspectRatio, width: r.width, height: r.height, mimeType: r.mimeType, format: r.format as RenditionFormat, sizeBytes: r.sizeBytes }));
+    .sort(
+      (a, b) =>
+        Number(a.aspectRatio !== 'original') - Number(b.aspectRatio !== 'original') ||
+        a.aspectRatio.localeCompare(b.aspectRatio) ||
+        rank(a.format) - rank(b.format) ||
+        a.width - b.width,
+    )
+    .map((r) => ({
+      url: fileUrl(r.storageKey, base),
+      aspectRatio: r.aspectRatio,
+      width: r.width,
+      height: r.height,
+      mimeType: r.mimeType,
+      format: r.format as RenditionFormat,
+      sizeBytes: r.sizeBytes,
+    }));
   return {
     id: row.id,
     kind: row.kind,

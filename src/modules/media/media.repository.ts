@@ -26,7 +26,8 @@ export function createMediaRepository(prisma: Prisma) {
   return {
     findById: (id: string): Promise<MediaRow | null> => prisma.media.findUnique({ where: { id }, include: withRenditions }),
 
-    findByContentHash: (contentHash: string): Promise<MediaRow | null> => prisma.media.findUnique({ where: { contentHash }, include: withRenditions }),
+    findByContentHash: (contentHash: string): Promise<MediaRow | null> =>
+      prisma.media.findUnique({ where: { contentHash }, include: withRenditions }),
 
     /** Newest first, (createdAt, id) descending, after the given key. */
     list: (take: number, kind: MediaKind | undefined, key?: [string, string]): Promise<MediaRow[]> =>
@@ -45,7 +46,11 @@ export function createMediaRepository(prisma: Prisma) {
       }),
 
     /** The media and its renditions in one statement: both exist or neither. */
-    createUploaded: (data: UploadedMediaData & { createdAt: Date; updatedAt: Date }, renditions: RenditionData[], then: AfterWrite): Promise<MediaRow> =>
+    createUploaded: (
+      data: UploadedMediaData & { createdAt: Date; updatedAt: Date },
+      renditions: RenditionData[],
+      then: AfterWrite,
+    ): Promise<MediaRow> =>
       prisma.$transaction(async (tx) => {
         const row = await tx.media.create({ data: { ...data, renditions: { create: renditions } }, include: withRenditions });
         await then(tx, row);
@@ -56,9 +61,18 @@ export function createMediaRepository(prisma: Prisma) {
      * Changes the media if it is at `expected` (null: any version), bumping the version; false when it
      * was not. With `crops`, its cropped renditions are replaced by these in the same transaction.
      */
-    async updateAtVersion(id: string, expected: number | null, data: Partial<MediaData> & { updatedAt: Date }, crops: RenditionData[] | undefined, then: AfterWrite): Promise<boolean> {
+    async updateAtVersion(
+      id: string,
+      expected: number | null,
+      data: Partial<MediaData> & { updatedAt: Date },
+      crops: RenditionData[] | undefined,
+      then: AfterWrite,
+    ): Promise<boolean> {
       return prisma.$transaction(async (tx) => {
-        const { count } = await tx.media.updateMany({ where: { id, ...(expected !== null ? { version: expected } : {}) }, data: { ...data, version: { increment: 1 } } });
+        const { count } = await tx.media.updateMany({
+          where: { id, ...(expected !== null ? { version: expected } : {}) },
+          data: { ...data, version: { increment: 1 } },
+        });
         if (count === 1 && crops) {
           await tx.mediaRendition.deleteMany({ where: { mediaId: id, aspectRatio: { not: 'original' } } });
           await tx.mediaRendition.createMany({ data: crops.map((crop) => ({ ...crop, mediaId: id })) });

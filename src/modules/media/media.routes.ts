@@ -1,13 +1,23 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
-import { IdParams, ProblemSchema } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { IdParams, ProblemSchema } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
-  AdminMediaPage, AdminMediaSchema, BinaryFile, CreateMediaBody, FileKeyParams, ListMediaQuery, MediaSchema, UpdateMediaBody,
-  UploadMediaForm, UploadMediaQuery, UploadMetadata, type UploadMetadataInput,
+  AdminMediaPage,
+  AdminMediaSchema,
+  BinaryFile,
+  CreateMediaBody,
+  FileKeyParams,
+  ListMediaQuery,
+  MediaSchema,
+  UpdateMediaBody,
+  UploadMediaForm,
+  UploadMediaQuery,
+  UploadMetadata,
+  type UploadMetadataInput,
 } from './media.schemas.ts';
 import type { MediaService } from './media.service.ts';
 import { receiveUpload, type MaxBytes } from './media.upload.ts';
@@ -15,39 +25,69 @@ import { receiveUpload, type MaxBytes } from './media.upload.ts';
 const tag = 'Media';
 const readers = { roles: ['admin', 'editor', 'author'], scope: 'read' } as const;
 const managers = { roles: ['admin', 'editor', 'author'], scope: 'media' } as const;
-const inUse = 'The media is used by articles (listed in `articles`, with their status) or as a user\'s avatar; code `media_in_use`.';
+const inUse = "The media is used by articles (listed in `articles`, with their status) or as a user's avatar; code `media_in_use`.";
 const binary = { schema: BinaryFile };
 
 // Metadata fields of a multipart form, checked like a JSON body (422 naming `body.<field>`).
 function parseFormFields(fields: Record<string, string>): UploadMetadataInput {
   const result = UploadMetadata.safeParse(fields);
   if (result.success) return result.data;
-  const errors = result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys'
-    ? issue.keys.map((key) => ({ field: `body.${key}`, message: `Unknown field: ${key}` }))
-    : [{ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message }]));
-  throw new ValidationError(`The upload's form has ${errors.length === 1 ? 'an invalid field' : `${errors.length} invalid fields`}.`, errors);
+  const errors = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: `body.${key}`, message: `Unknown field: ${key}` }))
+      : [{ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message }],
+  );
+  throw new ValidationError(
+    `The upload's form has ${errors.length === 1 ? 'an invalid field' : `${errors.length} invalid fields`}.`,
+    errors,
+  );
 }
 
 export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/admin/media', operationId: 'listMedia', summary: 'List media, newest first', tag, access: readers,
-      query: ListMediaQuery, response: AdminMediaPage,
+      method: 'get',
+      path: '/v1/admin/media',
+      operationId: 'listMedia',
+      summary: 'List media, newest first',
+      tag,
+      access: readers,
+      query: ListMediaQuery,
+      response: AdminMediaPage,
       handler: ({ query }) => service.list(query),
     }),
     defineRoute({
-      method: 'get', path: '/v1/admin/media/{id}', operationId: 'getMedia', summary: 'Get a media item', tag, access: readers,
-      params: IdParams, response: AdminMediaSchema,
+      method: 'get',
+      path: '/v1/admin/media/{id}',
+      operationId: 'getMedia',
+      summary: 'Get a media item',
+      tag,
+      access: readers,
+      params: IdParams,
+      response: AdminMediaSchema,
       handler: ({ params }) => service.get(params.id),
     }),
     defineRoute({
-      method: 'post', path: '/v1/admin/media', operationId: 'createMedia', summary: 'Register a media item (its metadata)', tag, access: managers,
+      method: 'post',
+      path: '/v1/admin/media',
+      operationId: 'createMedia',
+      summary: 'Register a media item (its metadata)',
+      tag,
+      access: managers,
       description: 'The file itself is served from `url`; this records what a page needs to show it with its credit.',
-      body: CreateMediaBody, status: 201, response: AdminMediaSchema, audit: { action: 'media.create', targetType: 'media' },
+      body: CreateMediaBody,
+      status: 201,
+      response: AdminMediaSchema,
+      audit: { action: 'media.create', targetType: 'media' },
       handler: ({ body, actor }) => service.create(body, actor),
     }),
     defineRoute({
-      method: 'post', path: '/v1/admin/media/upload', operationId: 'uploadMedia', summary: 'Upload a media file', tag, access: managers,
+      method: 'post',
+      path: '/v1/admin/media/upload',
+      operationId: 'uploadMedia',
+      summary: 'Upload a media file',
+      tag,
+      access: managers,
       description: [
         'Either `multipart/form-data` with the file in `file` and metadata fields, or the file itself as the body (any Content-Type) with metadata in the query.',
         'The type is decided by the content, never by the name or the declared type: JPEG, PNG, WebP, AVIF, GIF, MP3, M4A, OGG, MP4, WebM and PDF are accepted (SVG is not).',
@@ -59,42 +99,75 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
         description: 'The file, as a form or as the body itself.',
         content: { 'multipart/form-data': { schema: UploadMediaForm }, 'application/octet-stream': binary, '*/*': binary },
       },
-      status: 201, response: AdminMediaSchema, responseDescription: 'Stored.',
+      status: 201,
+      response: AdminMediaSchema,
+      responseDescription: 'Stored.',
       errors: {
         413: 'The file is larger than the limit of its kind (code `payload_too_large`); the rest of the body is not read.',
         415: 'The content is not an accepted type (code `unsupported_media_type`).',
         422: 'An image that cannot be decoded (code `unreadable_media`), or invalid form fields (code `validation_failed`).',
       },
-      extraResponses: { 200: { description: 'The same file was uploaded before: the media already stored.', content: { 'application/json': { schema: AdminMediaSchema } } } },
+      extraResponses: {
+        200: {
+          description: 'The same file was uploaded before: the media already stored.',
+          content: { 'application/json': { schema: AdminMediaSchema } },
+        },
+      },
       audit: { action: 'media.upload', targetType: 'media' },
       handler: async ({ req, query, actor, addAuditDetails }) => {
         const { filename, ...queryMetadata } = query;
         const file = await receiveUpload(req, maxBytes);
         const metadata = { ...queryMetadata, ...parseFormFields(file.fields) };
         const { created, media } = await service.upload(file, metadata, actor);
-        addAuditDetails({ fileName: file.fileName ?? filename ?? null, mimeType: media.mimeType, sizeBytes: media.sizeBytes, deduplicated: !created });
+        addAuditDetails({
+          fileName: file.fileName ?? filename ?? null,
+          mimeType: media.mimeType,
+          sizeBytes: media.sizeBytes,
+          deduplicated: !created,
+        });
         return created ? media : new HttpResult(200, media);
       },
     }),
     defineRoute({
-      method: 'patch', path: '/v1/admin/media/{id}', operationId: 'updateMedia', summary: 'Update a media item', tag, access: managers,
-      description: 'An author may change only media they added. The kind cannot change while the media is in use; the file facts of uploaded media never change.',
-      params: IdParams, body: UpdateMediaBody, response: AdminMediaSchema, errors: { 409: inUse },
-      ifMatch: true, audit: { action: 'media.update', targetType: 'media' },
+      method: 'patch',
+      path: '/v1/admin/media/{id}',
+      operationId: 'updateMedia',
+      summary: 'Update a media item',
+      tag,
+      access: managers,
+      description:
+        'An author may change only media they added. The kind cannot change while the media is in use; the file facts of uploaded media never change.',
+      params: IdParams,
+      body: UpdateMediaBody,
+      response: AdminMediaSchema,
+      errors: { 409: inUse },
+      ifMatch: true,
+      audit: { action: 'media.update', targetType: 'media' },
       handler: ({ params, body, actor, expectedVersion }) => service.update(params.id, body, actor, expectedVersion),
     }),
     defineRoute({
-      method: 'delete', path: '/v1/admin/media/{id}', operationId: 'deleteMedia', summary: 'Delete a media item', tag, access: managers,
-      description: 'An author may delete only media they added. Refused while an article (of any status) or a user\'s avatar uses it. Deletes the renditions and the stored files too.',
-      params: IdParams, status: 204, errors: { 409: inUse },
-      ifMatch: true, audit: { action: 'media.delete', targetType: 'media' },
+      method: 'delete',
+      path: '/v1/admin/media/{id}',
+      operationId: 'deleteMedia',
+      summary: 'Delete a media item',
+      tag,
+      access: managers,
+      description:
+        "An author may delete only media they added. Refused while an article (of any status) or a user's avatar uses it. Deletes the renditions and the stored files too.",
+      params: IdParams,
+      status: 204,
+      errors: { 409: inUse },
+      ifMatch: true,
+      audit: { action: 'media.delete', targetType: 'media' },
       handler: ({ params, actor, expectedVersion }) => service.delete(params.id, actor, expectedVersion),
     }),
   ];
 }
 
 const text = { type: 'string' } as const;
-const embeddable = { 'Cross-Origin-Resource-Policy': { description: '`cross-origin`: pages on any site may show the file.', schema: text } };
+const embeddable = {
+  'Cross-Origin-Resource-Policy': { description: '`cross-origin`: pages on any site may show the file.', schema: text },
+};
 const fileHeaders = {
   ETag: { description: 'The content hash.', schema: text },
   'Cache-Control': { description: '`public, max-age=31536000, immutable`', schema: text },
@@ -102,8 +175,21 @@ const fileHeaders = {
   ...embeddable,
 };
 const fileRequestHeaders = {
-  Range: z.string().optional().openapi({ description: 'One byte range (`bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`): answered with 206. Several ranges, or another unit, get the whole file.', example: 'bytes=0-1' }),
-  'If-Range': z.string().optional().openapi({ description: 'The ETag the caller holds: the Range is served only while it is current (a weak ETag or a date gets the whole file).', example: '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"' }),
+  Range: z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        'One byte range (`bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`): answered with 206. Several ranges, or another unit, get the whole file.',
+      example: 'bytes=0-1',
+    }),
+  'If-Range': z
+    .string()
+    .optional()
+    .openapi({
+      description: 'The ETag the caller holds: the Range is served only while it is current (a weak ETag or a date gets the whole file).',
+      example: '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
+    }),
   'If-None-Match': z.string().optional().openapi({ description: 'The ETag the caller holds: 304 without a body while it is current.' }),
 };
 const fileContent = { 'image/*': binary, 'audio/*': binary, 'video/*': binary, 'application/pdf': binary };
@@ -112,7 +198,12 @@ const fileContent = { 'image/*': binary, 'audio/*': binary, 'video/*': binary, '
  * The one byte range a request asks for (RFC 9110 §14), or undefined to send the whole file: no or an
  * unreadable Range, several ranges (allowed to be ignored), or an If-Range that is not this file.
  */
-export function byteRange(range: string | undefined, ifRange: string | undefined, etag: string, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+export function byteRange(
+  range: string | undefined,
+  ifRange: string | undefined,
+  etag: string,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
   if (!range || (ifRange !== undefined && ifRange.trim() !== etag)) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
   if (!match || (match[1] === '' && match[2] === '')) return undefined;
@@ -143,15 +234,29 @@ async function streamTo(res: Response, body: Readable): Promise<void> {
 export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/media/{id}', operationId: 'getPublicMedia', summary: 'Get a media item', tag, access: { public: true },
-      params: IdParams, response: MediaSchema, cache: { lists: [] },
+      method: 'get',
+      path: '/v1/media/{id}',
+      operationId: 'getPublicMedia',
+      summary: 'Get a media item',
+      tag,
+      access: { public: true },
+      params: IdParams,
+      response: MediaSchema,
+      cache: { lists: [] },
       handler: ({ params }) => service.getPublic(params.id),
     }),
     defineRoute({
-      method: 'get', path: '/v1/media/files/{folder}/{name}', operationId: 'getMediaFile', summary: 'Download a stored media file', tag, access: { public: true },
-      description: 'Image renditions and the originals of audio, video and documents, as linked from media responses. Content-addressed, so cached for a year; an image\'s original is never served. A single byte `Range` is answered with 206 (audio and video players seek with it; Safari plays nothing without it). Any origin may embed the files (`Cross-Origin-Resource-Policy: cross-origin`): front ends on other sites show them.',
+      method: 'get',
+      path: '/v1/media/files/{folder}/{name}',
+      operationId: 'getMediaFile',
+      summary: 'Download a stored media file',
+      tag,
+      access: { public: true },
+      description:
+        "Image renditions and the originals of audio, video and documents, as linked from media responses. Content-addressed, so cached for a year; an image's original is never served. A single byte `Range` is answered with 206 (audio and video players seek with it; Safari plays nothing without it). Any origin may embed the files (`Cross-Origin-Resource-Policy: cross-origin`): front ends on other sites show them.",
       // Content-addressed files answer with their own immutable caching and 304s.
-      params: FileKeyParams, cache: false,
+      params: FileKeyParams,
+      cache: false,
       requestHeaders: fileRequestHeaders,
       extraResponses: {
         416: {
@@ -183,7 +288,12 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
           // helmet's default (same-origin) would stop a front end on another origin from showing the photo.
           'Cross-Origin-Resource-Policy': 'cross-origin',
         });
-        if (req.get('if-none-match')?.split(',').some((tag) => tag.trim() === file.etag)) {
+        if (
+          req
+            .get('if-none-match')
+            ?.split(',')
+            .some((tag) => tag.trim() === file.etag)
+        ) {
           res.status(304).end();
           return;
         }
@@ -192,7 +302,9 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
           // An error answer: not the file's year-long caching, nor its validator.
           res.removeHeader('ETag');
           res.set({ 'Content-Range': `bytes */${file.size}`, 'Cache-Control': 'no-store' });
-          throw new AppError(416, 'range_not_satisfiable', 'Range not satisfiable', `The file has ${file.size} bytes.`, { sizeBytes: file.size });
+          throw new AppError(416, 'range_not_satisfiable', 'Range not satisfiable', `The file has ${file.size} bytes.`, {
+            sizeBytes: file.size,
+          });
         }
         if (part) res.status(206).set('Content-Range', `bytes ${part.start}-${part.end}/${file.size}`);
         res.set('Content-Length', String(part ? part.end - part.start + 1 : file.size));

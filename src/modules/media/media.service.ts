@@ -3,13 +3,21 @@ import { translatePrismaError } from '../../db/prisma-errors.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import { isRole, userIdOf, type Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
-import { actorLabel } from '../../http/actor-label.ts';
+import { actorLabel } from '../../shared/actor-label.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import type { MediaStorage, OpenedObject } from '../../storage/storage.ts';
 import { encodeRenditions, readImageFacts, UnreadableImageError, type EncodedRendition, type ImageFacts } from './media.images.ts';
 import { fileUrl, toAdminMediaResponse, toMediaResponse } from './media.mapper.ts';
 import type { AfterWrite, MediaRepository, MediaRow, RenditionData } from './media.repository.ts';
-import { uploadFacts, type AdminMediaResponse, type CreateMediaInput, type ListMediaInput, type MediaResponse, type UpdateMediaInput, type UploadMetadataInput } from './media.schemas.ts';
+import {
+  uploadFacts,
+  type AdminMediaResponse,
+  type CreateMediaInput,
+  type ListMediaInput,
+  type MediaResponse,
+  type UpdateMediaInput,
+  type UploadMetadataInput,
+} from './media.schemas.ts';
 import { publicOriginalExts, renditionExts, servedTypes } from './media.types.ts';
 import type { ReceivedFile } from './media.upload.ts';
 
@@ -38,12 +46,27 @@ export interface ServedFile extends OpenedObject {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 export function unreadableMedia(detail: string): AppError {
-  return new AppError(422, 'unreadable_media', 'Unreadable media', `The file looks like an image but cannot be decoded (truncated or damaged): ${detail}`);
+  return new AppError(
+    422,
+    'unreadable_media',
+    'Unreadable media',
+    `The file looks like an image but cannot be decoded (truncated or damaged): ${detail}`,
+  );
 }
 
-export function createMediaService({ repo, now, storage, publicBaseUrl = '', renditionWidths, aspectRatios = [], events }: MediaServiceDeps) {
-  const recordEvent = (type: DomainEventType, actor: Actor): AfterWrite => (tx, row) =>
-    events.record(tx, { type, entity: { id: row.id, slug: null, version: row.version }, actor: actorLabel(actor) });
+export function createMediaService({
+  repo,
+  now,
+  storage,
+  publicBaseUrl = '',
+  renditionWidths,
+  aspectRatios = [],
+  events,
+}: MediaServiceDeps) {
+  const recordEvent =
+    (type: DomainEventType, actor: Actor): AfterWrite =>
+    (tx, row) =>
+      events.record(tx, { type, entity: { id: row.id, slug: null, version: row.version }, actor: actorLabel(actor) });
 
   async function findOrThrow(id: string): Promise<MediaRow> {
     const row = await repo.findById(id);
@@ -74,7 +97,9 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
     const uses = [
       usage.articles.length ? `${usage.articles.length} article${usage.articles.length > 1 ? 's' : ''}` : '',
       usage.avatarCount ? `the avatar of ${usage.avatarCount} user${usage.avatarCount > 1 ? 's' : ''}` : '',
-    ].filter(Boolean).join(' and ');
+    ]
+      .filter(Boolean)
+      .join(' and ');
     throw new ConflictError(`The media is used by ${uses}; ${doing}.`, 'media_in_use', { articles: usage.articles });
   }
 
@@ -86,7 +111,10 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
 
   /** A new focal point moves every aspect-ratio crop: they are encoded again from the stored original. */
   async function recropIfFocalMoved(current: MediaRow, input: UpdateMediaInput): Promise<{ rows: RenditionData[] } | undefined> {
-    const focal = { x: input.focalX === undefined ? current.focalX : input.focalX, y: input.focalY === undefined ? current.focalY : input.focalY };
+    const focal = {
+      x: input.focalX === undefined ? current.focalX : input.focalX,
+      y: input.focalY === undefined ? current.focalY : input.focalY,
+    };
     if (current.kind !== 'image' || !current.storageKey || aspectRatios.length === 0) return undefined;
     if (focal.x === current.focalX && focal.y === current.focalY) return undefined;
     const original = await storage.get(current.storageKey);
@@ -94,7 +122,15 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
     try {
       const facts = await readImageFacts(original.data);
       const crops = await encodeRenditions(original.data, facts, renditionWidths, { aspectRatios, focal, onlyCrops: true });
-      const rows = crops.map((r) => ({ aspectRatio: r.aspectRatio, width: r.width, height: r.height, format: r.format, mimeType: r.mimeType, sizeBytes: r.data.length, storageKey: `renditions/${sha256(r.data)}.${r.ext}` }));
+      const rows = crops.map((r) => ({
+        aspectRatio: r.aspectRatio,
+        width: r.width,
+        height: r.height,
+        format: r.format,
+        mimeType: r.mimeType,
+        sizeBytes: r.data.length,
+        storageKey: `renditions/${sha256(r.data)}.${r.ext}`,
+      }));
       for (const [i, crop] of crops.entries()) await storage.put(rows[i]!.storageKey, crop.data, crop.mimeType);
       return { rows };
     } catch (error) {
@@ -103,7 +139,10 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
     }
   }
 
-  async function renderImage(data: Buffer, focal: { x: number | null; y: number | null }): Promise<{ facts: ImageFacts; renditions: (EncodedRendition & { key: string })[] }> {
+  async function renderImage(
+    data: Buffer,
+    focal: { x: number | null; y: number | null },
+  ): Promise<{ facts: ImageFacts; renditions: (EncodedRendition & { key: string })[] }> {
     try {
       const facts = await readImageFacts(data);
       const renditions = await encodeRenditions(data, facts, renditionWidths, { aspectRatios, focal });
@@ -132,25 +171,28 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
 
     async create(input: CreateMediaInput, actor: Actor): Promise<AdminMediaResponse> {
       const at = now();
-      const row = await repo.create({
-        kind: input.kind,
-        url: input.url,
-        mimeType: input.mimeType,
-        sizeBytes: input.sizeBytes ?? null,
-        width: input.width ?? null,
-        height: input.height ?? null,
-        durationSeconds: input.durationSeconds ?? null,
-        caption: input.caption ?? null,
-        altText: input.altText ?? null,
-        credit: input.credit ?? null,
-        source: input.source ?? null,
-        focalX: input.focalX ?? null,
-        focalY: input.focalY ?? null,
-        createdById: userIdOf(actor),
-        // Timestamps from the injected clock, like every other time the service records.
-        createdAt: at,
-        updatedAt: at,
-      }, recordEvent('media.created', actor));
+      const row = await repo.create(
+        {
+          kind: input.kind,
+          url: input.url,
+          mimeType: input.mimeType,
+          sizeBytes: input.sizeBytes ?? null,
+          width: input.width ?? null,
+          height: input.height ?? null,
+          durationSeconds: input.durationSeconds ?? null,
+          caption: input.caption ?? null,
+          altText: input.altText ?? null,
+          credit: input.credit ?? null,
+          source: input.source ?? null,
+          focalX: input.focalX ?? null,
+          focalY: input.focalY ?? null,
+          createdById: userIdOf(actor),
+          // Timestamps from the injected clock, like every other time the service records.
+          createdAt: at,
+          updatedAt: at,
+        },
+        recordEvent('media.created', actor),
+      );
       events.committed();
       return toAdminMediaResponse(row);
     },
@@ -160,7 +202,11 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
      * uploaded again answer the media already stored (`created: false`). A refused or failed upload
      * leaves no row and no file behind.
      */
-    async upload(file: ReceivedFile, metadata: UploadMetadataInput, actor: Actor): Promise<{ created: boolean; media: AdminMediaResponse }> {
+    async upload(
+      file: ReceivedFile,
+      metadata: UploadMetadataInput,
+      actor: Actor,
+    ): Promise<{ created: boolean; media: AdminMediaResponse }> {
       const existing = await repo.findByContentHash(file.contentHash);
       if (existing) return { created: false, media: toAdminMediaResponse(existing) };
 
@@ -169,7 +215,9 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
       const originalKey = `originals/${file.contentHash}.${file.type.ext}`;
       // An image is shown through its renditions (its original may carry EXIF); the largest fallback one is its url.
       const shownKey = image
-        ? image.renditions.filter((r) => r.aspectRatio === 'original' && r.format === image.facts.fallbackFormat).sort((a, b) => b.width - a.width)[0]!.key
+        ? image.renditions
+            .filter((r) => r.aspectRatio === 'original' && r.format === image.facts.fallbackFormat)
+            .sort((a, b) => b.width - a.width)[0]!.key
         : originalKey;
       const written: string[] = [];
       try {
@@ -202,7 +250,15 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
             createdAt: at,
             updatedAt: at,
           },
-          (image?.renditions ?? []).map((r) => ({ aspectRatio: r.aspectRatio, width: r.width, height: r.height, format: r.format, mimeType: r.mimeType, sizeBytes: r.data.length, storageKey: r.key })),
+          (image?.renditions ?? []).map((r) => ({
+            aspectRatio: r.aspectRatio,
+            width: r.width,
+            height: r.height,
+            format: r.format,
+            mimeType: r.mimeType,
+            sizeBytes: r.data.length,
+            storageKey: r.key,
+          })),
           recordEvent('media.created', actor),
         );
         events.committed();
@@ -225,13 +281,22 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ren
       if (current.storageKey !== null) {
         const fixed = uploadFacts.filter((field) => input[field] !== undefined && input[field] !== current[field]);
         if (fixed.length) {
-          throw new ValidationError('These fields were measured from the uploaded file and cannot change.', fixed.map((field) => ({ field: `body.${field}`, message: 'Set by the upload' })));
+          throw new ValidationError(
+            'These fields were measured from the uploaded file and cannot change.',
+            fixed.map((field) => ({ field: `body.${field}`, message: 'Set by the upload' })),
+          );
         }
       }
       // An article's cover must stay an image and its narration audio.
       if (input.kind !== undefined && input.kind !== current.kind) await assertNotInUse(id, 'its kind cannot change while it is used');
       const crops = await recropIfFocalMoved(current, input);
-      const isUpdated = await repo.updateAtVersion(id, expectedVersion, { ...input, updatedAt: now() }, crops?.rows, recordEvent('media.updated', actor));
+      const isUpdated = await repo.updateAtVersion(
+        id,
+        expectedVersion,
+        { ...input, updatedAt: now() },
+        crops?.rows,
+        recordEvent('media.updated', actor),
+      );
       events.committed();
       if (!isUpdated) {
         await removeUnreferenced(crops?.rows.map((r) => r.storageKey) ?? []);

@@ -38,8 +38,17 @@ export async function detectAllowedType(head: Uint8Array): Promise<AllowedType |
 
 /** Extensions of stored files and the Content-Type each is served with. */
 export const servedTypes: Record<string, string> = {
-  jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif', gif: 'image/gif',
-  mp3: 'audio/mpeg', m4a: 'audio/mp4', ogg: 'audio/ogg', mp4: 'video/mp4', webm: 'video/webm', pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  gif: 'image/gif',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  ogg: 'audio/ogg',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  pdf: 'application/pdf',
 };
 
 /** Originals served publicly: not images, whose originals may carry EXIF (GPS); their renditions are served instead. */

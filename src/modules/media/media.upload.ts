@@ -24,13 +24,22 @@ const maxFormFields = 20;
 const maxFieldBytes = 4000;
 
 export function unsupportedType(): AppError {
-  return new AppError(415, 'unsupported_media_type', 'Unsupported media type',
-    'The file is not one of the accepted types, judged by its content: JPEG, PNG, WebP, AVIF, GIF, MP3, M4A, OGG, MP4, WebM or PDF.');
+  return new AppError(
+    415,
+    'unsupported_media_type',
+    'Unsupported media type',
+    'The file is not one of the accepted types, judged by its content: JPEG, PNG, WebP, AVIF, GIF, MP3, M4A, OGG, MP4, WebM or PDF.',
+  );
 }
 
 function tooLarge(kind: MediaKind | undefined, limit: number): AppError {
-  return new AppError(413, 'payload_too_large', 'Payload too large',
-    `The file is larger than the ${limit} bytes accepted${kind ? ` for ${kind} files` : ''}.`, { limitBytes: limit, ...(kind ? { kind } : {}) });
+  return new AppError(
+    413,
+    'payload_too_large',
+    'Payload too large',
+    `The file is larger than the ${limit} bytes accepted${kind ? ` for ${kind} files` : ''}.`,
+    { limitBytes: limit, ...(kind ? { kind } : {}) },
+  );
 }
 
 /**
@@ -79,7 +88,8 @@ function readFileStream(stream: Readable, maxBytes: MaxBytes): Promise<{ data: B
     stream.once('error', fail);
     stream.once('end', () => {
       if (settled) return;
-      if (length === 0) return fail(new ValidationError('The upload has no file content.', [{ field: 'body.file', message: 'Empty file' }]));
+      if (length === 0)
+        return fail(new ValidationError('The upload has no file content.', [{ field: 'body.file', message: 'Empty file' }]));
       detect().then(() => {
         if (settled) return;
         settled = true;
@@ -138,7 +148,13 @@ function receiveMultipart(req: Request, maxBytes: MaxBytes): Promise<ReceivedFil
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { files: 1, fields: maxFormFields, fieldSize: maxFieldBytes, parts: maxFormFields + 1, fileSize: Math.max(...Object.values(maxBytes)) + 1 },
+        limits: {
+          files: 1,
+          fields: maxFormFields,
+          fieldSize: maxFieldBytes,
+          parts: maxFormFields + 1,
+          fileSize: Math.max(...Object.values(maxBytes)) + 1,
+        },
       });
     } catch {
       reject(new AppError(400, 'bad_request', 'Bad request', 'The multipart body has no boundary.'));
@@ -157,7 +173,11 @@ function receiveMultipart(req: Request, maxBytes: MaxBytes): Promise<ReceivedFil
     parser.on('file', (name, stream, info) => {
       if (name !== 'file') {
         stream.resume();
-        return fail(new ValidationError('The upload has an unknown file field.', [{ field: `body.${name}`, message: 'Unknown field; send the file as `file`' }]));
+        return fail(
+          new ValidationError('The upload has an unknown file field.', [
+            { field: `body.${name}`, message: 'Unknown field; send the file as `file`' },
+          ]),
+        );
       }
       fileName = info.filename ?? null;
       file = readFileStream(stream, maxBytes);
@@ -167,12 +187,17 @@ function receiveMultipart(req: Request, maxBytes: MaxBytes): Promise<ReceivedFil
       });
     });
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) return fail(new ValidationError('A form field is too long.', [{ field: `body.${name}`, message: `At most ${maxFieldBytes} bytes` }]));
+      if (info.valueTruncated)
+        return fail(
+          new ValidationError('A form field is too long.', [{ field: `body.${name}`, message: `At most ${maxFieldBytes} bytes` }]),
+        );
       fields[name] = value;
     });
     parser.on('fieldsLimit', () => fail(new ValidationError(`The form has more than ${maxFormFields} fields.`)));
     parser.on('partsLimit', () => fail(new ValidationError(`The form has more than ${maxFormFields + 1} parts.`)));
-    parser.on('filesLimit', () => fail(new ValidationError('Send one file per upload.', [{ field: 'body.file', message: 'Only one file' }])));
+    parser.on('filesLimit', () =>
+      fail(new ValidationError('Send one file per upload.', [{ field: 'body.file', message: 'Only one file' }])),
+    );
     parser.on('error', () => fail(new AppError(400, 'bad_request', 'Bad request', 'The multipart body is malformed.')));
     parser.on('close', () => {
       if (settled) return;

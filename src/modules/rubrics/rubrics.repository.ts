@@ -3,7 +3,11 @@ import type { Rubric } from '../../generated/sqlite/client.ts';
 
 const publicInclude = {
   parent: { select: { id: true, name: true, slug: true, isActive: true } },
-  children: { where: { isActive: true }, select: { id: true, name: true, slug: true }, orderBy: [{ position: 'asc' as const }, { id: 'asc' as const }] },
+  children: {
+    where: { isActive: true },
+    select: { id: true, name: true, slug: true },
+    orderBy: [{ position: 'asc' as const }, { id: 'asc' as const }],
+  },
 };
 
 export type RubricRow = Rubric;
@@ -29,16 +33,27 @@ export function createRubricsRepository(prisma: Prisma) {
     findActiveBySlug: (slug: string): Promise<PublicRubricRow | null> =>
       prisma.rubric.findFirst({ where: { slug, isActive: true }, include: publicInclude }),
     /** Writes run in a transaction so that `then` (the webhook event) is committed with them or not at all. */
-    create: (data: { name: string; slug: string; description: string | null; parentId: string | null; position: number; isActive: boolean }, then: (tx: PrismaTx, row: Rubric) => Promise<void>) =>
+    create: (
+      data: { name: string; slug: string; description: string | null; parentId: string | null; position: number; isActive: boolean },
+      then: (tx: PrismaTx, row: Rubric) => Promise<void>,
+    ) =>
       prisma.$transaction(async (tx) => {
         const row = await tx.rubric.create({ data });
         await then(tx, row);
         return row;
       }),
     /** Changes the rubric only while it is at the expected version (any when null); answers whether it did. */
-    updateAtVersion: (id: string, expectedVersion: number | null, data: Partial<Omit<Rubric, 'id' | 'createdAt' | 'updatedAt' | 'version'>>, then: (tx: PrismaTx, row: Rubric) => Promise<void>) =>
+    updateAtVersion: (
+      id: string,
+      expectedVersion: number | null,
+      data: Partial<Omit<Rubric, 'id' | 'createdAt' | 'updatedAt' | 'version'>>,
+      then: (tx: PrismaTx, row: Rubric) => Promise<void>,
+    ) =>
       prisma.$transaction(async (tx) => {
-        const { count } = await tx.rubric.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } });
+        const { count } = await tx.rubric.updateMany({
+          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+          data: { ...data, version: { increment: 1 } },
+        });
         const row = count === 1 ? await tx.rubric.findUnique({ where: { id } }) : null;
         if (row) await then(tx, row);
         return row !== null;

@@ -1,18 +1,37 @@
-import { IsoDateTime, PageQuery, RubricRefSchema, pageOf } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { IsoDateTime, PageQuery, RubricRefSchema, pageOf } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 
 const name = z.string().trim().min(1).max(100).openapi({ example: 'Спорт' });
 const slug = z.string().max(80).openapi({ description: 'Latin slug; made from the name when left out.', example: 'sport' });
-const description = z.string().trim().max(1000).nullable().openapi({ example: 'Футбол, хоккей, теннис и всё, что происходит на стадионах страны.' });
+const description = z
+  .string()
+  .trim()
+  .max(1000)
+  .nullable()
+  .openapi({ example: 'Футбол, хоккей, теннис и всё, что происходит на стадионах страны.' });
 const parentId = z.string().max(64).nullable().openapi({ description: 'The parent rubric, for a sub-rubric.' });
 const position = z.number().int().min(0).max(100_000).openapi({ description: 'Order among rubrics, ascending.', example: 30 });
 
 export const CreateRubricBody = z
-  .strictObject({ name, slug: slug.optional(), description: description.optional(), parentId: parentId.optional(), position: position.optional(), isActive: z.boolean().optional() })
+  .strictObject({
+    name,
+    slug: slug.optional(),
+    description: description.optional(),
+    parentId: parentId.optional(),
+    position: position.optional(),
+    isActive: z.boolean().optional(),
+  })
   .openapi('CreateRubricBody');
 
 export const UpdateRubricBody = z
-  .strictObject({ name: name.optional(), slug: slug.optional(), description: description.optional(), parentId: parentId.optional(), position: position.optional(), isActive: z.boolean().optional() })
+  .strictObject({
+    name: name.optional(),
+    slug: slug.optional(),
+    description: description.optional(),
+    parentId: parentId.optional(),
+    position: position.optional(),
+    isActive: z.boolean().optional(),
+  })
   .openapi('UpdateRubricBody');
 
 export const RubricSchema = z

@@ -1,5 +1,5 @@
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
-import { actorLabel } from '../../http/actor-label.ts';
+import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
@@ -13,7 +13,11 @@ const isPositionIdKey = (v: unknown[]): v is [number, string] => v.length === 2 
 export function createRubricsService(repo: RubricsRepository, events: EventRecorder) {
   // The webhook event of a write, recorded in its transaction; a rubric is its own rubric for webhook filters.
   const recordEvent = (type: DomainEventType, actor: Actor | undefined) => (tx: Parameters<EventRecorder['record']>[0], row: RubricRow) =>
-    events.record(tx, { type, entity: { id: row.id, slug: row.slug, version: row.version, rubricId: row.id }, actor: actor ? actorLabel(actor) : 'system' });
+    events.record(tx, {
+      type,
+      entity: { id: row.id, slug: row.slug, version: row.version, rubricId: row.id },
+      actor: actor ? actorLabel(actor) : 'system',
+    });
 
   async function assertParentAllowed(rubricId: string | null, parentId: string | null | undefined): Promise<void> {
     if (!parentId) return;
@@ -68,14 +72,17 @@ export function createRubricsService(repo: RubricsRepository, events: EventRecor
     async create(input: CreateRubricInput, actor?: Actor): Promise<RubricResponse> {
       await assertParentAllowed(null, input.parentId);
       const slug = await resolveSlug({ given: input.slug, source: input.name, isTaken: (s) => repo.isSlugTaken(s) });
-      const row = await repo.create({
-        name: input.name,
-        slug,
-        description: input.description ?? null,
-        parentId: input.parentId ?? null,
-        position: input.position ?? 0,
-        isActive: input.isActive ?? true,
-      }, recordEvent('rubric.created', actor));
+      const row = await repo.create(
+        {
+          name: input.name,
+          slug,
+          description: input.description ?? null,
+          parentId: input.parentId ?? null,
+          position: input.position ?? 0,
+          isActive: input.isActive ?? true,
+        },
+        recordEvent('rubric.created', actor),
+      );
       events.committed();
       return toRubricResponse(row);
     },
@@ -86,10 +93,12 @@ export function createRubricsService(repo: RubricsRepository, events: EventRecor
       if (!current) throw new NotFoundError('rubric');
       if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toRubricResponse(current));
       await assertParentAllowed(id, input.parentId);
-      const slug = input.slug !== undefined && input.slug !== current.slug
-        ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
-        : undefined;
-      if (!(await repo.updateAtVersion(id, expectedVersion, { ...input, ...(slug ? { slug } : {}) }, recordEvent('rubric.updated', actor)))) await failConditionalWrite(id);
+      const slug =
+        input.slug !== undefined && input.slug !== current.slug
+          ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
+          : undefined;
+      if (!(await repo.updateAtVersion(id, expectedVersion, { ...input, ...(slug ? { slug } : {}) }, recordEvent('rubric.updated', actor))))
+        await failConditionalWrite(id);
       events.committed();
       const row = await repo.findById(id);
       if (!row) throw new NotFoundError('rubric');

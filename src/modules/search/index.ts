@@ -14,7 +14,12 @@ export function createSearchIndex(deps: { prisma: Prisma }) {
 }
 
 export function createSearchModule(deps: { prisma: Prisma; now: () => Date; articles: ArticlesService; rubrics: RubricsService }) {
-  const service = createSearchService({ repo: createSearchRepository(deps.prisma), articles: deps.articles, rubrics: deps.rubrics, now: deps.now });
+  const service = createSearchService({
+    repo: createSearchRepository(deps.prisma),
+    articles: deps.articles,
+    rubrics: deps.rubrics,
+    now: deps.now,
+  });
   return { service, adminRoutes: [], publicRoutes: searchPublicRoutes(service) };
 }
 

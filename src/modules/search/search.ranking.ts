@@ -17,14 +17,24 @@ const isAfter = (key: RankKey, after: RankKey | undefined) => !after || compareK
 
 /** Descending rank order: negative when `a` ranks first. */
 export function compareKeys(a: RankKey, b: RankKey): number {
-  return b.score - a.score || b.publishedAt.getTime() - a.publishedAt.getTime() || (a.articleId < b.articleId ? 1 : a.articleId > b.articleId ? -1 : 0);
+  return (
+    b.score - a.score ||
+    b.publishedAt.getTime() - a.publishedAt.getTime() ||
+    (a.articleId < b.articleId ? 1 : a.articleId > b.articleId ? -1 : 0)
+  );
 }
 
 /** Rows counted per word to pick the one to read the candidates from; a cap keeps counting cheap. */
 const COUNT_CAP = 100_000;
 
 /** The first `take` articles ranked after `after` that have every word, each word given as its indexed forms. */
-export async function rankArticles(repo: SearchRepository, termsByWord: string[][], filter: SearchFilter, take: number, after?: RankKey): Promise<RankKey[]> {
+export async function rankArticles(
+  repo: SearchRepository,
+  termsByWord: string[][],
+  filter: SearchFilter,
+  take: number,
+  after?: RankKey,
+): Promise<RankKey[]> {
   if (termsByWord.length === 1) return repo.rankOneWord(termsByWord[0]!, filter, take, after);
 
   // Reading twice the page from each list usually settles the page by the bound below, without the second pass.

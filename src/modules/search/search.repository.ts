@@ -51,7 +51,9 @@ function filterSql(filter: SearchFilter): Sql {
   const conditions = [
     publicArticleSql(filter.now, 'a'),
     // The rubric and its direct sub-rubrics, as the public article list filters them.
-    filter.rubricId ? sql`(a."rubricId" = ${filter.rubricId} OR a."rubricId" IN (SELECT r."id" FROM "Rubric" r WHERE r."parentId" = ${filter.rubricId}))` : empty,
+    filter.rubricId
+      ? sql`(a."rubricId" = ${filter.rubricId} OR a."rubricId" IN (SELECT r."id" FROM "Rubric" r WHERE r."parentId" = ${filter.rubricId}))`
+      : empty,
     filter.from ? sql`a."publishedAt" >= ${filter.from}` : empty,
     filter.to ? sql`a."publishedAt" <= ${filter.to}` : empty,
   ].filter((c) => c !== empty);
@@ -121,13 +123,24 @@ export function createSearchRepository(prisma: PrismaClient) {
      * The first `take` rows of each term's list, for each word's forms, and for every article among them its
      * score for each word (null when it lacks the word): the candidates of a many-word query, in one query.
      */
-    async readTermLists(termsByWord: string[][], filter: SearchFilter, take: number): Promise<{ lists: ListRow[]; scores: WordScoreRow[] }> {
+    async readTermLists(
+      termsByWord: string[][],
+      filter: SearchFilter,
+      take: number,
+    ): Promise<{ lists: ListRow[]; scores: WordScoreRow[] }> {
       const lists = termsByWord.flatMap((terms, word) =>
-        terms.map((term, j) => sql`SELECT ${Prisma.raw(String(word))} AS "word", ${Prisma.raw(String(j))} AS "list", t.* FROM (${termListSql(term, terms, filter, take)}) AS t`),
+        terms.map(
+          (term, j) =>
+            sql`SELECT ${Prisma.raw(String(word))} AS "word", ${Prisma.raw(String(j))} AS "list", t.* FROM (${termListSql(term, terms, filter, take)}) AS t`,
+        ),
       );
-      const wordScores = termsByWord.map((terms, word) => sql`SELECT 1 AS "kind", ${Prisma.raw(String(word))} AS "word", 0 AS "list", c."articleId",
-        (SELECT MAX(o."score") FROM "ArticleSearchTerm" o WHERE o."articleId" = c."articleId" AND o."term" IN (${termList(terms)})) AS "score", c."publishedAt" FROM c`);
-      const rows = await prisma.$queryRaw<{ kind: unknown; word: unknown; list: unknown; articleId: string; score: unknown; publishedAt: unknown }[]>`
+      const wordScores = termsByWord.map(
+        (terms, word) => sql`SELECT 1 AS "kind", ${Prisma.raw(String(word))} AS "word", 0 AS "list", c."articleId",
+        (SELECT MAX(o."score") FROM "ArticleSearchTerm" o WHERE o."articleId" = c."articleId" AND o."term" IN (${termList(terms)})) AS "score", c."publishedAt" FROM c`,
+      );
+      const rows = await prisma.$queryRaw<
+        { kind: unknown; word: unknown; list: unknown; articleId: string; score: unknown; publishedAt: unknown }[]
+      >`
         WITH l AS MATERIALIZED (${join(lists, ' UNION ALL ')}),
         c AS (SELECT "articleId", MAX("publishedAt") AS "publishedAt" FROM l GROUP BY "articleId")
         SELECT 0 AS "kind", l."word", l."list", l."articleId", l."score", l."publishedAt" FROM l
@@ -142,8 +155,10 @@ export function createSearchRepository(prisma: PrismaClient) {
 
     /** How many rows each word's terms have at or above its threshold, counted up to `cap`. */
     async countRowsAbove(termsByWord: string[][], thresholds: number[], cap: number): Promise<number[]> {
-      const parts = termsByWord.map((terms, word) => sql`SELECT ${Prisma.raw(String(word))} AS "word", COUNT(*) AS "n"
-        FROM (SELECT 1 AS "one" FROM "ArticleSearchTerm" WHERE "term" IN (${termList(terms)}) AND "score" >= ${thresholds[word]} LIMIT ${cap}) AS ${Prisma.raw(`c${word}`)}`);
+      const parts = termsByWord.map(
+        (terms, word) => sql`SELECT ${Prisma.raw(String(word))} AS "word", COUNT(*) AS "n"
+        FROM (SELECT 1 AS "one" FROM "ArticleSearchTerm" WHERE "term" IN (${termList(terms)}) AND "score" >= ${thresholds[word]} LIMIT ${cap}) AS ${Prisma.raw(`c${word}`)}`,
+      );
       const rows = await prisma.$queryRaw<{ word: unknown; n: unknown }[]>(join(parts, ' UNION ALL '));
       const counts = termsByWord.map(() => 0);
       for (const row of rows) counts[toNumber(row.word)] = toNumber(row.n);
@@ -154,16 +169,25 @@ export function createSearchRepository(prisma: PrismaClient) {
      * The exact top `take` of a many-word query among the articles that reach every word's threshold:
      * read from the rows of `driver` at or above its threshold, the other words looked up per article.
      */
-    async rankAboveThresholds(termsByWord: string[][], thresholds: number[], driver: number, filter: SearchFilter, take: number, after?: RankKey): Promise<RankKey[]> {
+    async rankAboveThresholds(
+      termsByWord: string[][],
+      thresholds: number[],
+      driver: number,
+      filter: SearchFilter,
+      take: number,
+      after?: RankKey,
+    ): Promise<RankKey[]> {
       const others = termsByWord.flatMap((terms, word) => (word === driver ? [] : [{ terms, word }]));
       if (!others.length) throw new Error('rankAboveThresholds is for queries of two words or more');
       const driverTerms = termsByWord[driver]!;
       const column = (word: number) => Prisma.raw(`"s${word}"`);
-      const scoreOf = (terms: string[]) => sql`(SELECT MAX(o."score") FROM "ArticleSearchTerm" o WHERE o."articleId" = d."articleId" AND o."term" IN (${termList(terms)}))`;
+      const scoreOf = (terms: string[]) =>
+        sql`(SELECT MAX(o."score") FROM "ArticleSearchTerm" o WHERE o."articleId" = d."articleId" AND o."term" IN (${termList(terms)}))`;
       // One form: one row per article, no grouping needed.
-      const driverRows = driverTerms.length === 1
-        ? sql`SELECT s."articleId", s."score" AS "s", s."publishedAt" FROM "ArticleSearchTerm" s WHERE s."term" = ${bytesOf(driverTerms[0]!)} AND s."score" >= ${thresholds[driver]}`
-        : sql`SELECT s."articleId", MAX(s."score") AS "s", MAX(s."publishedAt") AS "publishedAt" FROM "ArticleSearchTerm" s
+      const driverRows =
+        driverTerms.length === 1
+          ? sql`SELECT s."articleId", s."score" AS "s", s."publishedAt" FROM "ArticleSearchTerm" s WHERE s."term" = ${bytesOf(driverTerms[0]!)} AND s."score" >= ${thresholds[driver]}`
+          : sql`SELECT s."articleId", MAX(s."score") AS "s", MAX(s."publishedAt") AS "publishedAt" FROM "ArticleSearchTerm" s
               WHERE s."term" IN (${termList(driverTerms)}) AND s."score" >= ${thresholds[driver]} GROUP BY s."articleId"`;
       const total = join([sql`e."s"`, ...others.map(({ word }) => sql`e.${column(word)}`)], ' + ');
       // MATERIALIZED: each article's lookups run once, not again for the filter and the order.
@@ -171,7 +195,10 @@ export function createSearchRepository(prisma: PrismaClient) {
         WITH d AS (${driverRows}),
         e AS MATERIALIZED (SELECT d."articleId", d."publishedAt", d."s", ${join(others.map(({ terms, word }) => sql`${scoreOf(terms)} AS ${column(word)}`))} FROM d)
         SELECT e."articleId", ${total} AS "score", e."publishedAt" FROM e
-        WHERE ${join(others.map(({ word }) => sql`e.${column(word)} >= ${thresholds[word]}`), ' AND ')}
+        WHERE ${join(
+          others.map(({ word }) => sql`e.${column(word)} >= ${thresholds[word]}`),
+          ' AND ',
+        )}
           AND EXISTS (SELECT 1 FROM "Article" a WHERE a."id" = e."articleId" AND ${filterSql(filter)})
           ${after ? sql`AND ${rankedAfter(after, sql`(${total})`, sql`e."publishedAt"`, sql`e."articleId"`)}` : empty}
         ${byRank(sql`(${total})`, sql`e."publishedAt"`, sql`e."articleId"`)} LIMIT ${take}`;
@@ -182,7 +209,14 @@ export function createSearchRepository(prisma: PrismaClient) {
     findArticleText: (tx: PrismaTx, articleId: string) =>
       tx.article.findUnique({
         where: { id: articleId },
-        select: { title: true, lead: true, body: true, publishedAt: true, deletedAt: true, tags: { select: { tag: { select: { name: true } } } } },
+        select: {
+          title: true,
+          lead: true,
+          body: true,
+          publishedAt: true,
+          deletedAt: true,
+          tags: { select: { tag: { select: { name: true } } } },
+        },
       }),
 
     /**
@@ -204,7 +238,13 @@ export function createSearchRepository(prisma: PrismaClient) {
 
     /** The articles with the tag that have a place in the index. */
     findIndexedWithTag: async (tx: PrismaTx, tagId: string): Promise<string[]> =>
-      (await tx.article.findMany({ where: { tags: { some: { tagId } }, publishedAt: { not: null }, deletedAt: null }, select: { id: true }, orderBy: { id: 'asc' } })).map((a) => a.id),
+      (
+        await tx.article.findMany({
+          where: { tags: { some: { tagId } }, publishedAt: { not: null }, deletedAt: null },
+          select: { id: true },
+          orderBy: { id: 'asc' },
+        })
+      ).map((a) => a.id),
 
     /**
      * Takes the articles' row locks (a write that changes nothing), so that saving one of them waits for
@@ -216,12 +256,14 @@ export function createSearchRepository(prisma: PrismaClient) {
 
     /** Up to `take` articles that should be in the index and have no row there, by id after `afterId`. */
     findUnindexed: async (take: number, afterId: string | undefined): Promise<string[]> =>
-      (await prisma.article.findMany({
-        where: { publishedAt: { not: null }, deletedAt: null, searchTerms: { none: {} }, ...(afterId ? { id: { gt: afterId } } : {}) },
-        select: { id: true },
-        orderBy: { id: 'asc' },
-        take,
-      })).map((a) => a.id),
+      (
+        await prisma.article.findMany({
+          where: { publishedAt: { not: null }, deletedAt: null, searchTerms: { none: {} }, ...(afterId ? { id: { gt: afterId } } : {}) },
+          select: { id: true },
+          orderBy: { id: 'asc' },
+          take,
+        })
+      ).map((a) => a.id),
 
     inTransaction: <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn),
   };

@@ -5,13 +5,19 @@ import type { SearchService } from './search.service.ts';
 export function searchPublicRoutes(service: SearchService): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/search', operationId: 'searchArticles', summary: 'Search published articles', tag: 'Search', access: { public: true },
+      method: 'get',
+      path: '/v1/search',
+      operationId: 'searchArticles',
+      summary: 'Search published articles',
+      tag: 'Search',
+      access: { public: true },
       description: [
         'Full-text search over the title, lead, body and tag names of the articles public now, in Russian and other languages:',
         'each word is found in any of its grammatical forms. Hits are ranked by where the words occur (title, then tag, lead,',
         'body), then newest first, and paged with `cursor`. Filter by rubric (with its sub-rubrics) and publication time.',
       ].join(' '),
-      query: SearchQuery, response: SearchPage,
+      query: SearchQuery,
+      response: SearchPage,
       handler: ({ query }) => service.search(query),
     }),
   ];

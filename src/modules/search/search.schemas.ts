@@ -1,5 +1,5 @@
-import { IsoDateTime, PageQuery, pageOf } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 import { ArticleSummarySchema } from '../articles/articles.schemas.ts';
 
 export const QUERY_MAX_LENGTH = 200;
@@ -21,7 +21,15 @@ export const SearchQuery = PageQuery.extend({
       },
       example: 'переговоры с Китаем',
     }),
-  rubric: z.string().min(1).max(200).optional().openapi({ param: { description: 'Only articles of the rubric with this slug and of its sub-rubrics; an unknown slug finds nothing.' }, example: 'politika' }),
+  rubric: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      param: { description: 'Only articles of the rubric with this slug and of its sub-rubrics; an unknown slug finds nothing.' },
+      example: 'politika',
+    }),
   from: IsoDateTime.optional().openapi({ param: { description: 'Published at or after this time.' } }),
   to: IsoDateTime.optional().openapi({ param: { description: 'Published at or before this time.' } }),
 });
@@ -40,11 +48,14 @@ export const SearchHitSchema = z
       example: '…Стороны провели <mark>переговоры</mark> о поставках зерна; делегация <mark>Китая</mark> предложила продлить соглашение…',
     }),
     score: z.number().int().openapi({
-      description: 'How well it matched: for each query word, the weights of the fields it occurs in (title 8, a tag name 4, lead 2, body 1) added up, then summed over the words. Hits come by score, then newest first.',
+      description:
+        'How well it matched: for each query word, the weights of the fields it occurs in (title 8, a tag name 4, lead 2, body 1) added up, then summed over the words. Hits come by score, then newest first.',
       example: 9,
     }),
   })
-  .openapi('SearchHit', { description: 'A published article that matches the query: its summary as lists show it, with a highlighted snippet and its score.' });
+  .openapi('SearchHit', {
+    description: 'A published article that matches the query: its summary as lists show it, with a highlighted snippet and its score.',
+  });
 
 export const SearchPage = pageOf(SearchHitSchema, 'SearchPage');
 

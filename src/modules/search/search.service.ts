@@ -19,7 +19,12 @@ const BACKFILL_BATCH = 100;
 type SearchKey = [score: number, publishedAt: string, id: string];
 // Scores are small sums of field weights; a forged cursor out of range is refused rather than sent to the database.
 const isSearchKey = (v: unknown[]): v is SearchKey =>
-  v.length === 3 && Number.isInteger(v[0]) && (v[0] as number) >= 0 && (v[0] as number) <= 1_000_000 && isCursorDate(v[1]) && typeof v[2] === 'string';
+  v.length === 3 &&
+  Number.isInteger(v[0]) &&
+  (v[0] as number) >= 0 &&
+  (v[0] as number) <= 1_000_000 &&
+  isCursorDate(v[1]) &&
+  typeof v[2] === 'string';
 
 /** The forms of a query term worth looking up: the term itself first, then by how little they differ. */
 function closestForms(query: string, indexed: string[]): string[] {
@@ -38,7 +43,9 @@ export function createSearchIndexer(repo: SearchRepository) {
     const row = await repo.findArticleText(tx, articleId);
     // Only an article with a publication time can be public; drafts and the trash are kept out.
     const isIndexed = row?.publishedAt && !row.deletedAt;
-    const scores = isIndexed ? termScoresOf({ title: row.title, lead: row.lead, body: row.body, tagNames: row.tags.map((t) => t.tag.name) }) : new Map<string, number>();
+    const scores = isIndexed
+      ? termScoresOf({ title: row.title, lead: row.lead, body: row.body, tagNames: row.tags.map((t) => t.tag.name) })
+      : new Map<string, number>();
     await repo.replaceTerms(tx, articleId, scores, row?.publishedAt ?? new Date(0));
   }
 

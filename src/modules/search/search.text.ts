@@ -26,9 +26,64 @@ export const STEM_MIN_PREFIX = 3;
 
 // Function words that would match nearly every article; neither indexed nor asked for.
 const stopWords = new Set([
-  'а', 'без', 'бы', 'в', 'во', 'да', 'для', 'до', 'же', 'за', 'и', 'из', 'или', 'к', 'ко', 'ли', 'на', 'над', 'не', 'ни',
-  'но', 'о', 'об', 'обо', 'от', 'по', 'под', 'при', 'про', 'с', 'со', 'то', 'у', 'что', 'чтобы', 'это',
-  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'in', 'is', 'it', 'of', 'on', 'or', 'that', 'the', 'this', 'to', 'was', 'with',
+  'а',
+  'без',
+  'бы',
+  'в',
+  'во',
+  'да',
+  'для',
+  'до',
+  'же',
+  'за',
+  'и',
+  'из',
+  'или',
+  'к',
+  'ко',
+  'ли',
+  'на',
+  'над',
+  'не',
+  'ни',
+  'но',
+  'о',
+  'об',
+  'обо',
+  'от',
+  'по',
+  'под',
+  'при',
+  'про',
+  'с',
+  'со',
+  'то',
+  'у',
+  'что',
+  'чтобы',
+  'это',
+  'a',
+  'an',
+  'and',
+  'are',
+  'as',
+  'at',
+  'be',
+  'by',
+  'for',
+  'from',
+  'in',
+  'is',
+  'it',
+  'of',
+  'on',
+  'or',
+  'that',
+  'the',
+  'this',
+  'to',
+  'was',
+  'with',
 ]);
 
 const wordPattern = /[\p{L}\p{M}\p{N}]+/gu;
@@ -111,10 +166,10 @@ export function termsMatch(query: string, indexed: string): boolean {
   if (query === indexed) return true;
   const [shorter, longer] = query.length <= indexed.length ? [query, indexed] : [indexed, query];
   return (
-    longer.length - shorter.length <= STEM_TOLERANCE
-    && shorter.length >= STEM_MIN_PREFIX
-    && !digit.test(longer)
-    && longer.startsWith(shorter)
+    longer.length - shorter.length <= STEM_TOLERANCE &&
+    shorter.length >= STEM_MIN_PREFIX &&
+    !digit.test(longer) &&
+    longer.startsWith(shorter)
   );
 }
 

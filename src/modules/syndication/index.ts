@@ -5,7 +5,13 @@ import { syndicationPublicRoutes } from './syndication.routes.ts';
 import { createSyndicationService } from './syndication.service.ts';
 
 /** RSS, Atom and JSON feeds, sitemaps; read-only, built from the articles and rubrics services. */
-export function createSyndicationModule(deps: { articles: ArticlesService; rubrics: RubricsService; site: SiteInfo; sitemapPageSize: number; now: () => Date }) {
+export function createSyndicationModule(deps: {
+  articles: ArticlesService;
+  rubrics: RubricsService;
+  site: SiteInfo;
+  sitemapPageSize: number;
+  now: () => Date;
+}) {
   const service = createSyndicationService(deps);
   return { service, adminRoutes: [], publicRoutes: syndicationPublicRoutes(service) };
 }

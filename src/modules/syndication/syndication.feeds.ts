@@ -51,8 +51,13 @@ function factsOf(article: PublicArticleResponse, site: SiteInfo): ItemFacts {
     authors: (article.authors ?? []).map((a) => a.displayName),
     rubric: article.rubric ? { name: article.rubric.name, slug: article.rubric.slug, url: site.urls.rubric(article.rubric.slug) } : null,
     tags: (article.tags ?? []).map((t) => ({ name: t.name, slug: t.slug })),
-    image: image && article.cover ? { ...image, url: site.urls.absolute(image.url), caption: article.cover.caption, credit: article.cover.credit } : null,
-    narration: article.narration ? { url: site.urls.absolute(article.narration.url), mimeType: article.narration.mimeType, sizeBytes: article.narration.sizeBytes } : null,
+    image:
+      image && article.cover
+        ? { ...image, url: site.urls.absolute(image.url), caption: article.cover.caption, credit: article.cover.credit }
+        : null,
+    narration: article.narration
+      ? { url: site.urls.absolute(article.narration.url), mimeType: article.narration.mimeType, sizeBytes: article.narration.sizeBytes }
+      : null,
   };
 }
 
@@ -65,67 +70,95 @@ const optional = (value: number | null | undefined) => (value === null ? undefin
 
 export function renderRss(channel: FeedChannel, site: SiteInfo): string {
   const items = channel.items.map((a) => factsOf(a, site));
-  const itemXml = items.map((item) => element('item', {}, [
-    textElement('title', item.title),
-    textElement('link', item.url),
-    textElement('guid', item.guid, { isPermaLink: 'false' }),
-    textElement('pubDate', rfc822(item.publishedAt)),
-    textElement('description', item.lead),
-    item.html ? textElement('content:encoded', item.html) : '',
-    ...item.authors.map((name) => textElement('dc:creator', name)),
-    item.rubric ? textElement('category', item.rubric.name, { domain: item.rubric.url }) : '',
-    ...item.tags.map((tag) => textElement('category', tag.name)),
-    item.image ? emptyElement('enclosure', { url: item.image.url, length: item.image.sizeBytes ?? 0, type: item.image.mimeType }) : '',
-    item.image
-      ? element('media:content', { url: item.image.url, type: item.image.mimeType, medium: 'image', width: optional(item.image.width), height: optional(item.image.height) }, [
-        textElement('media:description', item.image.caption),
-        textElement('media:credit', item.image.credit),
-      ])
-      : '',
-  ]));
-  return xmlDocument(element('rss', {
-    version: '2.0',
-    'xmlns:atom': 'http://www.w3.org/2005/Atom',
-    'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
-    'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
-    'xmlns:media': 'http://search.yahoo.com/mrss/',
-  }, [element('channel', {}, [
-    textElement('title', channel.title),
-    textElement('link', channel.pageUrl),
-    textElement('description', channel.description),
-    textElement('language', site.language),
-    textElement('lastBuildDate', rfc822(updatedOf(items, channel.now))),
-    emptyElement('atom:link', { href: channel.selfUrls.rss, rel: 'self', type: 'application/rss+xml' }),
-    ...itemXml,
-  ])]));
+  const itemXml = items.map((item) =>
+    element('item', {}, [
+      textElement('title', item.title),
+      textElement('link', item.url),
+      textElement('guid', item.guid, { isPermaLink: 'false' }),
+      textElement('pubDate', rfc822(item.publishedAt)),
+      textElement('description', item.lead),
+      item.html ? textElement('content:encoded', item.html) : '',
+      ...item.authors.map((name) => textElement('dc:creator', name)),
+      item.rubric ? textElement('category', item.rubric.name, { domain: item.rubric.url }) : '',
+      ...item.tags.map((tag) => textElement('category', tag.name)),
+      item.image ? emptyElement('enclosure', { url: item.image.url, length: item.image.sizeBytes ?? 0, type: item.image.mimeType }) : '',
+      item.image
+        ? element(
+            'media:content',
+            {
+              url: item.image.url,
+              type: item.image.mimeType,
+              medium: 'image',
+              width: optional(item.image.width),
+              height: optional(item.image.height),
+            },
+            [textElement('media:description', item.image.caption), textElement('media:credit', item.image.credit)],
+          )
+        : '',
+    ]),
+  );
+  return xmlDocument(
+    element(
+      'rss',
+      {
+        version: '2.0',
+        'xmlns:atom': 'http://www.w3.org/2005/Atom',
+        'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+        'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+        'xmlns:media': 'http://search.yahoo.com/mrss/',
+      },
+      [
+        element('channel', {}, [
+          textElement('title', channel.title),
+          textElement('link', channel.pageUrl),
+          textElement('description', channel.description),
+          textElement('language', site.language),
+          textElement('lastBuildDate', rfc822(updatedOf(items, channel.now))),
+          emptyElement('atom:link', { href: channel.selfUrls.rss, rel: 'self', type: 'application/rss+xml' }),
+          ...itemXml,
+        ]),
+      ],
+    ),
+  );
 }
 
 export function renderAtom(channel: FeedChannel, site: SiteInfo): string {
   const items = channel.items.map((a) => factsOf(a, site));
-  const entries = items.map((item) => element('entry', {}, [
-    textElement('id', item.guid),
-    textElement('title', item.title),
-    textElement('updated', item.modifiedAt),
-    textElement('published', item.publishedAt),
-    emptyElement('link', { rel: 'alternate', type: 'text/html', href: item.url }),
-    ...item.authors.map((name) => element('author', {}, [textElement('name', name)])),
-    item.rubric ? emptyElement('category', { term: item.rubric.slug, label: item.rubric.name, scheme: site.urls.rubric('') }) : '',
-    ...item.tags.map((tag) => emptyElement('category', { term: tag.slug, label: tag.name })),
-    textElement('summary', item.lead),
-    item.html ? textElement('content', item.html, { type: 'html' }) : '',
-    item.image ? emptyElement('link', { rel: 'enclosure', href: item.image.url, type: item.image.mimeType, length: optional(item.image.sizeBytes) }) : '',
-  ]));
-  return xmlDocument(element('feed', { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': site.language }, [
-    textElement('id', channel.selfUrls.atom),
-    textElement('title', channel.title),
-    textElement('subtitle', channel.description),
-    textElement('updated', updatedOf(items, channel.now)),
-    emptyElement('link', { rel: 'alternate', type: 'text/html', href: channel.pageUrl }),
-    emptyElement('link', { rel: 'self', type: 'application/atom+xml', href: channel.selfUrls.atom }),
-    // An entry without an author borrows the feed's, as Atom requires one or the other.
-    element('author', {}, [textElement('name', site.name)]),
-    ...entries,
-  ]));
+  const entries = items.map((item) =>
+    element('entry', {}, [
+      textElement('id', item.guid),
+      textElement('title', item.title),
+      textElement('updated', item.modifiedAt),
+      textElement('published', item.publishedAt),
+      emptyElement('link', { rel: 'alternate', type: 'text/html', href: item.url }),
+      ...item.authors.map((name) => element('author', {}, [textElement('name', name)])),
+      item.rubric ? emptyElement('category', { term: item.rubric.slug, label: item.rubric.name, scheme: site.urls.rubric('') }) : '',
+      ...item.tags.map((tag) => emptyElement('category', { term: tag.slug, label: tag.name })),
+      textElement('summary', item.lead),
+      item.html ? textElement('content', item.html, { type: 'html' }) : '',
+      item.image
+        ? emptyElement('link', {
+            rel: 'enclosure',
+            href: item.image.url,
+            type: item.image.mimeType,
+            length: optional(item.image.sizeBytes),
+          })
+        : '',
+    ]),
+  );
+  return xmlDocument(
+    element('feed', { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': site.language }, [
+      textElement('id', channel.selfUrls.atom),
+      textElement('title', channel.title),
+      textElement('subtitle', channel.description),
+      textElement('updated', updatedOf(items, channel.now)),
+      emptyElement('link', { rel: 'alternate', type: 'text/html', href: channel.pageUrl }),
+      emptyElement('link', { rel: 'self', type: 'application/atom+xml', href: channel.selfUrls.atom }),
+      // An entry without an author borrows the feed's, as Atom requires one or the other.
+      element('author', {}, [textElement('name', site.name)]),
+      ...entries,
+    ]),
+  );
 }
 
 export function toJsonFeed(channel: FeedChannel, site: SiteInfo): JsonFeed {
@@ -144,7 +177,15 @@ export function toJsonFeed(channel: FeedChannel, site: SiteInfo): JsonFeed {
       ...(item.authors.length ? { authors: item.authors.map((name) => ({ name })) } : {}),
       ...(tags.length ? { tags } : {}),
       ...(item.narration
-        ? { attachments: [{ url: item.narration.url, mime_type: item.narration.mimeType, ...(item.narration.sizeBytes !== null ? { size_in_bytes: item.narration.sizeBytes } : {}) }] }
+        ? {
+            attachments: [
+              {
+                url: item.narration.url,
+                mime_type: item.narration.mimeType,
+                ...(item.narration.sizeBytes !== null ? { size_in_bytes: item.narration.sizeBytes } : {}),
+              },
+            ],
+          }
         : {}),
     };
   });

@@ -28,14 +28,16 @@ function imageObjectsOf(cover: MediaResponse, urls: PublicUrls): NonNullable<New
     const image = feedImageOf(cover, ratio);
     if (!image) return [];
     const url = urls.absolute(image.url);
-    return [{
-      '@type': 'ImageObject' as const,
-      url,
-      contentUrl: url,
-      ...(image.width ? { width: image.width } : {}),
-      ...(image.height ? { height: image.height } : {}),
-      ...credits,
-    }];
+    return [
+      {
+        '@type': 'ImageObject' as const,
+        url,
+        contentUrl: url,
+        ...(image.width ? { width: image.width } : {}),
+        ...(image.height ? { height: image.height } : {}),
+        ...credits,
+      },
+    ];
   });
 }
 
@@ -55,8 +57,8 @@ export function createArticleJsonLd(site: SiteInfo) {
       dateModified: lastModifiedOf({ publishedAt, updatedAt: article.updatedAt }),
       author: article.authors?.length
         ? article.authors.map((author) => ({ '@type': 'Person' as const, name: author.displayName }))
-        // An unsigned article is the newsroom's own.
-        : [{ '@type': 'Organization' as const, name: site.name }],
+        : // An unsigned article is the newsroom's own.
+          [{ '@type': 'Organization' as const, name: site.name }],
       ...(article.rubric ? { articleSection: article.rubric.name } : {}),
       ...(article.tags?.length ? { keywords: article.tags.map((tag) => tag.name) } : {}),
       inLanguage: site.language,

@@ -28,4 +28,5 @@ export function feedImageOf(media: MediaResponse, aspectRatio = 'original'): Fee
 }
 
 /** The crops an image has besides the whole picture (16:9, 1:1…), in a stable order. */
-export const cropRatiosOf = (media: MediaResponse) => [...new Set(media.renditions.map((r) => r.aspectRatio).filter((ratio) => ratio !== 'original'))].sort();
+export const cropRatiosOf = (media: MediaResponse) =>
+  [...new Set(media.renditions.map((r) => r.aspectRatio).filter((ratio) => ratio !== 'original'))].sort();

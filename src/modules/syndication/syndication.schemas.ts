@@ -1,5 +1,5 @@
-import { IsoDateTime, SlugParams } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { IsoDateTime, SlugParams } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
@@ -16,8 +16,8 @@ const ImageObjectLd = z
     width: z.number().int().optional(),
     height: z.number().int().optional(),
     caption: z.string().optional(),
-    creditText: z.string().optional().openapi({ description: 'The photo\'s credit line, as shown under it.' }),
-    copyrightHolder: OrganizationLd.optional().openapi({ description: 'The photo\'s source (the agency or owner), when known.' }),
+    creditText: z.string().optional().openapi({ description: "The photo's credit line, as shown under it." }),
+    copyrightHolder: OrganizationLd.optional().openapi({ description: "The photo's source (the agency or owner), when known." }),
   })
   .openapi('JsonLdImageObject');
 
@@ -27,19 +27,23 @@ export const NewsArticleJsonLdSchema = z
     '@type': z.literal('NewsArticle'),
     headline: z.string(),
     description: z.string().optional().openapi({ description: 'The lead.' }),
-    image: z.array(ImageObjectLd).optional().openapi({ description: 'The cover: the picture as uploaded, then its crops (16:9, 1:1…), each with its credit.' }),
+    image: z
+      .array(ImageObjectLd)
+      .optional()
+      .openapi({ description: 'The cover: the picture as uploaded, then its crops (16:9, 1:1…), each with its credit.' }),
     datePublished: IsoDateTime,
     dateModified: IsoDateTime,
     author: z.array(z.union([PersonLd, OrganizationLd])).openapi({ description: 'The byline; the publisher when it is empty.' }),
-    articleSection: z.string().optional().openapi({ description: 'The rubric\'s name.' }),
-    keywords: z.array(z.string()).optional().openapi({ description: 'The tags\' names.' }),
+    articleSection: z.string().optional().openapi({ description: "The rubric's name." }),
+    keywords: z.array(z.string()).optional().openapi({ description: "The tags' names." }),
     inLanguage: z.string(),
     url: z.string(),
     mainEntityOfPage: z.object({ '@type': z.literal('WebPage'), '@id': z.string() }),
     publisher: z.object({ '@type': z.literal('NewsMediaOrganization'), name: z.string(), url: z.string() }),
   })
   .openapi('NewsArticleJsonLd', {
-    description: 'schema.org `NewsArticle` for the article page: put it in a `script` element of type `application/ld+json` (escaping `<` as `\\u003c`). Links point at the public site (PUBLIC_BASE_URL).',
+    description:
+      'schema.org `NewsArticle` for the article page: put it in a `script` element of type `application/ld+json` (escaping `<` as `\\u003c`). Links point at the public site (PUBLIC_BASE_URL).',
   });
 
 const JsonFeedAuthor = z.object({ name: z.string() }).openapi('JsonFeedAuthor');
@@ -50,7 +54,7 @@ const JsonFeedAttachment = z
 
 const JsonFeedItem = z
   .object({
-    id: z.string().openapi({ description: 'The article\'s id: it stays when the slug changes.' }),
+    id: z.string().openapi({ description: "The article's id: it stays when the slug changes." }),
     url: z.string(),
     title: z.string(),
     summary: z.string().optional().openapi({ description: 'The lead.' }),
@@ -59,7 +63,7 @@ const JsonFeedItem = z
     date_published: IsoDateTime,
     date_modified: IsoDateTime,
     authors: z.array(JsonFeedAuthor).optional(),
-    tags: z.array(z.string()).optional().openapi({ description: 'The rubric\'s name, then the tags\' names.' }),
+    tags: z.array(z.string()).optional().openapi({ description: "The rubric's name, then the tags' names." }),
     attachments: z.array(JsonFeedAttachment).optional(),
   })
   .openapi('JsonFeedItem');

@@ -32,7 +32,9 @@ export function createSyndicationService(deps: SyndicationDeps) {
   async function channelOf(rubricSlug: string | undefined): Promise<FeedChannel> {
     const rubric = rubricSlug === undefined ? undefined : await deps.rubrics.getPublic(rubricSlug);
     const base = rubric ? `/v1/rubrics/${encodeURIComponent(rubric.slug)}/feeds/` : '/v1/feeds/';
-    const selfUrls = Object.fromEntries(Object.entries(feedPaths).map(([format, file]) => [format, site.urls.absolute(base + file)])) as Record<FeedFormat, string>;
+    const selfUrls = Object.fromEntries(
+      Object.entries(feedPaths).map(([format, file]) => [format, site.urls.absolute(base + file)]),
+    ) as Record<FeedFormat, string>;
     return {
       title: rubric ? `${rubric.name} — ${site.name}` : site.name,
       description: rubric ? (rubric.description ?? `${rubric.name} — ${site.name}`) : site.name,
@@ -46,7 +48,7 @@ export function createSyndicationService(deps: SyndicationDeps) {
   /** The site's own pages: the home page, then every active rubric's page. */
   async function pageLocations(): Promise<string[]> {
     const locations = [site.urls.home()];
-    for (let cursor: string | undefined, more = true; more;) {
+    for (let cursor: string | undefined, more = true; more; ) {
       const page = await deps.rubrics.listPublic(100, cursor);
       locations.push(...page.items.map((rubric) => site.urls.rubric(rubric.slug)));
       cursor = page.nextCursor ?? undefined;

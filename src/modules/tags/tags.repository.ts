@@ -19,8 +19,18 @@ export function createTagsRepository(prisma: Prisma) {
     list: (take: number, key?: [string, string]) => prisma.tag.findMany({ where: afterKey(key), orderBy: alphabetical, take }),
     create: (data: { name: string; slug: string }, db: Prisma | PrismaTx = prisma) => db.tag.create({ data }),
     /** Changes the tag only while it is at the expected version (any when null); answers whether it did. */
-    updateAtVersion: async (id: string, expectedVersion: number | null, data: { name?: string; slug?: string }, db: Prisma | PrismaTx = prisma) =>
-      (await db.tag.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
+    updateAtVersion: async (
+      id: string,
+      expectedVersion: number | null,
+      data: { name?: string; slug?: string },
+      db: Prisma | PrismaTx = prisma,
+    ) =>
+      (
+        await db.tag.updateMany({
+          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+          data: { ...data, version: { increment: 1 } },
+        })
+      ).count === 1,
     deleteAtVersion: async (id: string, expectedVersion: number | null, db: Prisma | PrismaTx = prisma) =>
       (await db.tag.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
   };

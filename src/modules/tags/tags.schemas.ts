@@ -1,5 +1,5 @@
-import { IsoDateTime, PageQuery, TagRefSchema, pageOf } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { IsoDateTime, PageQuery, TagRefSchema, pageOf } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 
 const name = z.string().trim().min(1).max(100).openapi({ example: 'Выборы в Госдуму' });
 const slug = z.string().max(80).openapi({ description: 'Latin slug; made from the name when left out.', example: 'vybory-v-gosdumu' });
@@ -8,7 +8,14 @@ export const CreateTagBody = z.strictObject({ name, slug: slug.optional() }).ope
 export const UpdateTagBody = z.strictObject({ name: name.optional(), slug: slug.optional() }).openapi('UpdateTagBody');
 
 export const TagSchema = z
-  .object({ id: z.string(), name: z.string(), slug: z.string(), version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }), createdAt: IsoDateTime, updatedAt: IsoDateTime })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    slug: z.string(),
+    version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+  })
   .openapi('Tag', {
     example: {
       id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a60',

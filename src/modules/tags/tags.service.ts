@@ -1,6 +1,6 @@
 import type { PrismaTx } from '../../db/database.ts';
 import { NotFoundError, PreconditionFailedError } from '../../errors.ts';
-import { actorLabel } from '../../http/actor-label.ts';
+import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
@@ -67,9 +67,10 @@ export function createTagsService(repo: TagsRepository, searchIndex: Pick<Search
       if (!current) throw new NotFoundError('tag');
       if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toTagResponse(current));
       // A renamed tag keeps its slug: links to the tag page stay valid unless a new slug is given.
-      const slug = input.slug !== undefined && input.slug !== current.slug
-        ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
-        : undefined;
+      const slug =
+        input.slug !== undefined && input.slug !== current.slug
+          ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
+          : undefined;
       const data = { ...(input.name !== undefined ? { name: input.name } : {}), ...(slug ? { slug } : {}) };
       const isRenamed = input.name !== undefined && input.name !== current.name;
       const row = await repo.inTransaction(async (tx) => {

@@ -1,15 +1,27 @@
-import { IsoDateTime, PageQuery, pageOf } from '../../http/common.schemas.ts';
-import { z } from '../../http/zod.ts';
+import { IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
 import { roles } from '../../shared/actor.ts';
 
-const email = z.email().max(254).transform((e) => e.toLowerCase()).openapi({ example: 'maria@newsroom.example' });
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase())
+  .openapi({ example: 'maria@newsroom.example' });
 const password = z.string().min(12, 'Use at least 12 characters').max(200).openapi({ example: 'correct-horse-battery-staple' });
 const displayName = z.string().trim().min(1).max(100).openapi({ example: 'Мария Ковалёва' });
 const role = z.enum(roles).openapi({ description: 'admin: everything; editor: all content and publishing; author: own drafts.' });
 const bio = z.string().trim().max(2000).nullable();
 
 export const CreateUserBody = z
-  .strictObject({ email, password, displayName, role, slug: z.string().max(80).optional(), bio: bio.optional(), avatarMediaId: z.string().max(64).nullable().optional() })
+  .strictObject({
+    email,
+    password,
+    displayName,
+    role,
+    slug: z.string().max(80).optional(),
+    bio: bio.optional(),
+    avatarMediaId: z.string().max(64).nullable().optional(),
+  })
   .openapi('CreateUserBody');
 
 export const UpdateUserBody = z

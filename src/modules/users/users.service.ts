@@ -30,7 +30,10 @@ export interface UserChanges {
 }
 
 export function createUsersService(prisma: Prisma, now: () => Date) {
-  const atVersion = (id: string, expectedVersion: number | null) => ({ id, ...(expectedVersion === null ? {} : { version: expectedVersion }) });
+  const atVersion = (id: string, expectedVersion: number | null) => ({
+    id,
+    ...(expectedVersion === null ? {} : { version: expectedVersion }),
+  });
 
   // A conditional write that changed nothing: the user is gone (404) or at another version (412).
   async function failConditionalWrite(id: string): Promise<never> {
@@ -57,7 +60,11 @@ export function createUsersService(prisma: Prisma, now: () => Date) {
   const service = {
     async list(limit: number, cursor?: string): Promise<Page<UserResponse>> {
       const key = cursor ? decodeCursor(cursor, isDateIdKey) : undefined;
-      const rows = await prisma.user.findMany({ where: key ? olderThan('createdAt', key) : {}, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+      const rows = await prisma.user.findMany({
+        where: key ? olderThan('createdAt', key) : {},
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+      });
       return toPage(rows, limit, toUserResponse, (r) => [r.createdAt.toISOString(), r.id]);
     },
 
@@ -92,28 +99,41 @@ export function createUsersService(prisma: Prisma, now: () => Date) {
     },
 
     /** Changes the user if still at `expectedVersion` (null: whatever its version), and tells what changed. */
-    async updateWithChanges(id: string, input: UpdateUserInput, actor: Actor, expectedVersion: number | null = null): Promise<{ user: UserResponse; changes: UserChanges }> {
+    async updateWithChanges(
+      id: string,
+      input: UpdateUserInput,
+      actor: Actor,
+      expectedVersion: number | null = null,
+    ): Promise<{ user: UserResponse; changes: UserChanges }> {
       const current = await prisma.user.findUnique({ where: { id } });
       if (!current) throw new NotFoundError('user');
       if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toUserResponse(current));
-      if (actor.type === 'user' && actor.userId === id && (input.role && input.role !== 'admin' || input.isActive === false)) {
+      if (actor.type === 'user' && actor.userId === id && ((input.role && input.role !== 'admin') || input.isActive === false)) {
         throw new ConflictError('An admin cannot demote or disable their own account; ask another admin.', 'self_lockout');
       }
       const email = input.email?.toLowerCase();
       if (email) await assertEmailFree(email, id);
       await assertAvatar(input.avatarMediaId);
-      const slug = input.slug !== undefined && input.slug !== current.slug
-        ? await resolveSlug({ given: input.slug, source: current.displayName, isTaken: (s) => isSlugTaken(s, id) })
-        : undefined;
+      const slug =
+        input.slug !== undefined && input.slug !== current.slug
+          ? await resolveSlug({ given: input.slug, source: current.displayName, isTaken: (s) => isSlugTaken(s, id) })
+          : undefined;
       const { password, ...rest } = input;
       const passwordHash = password ? await hashPassword(password) : undefined;
       const isUpdated = await prisma.$transaction(async (tx) => {
         const { count } = await tx.user.updateMany({
           where: atVersion(id, expectedVersion),
-          data: { ...rest, ...(email ? { email } : {}), ...(slug ? { slug } : {}), ...(passwordHash ? { passwordHash } : {}), version: { increment: 1 } },
+          data: {
+            ...rest,
+            ...(email ? { email } : {}),
+            ...(slug ? { slug } : {}),
+            ...(passwordHash ? { passwordHash } : {}),
+            version: { increment: 1 },
+          },
         });
         // A new password or a disabled account signs the user out everywhere.
-        if (count === 1 && (password || input.isActive === false)) await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now() } });
+        if (count === 1 && (password || input.isActive === false))
+          await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now() } });
         return count === 1;
       });
       if (!isUpdated) await failConditionalWrite(id);
@@ -124,7 +144,8 @@ export function createUsersService(prisma: Prisma, now: () => Date) {
 
     /** Refused with 409 while the user is an author of articles: disable the account instead. */
     async delete(id: string, actor: Actor, expectedVersion: number | null = null): Promise<void> {
-      if (actor.type === 'user' && actor.userId === id) throw new ConflictError('An admin cannot delete their own account.', 'self_lockout');
+      if (actor.type === 'user' && actor.userId === id)
+        throw new ConflictError('An admin cannot delete their own account.', 'self_lockout');
       if (!(await prisma.user.findUnique({ where: { id }, select: { id: true } }))) throw new NotFoundError('user');
       if (await prisma.articleAuthor.count({ where: { userId: id } })) {
         throw new ConflictError('The user is an author of articles; disable the account (isActive: false) instead.', 'still_referenced');

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Prisma } from '../../db/database.ts';
 import type { Dialect } from '../../db/dialect.ts';
 import type { AnyRoute } from '../../http/route.ts';
-import { z } from '../../http/zod.ts';
+import { z } from '../../shared/zod.ts';
 import { domainEventTypes } from '../../shared/domain-events.ts';
 import { pingEventType } from './webhooks.events.ts';
 import { createWebhooksRepository } from './webhooks.repository.ts';
@@ -17,10 +17,18 @@ import { createWebhookWorker } from './webhooks.worker.ts';
 const deliveryHeaders = z.object({
   'webhook-id': z.string().openapi({ description: 'The event id: the same on every attempt and replay.' }),
   'webhook-timestamp': z.string().openapi({ description: 'Unix seconds of this attempt; refuse one far from now.', example: '1795683000' }),
-  'webhook-signature': z.string().openapi({ description: '`v1,` and the base64 HMAC-SHA256 signature.', example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=' }),
+  'webhook-signature': z
+    .string()
+    .openapi({ description: '`v1,` and the base64 HMAC-SHA256 signature.', example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=' }),
 });
 
-const nouns: Record<string, string> = { article: 'an article', rubric: 'a rubric', tag: 'a tag', feed_item: 'a feed item', media: 'a media item' };
+const nouns: Record<string, string> = {
+  article: 'an article',
+  rubric: 'a rubric',
+  tag: 'a tag',
+  feed_item: 'a feed item',
+  media: 'a media item',
+};
 const describeEvent = (type: string) => `${nouns[type.slice(0, type.indexOf('.'))]} is ${type.slice(type.indexOf('.') + 1)}`;
 
 export interface WebhooksModuleDeps {
@@ -31,22 +39,34 @@ export interface WebhooksModuleDeps {
   settings: Config['webhooks'];
   rubricExists: (id: string) => Promise<boolean>;
   /** Records in the audit log that the worker turned a subscription off. */
-  recordAudit: (event: { actor: string; action: string; targetType: string; targetId: string; details: Record<string, unknown> }) => Promise<void>;
+  recordAudit: (event: {
+    actor: string;
+    action: string;
+    targetType: string;
+    targetId: string;
+    details: Record<string, unknown>;
+  }) => Promise<void>;
 }
 
 export function createWebhooksModule(deps: WebhooksModuleDeps) {
   const repo = createWebhooksRepository(deps.prisma, deps.dialect);
   const worker = deps.settings.isWorkerEnabled
     ? createWebhookWorker({
-      repo,
-      now: deps.now,
-      logger: deps.logger,
-      settings: deps.settings,
-      onDisabled: (subscriptionId, consecutiveFailures) =>
-        deps.recordAudit({ actor: 'system', action: 'webhook.disable', targetType: 'webhook', targetId: subscriptionId, details: { reason: 'repeated delivery failures', consecutiveFailures } }),
-      // The process that delivers also prunes: an instance with WEBHOOK_WORKER=off does neither.
-      pruneOld: (signal) => service.pruneOld({ signal }),
-    })
+        repo,
+        now: deps.now,
+        logger: deps.logger,
+        settings: deps.settings,
+        onDisabled: (subscriptionId, consecutiveFailures) =>
+          deps.recordAudit({
+            actor: 'system',
+            action: 'webhook.disable',
+            targetType: 'webhook',
+            targetId: subscriptionId,
+            details: { reason: 'repeated delivery failures', consecutiveFailures },
+          }),
+        // The process that delivers also prunes: an instance with WEBHOOK_WORKER=off does neither.
+        pruneOld: (signal) => service.pruneOld({ signal }),
+      })
     : undefined;
   const service = createWebhooksService({
     repo,
@@ -73,7 +93,8 @@ export function createWebhooksModule(deps: WebhooksModuleDeps) {
           tags: ['Webhooks'],
           // A delivery carries no credentials of the API: the receiver checks its signature instead.
           security: [],
-          description: 'Signed the Standard Webhooks way: `webhook-signature` is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">` keyed with the secret. Answer 2xx within WEBHOOK_TIMEOUT_MS; anything else is retried with exponential back-off for WEBHOOK_RETRY_FOR_SECONDS. The same event may arrive more than once: drop duplicates by `webhook-id`.',
+          description:
+            'Signed the Standard Webhooks way: `webhook-signature` is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">` keyed with the secret. Answer 2xx within WEBHOOK_TIMEOUT_MS; anything else is retried with exponential back-off for WEBHOOK_RETRY_FOR_SECONDS. The same event may arrive more than once: drop duplicates by `webhook-id`.',
           request: {
             headers: deliveryHeaders,
             body: { content: { 'application/json': { schema: WebhookEventSchema } } },

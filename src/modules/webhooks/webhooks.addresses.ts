@@ -5,10 +5,28 @@ import { lookup as lookupCallback } from 'node:dns';
 // Addresses a receiver may not have: this host, the private networks, link-local (cloud metadata), and the like.
 const refused = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) refused.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) refused.addSubnet(network, prefix, 'ipv6');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  refused.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+] as const)
+  refused.addSubnet(network, prefix, 'ipv6');
 
 /** Whether an IP address is on this host, a private network, link-local or otherwise not a public receiver. */
 export function isPrivateAddress(address: string): boolean {
@@ -58,7 +76,8 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
     lookupCallback(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 4);
       const allowed = allowPrivate ? addresses : addresses.filter((a) => !isPrivateAddress(a.address));
-      if (!allowed.length) return callback(new RefusedAddressError(`${hostname} resolves only to private, loopback or link-local addresses`), '', 4);
+      if (!allowed.length)
+        return callback(new RefusedAddressError(`${hostname} resolves only to private, loopback or link-local addresses`), '', 4);
       if (options.all) return callback(null, allowed);
       callback(null, allowed[0]!.address, allowed[0]!.family);
     });
@@ -68,5 +87,6 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
 /** Refuses an IP-literal host before connecting (a lookup is not made for one). */
 export function assertLiteralHostAllowed(url: URL, allowPrivate: boolean): void {
   const host = bareHost(url.hostname);
-  if (!allowPrivate && isIP(host) && isPrivateAddress(host)) throw new RefusedAddressError(`${host} is a private, loopback or link-local address`);
+  if (!allowPrivate && isIP(host) && isPrivateAddress(host))
+    throw new RefusedAddressError(`${host} is a private, loopback or link-local address`);
 }

@@ -1,4 +1,4 @@
-import { keysPurgedBy } from '../../http/cache-keys.ts';
+import { keysPurgedBy } from '../../shared/cache-keys.ts';
 import { domainEventTypes, type DomainEvent } from '../../shared/domain-events.ts';
 
 /** The event a ping sends: only to the subscription pinged, whatever it subscribes to. */
@@ -18,7 +18,10 @@ export function matchesPatterns(patterns: readonly string[], type: string): bool
 }
 
 /** What a subscription receives: the events it names, about its rubric when it has one. */
-export function isWantedBy(subscription: { events: unknown; rubricId: string | null }, event: { type: string; rubricId: string | null }): boolean {
+export function isWantedBy(
+  subscription: { events: unknown; rubricId: string | null },
+  event: { type: string; rubricId: string | null },
+): boolean {
   const patterns = Array.isArray(subscription.events) ? (subscription.events as string[]) : [];
   if (!matchesPatterns(patterns, event.type)) return false;
   return subscription.rubricId === null || subscription.rubricId === event.rubricId;

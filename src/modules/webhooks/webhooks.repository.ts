@@ -5,7 +5,10 @@ import { pingEventType } from './webhooks.events.ts';
 
 export type SubscriptionRow = WebhookSubscription;
 export type DeliveryRow = WebhookDelivery & { event: Pick<WebhookEvent, 'type'> };
-export type HeadDelivery = WebhookDelivery & { event: WebhookEvent; subscription: Pick<WebhookSubscription, 'url' | 'secret' | 'isActive'> };
+export type HeadDelivery = WebhookDelivery & {
+  event: WebhookEvent;
+  subscription: Pick<WebhookSubscription, 'url' | 'secret' | 'isActive'>;
+};
 
 type SubscriptionData = Pick<WebhookSubscription, 'url' | 'description' | 'rubricId' | 'isActive'> & { events: string[] };
 
@@ -15,7 +18,8 @@ const claimable = (at: Date) => ({
   AND: [{ OR: [{ lockedUntil: null }, { lockedUntil: { lt: at } }] }, { OR: [{ blockedUntil: null }, { blockedUntil: { lte: at } }] }],
 });
 
-const isForeignKeyViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
+const isForeignKeyViolation = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
 
 export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
   const { sql, empty, join } = PrismaSql;
@@ -33,9 +37,12 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
 
     // --- the outbox, in the caller's transaction
 
-    activeSubscriptions: (tx: PrismaTx) => tx.webhookSubscription.findMany({ where: { isActive: true }, select: { id: true, events: true, rubricId: true } }),
-    insertEvent: (tx: PrismaTx, event: { type: string; entityId: string | null; rubricId: string | null; data: PrismaNamespace.InputJsonValue; occurredAt: Date }) =>
-      tx.webhookEvent.create({ data: event, select: { id: true } }),
+    activeSubscriptions: (tx: PrismaTx) =>
+      tx.webhookSubscription.findMany({ where: { isActive: true }, select: { id: true, events: true, rubricId: true } }),
+    insertEvent: (
+      tx: PrismaTx,
+      event: { type: string; entityId: string | null; rubricId: string | null; data: PrismaNamespace.InputJsonValue; occurredAt: Date },
+    ) => tx.webhookEvent.create({ data: event, select: { id: true } }),
     /**
      * Of these subscriptions, the ones that still exist, each held (FOR KEY SHARE on PostgreSQL) until
      * the caller's transaction ends: a delete that committed since they were read is left out rather
@@ -50,7 +57,9 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
     },
     insertDeliveries: async (tx: PrismaTx, eventId: string, subscriptionIds: string[], at: Date) => {
       if (subscriptionIds.length) {
-        await tx.webhookDelivery.createMany({ data: subscriptionIds.map((subscriptionId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })) });
+        await tx.webhookDelivery.createMany({
+          data: subscriptionIds.map((subscriptionId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })),
+        });
       }
     },
 
@@ -67,10 +76,25 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
       const { at, ...fields } = data;
       return prisma.webhookSubscription.create({ data: { ...fields, createdAt: at, updatedAt: at } });
     },
-    updateSubscriptionAtVersion: async (id: string, expectedVersion: number | null, data: Partial<SubscriptionData> & { updatedAt: Date; consecutiveFailures?: number; disabledAt?: Date | null; blockedUntil?: Date | null }) =>
-      (await prisma.webhookSubscription.updateMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) }, data: { ...data, version: { increment: 1 } } })).count === 1,
+    updateSubscriptionAtVersion: async (
+      id: string,
+      expectedVersion: number | null,
+      data: Partial<SubscriptionData> & {
+        updatedAt: Date;
+        consecutiveFailures?: number;
+        disabledAt?: Date | null;
+        blockedUntil?: Date | null;
+      },
+    ) =>
+      (
+        await prisma.webhookSubscription.updateMany({
+          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+          data: { ...data, version: { increment: 1 } },
+        })
+      ).count === 1,
     deleteSubscriptionAtVersion: async (id: string, expectedVersion: number | null) =>
-      (await prisma.webhookSubscription.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } })).count === 1,
+      (await prisma.webhookSubscription.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } }))
+        .count === 1,
 
     // --- the delivery log and replays
 
@@ -90,7 +114,10 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
         // The subscription's row before the new delivery's (see recordAttempt).
         return await prisma.$transaction(async (tx) => {
           await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } });
-          return tx.webhookDelivery.create({ data: { subscriptionId, eventId, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
+          return tx.webhookDelivery.create({
+            data: { subscriptionId, eventId, nextAttemptAt: at, createdAt: at },
+            include: { event: { select: { type: true } } },
+          });
         });
       } catch (error) {
         if (isForeignKeyViolation(error)) return null;
@@ -109,14 +136,21 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
      * or null when the subscription itself has been deleted meanwhile.
      */
     queueMany: async (subscriptionId: string, eventIds: string[], at: Date): Promise<number | null> => {
-      const insert = async (ids: string[]) => (await prisma.webhookDelivery.createMany({ data: ids.map((eventId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })) })).count;
+      const insert = async (ids: string[]) =>
+        (
+          await prisma.webhookDelivery.createMany({
+            data: ids.map((eventId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })),
+          })
+        ).count;
       try {
         return await insert(eventIds);
       } catch (error) {
         if (!isForeignKeyViolation(error)) throw error;
         // One statement: nothing was inserted. The delete or the pruner has committed by now (the insert waited for its lock).
         if (!(await prisma.webhookSubscription.count({ where: { id: subscriptionId } }))) return null;
-        const existing = new Set((await prisma.webhookEvent.findMany({ where: { id: { in: eventIds } }, select: { id: true } })).map((e) => e.id));
+        const existing = new Set(
+          (await prisma.webhookEvent.findMany({ where: { id: { in: eventIds } }, select: { id: true } })).map((e) => e.id),
+        );
         return insert(eventIds.filter((id) => existing.has(id)));
       }
     },
@@ -124,9 +158,16 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
     queuePing: (subscriptionId: string, data: PrismaNamespace.InputJsonValue, at: Date): Promise<DeliveryRow | null> =>
       prisma.$transaction(async (tx) => {
         // The subscription's row before the new delivery's (see recordAttempt).
-        if ((await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } })).count === 0) return null;
-        const event = await tx.webhookEvent.create({ data: { type: pingEventType, entityId: subscriptionId, rubricId: null, data, occurredAt: at }, select: { id: true } });
-        return tx.webhookDelivery.create({ data: { subscriptionId, eventId: event.id, nextAttemptAt: at, createdAt: at }, include: { event: { select: { type: true } } } });
+        if ((await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } })).count === 0)
+          return null;
+        const event = await tx.webhookEvent.create({
+          data: { type: pingEventType, entityId: subscriptionId, rubricId: null, data, occurredAt: at },
+          select: { id: true },
+        });
+        return tx.webhookDelivery.create({
+          data: { subscriptionId, eventId: event.id, nextAttemptAt: at, createdAt: at },
+          include: { event: { select: { type: true } } },
+        });
       }),
 
     // --- the worker
@@ -134,12 +175,28 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
     /** Subscriptions with deliveries waiting that no live worker holds. */
     claimableSubscriptionIds: async (at: Date, take: number): Promise<string[]> =>
       prisma.$transaction(async (tx) =>
-        (await tx.webhookSubscription.findMany({ where: { ...claimable(at), deliveries: { some: { status: 'pending' } } }, select: { id: true }, take })).map((s) => s.id)),
+        (
+          await tx.webhookSubscription.findMany({
+            where: { ...claimable(at), deliveries: { some: { status: 'pending' } } },
+            select: { id: true },
+            take,
+          })
+        ).map((s) => s.id),
+      ),
     /** Takes the subscription's queue for `leaseMs` if no live worker holds it: a conditional update, one winner. */
     claim: async (id: string, workerId: string, at: Date, leaseMs: number): Promise<boolean> =>
-      (await prisma.$transaction((tx) => tx.webhookSubscription.updateMany({ where: { id, ...claimable(at) }, data: { lockedBy: workerId, lockedUntil: new Date(at.getTime() + leaseMs) } }))).count === 1,
+      (
+        await prisma.$transaction((tx) =>
+          tx.webhookSubscription.updateMany({
+            where: { id, ...claimable(at) },
+            data: { lockedBy: workerId, lockedUntil: new Date(at.getTime() + leaseMs) },
+          }),
+        )
+      ).count === 1,
     release: async (id: string, workerId: string, blockedUntil: Date | null = null) => {
-      await prisma.$transaction((tx) => tx.webhookSubscription.updateMany({ where: { id, lockedBy: workerId }, data: { lockedBy: null, lockedUntil: null, blockedUntil } }));
+      await prisma.$transaction((tx) =>
+        tx.webhookSubscription.updateMany({ where: { id, lockedBy: workerId }, data: { lockedBy: null, lockedUntil: null, blockedUntil } }),
+      );
     },
     /** The oldest delivery still waiting in the subscription's queue. */
     head: (subscriptionId: string): Promise<HeadDelivery | null> =>
@@ -148,19 +205,31 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
           where: { subscriptionId, status: 'pending' },
           orderBy: { id: 'asc' },
           include: { event: true, subscription: { select: { url: true, secret: true, isActive: true } } },
-        })),
+        }),
+      ),
     /** Writes an attempt's outcome and the subscription's failure count, and extends the lease. */
     recordAttempt: (
       delivery: { id: number; subscriptionId: string },
       workerId: string,
-      outcome: Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastAttemptAt' | 'responseStatus' | 'responseTimeMs' | 'lastError' | 'completedAt'>,
+      outcome: Pick<
+        WebhookDelivery,
+        'status' | 'attempts' | 'nextAttemptAt' | 'lastAttemptAt' | 'responseStatus' | 'responseTimeMs' | 'lastError' | 'completedAt'
+      >,
       subscription: { consecutiveFailures: 'reset' | 'increment' | 'keep'; lockedUntil: Date },
     ): Promise<{ consecutiveFailures: number } | null> =>
       prisma.$transaction(async (tx) => {
         // The subscription's row first, then its delivery's: the order in which deleting a subscription
         // (and its cascade) locks them. The other order deadlocks with a delete on PostgreSQL.
-        const change = subscription.consecutiveFailures === 'reset' ? { consecutiveFailures: 0 } : subscription.consecutiveFailures === 'increment' ? { consecutiveFailures: { increment: 1 } } : {};
-        await tx.webhookSubscription.updateMany({ where: { id: delivery.subscriptionId, lockedBy: workerId }, data: { ...change, lockedUntil: subscription.lockedUntil } });
+        const change =
+          subscription.consecutiveFailures === 'reset'
+            ? { consecutiveFailures: 0 }
+            : subscription.consecutiveFailures === 'increment'
+              ? { consecutiveFailures: { increment: 1 } }
+              : {};
+        await tx.webhookSubscription.updateMany({
+          where: { id: delivery.subscriptionId, lockedBy: workerId },
+          data: { ...change, lockedUntil: subscription.lockedUntil },
+        });
         await tx.webhookDelivery.updateMany({ where: { id: delivery.id }, data: outcome });
         return tx.webhookSubscription.findUnique({ where: { id: delivery.subscriptionId }, select: { consecutiveFailures: true } });
       }),
@@ -171,7 +240,11 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
      * (completedAt, id) order after the cursor's: an index range that stops at the cutoff, so the
      * rows kept are never walked. `seen` below `take` means there are no more.
      */
-    pruneFinishedDeliveries: (cutoff: Date, take: number, after?: { completedAt: Date; id: number }): Promise<{ seen: number; deleted: number; last?: { completedAt: Date; id: number } }> =>
+    pruneFinishedDeliveries: (
+      cutoff: Date,
+      take: number,
+      after?: { completedAt: Date; id: number },
+    ): Promise<{ seen: number; deleted: number; last?: { completedAt: Date; id: number } }> =>
       prisma.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<{ id: unknown; completedAt: unknown }[]>`SELECT "id", "completedAt" FROM "WebhookDelivery"
           WHERE "completedAt" < ${cutoff}
@@ -180,7 +253,9 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
           ORDER BY "completedAt", "id" LIMIT ${take}${lockedAsPicked}`;
         if (!rows.length) return { seen: 0, deleted: 0 };
         // The condition again: a pending delivery is never deleted, whatever was picked.
-        const { count } = await tx.webhookDelivery.deleteMany({ where: { id: { in: rows.map((r) => Number(r.id)) }, status: { in: ['succeeded', 'failed'] }, completedAt: { lt: cutoff } } });
+        const { count } = await tx.webhookDelivery.deleteMany({
+          where: { id: { in: rows.map((r) => Number(r.id)) }, status: { in: ['succeeded', 'failed'] }, completedAt: { lt: cutoff } },
+        });
         const last = rows.at(-1)!;
         return { seen: rows.length, deleted: count, last: { completedAt: toDate(last.completedAt), id: Number(last.id) } };
       }),
@@ -190,7 +265,11 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
      * for them any more, and the delete (a new statement, a fresh snapshot) checks again that none was
      * committed in between: a replay's new delivery is never lost to the cascade.
      */
-    pruneOrphanedEvents: (cutoff: Date, take: number, after?: { occurredAt: Date; id: string }): Promise<{ seen: number; deleted: number; last?: { occurredAt: Date; id: string } }> =>
+    pruneOrphanedEvents: (
+      cutoff: Date,
+      take: number,
+      after?: { occurredAt: Date; id: string },
+    ): Promise<{ seen: number; deleted: number; last?: { occurredAt: Date; id: string } }> =>
       prisma.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<{ id: string; occurredAt: unknown }[]>`SELECT e."id", e."occurredAt" FROM "WebhookEvent" e
           WHERE e."occurredAt" < ${cutoff}
@@ -198,14 +277,23 @@ export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
             AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e."id")
           ORDER BY e."occurredAt", e."id" LIMIT ${take}${lockedAsPicked}`;
         if (!rows.length) return { seen: 0, deleted: 0 };
-        const { count } = await tx.webhookEvent.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, occurredAt: { lt: cutoff }, deliveries: { none: {} } } });
+        const { count } = await tx.webhookEvent.deleteMany({
+          where: { id: { in: rows.map((r) => r.id) }, occurredAt: { lt: cutoff }, deliveries: { none: {} } },
+        });
         const last = rows.at(-1)!;
         return { seen: rows.length, deleted: count, last: { occurredAt: toDate(last.occurredAt), id: last.id } };
       }),
 
     /** Turns a subscription off after too many failures; false when it was already off. */
     disable: async (id: string, at: Date): Promise<boolean> =>
-      (await prisma.$transaction((tx) => tx.webhookSubscription.updateMany({ where: { id, isActive: true }, data: { isActive: false, disabledAt: at, version: { increment: 1 } } }))).count === 1,
+      (
+        await prisma.$transaction((tx) =>
+          tx.webhookSubscription.updateMany({
+            where: { id, isActive: true },
+            data: { isActive: false, disabledAt: at, version: { increment: 1 } },
+          }),
+        )
+      ).count === 1,
   };
 }
 

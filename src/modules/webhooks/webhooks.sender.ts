@@ -16,7 +16,14 @@ export interface SendOutcome {
 const maxAnswerBytes = 16 * 1024;
 
 /** POSTs the body; resolves (never rejects) with what happened within `timeoutMs`. */
-export function sendDelivery(target: { url: string; headers: Record<string, string>; body: string; timeoutMs: number; allowPrivate: boolean; signal: AbortSignal }): Promise<SendOutcome> {
+export function sendDelivery(target: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+  allowPrivate: boolean;
+  signal: AbortSignal;
+}): Promise<SendOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
@@ -40,21 +47,30 @@ export function sendDelivery(target: { url: string; headers: Record<string, stri
       target.signal.removeEventListener('abort', onAbort);
       resolve({ ...outcome, timeMs: elapsed() });
     };
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-      method: 'POST',
-      headers: { ...target.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(target.body)), 'user-agent': 'newsroom-cms-webhooks' },
-      lookup: guardedLookup(target.allowPrivate),
-    }, (response) => {
-      let read = 0;
-      response.on('data', (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > maxAnswerBytes) response.destroy();
-      });
-      const done = () => settle({ status: response.statusCode ?? null, error: null, isAborted: false });
-      response.on('end', done);
-      response.on('close', done);
-      response.on('error', done);
-    });
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          ...target.headers,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(target.body)),
+          'user-agent': 'newsroom-cms-webhooks',
+        },
+        lookup: guardedLookup(target.allowPrivate),
+      },
+      (response) => {
+        let read = 0;
+        response.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > maxAnswerBytes) response.destroy();
+        });
+        const done = () => settle({ status: response.statusCode ?? null, error: null, isAborted: false });
+        response.on('end', done);
+        response.on('close', done);
+        response.on('error', done);
+      },
+    );
     const timer = setTimeout(() => {
       settle({ status: null, error: `no answer within ${target.timeoutMs} ms`, isAborted: false });
       request.destroy();

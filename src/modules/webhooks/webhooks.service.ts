@@ -1,13 +1,19 @@
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../../errors.ts';
 import type { PrismaNamespace, PrismaTx } from '../../db/database.ts';
-import { actorLabel } from '../../http/actor-label.ts';
+import { actorLabel } from '../../shared/actor-label.ts';
 import { userIdOf, type Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import type { DomainEvent, EventRecorder } from '../../shared/domain-events.ts';
 import { refusalOf } from './webhooks.addresses.ts';
 import { eventData, isWantedBy } from './webhooks.events.ts';
 import type { DeliveryRow, SubscriptionRow, WebhooksRepository } from './webhooks.repository.ts';
-import type { CreateWebhookInput, CreatedWebhookResponse, UpdateWebhookInput, WebhookDeliveryResponse, WebhookResponse } from './webhooks.schemas.ts';
+import type {
+  CreateWebhookInput,
+  CreatedWebhookResponse,
+  UpdateWebhookInput,
+  WebhookDeliveryResponse,
+  WebhookResponse,
+} from './webhooks.schemas.ts';
 import { newWebhookSecret } from './webhooks.signing.ts';
 
 const maxReplayed = 10_000;
@@ -78,8 +84,10 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     const errors: FieldError[] = [];
     const refusal = input.url ? await refusalOf(new URL(input.url), deps.allowPrivateAddresses) : null;
     if (refusal) errors.push({ field: 'body.url', message: `Refused: ${refusal}` });
-    if (input.rubricId && !(await deps.rubricExists(input.rubricId))) errors.push({ field: 'body.rubricId', message: 'No rubric has this id' });
-    if (errors.length) throw new ValidationError(`The webhook is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
+    if (input.rubricId && !(await deps.rubricExists(input.rubricId)))
+      errors.push({ field: 'body.rubricId', message: 'No rubric has this id' });
+    if (errors.length)
+      throw new ValidationError(`The webhook is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
   }
 
   /** The outbox: each change's event, and a delivery for each active subscription that wants it. */
@@ -88,7 +96,13 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const at = now();
       const rubricId = event.entity.rubricId ?? (event.type.startsWith('rubric.') ? event.entity.id : null);
       const subscriptions = await repo.activeSubscriptions(tx);
-      const created = await repo.insertEvent(tx, { type: event.type, entityId: event.entity.id, rubricId, data: eventData(event) as PrismaNamespace.InputJsonValue, occurredAt: at });
+      const created = await repo.insertEvent(tx, {
+        type: event.type,
+        entityId: event.entity.id,
+        rubricId,
+        data: eventData(event) as PrismaNamespace.InputJsonValue,
+        occurredAt: at,
+      });
       const wanting = subscriptions.filter((s) => isWantedBy(s, { type: event.type, rubricId })).map((s) => s.id);
       await repo.insertDeliveries(tx, created.id, await repo.holdSubscriptions(tx, wanting), at);
     },
@@ -129,7 +143,8 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       if (expectedVersion !== null && current.version !== expectedVersion) throw new PreconditionFailedError(toWebhookResponse(current));
       await assertValid(input);
       // Turned back on: its failures are forgotten and its queue is tried at once.
-      const reactivated = input.isActive === true && !current.isActive ? { consecutiveFailures: 0, disabledAt: null, blockedUntil: null } : {};
+      const reactivated =
+        input.isActive === true && !current.isActive ? { consecutiveFailures: 0, disabledAt: null, blockedUntil: null } : {};
       const isDone = await repo.updateSubscriptionAtVersion(id, expectedVersion, {
         ...input,
         ...(input.events ? { events: [...new Set(input.events)] } : {}),
@@ -146,7 +161,10 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       throw new PreconditionFailedError(toWebhookResponse(await findOrThrow(id)));
     },
 
-    async listDeliveries(id: string, query: { limit: number; cursor?: string | undefined; status?: 'pending' | 'succeeded' | 'failed' | undefined }): Promise<Page<WebhookDeliveryResponse>> {
+    async listDeliveries(
+      id: string,
+      query: { limit: number; cursor?: string | undefined; status?: 'pending' | 'succeeded' | 'failed' | undefined },
+    ): Promise<Page<WebhookDeliveryResponse>> {
       await findOrThrow(id);
       const key = query.cursor ? decodeCursor(query.cursor, isIdKey) : undefined;
       const rows = await repo.listDeliveries(id, query.limit + 1, key?.[0], query.status);
@@ -164,7 +182,8 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const subscription = await findOrThrow(id);
       const row = await repo.findDelivery(id, Number(deliveryId));
       if (!row) throw new NotFoundError('delivery');
-      if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
+      if (!subscription.isActive)
+        throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
       const queued = await repo.requeue(id, row.eventId, now());
       // Pruned between the read and the insert: as if it had not been found.
       if (!queued) throw new NotFoundError('delivery');
@@ -175,12 +194,19 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     /** Queues again every event since `since` that the subscription wants, oldest first. */
     async replaySince(id: string, since: string): Promise<{ queued: number }> {
       const subscription = await findOrThrow(id);
-      if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
-      const events = (await repo.eventsSince(new Date(since), maxReplayed * 4)).filter((e) => isWantedBy(subscription, e)).slice(0, maxReplayed);
+      if (!subscription.isActive)
+        throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
+      const events = (await repo.eventsSince(new Date(since), maxReplayed * 4))
+        .filter((e) => isWantedBy(subscription, e))
+        .slice(0, maxReplayed);
       const at = now();
       let queued = 0;
       for (let i = 0; i < events.length; i += 500) {
-        const count = await repo.queueMany(id, events.slice(i, i + 500).map((e) => e.id), at);
+        const count = await repo.queueMany(
+          id,
+          events.slice(i, i + 500).map((e) => e.id),
+          at,
+        );
         if (count === null) throw new NotFoundError('webhook');
         queued += count;
       }
@@ -191,9 +217,14 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     /** Queues a `webhook.ping` event for this subscription alone. */
     async ping(id: string, actor: Actor): Promise<WebhookDeliveryResponse> {
       const subscription = await findOrThrow(id);
-      if (!subscription.isActive) throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
+      if (!subscription.isActive)
+        throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
       const at = now();
-      const row = await repo.queuePing(id, { id, slug: null, version: subscription.version, actor: actorLabel(actor), surrogateKeys: [] }, at);
+      const row = await repo.queuePing(
+        id,
+        { id, slug: null, version: subscription.version, actor: actorLabel(actor), surrogateKeys: [] },
+        at,
+      );
       if (!row) throw new NotFoundError('webhook');
       deps.wakeWorker();
       return toDeliveryResponse(row);
@@ -209,7 +240,9 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const take = options.batchSize ?? pruneBatchSize;
       const cutoff = new Date(now().getTime() - deps.retentionMs);
       /** Batch after batch, each from where the last one ended, until one comes back short or the signal aborts; answers how many went. */
-      async function inBatches<C>(prune: (cutoff: Date, take: number, after?: C) => Promise<{ seen: number; deleted: number; last?: C }>): Promise<number> {
+      async function inBatches<C>(
+        prune: (cutoff: Date, take: number, after?: C) => Promise<{ seen: number; deleted: number; last?: C }>,
+      ): Promise<number> {
         let deleted = 0;
         let after: C | undefined;
         while (!options.signal?.aborted) {

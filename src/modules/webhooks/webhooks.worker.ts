@@ -6,19 +6,7 @@ import type { HeadDelivery, WebhooksRepository } from './webhooks.repository.ts'
 import { sendDelivery } from './webhooks.sender.ts';
 import type { PruneResult } from './webhooks.service.ts';
 import { signedHeaders } from './webhooks.signing.ts';
-
-export interface WebhookWorkerSettings {
-  pollIntervalMs: number;
-  timeoutMs: number;
-  /** The first retry's delay; each next one doubles, up to retryMaxDelayMs, with ±25 % jitter. */
-  retryBaseMs: number;
-  retryMaxDelayMs: number;
-  /** How long after it was queued a delivery is retried before it is marked failed. */
-  retryForMs: number;
-  /** Deliveries finally failed in a row after which the subscription is turned off. */
-  disableAfterFailures: number;
-  allowPrivateAddresses: boolean;
-}
+import type { WebhookWorkerSettings } from '../../config.ts';
 
 export interface WebhookWorkerDeps {
   repo: WebhooksRepository;
@@ -68,7 +56,14 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
   async function attempt(head: HeadDelivery): Promise<'done' | 'aborted'> {
     const body = eventBody(head.event);
     const headers = signedHeaders(head.subscription.secret, head.event.id, Math.floor(Date.now() / 1000), body);
-    const sent = await sendDelivery({ url: head.subscription.url, headers, body, timeoutMs: settings.timeoutMs, allowPrivate: settings.allowPrivateAddresses, signal: stopping.signal });
+    const sent = await sendDelivery({
+      url: head.subscription.url,
+      headers,
+      body,
+      timeoutMs: settings.timeoutMs,
+      allowPrivate: settings.allowPrivateAddresses,
+      signal: stopping.signal,
+    });
     if (sent.isAborted) return 'aborted';
     const at = now();
     const attempts = head.attempts + 1;
@@ -76,19 +71,31 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     const retryAt = new Date(at.getTime() + retryDelayMs(attempts));
     const isFinal = !isSuccess && retryAt.getTime() - head.createdAt.getTime() > settings.retryForMs;
     const status = isSuccess ? 'succeeded' : isFinal ? 'failed' : 'pending';
-    const counts = await repo.recordAttempt(head, workerId, {
-      status,
-      attempts,
-      nextAttemptAt: status === 'pending' ? retryAt : head.nextAttemptAt,
-      lastAttemptAt: at,
-      responseStatus: sent.status,
-      responseTimeMs: sent.timeMs,
-      lastError: isSuccess ? null : (sent.error ?? `answered ${sent.status}`),
-      completedAt: status === 'pending' ? null : at,
-    }, { consecutiveFailures: isSuccess ? 'reset' : isFinal ? 'increment' : 'keep', lockedUntil: new Date(at.getTime() + leaseMs) });
-    if (!isSuccess) logger.warn({ deliveryId: head.id, subscriptionId: head.subscriptionId, status: sent.status, error: sent.error, final: isFinal }, 'webhook delivery failed');
+    const counts = await repo.recordAttempt(
+      head,
+      workerId,
+      {
+        status,
+        attempts,
+        nextAttemptAt: status === 'pending' ? retryAt : head.nextAttemptAt,
+        lastAttemptAt: at,
+        responseStatus: sent.status,
+        responseTimeMs: sent.timeMs,
+        lastError: isSuccess ? null : (sent.error ?? `answered ${sent.status}`),
+        completedAt: status === 'pending' ? null : at,
+      },
+      { consecutiveFailures: isSuccess ? 'reset' : isFinal ? 'increment' : 'keep', lockedUntil: new Date(at.getTime() + leaseMs) },
+    );
+    if (!isSuccess)
+      logger.warn(
+        { deliveryId: head.id, subscriptionId: head.subscriptionId, status: sent.status, error: sent.error, final: isFinal },
+        'webhook delivery failed',
+      );
     if (isFinal && counts && counts.consecutiveFailures >= settings.disableAfterFailures && (await repo.disable(head.subscriptionId, at))) {
-      logger.warn({ subscriptionId: head.subscriptionId, consecutiveFailures: counts.consecutiveFailures }, 'webhook subscription disabled after repeated failures');
+      logger.warn(
+        { subscriptionId: head.subscriptionId, consecutiveFailures: counts.consecutiveFailures },
+        'webhook subscription disabled after repeated failures',
+      );
       await deps.onDisabled(head.subscriptionId, counts.consecutiveFailures);
     }
     return 'done';
@@ -119,7 +126,10 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
   async function runOnce(): Promise<boolean> {
     const ids = await repo.claimableSubscriptionIds(now(), 50);
     // Instances take queues in different orders, so they rarely reach for the same one.
-    const shuffled = ids.map((id) => ({ id, order: random() })).sort((a, b) => a.order - b.order).map((e) => e.id);
+    const shuffled = ids
+      .map((id) => ({ id, order: random() }))
+      .sort((a, b) => a.order - b.order)
+      .map((e) => e.id);
     let didWork = false;
     for (let i = 0; i < shuffled.length && isRunning; i += parallelQueues) {
       const results = await Promise.all(shuffled.slice(i, i + parallelQueues).map(drain));
@@ -146,10 +156,12 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     const at = now().getTime();
     if (pruning || at < nextPruneAt) return;
     nextPruneAt = at + pruneEveryMs;
-    pruning = deps.pruneOld(stopping.signal)
+    pruning = deps
+      .pruneOld(stopping.signal)
       .then(
         (removed) => {
-          if (removed.deliveries || removed.events) logger.info({ deletedDeliveries: removed.deliveries, deletedEvents: removed.events }, 'webhook log pruned');
+          if (removed.deliveries || removed.events)
+            logger.info({ deletedDeliveries: removed.deliveries, deletedEvents: removed.events }, 'webhook log pruned');
         },
         (error: unknown) => {
           if (isRunning) logger.error({ err: error }, 'webhook log pruning failed');

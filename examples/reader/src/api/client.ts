@@ -27,7 +27,10 @@ export function apiUrl(pathOrUrl: string): string {
 
 /** A failed request, with the problem+json the API answered. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: Problem | undefined) {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | undefined,
+  ) {
     super(problem?.detail ?? problem?.title ?? `The API answered ${status}`);
   }
 }

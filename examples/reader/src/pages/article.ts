@@ -25,32 +25,65 @@ function body(blocks: Block[], keyPoints: string[]): HTMLElement {
   const nextRuns = () => marked[next++] ?? [];
   const take = () => runs(nextRuns());
 
-  return h('div', { class: 'article-body', 'data-testid': 'article-body' }, blocks.map((block) => {
-    switch (block.type) {
-      case 'paragraph':
-        return h('p', {}, take());
-      case 'heading':
-        return h(block.level === 3 ? 'h3' : 'h2', {}, take());
-      case 'quote':
-        return h('blockquote', { class: 'quote' }, h('p', {}, take()), block.attribution ? h('footer', {}, `— ${block.attribution}`) : null);
-      case 'list':
-        return h(block.style === 'numbered' ? 'ol' : 'ul', {}, runsPerItem(nextRuns(), block.items).map((item) => h('li', {}, runs(item))));
-      case 'image':
-        return figure(block.media, block.caption, { sizes: bodySizes });
-      case 'embed':
-        return h('p', { class: 'embed' }, h('a', { href: block.url, rel: 'noopener', target: '_blank' }, block.caption ?? block.provider ?? block.url));
-    }
-  }));
+  return h(
+    'div',
+    { class: 'article-body', 'data-testid': 'article-body' },
+    blocks.map((block) => {
+      switch (block.type) {
+        case 'paragraph':
+          return h('p', {}, take());
+        case 'heading':
+          return h(block.level === 3 ? 'h3' : 'h2', {}, take());
+        case 'quote':
+          return h(
+            'blockquote',
+            { class: 'quote' },
+            h('p', {}, take()),
+            block.attribution ? h('footer', {}, `— ${block.attribution}`) : null,
+          );
+        case 'list':
+          return h(
+            block.style === 'numbered' ? 'ol' : 'ul',
+            {},
+            runsPerItem(nextRuns(), block.items).map((item) => h('li', {}, runs(item))),
+          );
+        case 'image':
+          return figure(block.media, block.caption, { sizes: bodySizes });
+        case 'embed':
+          return h(
+            'p',
+            { class: 'embed' },
+            h('a', { href: block.url, rel: 'noopener', target: '_blank' }, block.caption ?? block.provider ?? block.url),
+          );
+      }
+    }),
+  );
 }
 
 // Storage can be off (private modes, policies): the toggle then just forgets.
-const remembered = () => { try { return localStorage.getItem(highlightSetting); } catch { return null; } };
-const remember = (value: string) => { try { localStorage.setItem(highlightSetting, value); } catch { /* not remembered */ } };
+const remembered = () => {
+  try {
+    return localStorage.getItem(highlightSetting);
+  } catch {
+    return null;
+  }
+};
+const remember = (value: string) => {
+  try {
+    localStorage.setItem(highlightSetting, value);
+  } catch {
+    /* not remembered */
+  }
+};
 
 /** "Highlight the main points": marks the key passages on and off, remembered between articles. */
 function highlightToggle(article: HTMLElement, count: number): HTMLElement | null {
   if (count === 0) return null;
-  const button = h('button', { type: 'button', class: 'toggle', 'data-testid': 'highlight-toggle', 'aria-pressed': 'false' }, 'Выделить главное');
+  const button = h(
+    'button',
+    { type: 'button', class: 'toggle', 'data-testid': 'highlight-toggle', 'aria-pressed': 'false' },
+    'Выделить главное',
+  );
   const set = (on: boolean) => {
     article.classList.toggle('highlights-on', on);
     button.setAttribute('aria-pressed', String(on));
@@ -67,12 +100,18 @@ function listenControl(narration: Media | null | undefined): HTMLElement | null 
   const audio = h('audio', { src: apiUrl(narration.url), preload: 'none', 'data-testid': 'narration' });
   const minutes = narration.durationSeconds ? ` · ${Math.max(1, Math.round(narration.durationSeconds / 60))} мин` : '';
   // The label stays; aria-pressed says whether it is playing (screen readers announce "pressed").
-  const button = h('button', { type: 'button', class: 'toggle listen', 'data-testid': 'listen', 'aria-pressed': 'false' }, `Слушать текст${minutes}`);
+  const button = h(
+    'button',
+    { type: 'button', class: 'toggle listen', 'data-testid': 'listen', 'aria-pressed': 'false' },
+    `Слушать текст${minutes}`,
+  );
   const status = h('span', { class: 'listen-status', role: 'status' });
   button.addEventListener('click', () => {
     if (!audio.paused) return audio.pause();
     status.textContent = '';
-    audio.play().catch(() => { status.textContent = 'Не удалось включить запись'; });
+    audio.play().catch(() => {
+      status.textContent = 'Не удалось включить запись';
+    });
   });
   audio.addEventListener('play', () => button.setAttribute('aria-pressed', 'true'));
   audio.addEventListener('pause', () => button.setAttribute('aria-pressed', 'false'));
@@ -86,29 +125,47 @@ function authors(article: PublicArticle): HTMLElement | null {
 }
 
 export async function articlePage(view: View, slug: string): Promise<void> {
-  const article = dataOf(await api.GET('/v1/articles/{slug}', {
-    params: { path: { slug }, query: { include: 'rubric,authors,tags,cover,related' } },
-  }));
+  const article = dataOf(
+    await api.GET('/v1/articles/{slug}', {
+      params: { path: { slug }, query: { include: 'rubric,authors,tags,cover,related' } },
+    }),
+  );
   // The API answers a renamed article at its new slug: the address bar follows.
   const address = article.slug && article.slug !== slug ? articlePath(article.slug) : undefined;
   const head = articleHead(article, address ? new URL(address, window.location.origin).href : window.location.href);
 
   const element = h('article', { class: 'article', 'data-testid': 'article' });
   element.append(
-    h('header', { class: 'article-header' },
+    h(
+      'header',
+      { class: 'article-header' },
       article.rubric ? h('a', { class: 'rubric-label', href: rubricPath(article.rubric.slug) }, article.rubric.name) : null,
       h('h1', {}, article.title ?? ''),
       h('div', { class: 'article-meta' }, article.publishedAt ? time(article.publishedAt) : null, authors(article)),
       h('div', { class: 'article-tools' }, highlightToggle(element, article.keyPoints?.length ?? 0), listenControl(article.narration)),
-      article.lead ? h('p', { class: 'lead' }, article.lead) : null),
+      article.lead ? h('p', { class: 'lead' }, article.lead) : null,
+    ),
     article.cover ? figure(article.cover, null, { sizes: bodySizes, aspectRatio: 'original', eager: true }) : '',
     body(article.body ?? [], article.keyPoints ?? []),
     article.tags?.length
-      ? h('ul', { class: 'tags', 'aria-label': 'Теги' }, article.tags.map((tag) => h('li', {}, h('a', { href: `/tags/${encodeURIComponent(tag.slug)}` }, tag.name))))
+      ? h(
+          'ul',
+          { class: 'tags', 'aria-label': 'Теги' },
+          article.tags.map((tag) => h('li', {}, h('a', { href: `/tags/${encodeURIComponent(tag.slug)}` }, tag.name))),
+        )
       : '',
   );
   const related = article.related?.length
-    ? h('aside', { class: 'related' }, h('h2', { class: 'section-title' }, 'Читайте также'), h('ul', { class: 'cards' }, article.related.map((r) => articleCard(r))))
+    ? h(
+        'aside',
+        { class: 'related' },
+        h('h2', { class: 'section-title' }, 'Читайте также'),
+        h(
+          'ul',
+          { class: 'cards' },
+          article.related.map((r) => articleCard(r)),
+        ),
+      )
     : null;
   view.show({ ...head, address }, element, related);
 }

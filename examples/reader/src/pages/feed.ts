@@ -14,41 +14,61 @@ function feedItem(item: FeedItem): HTMLElement {
   // A paid link says so to search engines too.
   const rel = item.kind === 'promo' ? 'sponsored noopener' : 'noopener';
   const label = kindLabels[item.kind];
-  return h('li', { class: `feed-item kind-${item.kind}${item.isPinned ? ' pinned' : ''}`, 'data-kind': item.kind, 'data-pinned': String(item.isPinned) },
-    h('div', { class: 'feed-meta' },
+  return h(
+    'li',
+    { class: `feed-item kind-${item.kind}${item.isPinned ? ' pinned' : ''}`, 'data-kind': item.kind, 'data-pinned': String(item.isPinned) },
+    h(
+      'div',
+      { class: 'feed-meta' },
       time(item.publishedAt, { short: true }),
       item.rubric ? h('a', { class: 'rubric-label', href: rubricPath(item.rubric.slug) }, item.rubric.name) : null,
       item.isPinned ? h('span', { class: 'badge badge-pinned', title: 'Закреплено редакцией' }, 'Главное') : null,
-      label ? h('span', { class: `badge badge-${item.kind}` }, label) : null),
+      label ? h('span', { class: `badge badge-${item.kind}` }, label) : null,
+    ),
     href
       ? h('a', { class: 'headline', href, ...(external ? { rel, target: '_blank' } : {}) }, item.headline)
-      : h('span', { class: 'headline' }, item.headline));
+      : h('span', { class: 'headline' }, item.headline),
+  );
 }
 
 /** The lead story: the first article of the feed with a photo, shown large above the headlines. */
 function leadStory(item: FeedItem): HTMLElement | null {
   const article = item.article;
   if (!article?.cover) return null;
-  return h('a', { class: 'lead-story', href: articlePath(article.slug) },
+  return h(
+    'a',
+    { class: 'lead-story', href: articlePath(article.slug) },
     picture(article.cover, { sizes: '(min-width: 1000px) 640px, 100vw', aspectRatio: '16:9', eager: true }),
-    h('div', { class: 'lead-story-text' },
+    h(
+      'div',
+      { class: 'lead-story-text' },
       item.rubric ? h('span', { class: 'rubric-label' }, item.rubric.name) : null,
       h('h2', {}, article.title),
-      article.lead ? h('p', {}, article.lead) : null));
+      article.lead ? h('p', {}, article.lead) : null,
+    ),
+  );
 }
 
 export async function feedPage(view: View): Promise<void> {
   const page = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30 } } }));
   const lead = page.items.find((item) => item.kind === 'article' && item.article?.cover);
   const list = h('ol', { class: 'feed', 'data-testid': 'feed' }, page.items.map(feedItem));
-  view.show({ title: siteName(), description: 'Новости города: лента, фотографии, прямые эфиры.' },
-    h('div', { class: 'front' },
+  view.show(
+    { title: siteName(), description: 'Новости города: лента, фотографии, прямые эфиры.' },
+    h(
+      'div',
+      { class: 'front' },
       lead ? leadStory(lead) : null,
-      h('section', { class: 'feed-column', 'aria-labelledby': 'feed-title' },
+      h(
+        'section',
+        { class: 'feed-column', 'aria-labelledby': 'feed-title' },
         h('h1', { id: 'feed-title', class: 'section-title' }, 'Лента новостей'),
         list,
         moreButton(list, page.nextCursor, async (cursor) => {
           const next = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30, cursor } } }));
           return { items: next.items.map(feedItem), nextCursor: next.nextCursor };
-        }))));
+        }),
+      ),
+    ),
+  );
 }

@@ -7,7 +7,11 @@ export interface MorePage {
 }
 
 /** "Show more" for a cursor-paged list: appends the next page to `list` until the API says there is none. */
-export function moreButton(list: HTMLElement, firstCursor: string | null, loadPage: (cursor: string) => Promise<MorePage>): HTMLElement | null {
+export function moreButton(
+  list: HTMLElement,
+  firstCursor: string | null,
+  loadPage: (cursor: string) => Promise<MorePage>,
+): HTMLElement | null {
   if (!firstCursor) return null;
   let cursor: string | null = firstCursor;
   const button = h('button', { type: 'button', class: 'more' }, 'Показать ещё');

@@ -153,7 +153,10 @@ function compileObject(shape: Record<string, ZodType>, context: string, seen: Co
   let kind: EntityKind | undefined;
   if ('id' in shape) {
     kind = entityKinds[context];
-    if (!kind) throw new CacheKeySchemaError(`The response object ${context} has an id but no cache key kind: name it in entityKinds (src/http/cache-keys.ts).`);
+    if (!kind)
+      throw new CacheKeySchemaError(
+        `The response object ${context} has an id but no cache key kind: name it in entityKinds (src/http/cache-keys.ts).`,
+      );
   }
   const dated = ['updatedAt', 'publishedAt'].filter((name) => name in shape);
   const children = Object.entries(shape)
@@ -190,7 +193,10 @@ function compileUnion(def: Record<string, unknown>, context: string, seen: Compi
     };
   }
   const useful = compiled.filter((extract): extract is Extractor => extract !== null);
-  if (useful.length > 1) throw new CacheKeySchemaError(`The response union at ${context} has several options holding records: make it a discriminated union so each body item is read one way.`);
+  if (useful.length > 1)
+    throw new CacheKeySchemaError(
+      `The response union at ${context} has several options holding records: make it a discriminated union so each body item is read one way.`,
+    );
   return useful[0] ?? null;
 }
 
@@ -210,6 +216,7 @@ function each(extract: Extractor | null): Extractor | null {
 function eachValue(extract: Extractor | null): Extractor | null {
   if (!extract) return null;
   return (value, found) => {
-    if (value && typeof value === 'object') for (const item of Object.values(value)) if (item !== null && item !== undefined) extract(item, found);
+    if (value && typeof value === 'object')
+      for (const item of Object.values(value)) if (item !== null && item !== undefined) extract(item, found);
   };
 }

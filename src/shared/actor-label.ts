@@ -1,4 +1,4 @@
-import type { Actor } from '../shared/actor.ts';
+import type { Actor } from './actor.ts';
 
 /** How a caller is named in the audit log and in idempotency records: "user:<id>", "apiKey:<id>" or "anonymous". */
 export function actorLabel(actor: Actor | undefined): string {

@@ -18,11 +18,19 @@ export const ProblemSchema = z
   .openapi('Problem', { description: 'An RFC 9457 problem details object.' });
 
 export const IdParams = z.strictObject({
-  id: z.string().min(1).max(64).openapi({ param: { description: 'The id of the record.' }, example: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b' }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { description: 'The id of the record.' }, example: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b' }),
 });
 
 export const SlugParams = z.strictObject({
-  slug: z.string().min(1).max(200).openapi({ param: { description: 'The slug of the record.' }, example: 'sport' }),
+  slug: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { description: 'The slug of the record.' }, example: 'sport' }),
 });
 
 export const LimitQuery = z.coerce
@@ -58,6 +66,8 @@ export const RubricRefSchema = z
 
 export const AuthorRefSchema = z
   .object({ id: z.string(), displayName: z.string(), slug: z.string() })
-  .openapi('AuthorRef', { example: { id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c', displayName: 'Мария Ковалёва', slug: 'mariya-kovaleva' } });
+  .openapi('AuthorRef', {
+    example: { id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c', displayName: 'Мария Ковалёва', slug: 'mariya-kovaleva' },
+  });
 
 export const TagRefSchema = z.object({ id: z.string(), name: z.string(), slug: z.string() }).openapi('TagRef');
