@@ -102,8 +102,9 @@ async function main() {
       ? "copied from an earlier run's seed (bench/.cache/)"
       : `seeded through the services in ${server.seedSeconds!.toFixed(1)} s`;
     process.stdout.write(`${seeding}\n`);
+    const description = dataset.description ? `; ${dataset.description}` : '';
     seedNotes.push(
-      `Dataset "${name}": ${dataset.articles} published articles (6 rubrics, 20 tags, 4 authors, 10 photos), ${seeding}${dataset.description ? `; ${dataset.description}` : ''}.`,
+      `Dataset "${name}": ${dataset.articles} published articles (6 rubrics, 20 tags, 4 authors, 10 photos), ${seeding}${description}.`,
     );
     try {
       for (const scenario of selected.filter((s) => s.target.server === 'cms' && s.target.dataset === name))

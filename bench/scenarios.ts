@@ -246,7 +246,9 @@ export const scenarios: Scenario[] = [
       const ids = await idsOf(server, hotSet(server.seeded!.articleSlugs).slice(0, 20));
       return {
         requests: [mixedLoad(server.seeded!, ids)],
-        note: 'articles, rubric pages, the feed and search; every 100th request saves an article (PATCH with an API key), which purges its pages',
+        note:
+          'articles, rubric pages, the feed and search; ' +
+          'every 100th request saves an article (PATCH with an API key), which purges its pages',
       };
     },
   },
@@ -278,7 +280,9 @@ export const scenarios: Scenario[] = [
             }),
           },
         ],
-        note: `multipart POST with an admin API key, ${Math.round(file.length / 1024)} kB, a new file each time (no dedup); ${probe.media.renditions?.length ?? 0} renditions made within the request; 2 connections`,
+        note:
+          `multipart POST with an admin API key, ${Math.round(file.length / 1024)} kB, a new file each time (no dedup); ` +
+          `${probe.media.renditions?.length ?? 0} renditions made within the request; 2 connections`,
       };
     },
   },

@@ -20,7 +20,8 @@ const paragraphs = [
   'Городская дума утвердила бюджет на следующий год: расходы на ремонт дорог вырастут на двенадцать процентов, на школы — на восемь.',
   'Жители Заречного района пожаловались на перебои с горячей водой; в управляющей компании обещают закончить ремонт к пятнице.',
   'Футбольный клуб «Звезда» обыграл соперников со счётом 2:1 и поднялся на третье место в турнирной таблице.',
-  'В краеведческом музее открылась выставка фотографий старого города: снимки из семейных архивов горожан показывают улицы, которых уже нет.',
+  'В краеведческом музее открылась выставка фотографий старого города: ' +
+    'снимки из семейных архивов горожан показывают улицы, которых уже нет.',
   'Синоптики обещают похолодание до минус пятнадцати к выходным и советуют водителям заранее сменить резину.',
 ];
 
@@ -42,28 +43,24 @@ export async function seedContent(container: Container, options: SeedOptions): P
       services.users.create({ email: `author${i}@bench.example`, password: 'bench-password-2026', displayName, role: 'author' }),
     ),
   );
-  const rubrics = [];
-  for (const [i, name] of ['Город', 'Спорт', 'Культура', 'Экономика', 'Происшествия', 'Погода'].entries())
-    rubrics.push(await services.rubrics.create({ name, position: i }));
-  const tags = [];
-  for (let i = 0; i < 20; i++) tags.push(await services.tags.create({ name: `Тема ${i + 1}` }));
-  const photos = [];
-  for (let i = 0; i < 10; i++) {
-    photos.push(
-      await services.media.create(
-        {
-          kind: 'image',
-          url: `https://media.bench.example/photo-${i}.jpg`,
-          mimeType: 'image/jpeg',
-          width: 1600,
-          height: 900,
-          caption: `Фото ${i + 1}`,
-          credit: 'Фото: редакция',
-        },
-        adminActor,
-      ),
-    );
-  }
+  const rubrics = await inOrder(['Город', 'Спорт', 'Культура', 'Экономика', 'Происшествия', 'Погода'], (name, i) =>
+    services.rubrics.create({ name, position: i }),
+  );
+  const tags = await inOrder(numbers(20), (i) => services.tags.create({ name: `Тема ${i + 1}` }));
+  const photos = await inOrder(numbers(10), (i) =>
+    services.media.create(
+      {
+        kind: 'image',
+        url: `https://media.bench.example/photo-${i}.jpg`,
+        mimeType: 'image/jpeg',
+        width: 1600,
+        height: 900,
+        caption: `Фото ${i + 1}`,
+        credit: 'Фото: редакция',
+      },
+      adminActor,
+    ),
+  );
 
   const minute = 60_000;
   const start = Date.now() - (options.articles + 1) * minute;
@@ -97,4 +94,13 @@ export async function seedContent(container: Container, options: SeedOptions): P
 
   const key = await services.apiKeys.create({ name: 'bench admin', scopes: ['admin'] }, adminActor);
   return { articleSlugs, rubricSlugs: rubrics.map((r) => r.slug), tagSlugs: tags.map((t) => t.slug), adminApiKey: key.key };
+}
+
+const numbers = (count: number) => Array.from({ length: count }, (_, i) => i);
+
+// One at a time, so ids and creation times follow the list.
+async function inOrder<T, R>(items: T[], create: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const created: R[] = [];
+  for (const [i, item] of items.entries()) created.push(await create(item, i));
+  return created;
 }

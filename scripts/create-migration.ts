@@ -23,7 +23,12 @@ const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.
 for (const dialect of ['sqlite', 'postgresql'] as const) {
   const scratch =
     dialect === 'sqlite'
-      ? { url: `file:${join(mkdtempSync(join(tmpdir(), 'cms-diff-')), 'scratch.db')}`, drop: async () => {} }
+      ? {
+          url: `file:${join(mkdtempSync(join(tmpdir(), 'cms-diff-')), 'scratch.db')}`,
+          drop: async () => {
+            // The scratch file sits in its own temporary folder.
+          },
+        }
       : await createScratchPostgres(postgresUrl, 'cms_diff');
   const schema = schemaForDialect(dialect);
   const dir = migrationsDirFor(dialect);

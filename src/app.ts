@@ -4,7 +4,8 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Actor } from './shared/actor.ts';
-import { errorHandler, isStreamedBody, notFoundHandler, requireJsonBody } from './http/problem.ts';
+import { jsonBody } from './http/json-body.ts';
+import { errorHandler, notFoundHandler } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import type { IdempotencyStore } from './http/idempotency.ts';
 import type { PublicCache } from './http/public-cache.ts';
@@ -72,13 +73,11 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
       maxAge: 600,
     }),
   );
-  app.use(requireJsonBody);
-  const parseJson = express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true });
-  app.use((req, res, next) => (isStreamedBody(req) ? next() : parseJson(req, res, next)));
+  const routes = deps.modules.flatMap((m) => [...m.publicRoutes, ...m.adminRoutes]);
+  app.use(jsonBody({ routes, limit: deps.config.bodyLimit }));
 
   const registry = createOpenApiRegistry();
   for (const module of deps.modules) module.registerOpenApi?.(registry);
-  const routes = deps.modules.flatMap((m) => [...m.publicRoutes, ...m.adminRoutes]);
   for (const module of deps.modules) if (module.router) app.use(module.router);
   app.use(
     mountRoutes(routes, {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { EnvSchema } from './env.schema.ts';
 
 /** How public answers are cached (the in-process store and the headers sent to CDNs and browsers). */
 export interface PublicCacheSettings {
@@ -25,180 +25,32 @@ export interface WebhookWorkerSettings {
   allowPrivateAddresses: boolean;
 }
 
-const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const listOf = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
+/** How long the server waits on PostgreSQL before giving up (SQLite is a file in process: none apply); 0 turns a limit off. */
+export interface DatabaseTimeouts {
+  connectMs: number;
+  /** Longest a statement runs: PostgreSQL cancels it, and the client gives up a little later if the server does not answer. */
+  statementMs: number;
+  /** Longest a transaction may sit idle, holding its locks, before PostgreSQL ends its session. */
+  idleInTransactionMs: number;
+}
 
-/** Every setting the server reads from the environment; the README's table lists the same keys. */
-const EnvSchema = z.object({
-  /** production, development or test; production refuses a missing or weak JWT_SECRET. */
-  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
-  /** TCP port to listen on. */
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Interface to listen on. */
-  HOST: z.string().default('127.0.0.1'),
-  /** SQLite file (`file:./data/cms.db`, the default) or a `postgresql://` URL. */
-  DATABASE_URL: z.string().min(1).default('file:./data/cms.db'),
-  /** HMAC key for access tokens; at least 32 characters in production. */
-  JWT_SECRET: z.string().optional(),
-  /** Lifetime of an access token, in seconds. */
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
-  /** Lifetime of a refresh token, in seconds. */
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(300)
-    .default(30 * 86_400),
-  /** Lifetime of an article preview link, in seconds. */
-  PREVIEW_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(7 * 86_400)
-    .default(3600),
-  /** E-mail of the first admin, created at start-up when no user exists. */
-  CMS_ADMIN_EMAIL: z.string().email().optional(),
-  /** Password of the first admin (at least 12 characters). */
-  CMS_ADMIN_PASSWORD: z.string().min(12, 'CMS_ADMIN_PASSWORD must have at least 12 characters').optional(),
-  /** Folder for uploaded media files (with MEDIA_STORAGE=local). */
-  MEDIA_DIR: z.string().default('./data/media'),
-  /** Where uploaded media files are kept: `local` (MEDIA_DIR) or `s3` (an S3-compatible bucket, S3_* keys). */
-  MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
-  /** S3-compatible endpoint URL (MinIO, R2…); unset for AWS S3 itself. */
-  S3_ENDPOINT: z.url().optional(),
-  /** S3 region. */
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  /** S3 bucket for media files; required with MEDIA_STORAGE=s3. */
-  S3_BUCKET: z.string().min(1).optional(),
-  /** S3 access key id; required with MEDIA_STORAGE=s3. */
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  /** S3 secret access key; required with MEDIA_STORAGE=s3. */
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  /** Address buckets by path (`endpoint/bucket/key`), as MinIO and most self-hosted stores need. */
-  S3_FORCE_PATH_STYLE: booleanFlag.optional(),
-  /** Origin put before `/v1/media/files/…` in media URLs (a CDN in front of the API); unset: URLs are paths on this API. */
-  MEDIA_PUBLIC_BASE_URL: z
-    .url({ protocol: /^https?$/ })
-    .transform((v) => v.replace(/\/+$/, ''))
-    .optional(),
-  /** Largest accepted image upload, in bytes (20 MB). */
-  MEDIA_MAX_IMAGE_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(20 * 1024 * 1024),
-  /** Largest accepted audio upload, in bytes (100 MB). */
-  MEDIA_MAX_AUDIO_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(100 * 1024 * 1024),
-  /** Largest accepted video upload, in bytes (500 MB). */
-  MEDIA_MAX_VIDEO_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(500 * 1024 * 1024),
-  /** Largest accepted document (PDF) upload, in bytes (50 MB). */
-  MEDIA_MAX_DOCUMENT_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(50 * 1024 * 1024),
-  /** Widths of the image renditions made at upload, comma-separated (those below the original's width, plus the original's). */
-  MEDIA_RENDITION_WIDTHS: listOf
-    .pipe(z.array(z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(16).max(10_000))).min(1))
-    .default([320, 640, 1024, 1600]),
-  /** Aspect ratios every image is also cropped to around its focal point, comma-separated `w:h`, or `none`. */
-  MEDIA_ASPECT_RATIOS: z
-    .string()
-    .regex(/^(none|(\s*[1-9]\d{0,2}:[1-9]\d{0,2}\s*(,|$))+)$/, 'Use w:h pairs such as 16:9,1:1, or none')
-    .transform((v) =>
-      v === 'none'
-        ? []
-        : v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-    )
-    .default(['16:9', '1:1']),
-  /** The public site's origin: article, rubric and feed links in feeds, sitemaps and JSON-LD start with it. */
-  PUBLIC_BASE_URL: z
-    .url({ protocol: /^https?$/ })
-    .transform((v) => v.replace(/\/+$/, ''))
-    .default('http://localhost:3000'),
-  /** The site's name in feeds, JSON-LD and the Google News sitemap (as registered with Google News). */
-  SITE_NAME: z.string().trim().min(1).max(200).default('Newsroom'),
-  /** The site's language (ISO 639, as Google News wants it) in feeds and the Google News sitemap. */
-  SITE_LANGUAGE: z
-    .string()
-    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language code such as ru or en')
-    .default('ru'),
-  /** Most URLs in one sitemap file; above it /v1/sitemap.xml is an index of /v1/sitemaps/{n}.xml pages. */
-  SITEMAP_PAGE_SIZE: z.coerce.number().int().min(1).max(50_000).default(50_000),
-  /** Load demo content into an empty database at start-up; on by default outside production, `false` turns it off. */
-  CMS_DEMO: booleanFlag.optional(),
-  /** Browser origins allowed by CORS, comma-separated; `*` allows any. */
-  CORS_ORIGINS: listOf.default([]),
-  /** Largest accepted JSON body. */
-  BODY_LIMIT: z
-    .string()
-    .regex(/^\d+(b|kb|mb)$/i)
-    .default('1mb'),
-  /** Log level: fatal, error, warn, info, debug, trace or silent. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Longest a graceful shutdown waits for in-flight requests, in milliseconds. */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  /** `off` keeps no public answer in process (the caching headers are still sent). */
-  PUBLIC_CACHE: z.enum(['on', 'off']).default('on'),
-  /** Longest a public answer is kept in process, in seconds (writes purge it at once). */
-  PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-  /** Most memory the in-process cache's bodies take, in megabytes; the oldest answers go first. */
-  PUBLIC_CACHE_MAX_MB: z.coerce.number().min(1).max(65_536).default(64),
-  /** Cache-Control max-age of public answers (browsers), in seconds; a route may set its own. */
-  PUBLIC_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(30),
-  /** Cache-Control s-maxage of public answers (CDNs, shared caches), in seconds. */
-  PUBLIC_CACHE_S_MAXAGE_SECONDS: z.coerce.number().int().min(0).default(60),
-  /** Cache-Control stale-while-revalidate of public answers, in seconds. */
-  PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS: z.coerce.number().int().min(0).default(300),
-  /** Redis (`redis://…`) through which instances tell each other what to purge; unset, an instance purges only itself. */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  /** The Redis channel of cache purges; instances of one site share it, other sites on the same Redis use another. */
-  REDIS_CHANNEL: z.string().min(1).max(200).default('newsroom-cms:cache-purge'),
-  /** `on` runs the webhook delivery worker in this process; `off` leaves delivery to other instances. Default on, off with NODE_ENV=test. */
-  WEBHOOK_WORKER: z.enum(['on', 'off']).optional(),
-  /** How often the worker looks for deliveries when nothing woke it, in milliseconds. */
-  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
-  /** How long a receiver has to answer a delivery, in milliseconds. */
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  /** Delay before the first retry, in seconds; each next one doubles (with jitter) up to WEBHOOK_RETRY_MAX_DELAY_SECONDS. */
-  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
-  /** Longest delay between two attempts, in seconds. */
-  WEBHOOK_RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
-  /** How long a delivery is retried before it is marked failed, in seconds (a day). */
-  WEBHOOK_RETRY_FOR_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 86_400)
-    .default(86_400),
-  /** Deliveries finally failed in a row after which a subscription is turned off (and the audit log says so). */
-  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  /** Allow receivers on private, loopback and link-local addresses (a receiver inside your network; tests). */
-  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
-  /** Days a finished delivery (and an event left with none) is kept before the worker deletes it. */
-  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
-});
+/** How long the HTTP server gives a client (a slow or stalled one is cut off, not left to hold a connection). */
+export interface HttpServerTimeouts {
+  headersMs: number;
+  /** The whole request, body included; 0 turns it off. */
+  requestMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveMs: number;
+}
+
 
 export interface Config {
   env: 'production' | 'development' | 'test';
   port: number;
   host: string;
   databaseUrl: string;
+  databaseTimeouts: DatabaseTimeouts;
+  httpServer: HttpServerTimeouts;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -253,7 +105,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !isStrongSecret(e.JWT_SECRET)) {
     throw new ConfigError(
-      'JWT_SECRET must be set to a random string of at least 32 characters (with at least 10 distinct characters) when NODE_ENV=production.',
+      'JWT_SECRET must be set to a random string of at least 32 characters (with at least 10 distinct characters) ' +
+        'when NODE_ENV=production.',
     );
   }
   if (Boolean(e.CMS_ADMIN_EMAIL) !== Boolean(e.CMS_ADMIN_PASSWORD)) {
@@ -262,11 +115,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.MEDIA_STORAGE === 's3' && !(e.S3_BUCKET && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError('MEDIA_STORAGE=s3 needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.');
   }
+  if (e.HTTP_REQUEST_TIMEOUT_MS && e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS may not be longer than HTTP_REQUEST_TIMEOUT_MS.');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseTimeouts: {
+      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    httpServer: {
+      headersMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     jwtSecret: e.JWT_SECRET ?? developmentJwtSecret,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,

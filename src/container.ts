@@ -36,7 +36,7 @@ export interface ContainerOptions {
 export function createContainer(config: Config, options: ContainerOptions = {}) {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
-  const db: Database = createDatabase(config.databaseUrl, options.onQuery);
+  const db: Database = createDatabase(config.databaseUrl, { timeouts: config.databaseTimeouts, onQuery: options.onQuery });
   const prisma = db.prisma;
 
   const health = createHealthModule({ isDatabaseReachable: db.isReachable });
@@ -52,7 +52,23 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     recordAudit: (event) => audit.service.record(event),
   });
   const events = webhooks.events;
-  const users = createUsersModule({ prisma, now });
+  const media = createMediaModule({
+    prisma,
+    now,
+    events,
+    storage: config.mediaStorage.driver === 's3' ? createS3Storage(config.mediaStorage) : createLocalStorage(config.mediaDir),
+    ...(config.mediaPublicBaseUrl ? { publicBaseUrl: config.mediaPublicBaseUrl } : {}),
+    maxBytes: config.mediaMaxBytes,
+    renditionWidths: config.mediaRenditionWidths,
+    aspectRatios: config.mediaAspectRatios,
+  });
+  const users = createUsersModule({
+    prisma,
+    now,
+    media: media.service,
+    // Sign-ins are auth's, and auth reads users: a new password or a disabled account ends them through it.
+    revokeSignIns: (tx, userId) => auth.service.revokeSignInsOf(tx, userId),
+  });
   const apiKeys = createApiKeysModule({ prisma, now });
   const auth = createAuthModule({
     prisma,
@@ -68,16 +84,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   // Tags and articles keep the search index in step in their own transactions.
   const searchIndex = createSearchIndex({ prisma });
   const tags = createTagsModule({ prisma, searchIndex, events });
-  const media = createMediaModule({
-    prisma,
-    now,
-    events,
-    storage: config.mediaStorage.driver === 's3' ? createS3Storage(config.mediaStorage) : createLocalStorage(config.mediaDir),
-    ...(config.mediaPublicBaseUrl ? { publicBaseUrl: config.mediaPublicBaseUrl } : {}),
-    maxBytes: config.mediaMaxBytes,
-    renditionWidths: config.mediaRenditionWidths,
-    aspectRatios: config.mediaAspectRatios,
-  });
   const feed = createFeedModule({ prisma, now, events });
   const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
   const articles = createArticlesModule({

@@ -68,6 +68,22 @@ export class WriteConflictError extends AppError {
   }
 }
 
+/**
+ * 503: the database does not answer (down, unreachable, or slower than its timeouts); a retry after a
+ * while may succeed. A write may or may not have been applied: retry it with the same Idempotency-Key.
+ */
+export class DatabaseUnavailableError extends AppError {
+  static readonly retryAfterSeconds = 5;
+  constructor() {
+    super(
+      503,
+      'database_unavailable',
+      'Database unavailable',
+      'The database did not answer in time. Retry after Retry-After (a write with the same Idempotency-Key).',
+    );
+  }
+}
+
 /** 412: the If-Match version is not the current one; the body carries the current resource. */
 export class PreconditionFailedError extends AppError {
   constructor(current: unknown) {
@@ -75,7 +91,8 @@ export class PreconditionFailedError extends AppError {
       412,
       'precondition_failed',
       'Precondition failed',
-      'The resource changed since you read it: your If-Match is not its current ETag. Merge with the current version in `current` and retry with its ETag.',
+      'The resource changed since you read it: your If-Match is not its current ETag. ' +
+        'Merge with the current version in `current` and retry with its ETag.',
       { current },
     );
   }

@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { createContainer } from './container.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { createLogger } from './http/logger.ts';
+import { createServer } from './server.ts';
 import { startUp } from './start-up.ts';
 
 async function main(): Promise<void> {
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const container = createContainer(config, { logger });
   await startUp(container);
 
-  const server = container.app.listen(config.port, config.host);
+  const server = createServer(container.app, config.httpServer).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

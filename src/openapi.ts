@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { WriteConflictError } from './errors.ts';
+import { DatabaseUnavailableError, WriteConflictError } from './errors.ts';
 import { writeConflictResponse } from './http/route.ts';
 
 export function createOpenApiRegistry(): OpenAPIRegistry {
@@ -18,7 +18,8 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   });
   registry.registerComponent('responses', writeConflictResponse, {
     description:
-      'The write met a concurrent one in the database (a deadlock) and was rolled back whole (code `write_conflict`); nothing changed. Retry after Retry-After.',
+      'The write met a concurrent one in the database (a deadlock) and was rolled back whole (code `write_conflict`); nothing changed. ' +
+      'Retry after Retry-After.',
     headers: {
       'Retry-After': {
         description: 'Seconds to wait before retrying.',
@@ -44,6 +45,10 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
         'Errors are RFC 9457 `application/problem+json`. Validation: malformed JSON and invalid path or query parameters answer 400;',
         'a well-formed body with invalid or unknown fields answers 422 with each bad field in `errors`.',
         'Lists are cursor-paged: pass `nextCursor` back as `cursor` until it is null. Timestamps are UTC ISO 8601.',
+        '',
+        'While the database does not answer, an operation that reads or writes it answers 503 with code `database_unavailable`',
+        `and Retry-After (${DatabaseUnavailableError.retryAfterSeconds} seconds); a write may or may not have been applied then:`,
+        'retry it with the same Idempotency-Key. `GET /ready` answers 503 meanwhile, for load balancers to stop sending requests.',
         '',
         'The server shows this document as an interactive reference at `/docs` and serves it as JSON at `/openapi.json`.',
       ].join('\n'),

@@ -2,6 +2,7 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts';
 import { createAdapterFactory, dialectOf, type Dialect } from './dialect.ts';
 import { isolateSqliteQueries } from './sqlite-isolation.ts';
+import type { DatabaseTimeouts } from '../config.ts';
 
 /**
  * The application codes against the SQLite client's types; the PostgreSQL client is generated from
@@ -14,14 +15,21 @@ export type { Prisma as PrismaNamespace } from '../generated/sqlite/client.ts';
 export interface Database {
   prisma: Prisma;
   dialect: Dialect;
-  /** Answers true when the database takes a query. */
+  /** Answers true when the database takes a query within a second (the first time: ten, to load the client's engine). */
   isReachable(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export function createDatabase(databaseUrl: string, onQuery?: (sql: string) => void): Database {
+export interface DatabaseOptions {
+  /** PostgreSQL's connect, statement and idle-in-transaction limits. */
+  timeouts?: DatabaseTimeouts;
+  /** Called with each SQL statement (query-count tests). */
+  onQuery?: (sql: string) => void;
+}
+
+export function createDatabase(databaseUrl: string, { timeouts, onQuery }: DatabaseOptions = {}): Database {
   const dialect = dialectOf(databaseUrl);
-  const factory = createAdapterFactory(databaseUrl);
+  const factory = createAdapterFactory(databaseUrl, timeouts);
   const adapter = dialect === 'sqlite' ? isolateSqliteQueries(factory) : factory;
   const options = { adapter, ...(onQuery ? { log: [{ level: 'query' as const, emit: 'event' as const }] } : {}) };
   const prisma = (dialect === 'postgresql'
@@ -29,17 +37,39 @@ export function createDatabase(databaseUrl: string, onQuery?: (sql: string) => v
     : new SqliteClient(options as ConstructorParameters<typeof SqliteClient>[0])) as unknown as Prisma;
   if (onQuery)
     (prisma as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
+  let hasAnswered = false;
   return {
     prisma,
     dialect,
     isReachable: async () => {
-      try {
-        await prisma.$queryRawUnsafe('SELECT 1');
-        return true;
-      } catch {
-        return false;
-      }
+      const isAnswered = await answersWithin(hasAnswered ? reachableWithinMs : firstAnswerWithinMs, () =>
+        prisma.$queryRawUnsafe('SELECT 1'),
+      );
+      hasAnswered ||= isAnswered;
+      return isAnswered;
     },
     close: () => prisma.$disconnect(),
   };
+}
+
+// Under a prober's usual one-second timeout: /ready answers 503 while the database does not answer, rather than hang with it.
+const reachableWithinMs = 1000;
+// The client's first query loads its query engine first, which takes a second or two on a busy machine.
+const firstAnswerWithinMs = 10_000;
+
+/** Whether a query settles within the time; one still waiting then counts as unanswered (it goes on, bounded by the timeouts). */
+async function answersWithin(timeoutMs: number, query: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const answered = query().then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

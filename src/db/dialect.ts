@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { PoolConfig } from 'pg';
+import type { DatabaseTimeouts } from '../config.ts';
 
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -21,15 +23,32 @@ export function sqlitePathOf(databaseUrl: string): string {
   return absolute;
 }
 
-/** The driver adapter for a database URL; the same factory serves the client and the migration engine. */
-export function createAdapterFactory(databaseUrl: string): PrismaBetterSqlite3 | PrismaPg {
+/**
+ * The driver adapter for a database URL; the same factory serves the client and the migration engine.
+ * The client passes timeouts so that a database that stops answering fails requests instead of hanging
+ * them; migrations pass none, since a migration's statement may rightly run long.
+ */
+export function createAdapterFactory(databaseUrl: string, timeouts?: DatabaseTimeouts): PrismaBetterSqlite3 | PrismaPg {
   if (dialectOf(databaseUrl) === 'postgresql') {
     const url = new URL(databaseUrl);
     const schema = url.searchParams.get('schema') ?? undefined;
     url.searchParams.delete('schema');
-    return new PrismaPg({ connectionString: url.toString(), max: 10 }, schema ? { schema } : undefined);
+    return new PrismaPg({ connectionString: url.toString(), max: 10, ...poolTimeouts(timeouts) }, schema ? { schema } : undefined);
   }
   const path = sqlitePathOf(databaseUrl);
   // A writer waits for a busy database instead of failing at once.
   return new PrismaBetterSqlite3({ url: path, timeout: 5000 });
+}
+
+// The client-side read timeout: it fires when the server does not answer at all (it cancels a slow statement itself, a moment earlier).
+const unansweredGraceMs = 1000;
+
+/** pg's pool and session settings for the timeouts (0: no limit, pg's own default). */
+function poolTimeouts(timeouts: DatabaseTimeouts | undefined): PoolConfig {
+  if (!timeouts) return {};
+  return {
+    connectionTimeoutMillis: timeouts.connectMs,
+    ...(timeouts.statementMs ? { statement_timeout: timeouts.statementMs, query_timeout: timeouts.statementMs + unansweredGraceMs } : {}),
+    ...(timeouts.idleInTransactionMs ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionMs } : {}),
+  };
 }

@@ -21,7 +21,8 @@ function random(seed: number): () => number {
 }
 
 const svg = (defs: string, body: string) =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><defs>${defs}</defs>${body}</svg>`;
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+  `<defs>${defs}</defs>${body}</svg>`;
 
 const gradient = (id: string, stops: string[], vertical = true) =>
   `<linearGradient id="${id}" x1="0" y1="0" x2="${vertical ? 0 : 1}" y2="${vertical ? 1 : 0}">${stops
@@ -45,7 +46,8 @@ function cloud(x: number, y: number, scale: number, opacity = 0.95): string {
     [-50, 15, 40],
     [60, 20, 55],
   ] as const;
-  return `<g fill="#ffffff" opacity="${opacity}">${puffs.map(([dx, dy, r]) => circle(x + dx * scale, y + dy * scale, r * scale, '#ffffff')).join('')}</g>`;
+  const shapes = puffs.map(([dx, dy, r]) => circle(x + dx * scale, y + dy * scale, r * scale, '#ffffff')).join('');
+  return `<g fill="#ffffff" opacity="${opacity}">${shapes}</g>`;
 }
 
 /** A row of flat buildings with lit or dark windows along the ground line. */
@@ -88,8 +90,10 @@ function person(x: number, foot: number, h: number, look: PersonLook): string {
   const { shirt, trousers = '#34405a', skin = '#f0c4a0', hair = '#5a3b28', armsUp = false } = look;
   const u = h / 100;
   const arms = armsUp
-    ? `<path d="M${x - 12 * u} ${foot - 78 * u} L${x - 24 * u} ${foot - 106 * u} M${x + 12 * u} ${foot - 78 * u} L${x + 24 * u} ${foot - 106 * u}" stroke="${shirt}" stroke-width="${8 * u}" stroke-linecap="round"/>`
-    : `<path d="M${x - 13 * u} ${foot - 76 * u} L${x - 17 * u} ${foot - 48 * u} M${x + 13 * u} ${foot - 76 * u} L${x + 17 * u} ${foot - 48 * u}" stroke="${shirt}" stroke-width="${8 * u}" stroke-linecap="round"/>`;
+    ? `<path d="M${x - 12 * u} ${foot - 78 * u} L${x - 24 * u} ${foot - 106 * u} M${x + 12 * u} ${foot - 78 * u} ` +
+      `L${x + 24 * u} ${foot - 106 * u}" stroke="${shirt}" stroke-width="${8 * u}" stroke-linecap="round"/>`
+    : `<path d="M${x - 13 * u} ${foot - 76 * u} L${x - 17 * u} ${foot - 48 * u} M${x + 13 * u} ${foot - 76 * u} ` +
+      `L${x + 17 * u} ${foot - 48 * u}" stroke="${shirt}" stroke-width="${8 * u}" stroke-linecap="round"/>`;
   return (
     `<g>${arms}` +
     rect(x - 10 * u, foot - 46 * u, 8 * u, 46 * u, trousers, `rx="${3 * u}"`) +
@@ -117,11 +121,10 @@ function gear(x: number, y: number, r: number, teeth: number, fill: string): str
     const radius = i % 4 < 2 ? r : r * 0.82;
     points.push(`${(x + radius * Math.cos(angle)).toFixed(1)},${(y + radius * Math.sin(angle)).toFixed(1)}`);
   }
-  return `<polygon points="${points.join(' ')}" fill="${fill}"/>` + circle(x, y, r * 0.3, '#3b2a22') + circle(x, y, r * 0.12, fill);
+  return `<polygon points="${points.join(' ')}" fill="${fill}"/>${circle(x, y, r * 0.3, '#3b2a22')}${circle(x, y, r * 0.12, fill)}`;
 }
 
 function elektrobus(): string {
-  const road = 760;
   const bus = { left: 360, right: 1240, top: 430, bottom: 720 };
   const windows = Array.from({ length: 6 }, (_, i) => rect(bus.left + 40 + i * 112, bus.top + 40, 96, 95, '#2d4a5e', 'rx="10"')).join('');
   const wheel = (x: number) => circle(x, bus.bottom, 48, '#2b2b2b') + circle(x, bus.bottom, 22, '#b9c0c8');
@@ -170,7 +173,8 @@ function oblaka(): string {
     const h = 120 + next() * 110;
     const peak = next() > 0.5;
     return peak
-      ? `<path d="M${x} ${height} V${height - h} L${x + 60} ${height - h - 50} L${x + 120} ${height - h} V${height} Z" fill="${['#5c6b8a', '#6b7a96', '#52607c'][i % 3]}"/>` +
+      ? `<path d="M${x} ${height} V${height - h} L${x + 60} ${height - h - 50} ` +
+          `L${x + 120} ${height - h} V${height} Z" fill="${['#5c6b8a', '#6b7a96', '#52607c'][i % 3]}"/>` +
           rect(x + 80, height - h - 60, 14, 40, '#4a566e')
       : rect(x, height - h, 118, h, ['#6b7a96', '#5c6b8a', '#7886a0'][i % 3]!) +
           `<path d="M${x + 30} ${height - h} v-40 m-14 0 h28" stroke="#3e4860" stroke-width="4"/>`;
@@ -397,7 +401,9 @@ function kubsat(): string {
       panel(cx + s * 0.87 + 20, 1) +
       panel(cx - s * 0.87 - 20, -1) +
       `<path d="${top}" fill="#f0cf72"/><path d="${left}" fill="#e3b341"/><path d="${right}" fill="#c9972c"/>` +
-      `<path d="${top}" fill="none" stroke="#8f6a1c" stroke-width="4"/><path d="${left}" fill="none" stroke="#8f6a1c" stroke-width="4"/><path d="${right}" fill="none" stroke="#8f6a1c" stroke-width="4"/>` +
+      `<path d="${top}" fill="none" stroke="#8f6a1c" stroke-width="4"/>` +
+      `<path d="${left}" fill="none" stroke="#8f6a1c" stroke-width="4"/>` +
+      `<path d="${right}" fill="none" stroke="#8f6a1c" stroke-width="4"/>` +
       circle(cx - 60, cy + 70, 24, '#1f2a36') +
       circle(cx - 60, cy + 70, 12, '#5f86b5') +
       `<path d="M${cx} ${cy - s} V${cy - s - 120}" stroke="#9aa5b1" stroke-width="6"/>` +
@@ -414,18 +420,21 @@ function zhuravli(): string {
       : `M${f(50)} ${water - 190} Q${f(70)} ${water - 290} ${f(95)} ${water - 330}`;
     const head = headDown ? [f(140), water - 145] : [f(95), water - 335];
     return (
-      `<path d="M${f(-10)} ${water} L${f(0)} ${water - 150} M${f(30)} ${water} L${f(25)} ${water - 150}" stroke="#3b3b3b" stroke-width="6"/>` +
+      `<path d="M${f(-10)} ${water} L${f(0)} ${water - 150} M${f(30)} ${water} L${f(25)} ${water - 150}" ` +
+      `stroke="#3b3b3b" stroke-width="6"/>` +
       `<ellipse cx="${x}" cy="${water - 190}" rx="85" ry="45" fill="#9aa3ab"/>` +
       `<path d="M${f(-60)} ${water - 200} q${-50 * flip} 30 ${-40 * flip} 70 q${30 * flip} -10 ${60 * flip} -30 Z" fill="#5e666e"/>` +
       `<path d="${neck}" stroke="#2f3338" stroke-width="18" fill="none" stroke-linecap="round"/>` +
       `<path d="${neck}" stroke="#f2f2f2" stroke-width="6" fill="none" transform="translate(${6 * flip} 2)" opacity="0.8"/>` +
       circle(head[0]!, head[1]!, 16, '#2f3338') +
       circle(head[0]! + 2 * flip, head[1]! - 10, 6, '#d64545') +
-      `<path d="M${head[0]! + 12 * flip} ${head[1]!} l${42 * flip} ${headDown ? 14 : 8}" stroke="#4a4a3a" stroke-width="6" stroke-linecap="round"/>`
+      `<path d="M${head[0]! + 12 * flip} ${head[1]!} l${42 * flip} ${headDown ? 14 : 8}" stroke="#4a4a3a" ` +
+      `stroke-width="6" stroke-linecap="round"/>`
     );
   };
   const sedge = (x: number, base: number, h: number) =>
-    `<path d="M${x} ${base} q-10 ${-h * 0.6} -30 ${-h} M${x} ${base} q0 ${-h * 0.6} 6 ${-h * 1.1} M${x} ${base} q12 ${-h * 0.5} 34 ${-h * 0.9}" stroke="#6f8f3f" stroke-width="5" fill="none" stroke-linecap="round"/>`;
+    `<path d="M${x} ${base} q-10 ${-h * 0.6} -30 ${-h} M${x} ${base} q0 ${-h * 0.6} 6 ${-h * 1.1} ` +
+    `M${x} ${base} q12 ${-h * 0.5} 34 ${-h * 0.9}" stroke="#6f8f3f" stroke-width="5" fill="none" stroke-linecap="round"/>`;
   const next = random(9);
   return svg(
     gradient('sky', ['#f6c9a8', '#fbe6c6', '#e8efe3']) + gradient('water', ['#a9c3c9', '#6f93a0']),
@@ -443,7 +452,8 @@ function zhuravli(): string {
       Array.from({ length: 26 }, () => sedge(next() * width, 520 + next() * 340, 60 + next() * 80)).join('') +
       crane(660, 740, 1, false) +
       crane(960, 770, -1, true) +
-      `<ellipse cx="680" cy="745" rx="70" ry="8" fill="#51707b" opacity="0.5"/><ellipse cx="950" cy="775" rx="70" ry="8" fill="#51707b" opacity="0.5"/>` +
+      `<ellipse cx="680" cy="745" rx="70" ry="8" fill="#51707b" opacity="0.5"/>` +
+      `<ellipse cx="950" cy="775" rx="70" ry="8" fill="#51707b" opacity="0.5"/>` +
       Array.from({ length: 10 }, (_, i) => sedge(80 + i * 160 + next() * 40, 900, 120 + next() * 60)).join(''),
   );
 }
@@ -460,17 +470,20 @@ function teatrRepetitsiya(): string {
   return svg(
     gradient('curtain', ['#8f1d2c', '#b8323f', '#8f1d2c'], false) +
       gradient('floor', ['#8a5a3a', '#5e3b24']) +
-      `<radialGradient id="spot" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="#fff4cf" stop-opacity="0.55"/><stop offset="1" stop-color="#fff4cf" stop-opacity="0"/></radialGradient>`,
+      `<radialGradient id="spot" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="#fff4cf" stop-opacity="0.55"/>` +
+      `<stop offset="1" stop-color="#fff4cf" stop-opacity="0"/></radialGradient>`,
     rect(0, 0, width, height, '#2a2233') +
       // Scenery of gears and brass pipes behind the actors.
       gear(560, 330, 150, 14, '#b08d57') +
       gear(760, 210, 90, 10, '#c9a46a') +
       gear(1060, 320, 180, 16, '#9c7a48') +
       gear(1290, 170, 80, 9, '#c9a46a') +
-      `<path d="M250 100 V520 H420 M1340 520 V300 H1500 M700 60 H900 V140" stroke="#b5894b" stroke-width="28" fill="none" stroke-linejoin="round"/>` +
+      `<path d="M250 100 V520 H420 M1340 520 V300 H1500 M700 60 H900 V140" stroke="#b5894b" stroke-width="28" ` +
+      `fill="none" stroke-linejoin="round"/>` +
       Array.from({ length: 4 }, (_, i) => circle([250, 420, 1340, 1500][i]!, [520, 520, 300, 300][i]!, 20, '#d4a866')).join('') +
       rect(0, 700, width, height - 700, 'url(#floor)') +
-      `<ellipse cx="800" cy="740" rx="520" ry="110" fill="url(#spot)"/><path d="M640 0 L420 760 L1180 760 L960 0 Z" fill="#fff4cf" opacity="0.12"/>` +
+      `<ellipse cx="800" cy="740" rx="520" ry="110" fill="url(#spot)"/>` +
+      `<path d="M640 0 L420 760 L1180 760 L960 0 Z" fill="#fff4cf" opacity="0.12"/>` +
       actor(620, '#2e4a7d', true) +
       dress(820, '#6b8f71') +
       actor(1010, '#7d3c2e', false) +
@@ -485,7 +498,11 @@ function muzeyChasy(): string {
   const ticks = Array.from({ length: 12 }, (_, i) => {
     const a = (i / 12) * Math.PI * 2;
     const [r1, r2] = i % 3 === 0 ? [92, 122] : [104, 122];
-    return `<path d="M${(cx + r1 * Math.sin(a)).toFixed(1)} ${(300 - r1 * Math.cos(a)).toFixed(1)} L${(cx + r2 * Math.sin(a)).toFixed(1)} ${(300 - r2 * Math.cos(a)).toFixed(1)}" stroke="#2b2b2b" stroke-width="${i % 3 === 0 ? 8 : 5}" stroke-linecap="round"/>`;
+    return (
+      `<path d="M${(cx + r1 * Math.sin(a)).toFixed(1)} ${(300 - r1 * Math.cos(a)).toFixed(1)} ` +
+      `L${(cx + r2 * Math.sin(a)).toFixed(1)} ${(300 - r2 * Math.cos(a)).toFixed(1)}" stroke="#2b2b2b" ` +
+      `stroke-width="${i % 3 === 0 ? 8 : 5}" stroke-linecap="round"/>`
+    );
   }).join('');
   const frame = (x: number, y: number, w: number, h: number, inner: string) =>
     rect(x, y, w, h, '#b8894a') + rect(x + 14, y + 14, w - 28, h - 28, inner);
@@ -534,7 +551,8 @@ function alpyMeteostantsiya(): string {
       ridge('0,830 240,760 420,760 200,820', '#f4f8fb') +
       ridge('1150,740 1350,770 1500,810 1260,800', '#f4f8fb') +
       // The mast: guy wires, sensors, an anemometer and two upright solar panels.
-      `<path d="M${mastX} 200 L${mastX - 220} 690 M${mastX} 200 L${mastX + 230} 700 M${mastX} 380 L${mastX - 140} 670" stroke="#dde3e8" stroke-width="3"/>` +
+      `<path d="M${mastX} 200 L${mastX - 220} 690 M${mastX} 200 L${mastX + 230} 700 ` +
+      `M${mastX} 380 L${mastX - 140} 670" stroke="#dde3e8" stroke-width="3"/>` +
       rect(mastX - 8, 180, 16, 480, '#c4ccd4') +
       Array.from(
         { length: 10 },

@@ -4,10 +4,13 @@ import type { Actor } from '../shared/actor.ts';
 import { apiKeyPrefix } from '../shared/api-key-prefix.ts';
 
 export interface AuthenticateDeps {
-  /** Verifies a JWT access token and returns its subject, or throws UnauthorizedError. */
-  verifyAccessToken(token: string): { userId: string };
-  /** The actor for an active user, or null. */
-  findUserActor(userId: string): Promise<Actor | null>;
+  /** Verifies a JWT access token and returns its subject and session, or throws UnauthorizedError. */
+  verifyAccessToken(token: string): { userId: string; sessionId: string };
+  /**
+   * The actor for an active user whose session still stands, or null, in one query: a signed-out or revoked
+   * session is refused on every instance from the moment it ends.
+   */
+  findUserActor(userId: string, sessionId: string): Promise<Actor | null>;
   /** The actor for an active API key given its secret, or null. */
   findApiKeyActor(secret: string): Promise<Actor | null>;
 }
@@ -24,9 +27,13 @@ export function createAuthenticate(deps: AuthenticateDeps): (req: Request) => Pr
     if (!match?.[1]) throw new UnauthorizedError('Use the Bearer scheme: "Authorization: Bearer <token>".');
     const credential = match[1];
     if (credential.startsWith(apiKeyPrefix)) return apiKeyActor(credential);
-    const { userId } = deps.verifyAccessToken(credential);
-    const actor = await deps.findUserActor(userId);
-    if (!actor) throw new UnauthorizedError('The account of this token no longer exists or is disabled.');
+    const { userId, sessionId } = deps.verifyAccessToken(credential);
+    const actor = await deps.findUserActor(userId, sessionId);
+    if (!actor) {
+      throw new UnauthorizedError(
+        'The sign-in of this token has ended (signed out, or revoked by a change to the account), or the account is gone or disabled; sign in again.',
+      );
+    }
     return actor;
   };
 

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { AppError, BadRequestError, WriteConflictError } from '../errors.ts';
+import { AppError, BadRequestError, DatabaseUnavailableError, WriteConflictError } from '../errors.ts';
 import { translatePrismaError } from '../db/prisma-errors.ts';
 
 const problemBase = 'https://newsroom-cms.dev/problems/';
@@ -21,6 +21,7 @@ export function problemBody(req: Request, res: Response, error: AppError): Recor
 export function sendProblem(req: Request, res: Response, error: AppError): void {
   if (error.status === 401) res.set('WWW-Authenticate', 'Bearer realm="newsroom-cms"');
   if (error instanceof WriteConflictError) res.set('Retry-After', String(WriteConflictError.retryAfterSeconds));
+  if (error instanceof DatabaseUnavailableError) res.set('Retry-After', String(DatabaseUnavailableError.retryAfterSeconds));
   res
     .status(error.status)
     .type('application/problem+json')
@@ -77,20 +78,4 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(req, res, new AppError(404, 'not_found', 'Not found', `There is no route ${req.method} ${req.path}.`));
-};
-
-/** Uploads read their body as a stream themselves, in any type: neither refused for not being JSON nor parsed as JSON. */
-const streamedBodyPaths = new Set(['/v1/admin/media/upload']);
-export function isStreamedBody(req: Request): boolean {
-  return req.method === 'POST' && streamedBodyPaths.has(req.path);
-}
-
-/** 415 for a body that is not JSON on a method that takes one; express.json would ignore it silently. */
-export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (isStreamedBody(req)) return next();
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (hasBody && ['POST', 'PATCH', 'PUT'].includes(req.method) && !req.is(['application/json', 'application/*+json'])) {
-    throw new AppError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
-  }
-  next();
 };

@@ -36,7 +36,7 @@ export interface PublicCacheDeps {
   connectBus?: (handlers: PurgeBusHandlers) => PurgeBus;
 }
 
-/** The route's answer as route.ts hands it over, before it is sent. */
+/** The route's answer as its pipeline hands it over, before it is sent. */
 export interface RouteAnswer {
   status: number;
   headers: Record<string, string>;
@@ -182,8 +182,8 @@ export function createPublicCache(deps: PublicCacheDeps) {
     entries.set(entry.cacheKey, entry);
     storedBytes += entry.size;
     for (const key of entry.keys) {
-      let set = cacheKeysByKey.get(key);
-      if (!set) cacheKeysByKey.set(key, (set = new Set()));
+      const set = cacheKeysByKey.get(key) ?? new Set<string>();
+      cacheKeysByKey.set(key, set);
       set.add(entry.cacheKey);
     }
     // Maps iterate in insertion order: the oldest entries go first.
@@ -257,7 +257,8 @@ export function createPublicCache(deps: PublicCacheDeps) {
             ['Last-Modified', new Date(found?.newestChange || fill.startedAt).toUTCString()],
             [
               'Cache-Control',
-              `public, max-age=${Math.min(maxAge, secondsToChange)}, s-maxage=${Math.min(sMaxAge, secondsToChange)}, stale-while-revalidate=${staleWhileRevalidate}`,
+              `public, max-age=${Math.min(maxAge, secondsToChange)}, s-maxage=${Math.min(sMaxAge, secondsToChange)}, ` +
+                `stale-while-revalidate=${staleWhileRevalidate}`,
             ],
             ['Surrogate-Key', keyHeader],
             ['Cache-Tag', keys.join(',')],

@@ -203,7 +203,9 @@ function compileUnion(def: Record<string, unknown>, context: string, seen: Compi
 function combine(extractors: (Extractor | null)[]): Extractor | null {
   const useful = extractors.filter((extract): extract is Extractor => extract !== null);
   if (useful.length <= 1) return useful[0] ?? null;
-  return (value, found) => useful.forEach((extract) => extract(value, found));
+  return (value, found) => {
+    for (const extract of useful) extract(value, found);
+  };
 }
 
 function each(extract: Extractor | null): Extractor | null {

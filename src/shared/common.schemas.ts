@@ -64,10 +64,8 @@ export const RubricRefSchema = z
   .object({ id: z.string(), name: z.string(), slug: z.string() })
   .openapi('RubricRef', { example: { id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b', name: 'Спорт', slug: 'sport' } });
 
-export const AuthorRefSchema = z
-  .object({ id: z.string(), displayName: z.string(), slug: z.string() })
-  .openapi('AuthorRef', {
-    example: { id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c', displayName: 'Мария Ковалёва', slug: 'mariya-kovaleva' },
-  });
+export const AuthorRefSchema = z.object({ id: z.string(), displayName: z.string(), slug: z.string() }).openapi('AuthorRef', {
+  example: { id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c', displayName: 'Мария Ковалёва', slug: 'mariya-kovaleva' },
+});
 
 export const TagRefSchema = z.object({ id: z.string(), name: z.string(), slug: z.string() }).openapi('TagRef');

@@ -45,4 +45,4 @@ export interface EventRecorder {
 }
 
 /** For services built without webhooks (scripts, some tests). */
-export const noEventRecorder: EventRecorder = { record: async () => {}, committed: () => {} };
+export const noEventRecorder: EventRecorder = { record: async () => undefined, committed: () => undefined };

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { assertValidKey, InvalidStorageKeyError } from './storage-key.ts';
-import type { MediaStorage } from './storage.ts';
+import type { MediaStorage } from './media-storage.ts';
 
 // Internal files carry a `~`, which no valid key may contain, so get/exists/put can never reach them.
 const typeSuffix = '~type';
@@ -139,7 +139,7 @@ export function createLocalStorage(rootDir: string, options: LocalStorageOptions
 
 // Makes the rename itself durable; some platforms cannot open a directory, which is then left as is.
 async function syncDirectory(directory: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(directory, 'r');
     await handle.sync();

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { assertValidKey } from './storage-key.ts';
-import type { MediaStorage } from './storage.ts';
+import type { MediaStorage } from './media-storage.ts';
 
 export interface S3StorageOptions {
   /** S3-compatible endpoint (MinIO, R2…); unset for AWS S3 itself. */

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createTestApp, describeEachDialect, testPassword, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it, vi } from 'vitest';
+import { describeEachDialect, testPassword, useTestApp } from '../support/test-app.ts';
 
 interface LogLine {
   level: number;
@@ -12,14 +12,9 @@ interface LogLine {
 }
 
 describeEachDialect('request logging and request ids', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
   const written: string[] = [];
-  beforeAll(async () => {
-    t = await createTestApp(dialect, {}, { logStream: { write: (line: string) => void written.push(line) } });
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+
+  const { t, editor } = useTestApp(dialect, { logStream: { write: (line: string) => void written.push(line) }, roles: ['editor'] });
 
   // The access line is written when the response finishes, which may be just after the client has it.
   const accessLineOf = (requestId: string) =>

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createContainer } from '../../src/container.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { roles, scopes, type Role, type Scope } from '../../src/shared/actor.ts';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 type XAccess = 'public' | 'authenticated' | { roles: Role[]; scope: Scope };
@@ -87,15 +87,13 @@ describe('the documented access rules', () => {
 });
 
 describeEachDialect('the role × route matrix', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect);
   const headersOf = new Map<string, Record<string, string>>();
   beforeAll(async () => {
-    t = await createTestApp(dialect);
     for (const caller of callers) {
       headersOf.set(caller.name, 'role' in caller ? (await t.signIn(caller.role)).headers : (await t.apiKey([caller.scope])).headers);
     }
   });
-  afterAll(() => t?.close());
 
   // Made-up ids and an empty body: an admitted caller may get 404 or 422, never 401 or 403.
   const call = (op: Operation, headers: Record<string, string> = {}) => {

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, testPassword, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, testPassword, useTestApp } from '../support/test-app.ts';
 
 const allowedOrigin = 'https://reader.example';
 
 describeEachDialect('security headers, CORS and caching', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect, { CORS_ORIGINS: allowedOrigin });
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp(dialect, { env: { CORS_ORIGINS: allowedOrigin }, roles: ['editor'] });
 
   it("when any response goes out, then helmet's headers are on it and x-powered-by is not", async () => {
     for (const res of [await t.http().get('/v1/rubrics'), await t.http().get('/v1/admin/rubrics'), await t.http().get('/no-such-route')]) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 interface CreatedKey {
   id: string;
@@ -10,13 +10,7 @@ interface CreatedKey {
 }
 
 describeEachDialect('API keys', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    admin = await t.signIn('admin');
-  });
-  afterAll(() => t?.close());
+  const { t, admin } = useTestApp(dialect, { roles: ['admin'] });
 
   const createKey = async (scopes: string[], name = `key ${scopes.join('+')}`): Promise<CreatedKey> =>
     (await t.http().post('/v1/admin/api-keys').set(admin.headers).send({ name, scopes }).expect(201)).body;

@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { articleTables, paragraph } from './article-fixtures.ts';
 
 describeEachDialect('who may do what with articles', (dialect) => {
-  let t: TestApp;
-  let author: SignedIn;
-  let otherAuthor: SignedIn;
-  let editor: SignedIn;
-  let admin: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    [author, otherAuthor, editor, admin] = [
-      await t.signIn('author'),
-      await t.signIn('author'),
-      await t.signIn('editor'),
-      await t.signIn('admin'),
-    ];
+  const { t, author, otherAuthor, editor, admin } = useTestApp(dialect, {
+    users: { author: 'author', otherAuthor: 'author', editor: 'editor', admin: 'admin' },
   });
-  afterAll(() => t?.close());
 
   const create = (who: { headers: Record<string, string> }, fields: Record<string, unknown> = {}) =>
     t

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { articleTables, createMedia, createPublished, paragraph } from './article-fixtures.ts';
 
 describeEachDialect('managing articles', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
   let image: { id: string };
   let audio: { id: string };
   let rubric: { id: string };
   let tags: { id: string }[];
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
     image = await createMedia(t, 'image');
     audio = await createMedia(t, 'audio');
     rubric = await t.container.services.rubrics.create({ name: 'Город' });
     tags = [await t.container.services.tags.create({ name: 'Бюджет' }), await t.container.services.tags.create({ name: 'Дороги' })];
   });
-  afterAll(() => t?.close());
 
   const post = (body: unknown) =>
     t

@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleResponse } from '../../src/modules/articles/articles.schemas.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { adminActor, createDraft, createMedia, createPublished, paragraph } from './article-fixtures.ts';
 
 const minute = 60_000;
 const idsOf = (res: { body: { items: { id: string }[] } }) => res.body.items.map((a) => a.id);
 
 describeEachDialect('the public articles API', (dialect) => {
-  let t: TestApp;
-  let anna: SignedIn;
-  let boris: SignedIn;
+  const { t, anna, boris } = useTestApp(dialect, {
+    users: { anna: { role: 'author', displayName: 'Анна Смирнова' }, boris: { role: 'author', displayName: 'Борис Волков' } },
+  });
   let photo: { id: string; credit: string | null };
   let narration: { id: string };
   let rubrics: Record<'sport' | 'football' | 'politics', { id: string }>;
@@ -21,9 +21,6 @@ describeEachDialect('the public articles API', (dialect) => {
   let withdrawn: ArticleResponse;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    anna = await t.signIn('author', { displayName: 'Анна Смирнова' });
-    boris = await t.signIn('author', { displayName: 'Борис Волков' });
     photo = await createMedia(t, 'image', 'ТАСС/Иван Петров');
     narration = await createMedia(t, 'audio');
     const sport = await t.container.services.rubrics.create({ name: 'Спорт' });
@@ -86,7 +83,6 @@ describeEachDialect('the public articles API', (dialect) => {
     await t.container.services.articles.unpublish(withdrawn.id, adminActor);
     t.clock.set('2026-11-23T09:00:00.000Z');
   });
-  afterAll(() => t?.close());
 
   const list = (query: Record<string, string | number> = {}) => t.http().get('/v1/articles').query(query).expect(200);
 

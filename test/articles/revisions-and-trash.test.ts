@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { articleTables, paragraph } from './article-fixtures.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 describeEachDialect('article revisions', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
   // Saves here are minutes apart: a token signed now is valid at the time it is used.
   const desk = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` });
 
@@ -250,15 +244,7 @@ describeEachDialect('article revisions', (dialect) => {
 });
 
 describeEachDialect('the article trash', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    admin = await t.signIn('admin');
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, admin, editor } = useTestApp(dialect, { roles: ['admin', 'editor'] });
 
   async function published(title: string) {
     const created = await t

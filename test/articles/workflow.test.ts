@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ArticleResponse } from '../../src/modules/articles/articles.schemas.ts';
 import type { Role } from '../../src/shared/actor.ts';
 import { adminActor, articleTables, createDraft } from './article-fixtures.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 type State = 'draft' | 'in_review' | 'scheduled' | 'published' | 'archived';
 type Action = 'submit' | 'reject' | 'publish' | 'unpublish' | 'archive';
@@ -24,13 +24,7 @@ const mayTake: Record<Role, Action[]> = { admin: actions, editor: actions, autho
 const hour = 60 * 60 * 1000;
 
 describeEachDialect('editorial workflow', (dialect) => {
-  let t: TestApp;
-  const people = {} as Record<Role, SignedIn>;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    for (const role of ['admin', 'editor', 'author'] as const) people[role] = await t.signIn(role);
-  });
-  afterAll(() => t?.close());
+  const { t, ...people } = useTestApp(dialect, { roles: ['admin', 'editor', 'author'] });
 
   /** An article of the author's, brought to the state through the service. */
   async function articleIn(state: State, title: string): Promise<ArticleResponse> {
@@ -156,13 +150,7 @@ describeEachDialect('editorial workflow', (dialect) => {
 });
 
 describeEachDialect('scheduled publishing and embargo', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
   // The clock moves hours ahead here: a token signed now is valid at the time it is used.
   const desk = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` });
 
@@ -288,13 +276,7 @@ describeEachDialect('scheduled publishing and embargo', (dialect) => {
 });
 
 describe('preview links', () => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp('sqlite', { PREVIEW_TTL_SECONDS: '600' });
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp('sqlite', { env: { PREVIEW_TTL_SECONDS: '600' }, roles: ['editor'] });
 
   it('when an editor asks for a preview of a draft, then the link shows it in the public shape, uncached, while it stays unpublished', async () => {
     const draft = await createDraft(t, { title: 'Черновик для просмотра', lead: 'Лид черновика' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, testPassword, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, testPassword, useTestApp } from '../support/test-app.ts';
 
 interface AuditEvent {
   id: string;
@@ -14,15 +14,7 @@ interface AuditEvent {
 }
 
 describeEachDialect('the audit log', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    admin = await t.signIn('admin');
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, admin, editor } = useTestApp(dialect, { roles: ['admin', 'editor'] });
 
   const events = async (query: Record<string, string | number> = {}): Promise<AuditEvent[]> =>
     (

@@ -1,22 +1,14 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 const issuer = 'newsroom-cms';
 const audience = 'newsroom-cms-management';
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describeEachDialect('access tokens', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  let admin: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
-    admin = await t.signIn('admin');
-  });
-  afterAll(() => t?.close());
+  const { t, editor, admin } = useTestApp(dialect, { roles: ['editor', 'admin'] });
 
   const nowSeconds = () => Math.floor(t.clock.now().getTime() / 1000);
   const claims = (overrides: Record<string, unknown> = {}) => ({

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, testPassword, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, testPassword, useTestApp } from '../support/test-app.ts';
 
 describeEachDialect('signing in', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor', { email: 'maria.k@test.example' });
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp(dialect, { users: { editor: { role: 'editor', email: 'maria.k@test.example' } } });
 
   const expectUnauthorized = (res: { status: number; type: string; headers: Record<string, string>; body: { code: string } }) => {
     expect(res.status).toBe(401);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, testPassword, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, testPassword, useTestApp } from '../support/test-app.ts';
 
 interface TokenPair {
   accessToken: string;
@@ -7,15 +7,7 @@ interface TokenPair {
 }
 
 describeEachDialect('refresh tokens', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    admin = await t.signIn('admin');
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, admin, editor } = useTestApp(dialect, { roles: ['admin', 'editor'] });
 
   const login = async (): Promise<TokenPair> =>
     (await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: testPassword }).expect(200)).body;

@@ -148,6 +148,10 @@ describe('the public cache layer', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let entered!: () => void;
+    const isBeingMade = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
     let isFirst = true;
     const app = buildApp([
       route('/slow', {
@@ -156,6 +160,7 @@ describe('the public cache layer', () => {
         handler: async () => {
           if (isFirst) {
             isFirst = false;
+            entered();
             await gate;
           }
           return { id: 'r1', title: 'Город' };
@@ -168,7 +173,7 @@ describe('the public cache layer', () => {
       .get('/slow')
       .expect(200)
       .then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await isBeingMade;
     app.publicCache.purge(['rubric:r1']);
     release();
     expect((await pending).headers.age).toBeUndefined();

@@ -4,9 +4,12 @@ import type { ArticleResponse } from '../../src/modules/articles/articles.schema
 import { createMedia, createPublished, paragraph } from '../articles/article-fixtures.ts';
 import { createTestApp, type SignedIn, type TestApp } from '../support/test-app.ts';
 
-/** A test app with the in-process store on (other suites run without it). */
+/** The in-process store on (other suites run without it): `useTestApp(dialect, { env: cachingEnv })`. */
+export const cachingEnv = { PUBLIC_CACHE: 'on' };
+
+/** A test app with the in-process store on. */
 export function createCachingApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
-  return createTestApp(dialect, { PUBLIC_CACHE: 'on', ...env });
+  return createTestApp(dialect, { ...cachingEnv, ...env });
 }
 
 /** Whether the answer came from the in-process store: only those carry Age. */

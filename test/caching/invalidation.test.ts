@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createDraft, createPublished } from '../articles/article-fixtures.ts';
-import { describeEachDialect, type TestApp } from '../support/test-app.ts';
-import { buildNewsroom, createCachingApp, isFromStore, type Newsroom } from './caching-fixtures.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
+import { buildNewsroom, cachingEnv, isFromStore, type Newsroom } from './caching-fixtures.ts';
 
 describeEachDialect('invalidation of the public cache by writes', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect, { env: cachingEnv });
   let n: Newsroom;
   beforeAll(async () => {
-    t = await createCachingApp(dialect);
     n = await buildNewsroom(t);
   });
-  afterAll(() => t?.close());
 
   const read = (url: string, query: Record<string, string> = {}) => t.http().get(url).query(query).expect(200);
   const storyPage = () => `/v1/articles/${n.story.slug}`;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
-import { buildNewsroom, createCachingApp, surrogateKeysOf, type Newsroom } from './caching-fixtures.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, describeEachDialect, useTestApp } from '../support/test-app.ts';
+import { buildNewsroom, cachingEnv, surrogateKeysOf, type Newsroom } from './caching-fixtures.ts';
 
 /** The newest updatedAt/publishedAt anywhere in a body, as Last-Modified says it. */
 function newestChangeIn(body: unknown): number {
@@ -17,16 +17,14 @@ function newestChangeIn(body: unknown): number {
 }
 
 describeEachDialect('public caching headers', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect, { env: cachingEnv });
   let n: Newsroom;
   let feedItemId: string;
   beforeAll(async () => {
-    t = await createCachingApp(dialect);
     n = await buildNewsroom(t);
     const feed = await t.http().get('/v1/feed').expect(200);
     feedItemId = feed.body.items.find((item: { article: { id: string } | null }) => item.article?.id === n.story.id).id;
   });
-  afterAll(() => t?.close());
 
   const publicReads = () => ({
     'an article by slug': `/v1/articles/${n.story.slug}`,

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createDraft } from '../articles/article-fixtures.ts';
-import { describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
-import { createCachingApp, isFromStore } from './caching-fixtures.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
+import { cachingEnv, isFromStore } from './caching-fixtures.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
 
 describeEachDialect('time-based visibility through the public cache', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createCachingApp(dialect);
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp(dialect, { env: cachingEnv, roles: ['editor'] });
 
   // The clock moves by hours here: a token signed at the clock's time stays valid.
   const headers = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` });

@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { paragraph } from '../articles/article-fixtures.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 const rounds = 50;
 
 describeEachDialect('articles under concurrent saves and retries', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
 
   const createArticle = (title: string) =>
     t

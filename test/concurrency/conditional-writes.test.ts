@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 describeEachDialect('conditional writes (If-Match)', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    admin = await t.signIn('admin');
-  });
-  afterAll(() => t?.close());
+  const { t, admin } = useTestApp(dialect, { roles: ['admin'] });
 
   // One resource of each kind, created through the API, with the body a PATCH may send.
   const resources = {
@@ -31,6 +25,16 @@ describeEachDialect('conditional writes (If-Match)', (dialect) => {
       change: { displayName: 'Пётр И.' },
     },
     'API key': { path: '/v1/admin/api-keys', create: () => ({ name: 'Importer', scopes: ['read'] }), change: { name: 'Wire importer' } },
+    article: {
+      path: '/v1/admin/articles',
+      create: () => ({ title: `Заметка ${randomUUID().slice(0, 8)}`, body: [{ type: 'paragraph', text: 'Текст заметки.' }] }),
+      change: { title: 'Другой заголовок' },
+    },
+    media: {
+      path: '/v1/admin/media',
+      create: () => ({ kind: 'image', url: 'https://media.example/2026/11/stadium.jpg', mimeType: 'image/jpeg', credit: 'Анна Смирнова' }),
+      change: { altText: 'Трибуны стадиона' },
+    },
   } as const;
 
   for (const [kind, resource] of Object.entries(resources)) {

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 
 // One SQLite connection serves every request: a query outside a transaction must neither see another
 // request's open transaction nor become part of it.
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp('sqlite');
-});
-afterAll(() => t?.close());
+const { t } = useTestApp('sqlite');
 
 it('when a read and a write come while another transaction is open and it rolls back, then the read saw nothing of it and the write is kept', async () => {
   const prisma = t.container.db.prisma;

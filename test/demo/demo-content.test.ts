@@ -1,30 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { demoAdminEmail, demoPassword } from '../../src/demo/load-demo.ts';
 import { demoArticles, demoMedia } from '../../src/demo/demo-content.ts';
 import type { MediaResponse } from '../../src/modules/media/media.schemas.ts';
 import { startUp } from '../../src/start-up.ts';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 describeEachDialect('demo content at start-up', (dialect) => {
-  let t: TestApp;
-  let mediaDir: string;
-  beforeAll(async () => {
-    mediaDir = mkdtempSync(join(tmpdir(), 'cms-demo-'));
-    // Fewer renditions than by default (some 30 s of encoding for the twelve photos): what is checked here is that they are made.
-    t = await createTestApp(dialect, {
+  // Fewer renditions than by default (some 30 s of encoding for the twelve photos): what is checked here is that they are made.
+  const { t } = useTestApp(dialect, {
+    mediaDir: true,
+    env: {
       CMS_DEMO: 'true',
-      MEDIA_DIR: mediaDir,
       MEDIA_RENDITION_WIDTHS: '320,640',
       MEDIA_ASPECT_RATIOS: 'none',
-    });
-    await startUp(t.container);
+    },
   });
-  afterAll(async () => {
-    await t?.close();
-    rmSync(mediaDir, { recursive: true, force: true });
+  beforeAll(async () => {
+    await startUp(t.container);
   });
   const adminHeaders = async () => {
     const login = await t.http().post('/v1/auth/login').send({ email: demoAdminEmail, password: demoPassword }).expect(200);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import helmet from 'helmet';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 
 const committed = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -31,14 +31,7 @@ function loadedUrls(html: string): string[] {
 }
 
 describe('the API reference at /docs', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp('sqlite');
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t } = useTestApp('sqlite');
 
   it('when /docs is opened, then it answers a Swagger UI page that loads only files of this server', async () => {
     const res = await t.http().get('/docs').expect(200);

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 const unknownId = '00000000-0000-7000-8000-000000000000';
 const broadcast = {
@@ -10,15 +10,11 @@ const broadcast = {
 };
 
 describeEachDialect('managing feed items', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
   let rubricId: string;
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
     rubricId = (await t.container.services.rubrics.create({ name: 'Политика' })).id;
   });
-  afterAll(() => t?.close());
 
   const prisma = () => t.container.db.prisma;
   const feedTable = () => prisma().feedItem.findMany({ orderBy: { id: 'asc' } });

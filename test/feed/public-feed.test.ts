@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 interface PublicItem {
   id: string;
@@ -13,13 +13,7 @@ interface PublicItem {
 }
 
 describeEachDialect('the public feed', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
 
   const prisma = () => t.container.db.prisma;
   const createItem = (body: Record<string, unknown>) => t.http().post('/v1/admin/feed-items').set(editor.headers).send(body).expect(201);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp, type TestApp } from '../support/test-app.ts';
 
 type Operation = { method: 'post' | 'patch'; path: string };
 
@@ -44,14 +44,11 @@ const badBodies: { name: string; contentType: string; body: string }[] = [
 ];
 
 describeEachDialect('bad input to any management write', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
+  const { t, admin } = useTestApp(dialect, { roles: ['admin'] });
   let operations: Operation[];
   let existingIds: Record<string, string>;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    admin = await t.signIn('admin');
     const rubric = await t.container.services.rubrics.create({ name: 'Общество' });
     existingIds = { rubrics: rubric.id, users: admin.user.id };
     const doc = t.container.app.openApiDocument() as unknown as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
@@ -59,7 +56,6 @@ describeEachDialect('bad input to any management write', (dialect) => {
       (['post', 'patch'] as const).filter((m) => item[m]?.requestBody && path.startsWith('/v1/admin')).map((method) => ({ method, path })),
     );
   });
-  afterAll(() => t?.close());
 
   it('when any write gets a bad body, then a 4xx problem+json and every table is unchanged', async () => {
     expect(operations.length).toBeGreaterThanOrEqual(4);

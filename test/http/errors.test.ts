@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { UnauthorizedError } from '../../src/errors.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { defineRoute } from '../../src/http/route.ts';
 import { z } from '../../src/shared/zod.ts';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 describe('an unexpected error', () => {
   const logLines: string[] = [];
@@ -108,11 +108,7 @@ describe('an unexpected error', () => {
 });
 
 describeEachDialect('health', (dialect) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-  });
-  afterAll(() => t?.close());
+  const { t } = useTestApp(dialect);
 
   it('when the database answers, then /health and /ready are ok', async () => {
     await t.http().get('/health').expect(200, { status: 'ok' });
@@ -128,11 +124,7 @@ describeEachDialect('health', (dialect) => {
 });
 
 describeEachDialect('caching headers', (dialect) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-  });
-  afterAll(() => t?.close());
+  const { t } = useTestApp(dialect);
 
   it('when a front end reads, then the answer is publicly cacheable; management answers are never stored', async () => {
     const editor = await t.signIn('editor');

@@ -1,18 +1,15 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleTables, createDraft } from '../articles/article-fixtures.ts';
-import { createTestApp, testedDialects, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { testedDialects, useTestApp } from '../support/test-app.ts';
 import { untilSomeoneWaitsOnALock } from '../support/pg-locks.ts';
 
 describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlocks with another transaction [postgresql]', () => {
-  let t: TestApp;
-  let admin: SignedIn;
   let other: pg.Client;
   const logLines: string[] = [];
 
+  const { t, admin } = useTestApp('postgresql', { logStream: { write: (line: string) => void logLines.push(line) }, roles: ['admin'] });
   beforeAll(async () => {
-    t = await createTestApp('postgresql', {}, { logStream: { write: (line: string) => void logLines.push(line) } });
-    admin = await t.signIn('admin');
     other = new pg.Client({ connectionString: t.container.config.databaseUrl });
     await other.connect();
     // The request's transaction, which waits first, is the one PostgreSQL finds in the cycle and aborts.
@@ -20,7 +17,6 @@ describe.skipIf(!testedDialects().includes('postgresql'))('a write that deadlock
   });
   afterAll(async () => {
     await other?.end();
-    await t?.close();
   });
 
   it("when PostgreSQL aborts the request's transaction in a deadlock, then 503 write_conflict with Retry-After, nothing changed, and a retry succeeds", async () => {

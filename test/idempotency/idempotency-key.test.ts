@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 describeEachDialect('Idempotency-Key on management POSTs', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
 
   const createRubric = (key: string, body: Record<string, unknown>, headers: Record<string, string> = editor.headers) =>
     t.http().post('/v1/admin/rubrics').set(headers).set('Idempotency-Key', key).send(body);
@@ -93,7 +87,7 @@ describeEachDialect('Idempotency-Key on management POSTs', (dialect) => {
     await createRubric(key, { name: 'Сутки' }).expect(201);
     t.clock.advance(24 * 60 * 60 * 1000 + 1000);
     // The same caller, with an access token valid at the new time.
-    editor = { ...editor, headers: { Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` } };
+    editor.headers = { Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` };
     const again = await createRubric(key, { name: 'Сутки' }).expect(201);
     expect(again.headers['idempotent-replayed']).toBeUndefined();
     expect(await rubricsNamed('Сутки')).toBe(2);

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createIdempotencyStore, type IdempotencyStore } from '../../src/http/idempotency.ts';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 // The store on its own, for what the HTTP tests cannot provoke: a 5xx, and a first request that never ends.
 describeEachDialect('the idempotency store', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect);
   let store: IdempotencyStore;
   beforeAll(async () => {
-    t = await createTestApp(dialect);
     store = createIdempotencyStore({ prisma: t.container.db.prisma, dialect, now: t.clock.now, pollIntervalMs: 5, maxWaitMs: 200 });
   });
-  afterAll(() => t?.close());
 
   const requestWith = (key: string, body: unknown = { name: 'x' }) => {
     const headers: Record<string, string> = { 'idempotency-key': key, 'content-type': 'application/json' };

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 interface Rendition {
   url: string;
@@ -25,17 +22,10 @@ async function pictureWithRedSquare(): Promise<Buffer> {
 }
 
 describeEachDialect('cropping images to aspect ratios', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  let mediaDir: string;
-  beforeAll(async () => {
-    mediaDir = mkdtempSync(join(tmpdir(), 'cms-crops-'));
-    t = await createTestApp(dialect, { MEDIA_DIR: mediaDir, MEDIA_RENDITION_WIDTHS: '150,300', MEDIA_ASPECT_RATIOS: '1:1,16:9' });
-    editor = await t.signIn('editor');
-  });
-  afterAll(async () => {
-    await t?.close();
-    rmSync(mediaDir, { recursive: true, force: true });
+  const { t, editor } = useTestApp(dialect, {
+    mediaDir: true,
+    env: { MEDIA_RENDITION_WIDTHS: '150,300', MEDIA_ASPECT_RATIOS: '1:1,16:9' },
+    roles: ['editor'],
   });
 
   it('when an image is uploaded with a focal point, then each aspect ratio is cropped around it, in every width and format', async () => {
@@ -104,17 +94,10 @@ describeEachDialect('cropping images to aspect ratios', (dialect) => {
 });
 
 describeEachDialect('moving the focal point', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  let mediaDir: string;
-  beforeAll(async () => {
-    mediaDir = mkdtempSync(join(tmpdir(), 'cms-recrop-'));
-    t = await createTestApp(dialect, { MEDIA_DIR: mediaDir, MEDIA_RENDITION_WIDTHS: '150,300', MEDIA_ASPECT_RATIOS: '1:1' });
-    editor = await t.signIn('editor');
-  });
-  afterAll(async () => {
-    await t?.close();
-    rmSync(mediaDir, { recursive: true, force: true });
+  const { t, editor } = useTestApp(dialect, {
+    mediaDir: true,
+    env: { MEDIA_RENDITION_WIDTHS: '150,300', MEDIA_ASPECT_RATIOS: '1:1' },
+    roles: ['editor'],
   });
 
   it('when an editor moves the focal point, then the crops are made again around it and the old crop files go', async () => {

@@ -1,21 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 describeEachDialect('renditions of embedded media', (dialect) => {
-  let t: TestApp;
-  let mediaDir: string;
-  beforeAll(async () => {
-    mediaDir = mkdtempSync(join(tmpdir(), 'cms-embedded-'));
-    t = await createTestApp(dialect, { MEDIA_DIR: mediaDir, MEDIA_RENDITION_WIDTHS: '100', MEDIA_ASPECT_RATIOS: '1:1' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    rmSync(mediaDir, { recursive: true, force: true });
-  });
+  const { t } = useTestApp(dialect, { mediaDir: true, env: { MEDIA_RENDITION_WIDTHS: '100', MEDIA_ASPECT_RATIOS: '1:1' } });
 
   it('when a page shows an article, then its cover and body photos come with their renditions for srcset, in the article and in the feed', async () => {
     const editor = await t.signIn('editor');

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 // The smallest real files of each container that file-type recognises by their bytes.
 const box = (type: string, payload: Buffer) => {
@@ -41,17 +38,10 @@ const webm = Buffer.concat([
 ]);
 
 describeEachDialect('uploading each allowed type', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  let mediaDir: string;
-  beforeAll(async () => {
-    mediaDir = mkdtempSync(join(tmpdir(), 'cms-types-'));
-    t = await createTestApp(dialect, { MEDIA_DIR: mediaDir, MEDIA_RENDITION_WIDTHS: '32', MEDIA_ASPECT_RATIOS: 'none' });
-    editor = await t.signIn('editor');
-  });
-  afterAll(async () => {
-    await t?.close();
-    rmSync(mediaDir, { recursive: true, force: true });
+  const { t, editor } = useTestApp(dialect, {
+    mediaDir: true,
+    env: { MEDIA_RENDITION_WIDTHS: '32', MEDIA_ASPECT_RATIOS: 'none' },
+    roles: ['editor'],
   });
 
   it('when each allowed format is uploaded under a misleading name, then it is stored with the kind and type its bytes say', async () => {

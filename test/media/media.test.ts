@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 const unknownId = '00000000-0000-7000-8000-000000000000';
 
@@ -15,17 +15,7 @@ const photo = {
 };
 
 describeEachDialect('managing media', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  let author: SignedIn;
-  let otherAuthor: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
-    author = await t.signIn('author');
-    otherAuthor = await t.signIn('author');
-  });
-  afterAll(() => t?.close());
+  const { t, editor, author, otherAuthor } = useTestApp(dialect, { roles: ['editor', 'author'], users: { otherAuthor: 'author' } });
 
   const prisma = () => t.container.db.prisma;
   const mediaTable = () => prisma().media.findMany({ orderBy: { id: 'asc' } });

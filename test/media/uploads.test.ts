@@ -1,10 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { focalCropWindow, renditionWidths } from '../../src/modules/media/media.images.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 // Real files, made here: a photo with EXIF (GPS, a rotated orientation), a PNG, a GIF, a WebP, an MP3 and a PDF.
 const solid = (width: number, height: number, background: { r: number; g: number; b: number; alpha?: number }) =>
@@ -35,30 +34,24 @@ async function fixtures() {
 type Fixtures = Awaited<ReturnType<typeof fixtures>>;
 
 describeEachDialect('uploading media', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  let files: Fixtures;
-  let mediaDir: string;
-  beforeAll(async () => {
-    mediaDir = mkdtempSync(join(tmpdir(), 'cms-media-'));
-    t = await createTestApp(dialect, {
-      MEDIA_DIR: mediaDir,
+  const { t, editor } = useTestApp(dialect, {
+    mediaDir: true,
+    env: {
       MEDIA_RENDITION_WIDTHS: '160,320',
       MEDIA_ASPECT_RATIOS: 'none', // crops are tested in crops.test.ts
       MEDIA_MAX_IMAGE_BYTES: String(200_000),
       MEDIA_MAX_DOCUMENT_BYTES: String(5_000),
-    });
-    editor = await t.signIn('editor');
-    files = await fixtures();
+    },
+    roles: ['editor'],
   });
-  afterAll(async () => {
-    await t?.close();
-    rmSync(mediaDir, { recursive: true, force: true });
+  let files: Fixtures;
+  beforeAll(async () => {
+    files = await fixtures();
   });
 
   const prisma = () => t.container.db.prisma;
   const storedFiles = () =>
-    readdirSync(mediaDir, { recursive: true, withFileTypes: true })
+    readdirSync(t.container.config.mediaDir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => join(e.parentPath, e.name))
       .sort();

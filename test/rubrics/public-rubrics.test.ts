@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 describeEachDialect('public rubrics', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect);
   beforeAll(async () => {
-    t = await createTestApp(dialect);
     const rubrics = t.container.services.rubrics;
     const sport = await rubrics.create({ name: 'Спорт', position: 2 });
     await rubrics.create({ name: 'Футбол', parentId: sport.id, position: 3 });
     await rubrics.create({ name: 'Мир', position: 1 });
     await rubrics.create({ name: 'Архив', position: 0, isActive: false });
   });
-  afterAll(() => t?.close());
 
   it('when listing, then active rubrics come in display order with a transliterated slug', async () => {
     const res = await t.http().get('/v1/rubrics').expect(200);

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/sqlite/client.ts';
 import { publicArticleSql, publicArticleWhere } from '../../src/shared/article-visibility.ts';
 import { startUp } from '../../src/start-up.ts';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { adminActor, createDraft, createPublished, paragraph } from '../articles/article-fixtures.ts';
 
 const hour = 3_600_000;
 
 describeEachDialect('search: the index', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect);
   const found = async (q: string) =>
     ((await t.http().get('/v1/search').query({ q }).expect(200)).body.items as { id: string }[]).map((h) => h.id);
   const rowsOf = (articleId: string) => t.container.db.prisma.articleSearchTerm.count({ where: { articleId } });
-
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-  });
-  afterAll(() => t?.close());
 
   it('when articles are in every state, then the SQL rule search uses and publicArticleWhere pick exactly the same ones', async () => {
     const now = t.clock.now();

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { createPublished, paragraph } from '../articles/article-fixtures.ts';
 
 // Two forms of one word each: an article with either is found by a query with the other.
@@ -52,7 +52,7 @@ const wordPairs: [kind: string, a: string, b: string][] = [
 ];
 
 describeEachDialect('search: word forms', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect);
   // For each pair, an article written with form a and one written with form b.
   const articleIds = new Map<string, string>();
   let latin: Record<'covid' | 'iphone' | 'elections' | 'yolka' | 'elka', string>;
@@ -61,7 +61,6 @@ describeEachDialect('search: word forms', (dialect) => {
     ((await t.http().get('/v1/search').query({ q, limit: 100 }).expect(200)).body.items as { id: string }[]).map((h) => h.id);
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
     for (const [, a, b] of wordPairs) {
       for (const form of [a, b]) {
         const article = await createPublished(t, {
@@ -85,7 +84,6 @@ describeEachDialect('search: word forms', (dialect) => {
       elka: (await createPublished(t, { title: 'Вторая елка в парке', body: [paragraph('Гирлянды включат вечером.')] })).id,
     };
   });
-  afterAll(() => t?.close());
 
   it(`when a query has a word in one form, then articles with its other form are found (${wordPairs.length} pairs: nouns, adjectives, verbs, surnames, cities)`, async () => {
     expect(wordPairs.length).toBeGreaterThanOrEqual(30);

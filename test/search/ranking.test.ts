@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { createPublished, paragraph } from '../articles/article-fixtures.ts';
 
 type Field = 'title' | 'lead' | 'body';
@@ -29,12 +29,11 @@ interface Expected {
 }
 
 describeEachDialect('search: ranking against a model', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect);
   const articles: Expected[] = [];
   let rubricSlugs: Record<'a' | 'b', string>;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
     const a = await t.container.services.rubrics.create({ name: 'Город' });
     const b = await t.container.services.rubrics.create({ name: 'Область' });
     rubricSlugs = { a: a.slug, b: b.slug };
@@ -75,7 +74,6 @@ describeEachDialect('search: ranking against a model', (dialect) => {
       articles.push({ id: created.id, publishedAt: created.publishedAt!, rubric, scores });
     }
   });
-  afterAll(() => t?.close());
 
   /** The ranking the model expects: every word present, summed scores, then newest, then the larger id. */
   function expected(query: Word[], rubric?: 'a' | 'b'): { id: string; score: number }[] {

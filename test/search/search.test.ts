@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleResponse } from '../../src/modules/articles/articles.schemas.ts';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { adminActor, createDraft, createPublished, paragraph } from '../articles/article-fixtures.ts';
 
 const minute = 60_000;
@@ -9,7 +9,7 @@ type Hit = { id: string; title: string; score: number; snippet: string; publishe
 const idsOf = (res: { body: { items: { id: string }[] } }) => res.body.items.map((a) => a.id);
 
 describeEachDialect('GET /v1/search', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect);
   let rubrics: Record<'politics' | 'world' | 'sport', { id: string; slug: string }>;
   let talksTag: { id: string };
   let inTitle: ArticleResponse;
@@ -23,7 +23,6 @@ describeEachDialect('GET /v1/search', (dialect) => {
   const found = async (q: string) => idsOf(await search({ q }).expect(200));
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
     const politics = await t.container.services.rubrics.create({ name: 'Политика' });
     rubrics = {
       politics,
@@ -69,7 +68,6 @@ describeEachDialect('GET /v1/search', (dialect) => {
     });
     t.clock.set('2026-11-20T09:00:00.000Z');
   });
-  afterAll(() => t?.close());
 
   describe('ranking', () => {
     it('when a word occurs in different fields, then a title hit comes first, then a tag, the lead, the body, and newer before older among equals', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
-import { describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import type { Dialect } from '../../src/db/dialect.ts';
@@ -35,7 +35,7 @@ export interface TestApp {
   /** Creates an active user of the role and returns it with a real signed access token. */
   signIn: (role: Role, fields?: Partial<{ email: string; displayName: string }>) => Promise<SignedIn>;
   /** Creates an API key with the scopes and returns its secret and headers. */
-  apiKey: (scopes: Scope[]) => Promise<{ id: string; key: string; headers: Record<string, string> }>;
+  apiKey: (scopes: Scope[]) => Promise<TestApiKey>;
 }
 
 export interface Instance {
@@ -47,6 +47,12 @@ export interface Instance {
 export interface SignedIn {
   user: UserResponse;
   token: string;
+  headers: Record<string, string>;
+}
+
+export interface TestApiKey {
+  id: string;
+  key: string;
   headers: Record<string, string>;
 }
 
@@ -171,7 +177,7 @@ export async function createTestApp(
     const token = container.tokens.sign(user.id);
     return { user, token, headers: { Authorization: `Bearer ${token}` } };
   };
-  const apiKey = async (scopes: Scope[]) => {
+  const apiKey = async (scopes: Scope[]): Promise<TestApiKey> => {
     const admin = { type: 'user' as const, userId: 'test', role: 'admin' as const };
     const created = await container.services.apiKeys.create({ name: `key ${scopes.join('+')}`, scopes }, { ...admin, userId: '' });
     return { id: created.id, key: created.key, headers: { Authorization: `Bearer ${created.key}` } };
@@ -212,4 +218,87 @@ export async function createTestApp(
     },
   };
   return app;
+}
+
+/** Who `useTestApp` signs in under a name: a role, or a role with the email or display name a test looks for. */
+export type SignInAs = Role | { role: Role; email?: string; displayName?: string };
+
+export interface UseTestAppOptions<R extends Role, U extends Record<string, SignInAs>, K extends Record<string, Scope[]>> {
+  /** Users signed in once, each named after its role: `roles: ['admin']` gives `admin`. */
+  roles?: readonly R[];
+  /** Users signed in once under names of their own (two authors, a display name), after `roles`, in order. */
+  users?: U;
+  /** API keys created once, by name: `keys: { importer: ['write'] }` gives `importer`. */
+  keys?: K;
+  env?: Record<string, string>;
+  /** A fresh MEDIA_DIR in a temporary folder, removed after the app closes (`t.container.config.mediaDir`). */
+  mediaDir?: boolean;
+  /** Where the app's JSON log lines go (at level info). */
+  logStream?: DestinationStream;
+}
+
+export type UsedTestApp<R extends Role, U, K> = { t: TestApp } & { [name in R]: SignedIn } & { [name in keyof U]: SignedIn } & {
+  [name in keyof K]: TestApiKey;
+};
+
+/**
+ * The usual suite setup: a fresh app of the dialect with its users and API keys, made in `beforeAll`
+ * and closed in `afterAll`. Call it in a describe block and destructure what it returns:
+ * `const { t, admin, writer } = useTestApp(dialect, { roles: ['admin'], keys: { writer: ['write'] } })`.
+ * Each field stands in for its value from `beforeAll` on, so tests and later hooks use them as usual.
+ */
+export function useTestApp<
+  R extends Role = never,
+  U extends Record<string, SignInAs> = Record<never, never>,
+  K extends Record<string, Scope[]> = Record<never, never>,
+>(dialect: Dialect, options: UseTestAppOptions<R, U, K> = {}): UsedTestApp<R, U, K> {
+  const names = ['t', ...(options.roles ?? []), ...Object.keys(options.users ?? {}), ...Object.keys(options.keys ?? {})];
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated) throw new Error(`useTestApp: \`${repeated}\` is named twice.`);
+  let app: TestApp | undefined;
+  let mediaDir: string | undefined;
+  const made = new Map<string, object>();
+  beforeAll(async () => {
+    let env = options.env ?? {};
+    if (options.mediaDir) {
+      mediaDir = mkdtempSync(join(tmpdir(), 'cms-media-'));
+      env = { MEDIA_DIR: mediaDir, ...env };
+    }
+    app = await createTestApp(dialect, env, options.logStream ? { logStream: options.logStream } : {});
+    made.set('t', app);
+    for (const role of options.roles ?? []) made.set(role, await app.signIn(role));
+    for (const [name, as] of Object.entries<SignInAs>(options.users ?? {})) {
+      const { role, ...fields } = typeof as === 'string' ? { role: as } : as;
+      made.set(name, await app.signIn(role, fields));
+    }
+    for (const [name, scopes] of Object.entries<Scope[]>(options.keys ?? {})) made.set(name, await app.apiKey(scopes));
+  });
+  afterAll(async () => {
+    try {
+      await app?.close();
+    } finally {
+      if (mediaDir) rmSync(mediaDir, { recursive: true, force: true });
+    }
+  });
+  return Object.fromEntries(names.map((name) => [name, madeInBeforeAll(name, () => made.get(name))])) as UsedTestApp<R, U, K>;
+}
+
+/**
+ * Stands in for a value that a `beforeAll` makes: every read, write and key lookup goes to the value.
+ * Used before it exists (while tests are being collected), it says so rather than reading undefined.
+ */
+function madeInBeforeAll<T extends object>(name: string, current: () => T | undefined): T {
+  const value = (): T => {
+    const made = current();
+    if (!made) throw new Error(`\`${name}\` from useTestApp exists from beforeAll on: use it in a test or a hook.`);
+    return made;
+  };
+  return new Proxy({} as T, {
+    // Not yet made: answer `then` and symbols (await, inspection) rather than throw.
+    get: (_, key) => ((typeof key === 'symbol' || key === 'then') && !current() ? undefined : Reflect.get(value(), key)),
+    set: (_, key, newValue) => Reflect.set(value(), key, newValue),
+    has: (_, key) => Reflect.has(value(), key),
+    ownKeys: () => Reflect.ownKeys(value()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(value(), key),
+  });
 }

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleResponse } from '../../src/modules/articles/articles.schemas.ts';
 import { adminActor, createDraft, createPublished, paragraph } from '../articles/article-fixtures.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { allOf, getDocument, parseXml, rfc3339Pattern, rfc822Pattern, uploadPhoto } from './syndication-helpers.ts';
 
 const base = 'https://news.example';
@@ -18,10 +15,19 @@ const feedPaths = (prefix: string) => ({
 });
 
 describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
-  let t: TestApp;
-  let mediaDir: string;
-  let editor: SignedIn;
-  let anna: SignedIn;
+  // A trailing slash on purpose: it is dropped.
+  const { t, editor, anna } = useTestApp(dialect, {
+    mediaDir: true,
+    env: {
+      PUBLIC_BASE_URL: `${base}/`,
+      SITE_NAME: 'Городские вести',
+      SITE_LANGUAGE: 'ru',
+      MEDIA_RENDITION_WIDTHS: '200',
+      MEDIA_ASPECT_RATIOS: '1:1',
+    },
+    roles: ['editor'],
+    users: { anna: { role: 'author', displayName: 'Анна Смирнова' } },
+  });
   let rubrics: Record<'city' | 'transport' | 'sport' | 'closed', { id: string; slug: string }>;
   let city: ArticleResponse;
   let transport: ArticleResponse;
@@ -32,18 +38,6 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
   let embargoUntil: Date;
 
   beforeAll(async () => {
-    mediaDir = mkdtempSync(join(tmpdir(), 'cms-feeds-'));
-    // A trailing slash on purpose: it is dropped.
-    t = await createTestApp(dialect, {
-      PUBLIC_BASE_URL: `${base}/`,
-      SITE_NAME: 'Городские вести',
-      SITE_LANGUAGE: 'ru',
-      MEDIA_DIR: mediaDir,
-      MEDIA_RENDITION_WIDTHS: '200',
-      MEDIA_ASPECT_RATIOS: '1:1',
-    });
-    editor = await t.signIn('editor');
-    anna = await t.signIn('author', { displayName: 'Анна Смирнова' });
     const service = t.container.services.rubrics;
     const cityRubric = await service.create({ name: 'Город', description: 'Новости города & области' });
     rubrics = {
@@ -89,10 +83,6 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
     hidden.trashed = await createPublished(t, { title: 'Удалённая новость', rubricId: rubrics.city.id });
     await t.container.services.articles.delete(hidden.trashed.id, adminActor);
     t.clock.set('2026-11-20T10:00:00.000Z');
-  });
-  afterAll(async () => {
-    await t?.close();
-    rmSync(mediaDir, { recursive: true, force: true });
   });
 
   const rssTitles = async (path: string) =>
@@ -298,11 +288,7 @@ describeEachDialect('RSS, Atom and JSON feeds', (dialect) => {
 });
 
 describeEachDialect('feeds of an empty site', (dialect) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-  });
-  afterAll(() => t?.close());
+  const { t } = useTestApp(dialect);
 
   it('when nothing is published, then each feed is still valid, with the default base URL and no items', async () => {
     const rss = parseXml((await getDocument(t, '/v1/feeds/rss.xml')).body).rss;

@@ -1,36 +1,28 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { ArticleResponse } from '../../src/modules/articles/articles.schemas.ts';
 import { adminActor, createDraft, createPublished } from '../articles/article-fixtures.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { uploadPhoto } from './syndication-helpers.ts';
 
 const base = 'https://news.example';
 
 describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
-  let t: TestApp;
-  let mediaDir: string;
-  let editor: SignedIn;
-  let anna: SignedIn;
-  let boris: SignedIn;
+  const { t, editor, anna, boris } = useTestApp(dialect, {
+    mediaDir: true,
+    env: {
+      PUBLIC_BASE_URL: base,
+      SITE_NAME: 'Городские вести',
+      MEDIA_RENDITION_WIDTHS: '200',
+      MEDIA_ASPECT_RATIOS: '16:9,1:1',
+    },
+    roles: ['editor'],
+    users: { anna: { role: 'author', displayName: 'Анна Смирнова' }, boris: { role: 'author', displayName: 'Борис Волков' } },
+  });
   let rubric: { id: string; slug: string };
   let photo: { id: string; url: string };
   let article: ArticleResponse;
 
   beforeAll(async () => {
-    mediaDir = mkdtempSync(join(tmpdir(), 'cms-jsonld-'));
-    t = await createTestApp(dialect, {
-      PUBLIC_BASE_URL: base,
-      SITE_NAME: 'Городские вести',
-      MEDIA_DIR: mediaDir,
-      MEDIA_RENDITION_WIDTHS: '200',
-      MEDIA_ASPECT_RATIOS: '16:9,1:1',
-    });
-    editor = await t.signIn('editor');
-    anna = await t.signIn('author', { displayName: 'Анна Смирнова' });
-    boris = await t.signIn('author', { displayName: 'Борис Волков' });
     rubric = await t.container.services.rubrics.create({ name: 'Экономика' });
     const tag = await t.container.services.tags.create({ name: 'Бюджет' });
     photo = await uploadPhoto(t, editor, {
@@ -48,10 +40,6 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
       coverMediaId: photo.id,
     });
     t.clock.set('2026-11-20T10:00:00.000Z');
-  });
-  afterAll(async () => {
-    await t?.close();
-    rmSync(mediaDir, { recursive: true, force: true });
   });
 
   it('when a public article is read, then its jsonLd is a NewsArticle with headline, credited images, dates, authors, section, description, page and publisher', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleResponse } from '../../src/modules/articles/articles.schemas.ts';
 import { adminActor, createDraft, createPublished } from '../articles/article-fixtures.ts';
-import { createTestApp, describeEachDialect, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { getDocument, parseXml, rfc3339Pattern } from './syndication-helpers.ts';
 
 const base = 'https://news.example';
@@ -14,15 +14,14 @@ interface UrlEntry {
 }
 
 describeEachDialect('the sitemap', (dialect) => {
-  let t: TestApp;
+  // Five URLs to a file, so a test needs a handful of articles, not 50,001, to see the index.
+  const { t } = useTestApp(dialect, { env: { PUBLIC_BASE_URL: base, SITEMAP_PAGE_SIZE: '5' } });
   let rubrics: { city: { slug: string }; transport: { slug: string }; closed: { slug: string } };
   let first: ArticleResponse;
   let second: ArticleResponse;
   const hidden: ArticleResponse[] = [];
 
   beforeAll(async () => {
-    // Five URLs to a file, so a test needs a handful of articles, not 50,001, to see the index.
-    t = await createTestApp(dialect, { PUBLIC_BASE_URL: base, SITEMAP_PAGE_SIZE: '5' });
     const service = t.container.services.rubrics;
     const city = await service.create({ name: 'Город' });
     rubrics = {
@@ -49,7 +48,6 @@ describeEachDialect('the sitemap', (dialect) => {
     hidden.push(trashed);
     t.clock.set('2026-11-20T10:00:00.000Z');
   });
-  afterAll(() => t?.close());
 
   const urlsOf = (xml: string): UrlEntry[] => {
     const urlset = parseXml(xml).urlset;
@@ -116,11 +114,7 @@ describeEachDialect('the sitemap', (dialect) => {
 });
 
 describeEachDialect('the Google News sitemap', (dialect) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(dialect, { PUBLIC_BASE_URL: base, SITE_NAME: 'Городские вести & Ко', SITE_LANGUAGE: 'ru' });
-  });
-  afterAll(() => t?.close());
+  const { t } = useTestApp(dialect, { env: { PUBLIC_BASE_URL: base, SITE_NAME: 'Городские вести & Ко', SITE_LANGUAGE: 'ru' } });
 
   it('when articles were published in the last 48 hours, then they are listed newest first with publication, date and escaped title; older, scheduled and draft ones are not', async () => {
     t.clock.set('2026-11-18T08:59:59.999Z');

@@ -1,19 +1,11 @@
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 const unknownId = '00000000-0000-7000-8000-000000000000';
 
 describeEachDialect('managing tags', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  let author: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    editor = await t.signIn('editor');
-    author = await t.signIn('author');
-  });
-  afterAll(() => t?.close());
+  const { t, editor, author } = useTestApp(dialect, { roles: ['editor', 'author'] });
 
   const tagsTable = () => t.container.db.prisma.tag.findMany({ orderBy: { id: 'asc' } });
   const createTag = (body: Record<string, unknown>, headers = editor.headers) => t.http().post('/v1/admin/tags').set(headers).send(body);
@@ -140,13 +132,11 @@ describeEachDialect('managing tags', (dialect) => {
 });
 
 describeEachDialect('public tags', (dialect) => {
-  let t: TestApp;
+  const { t } = useTestApp(dialect);
   beforeAll(async () => {
-    t = await createTestApp(dialect);
     const tags = t.container.services.tags;
     for (const name of ['Экономика', 'Армия', 'Погода', 'Москва', 'Армия', 'Гороскоп', 'Балет']) await tags.create({ name });
   });
-  afterAll(() => t?.close());
 
   it('when paging through with a small limit, then every tag comes once, ordered by name then id', async () => {
     const seen: { id: string; name: string; slug: string }[] = [];
@@ -176,14 +166,8 @@ describeEachDialect('public tags', (dialect) => {
 });
 
 describeEachDialect('a public tag by slug', (dialect) => {
-  let t: TestApp;
-  let editor: SignedIn;
-  beforeAll(async () => {
-    // The public cache on, as in production: a tag page must not keep answering from before a change.
-    t = await createTestApp(dialect, { PUBLIC_CACHE: 'on' });
-    editor = await t.signIn('editor');
-  });
-  afterAll(() => t?.close());
+  // The public cache on, as in production: a tag page must not keep answering from before a change.
+  const { t, editor } = useTestApp(dialect, { env: { PUBLIC_CACHE: 'on' }, roles: ['editor'] });
 
   it('when a tag is asked for by slug, then its name and slug, with no articles needed; an unknown or impossible slug is 404 or 400', async () => {
     const created = await t.container.services.tags.create({ name: 'Городской транспорт', slug: 'gorodskoy-transport' });

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 describeEachDialect('public author pages', (dialect) => {
-  let t: TestApp;
-  let published: SignedIn;
-  let draftOnly: SignedIn;
-  let nothing: SignedIn;
+  const { t, published, draftOnly, nothing } = useTestApp(dialect, {
+    users: {
+      published: { role: 'author', displayName: 'Анна Волкова' },
+      draftOnly: { role: 'author', displayName: 'Пётр Соколов' },
+      nothing: { role: 'editor', displayName: 'Елена Орлова' },
+    },
+  });
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    published = await t.signIn('author', { displayName: 'Анна Волкова' });
-    draftOnly = await t.signIn('author', { displayName: 'Пётр Соколов' });
-    nothing = await t.signIn('editor', { displayName: 'Елена Орлова' });
     await t.container.services.users.update(
       published.user.id,
       { bio: 'Корреспондент отдела науки' },
@@ -20,7 +19,6 @@ describeEachDialect('public author pages', (dialect) => {
     await createArticle(published.user.id, 'published');
     await createArticle(draftOnly.user.id, 'draft');
   });
-  afterAll(() => t?.close());
 
   async function createArticle(userId: string, status: 'draft' | 'published') {
     await t.container.db.prisma.article.create({

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 const password = 'a-long-enough-password-1';
 
 describeEachDialect('managing users', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    admin = await t.signIn('admin');
-  });
-  afterAll(() => t?.close());
+  const { t, admin } = useTestApp(dialect, { roles: ['admin'] });
 
   const createUser = (fields: Record<string, unknown> = {}) =>
     t

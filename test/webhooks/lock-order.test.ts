@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhooksRepository } from '../../src/modules/webhooks/webhooks.repository.ts';
-import { createTestApp, testedDialects, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { testedDialects, useTestApp } from '../support/test-app.ts';
 import { untilSomeoneWaitsOnALock } from '../support/pg-locks.ts';
 
 /**
@@ -11,21 +11,17 @@ import { untilSomeoneWaitsOnALock } from '../support/pg-locks.ts';
  * that queues a delivery for a subscription deleted meanwhile leaves it out (the outbox) or answers 404.
  */
 describe.skipIf(!testedDialects().includes('postgresql'))('webhook writes beside a subscription delete [postgresql]', () => {
-  let t: TestApp;
-  let admin: SignedIn;
+  const { t, admin } = useTestApp('postgresql', { roles: ['admin'] });
   let deleter: pg.Client;
   const prisma = () => t.container.db.prisma;
   const auth = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id)}` });
 
   beforeAll(async () => {
-    t = await createTestApp('postgresql');
-    admin = await t.signIn('admin');
     deleter = new pg.Client({ connectionString: t.container.config.databaseUrl });
     await deleter.connect();
   });
   afterAll(async () => {
     await deleter?.end();
-    await t?.close();
   });
   beforeEach(async () => {
     await prisma().webhookSubscription.deleteMany();
@@ -75,7 +71,7 @@ describe.skipIf(!testedDialects().includes('postgresql'))('webhook writes beside
   }
 
   it('when the worker records an attempt while the subscription is deleted, then both finish: the delete wins and the attempt updates nothing', async () => {
-    const repo = createWebhooksRepository(prisma(), 'postgresql');
+    const repo = createWebhooksRepository({ prisma: prisma(), dialect: 'postgresql' });
     const { subscriptionId, deliveryId } = await subscriptionWithDelivery('worker-1');
     await prisma().webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'pending', completedAt: null } });
     const at = t.clock.now();

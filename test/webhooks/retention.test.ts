@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp, type TestApp } from '../support/test-app.ts';
 import { untilSomeoneWaitsOnALock } from '../support/pg-locks.ts';
 
 const day = 86_400_000;
@@ -73,15 +73,9 @@ function seederOf(t: () => TestApp) {
 }
 
 describeEachDialect('webhook retention', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
+  const { t, admin } = useTestApp(dialect, { roles: ['admin'] });
   const seed = seederOf(() => t);
 
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    admin = await t.signIn('admin');
-  });
-  afterAll(() => t?.close());
   beforeEach(async () => {
     await t.container.db.prisma.webhookSubscription.deleteMany();
     await t.container.db.prisma.webhookEvent.deleteMany();
@@ -269,7 +263,6 @@ describeEachDialect('webhook retention', (dialect) => {
 });
 
 describeEachDialect('webhook retention in the delivery worker', (dialect) => {
-  let t: TestApp;
   const written: string[] = [];
   const seed = seederOf(() => t);
   const prunedLines = () =>
@@ -277,16 +270,14 @@ describeEachDialect('webhook retention in the delivery worker', (dialect) => {
       .map((l) => JSON.parse(l) as { msg: string; deletedDeliveries?: number; deletedEvents?: number })
       .filter((l) => l.msg === 'webhook log pruned');
 
+  const { t } = useTestApp(dialect, {
+    env: { WEBHOOK_WORKER: 'on', WEBHOOK_POLL_INTERVAL_MS: '20', WEBHOOK_RETENTION_DAYS: '7' },
+    logStream: { write: (line: string) => void written.push(line) },
+  });
   beforeAll(async () => {
-    t = await createTestApp(
-      dialect,
-      { WEBHOOK_WORKER: 'on', WEBHOOK_POLL_INTERVAL_MS: '20', WEBHOOK_RETENTION_DAYS: '7' },
-      { logStream: { write: (line: string) => void written.push(line) } },
-    );
     // The worker pruned at start (an empty database); stopping waits for that, so the rows seeded next are not touched yet.
     await t.container.webhooks.worker!.stop();
   });
-  afterAll(() => t?.close());
 
   it("when the worker starts, then it prunes, and again an hour later by the app's clock, logging what it removed and nothing when there was nothing", async () => {
     // An inactive subscription: the worker leaves its pending delivery alone.
@@ -305,7 +296,7 @@ describeEachDialect('webhook retention in the delivery worker', (dialect) => {
     // Not due yet: rows past retention wait for the next hour.
     const later = await seed.events([10]);
     t.container.webhooks.worker!.wake();
-    await new Promise((r) => setTimeout(r, 200));
+    await t.container.webhooks.worker!.nextPass();
     expect(await seed.remainingEvents(later)).toEqual(new Set(later));
 
     t.clock.advance(3_600_000);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { createPublished } from '../articles/article-fixtures.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
 
 // Nothing here tests retries: the default 10 s receiver timeout keeps a busy machine from turning a slow answer into a retry.
@@ -9,19 +9,13 @@ const webhookEnv = { WEBHOOK_WORKER: 'on', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOO
 const waitUntil = (check: () => void | Promise<void>, timeout = 20_000) => vi.waitFor(check, { timeout, interval: 20 });
 
 describeEachDialect('webhooks for tags', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
-  let editor: SignedIn;
+  const { t, admin, editor } = useTestApp(dialect, { env: webhookEnv, roles: ['admin', 'editor'] });
   let receiver: Receiver;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, webhookEnv);
-    admin = await t.signIn('admin');
-    editor = await t.signIn('editor');
     receiver = await startReceiver();
   });
   afterAll(async () => {
-    await t?.close();
     await receiver?.close();
   });
   afterEach(async () => {

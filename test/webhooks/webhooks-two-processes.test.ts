@@ -40,13 +40,27 @@ describe.skipIf(!testedDialects().includes('postgresql'))('webhooks from two ser
         }
       }
       await vi.waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(2 * events), { timeout: 120_000, interval: 200 });
-      // A moment more: a duplicate would arrive now.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-
-      expect(receiver.requests).toHaveLength(2 * events);
       const db = new pg.Client({ connectionString: database.url });
       await db.connect();
       try {
+        // Nothing left to send and no queue held by a worker (one statement, one snapshot); then both processes
+        // stopped. Every send they made, a duplicate too, has arrived by now, and no other can come.
+        await vi.waitFor(
+          async () => {
+            const outbox = await db.query(
+              `SELECT (SELECT count(*)::int FROM "WebhookDelivery" WHERE "status" = 'pending') AS "pending",
+                      (SELECT count(*)::int FROM "WebhookSubscription" WHERE "lockedBy" IS NOT NULL) AS "held"`,
+            );
+            expect(outbox.rows[0]).toEqual({ pending: 0, held: 0 });
+          },
+          { timeout: 30_000, interval: 50 },
+        );
+        for (const server of servers) {
+          server.child.kill('SIGTERM');
+          await server.exited;
+        }
+
+        expect(receiver.requests).toHaveLength(2 * events);
         for (const path of ['/one', '/two']) {
           const received = receiver.requests.filter((r) => r.path === path);
           const ids = received.map((r) => r.headers['webhook-id'] as string);

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminActor, createDraft, createMedia } from '../articles/article-fixtures.ts';
-import { createTestApp, describeEachDialect, type SignedIn, type TestApp } from '../support/test-app.ts';
+import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
 
 // A retry 7.5–12.5 s after a failure; a delivery queued more than 30 s ago fails for good; two such in a row turn the subscription off.
@@ -17,17 +17,13 @@ const webhookEnv = {
 const waitUntil = (check: () => void | Promise<void>, timeout = 10_000) => vi.waitFor(check, { timeout, interval: 20 });
 
 describeEachDialect('webhooks', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
+  const { t, admin } = useTestApp(dialect, { env: webhookEnv, roles: ['admin'] });
   let receiver: Receiver;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, webhookEnv);
-    admin = await t.signIn('admin');
     receiver = await startReceiver();
   });
   afterAll(async () => {
-    await t?.close();
     await receiver?.close();
   });
   // Tests move the clock far; a token signed now is always fresh.
@@ -182,8 +178,8 @@ describeEachDialect('webhooks', (dialect) => {
         lastError: 'answered 500',
       }),
     );
-    // Polls go by; nothing else is sent while the first delivery waits for its retry.
-    await new Promise((r) => setTimeout(r, 200));
+    // A whole pass of the worker after that one: it finds the queue blocked behind the delivery that waits for its retry.
+    await t.container.webhooks.worker!.nextPass();
     expect(receiver.requests).toHaveLength(1);
     t.clock.advance(60_000);
     await waitUntil(() => expect(receiver.requests).toHaveLength(4));
@@ -315,17 +311,13 @@ describeEachDialect('webhooks', (dialect) => {
 // Its own app: the receiver's timeout is long here, so that a machine loaded far beyond CI's, slowing
 // the in-process receiver past 1 s, does not turn an answer into a retry that the frozen clock never reaches.
 describeEachDialect('webhooks at volume', (dialect) => {
-  let t: TestApp;
-  let admin: SignedIn;
+  const { t, admin } = useTestApp(dialect, { env: { ...webhookEnv, WEBHOOK_TIMEOUT_MS: '15000' }, roles: ['admin'] });
   let receiver: Receiver;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { ...webhookEnv, WEBHOOK_TIMEOUT_MS: '15000' });
-    admin = await t.signIn('admin');
     receiver = await startReceiver();
   });
   afterAll(async () => {
-    await t?.close();
     await receiver?.close();
   });
 
@@ -377,17 +369,13 @@ describeEachDialect('webhooks at volume', (dialect) => {
 });
 
 describe('webhook receivers on private addresses', () => {
-  let t: TestApp;
-  let admin: SignedIn;
+  const { t, admin } = useTestApp('sqlite', { env: { WEBHOOK_WORKER: 'on', WEBHOOK_POLL_INTERVAL_MS: '20' }, roles: ['admin'] });
   let receiver: Receiver;
 
   beforeAll(async () => {
-    t = await createTestApp('sqlite', { WEBHOOK_WORKER: 'on', WEBHOOK_POLL_INTERVAL_MS: '20' });
-    admin = await t.signIn('admin');
     receiver = await startReceiver();
   });
   afterAll(async () => {
-    await t?.close();
     await receiver?.close();
   });
 

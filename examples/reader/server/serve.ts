@@ -40,8 +40,16 @@ const contentTypes: Record<string, string> = {
 // Everything the page loads comes from its own origin (the API included, through /v1), except photos
 // and sound: media added by URL keeps its address, and MEDIA_PUBLIC_BASE_URL may put files on a CDN.
 const securityHeaders = {
-  'Content-Security-Policy':
-    "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    "img-src 'self' data: https:",
+    "media-src 'self' https:",
+    "style-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };

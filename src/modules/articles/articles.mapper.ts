@@ -1,13 +1,13 @@
+import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
 import { toMediaResponse } from '../media/media.mapper.ts';
 import type { ArticleRow, ArticleSummaryRow, PublicArticleRow } from './articles.repository.ts';
 import type {
-  ArticleBlockInput,
-  ArticleResponse,
   ArticleSummaryResponse,
   PublicArticleBlockResponse,
   PublicArticleResponse,
   PublicInclude,
-} from './articles.schemas.ts';
+} from './articles.public.schemas.ts';
+import type { ArticleResponse } from './articles.schemas.ts';
 
 // The body and key points were validated by the schemas before they were stored.
 const blocksOf = (row: { body: unknown }) => row.body as ArticleBlockInput[];

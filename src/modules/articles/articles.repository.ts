@@ -2,7 +2,7 @@ import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
 import type { ArticleStatus } from '../../generated/sqlite/client.ts';
 import { publicArticleWhere } from '../../shared/article-visibility.ts';
 import { olderThan } from '../../shared/cursor.ts';
-import type { PublicInclude } from './articles.schemas.ts';
+import type { PublicInclude } from './articles.public.schemas.ts';
 
 type ArticleWhere = PrismaNamespace.ArticleWhereInput;
 
@@ -98,7 +98,7 @@ export interface PublicListFilter {
 /** What a link to an article (a sitemap entry) needs. */
 const linkSelect = { id: true, slug: true, title: true, publishedAt: true, updatedAt: true } satisfies PrismaNamespace.ArticleSelect;
 
-export function createArticlesRepository(prisma: Prisma) {
+export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
   async function writeRelations(tx: PrismaTx, articleId: string, relations: ArticleRelations): Promise<void> {
     if (relations.authorIds) {
       await tx.articleAuthor.deleteMany({ where: { articleId } });

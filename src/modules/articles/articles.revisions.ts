@@ -1,24 +1,15 @@
+import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
+import { toArticleResponse } from './articles.mapper.ts';
 import type { ArticleRow } from './articles.repository.ts';
-import type { ArticleBlockInput, RevisionContent, RevisionDiffResponse } from './articles.schemas.ts';
+import { RevisionContentSchema, type RevisionContent, type RevisionDiffResponse } from './articles.schemas.ts';
+
+// The content fields, in the order a revision stores them (its diff lists changed fields in this order).
+const contentFields = Object.keys(RevisionContentSchema.shape) as (keyof RevisionContent)[];
 
 /** The content of an article as a revision keeps it: everything an editor saves, nothing of its workflow state. */
 export function contentOf(row: ArticleRow): RevisionContent {
-  return {
-    title: row.title,
-    slug: row.slug,
-    lead: row.lead,
-    body: row.body as ArticleBlockInput[],
-    keyPoints: row.keyPoints as string[],
-    rubricId: row.rubricId,
-    tagIds: row.tags.map((t) => t.tagId),
-    authorIds: row.authors.map((a) => a.userId),
-    coverMediaId: row.coverMediaId,
-    narrationMediaId: row.narrationMediaId,
-    seoTitle: row.seoTitle,
-    seoDescription: row.seoDescription,
-    showInFeed: row.showInFeed,
-    embargoUntil: row.embargoUntil?.toISOString() ?? null,
-  };
+  const article = toArticleResponse(row);
+  return Object.fromEntries(contentFields.map((name) => [name, article[name]])) as RevisionContent;
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

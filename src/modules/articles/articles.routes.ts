@@ -2,14 +2,19 @@ import { IdParams, PageQuery } from '../../shared/common.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
 import type { ListKey } from '../../shared/cache-keys.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
+import { anyone, staffRead, staffWrite, editorsPublish, adminsOnly } from '../../http/access.ts';
+import {
+  ArticleSlugParams,
+  ArticleSummaryPage,
+  GetPublicArticleQuery,
+  ListPublicArticlesQuery,
+  PublicArticleSchema,
+} from './articles.public.schemas.ts';
 import {
   ArticlePage,
-  ArticleSlugParams,
   ArticleSchema,
-  ArticleSummaryPage,
   CreateArticleBody,
   EmptyTrashResultSchema,
-  GetPublicArticleQuery,
   ListArticlesQuery,
   PreviewLinkSchema,
   PreviewParams,
@@ -20,17 +25,11 @@ import {
   RevisionParams,
   RevisionSchema,
   type ArticleResponse,
-  ListPublicArticlesQuery,
-  PublicArticleSchema,
   UpdateArticleBody,
 } from './articles.schemas.ts';
 import type { ArticlesService } from './articles.service.ts';
 
 const tag = 'Articles';
-const readers = { roles: ['admin', 'editor', 'author'], scope: 'read' } as const;
-const writers = { roles: ['admin', 'editor', 'author'], scope: 'write' } as const;
-const publishers = { roles: ['admin', 'editor'], scope: 'publish' } as const;
-const admins = { roles: ['admin'], scope: 'admin' } as const;
 const targetType = 'article';
 const authorsNote = 'An author sees and changes only articles they are an author of, and changes only drafts.';
 const inTrashNote = 'The article is in the trash (`article_in_trash`).';
@@ -46,7 +45,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'listArticles',
       summary: 'List articles, last updated first',
       tag,
-      access: readers,
+      access: staffRead,
       description: `Drafts and published articles, filtered by status, rubric, author or text. ${authorsNote}`,
       query: ListArticlesQuery,
       response: ArticlePage,
@@ -58,7 +57,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'getArticle',
       summary: 'Get an article',
       tag,
-      access: readers,
+      access: staffRead,
       description: authorsNote,
       params: IdParams,
       response: ArticleSchema,
@@ -70,7 +69,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'createArticle',
       summary: 'Create a draft article',
       tag,
-      access: writers,
+      access: staffWrite,
       description:
         'The slug is made from the title unless given. An author is on the byline by default and must stay on it. The content is kept as revision 1.',
       body: CreateArticleBody,
@@ -86,7 +85,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'updateArticle',
       summary: 'Update an article',
       tag,
-      access: writers,
+      access: staffWrite,
       description: `A changed slug keeps the old one answering with a redirect. Changes to a published article reach the feed at once. Each save is kept as a revision. ${authorsNote}`,
       params: IdParams,
       body: UpdateArticleBody,
@@ -102,7 +101,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'deleteArticle',
       summary: 'Move an article to the trash',
       tag,
-      access: writers,
+      access: staffWrite,
       description: `It leaves the public API and the feed at once, and can be restored until an admin empties the trash. ${authorsNote}`,
       params: IdParams,
       status: 204,
@@ -117,7 +116,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'restoreArticle',
       summary: 'Bring an article back from the trash',
       tag,
-      access: writers,
+      access: staffWrite,
       description: `It comes back as a draft: publish it again to make it public. ${authorsNote}`,
       params: IdParams,
       response: ArticleSchema,
@@ -132,7 +131,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'emptyArticleTrash',
       summary: 'Empty the trash: delete trashed articles for good',
       tag,
-      access: admins,
+      access: adminsOnly,
       description: 'Their revisions, feed items and former slugs go with them. This cannot be undone.',
       response: EmptyTrashResultSchema,
       audit: { action: 'article.trash.empty', targetType },
@@ -146,17 +145,23 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       'submit',
       'Submit an article for review',
       'A draft goes to review; an author submits their own.',
-      writers,
+      staffWrite,
       service.submit,
     ),
-    workflowRoute('reject', 'Send an article back to its authors', 'An article in review goes back to draft.', publishers, service.reject),
+    workflowRoute(
+      'reject',
+      'Send an article back to its authors',
+      'An article in review goes back to draft.',
+      editorsPublish,
+      service.reject,
+    ),
     defineRoute({
       method: 'post',
       path: '/v1/admin/articles/{id}/publish',
       operationId: 'publishArticle',
       summary: 'Publish an article now, or schedule it',
       tag,
-      access: publishers,
+      access: editorsPublish,
       description: [
         'Without `publishAt` (or with a past one) the article is public and in the feed (unless `showInFeed` is off) at once.',
         'With a future `publishAt` it is `scheduled` and becomes public, with its feed item, at that moment on every instance:',
@@ -180,14 +185,14 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       'unpublish',
       'Unpublish an article',
       'A published, scheduled or archived article goes back to draft, out of the public API and the feed.',
-      publishers,
+      editorsPublish,
       service.unpublish,
     ),
     workflowRoute(
       'archive',
       'Archive an article',
       'A published article is taken down and kept as it was; publishing it again brings it back.',
-      publishers,
+      editorsPublish,
       service.archive,
     ),
     defineRoute({
@@ -196,7 +201,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'listArticleRevisions',
       summary: "List an article's revisions, newest first",
       tag,
-      access: readers,
+      access: staffRead,
       description: `Every save is a revision, numbered with the version it made. ${authorsNote}`,
       params: IdParams,
       query: PageQuery,
@@ -209,7 +214,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'getArticleRevision',
       summary: 'Get a revision with its content',
       tag,
-      access: readers,
+      access: staffRead,
       params: RevisionParams,
       response: RevisionSchema,
       handler: ({ params, actor }) => service.getRevision(params.id, params.revisionId, actor),
@@ -220,7 +225,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'diffArticleRevisions',
       summary: 'Compare two revisions',
       tag,
-      access: readers,
+      access: staffRead,
       description:
         "The fields that differ, and the body's blocks added, removed or changed, from this revision to `to` (the newest when left out).",
       params: RevisionParams,
@@ -234,7 +239,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'restoreArticleRevision',
       summary: 'Restore a revision',
       tag,
-      access: writers,
+      access: staffWrite,
       description: `Saves the revision's content as the article's content; that save is a new revision, so nothing is lost. If-Match is the article's ETag. ${authorsNote}`,
       params: RevisionParams,
       response: ArticleSchema,
@@ -252,7 +257,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'createArticlePreview',
       summary: 'Get a short-lived preview link',
       tag,
-      access: readers,
+      access: staffRead,
       description: `Anyone with the link sees the article as saved now, in the public shape, until it expires; it stays unpublished. ${authorsNote}`,
       params: IdParams,
       status: 201,
@@ -267,7 +272,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
     action: 'submit' | 'reject' | 'unpublish' | 'archive',
     summary: string,
     what: string,
-    access: typeof writers | typeof publishers,
+    access: typeof staffWrite | typeof editorsPublish,
     run: (id: string, actor: Actor, expectedVersion: number | null) => Promise<ArticleResponse>,
   ): AnyRoute {
     return defineRoute({
@@ -318,7 +323,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'listPublicArticles',
       summary: 'List published articles, newest first',
       tag,
-      access: { public: true },
+      access: anyone,
       description: 'Filter by rubric (with its sub-rubrics), tag or author slug, and by publication time.',
       query: ListPublicArticlesQuery,
       response: ArticleSummaryPage,
@@ -331,7 +336,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'getPublicArticle',
       summary: 'Get a published article by slug',
       tag,
-      access: { public: true },
+      access: anyone,
       description: 'A former slug answers 301 with the current address in `Location`.',
       params: ArticleSlugParams,
       query: GetPublicArticleQuery,
@@ -363,7 +368,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
       operationId: 'getArticlePreview',
       summary: 'See an article through a preview link',
       tag,
-      access: { public: true },
+      access: anyone,
       description:
         'The article as saved now, drafts included, in the public shape. Never cached nor indexed; an expired or altered link is 404.',
       params: PreviewParams,

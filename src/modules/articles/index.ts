@@ -1,17 +1,17 @@
 import type { Prisma } from '../../db/database.ts';
 import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
+import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
+import type { SearchIndexer } from '../../shared/search-indexer.ts';
 import type { FeedService } from '../feed/index.ts';
 import type { MediaService } from '../media/index.ts';
 import type { RubricsService } from '../rubrics/index.ts';
-import type { SearchIndexer } from '../search/index.ts';
 import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
 import { createArticlesRepository } from './articles.repository.ts';
 import { articleAdminRoutes, articlePublicRoutes } from './articles.routes.ts';
 import { createPreviewTokens } from './articles.preview.ts';
-import type { PublicArticleResponse } from './articles.schemas.ts';
+import type { PublicArticleResponse } from './articles.public.schemas.ts';
 import { createArticlesService } from './articles.service.ts';
-import type { NewsArticleJsonLd } from '../syndication/syndication.schemas.ts';
 
 export function createArticlesModule(deps: {
   prisma: Prisma;
@@ -33,7 +33,7 @@ export function createArticlesModule(deps: {
   const { prisma, jwtSecret, previewTtlSeconds, ...services } = deps;
   const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
   const service = createArticlesService({
-    repo: createArticlesRepository(prisma),
+    repo: createArticlesRepository({ prisma }),
     previews,
     ...services,
     events: deps.events ?? noEventRecorder,

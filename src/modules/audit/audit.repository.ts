@@ -15,7 +15,7 @@ export interface AuditFilter {
 }
 
 /** Append-only: there is no update or delete here, on purpose. */
-export function createAuditRepository(prisma: Prisma) {
+export function createAuditRepository({ prisma }: { prisma: Prisma }) {
   return {
     insert: (event: AuditEventInput & { at: Date }) =>
       prisma.auditEvent.create({

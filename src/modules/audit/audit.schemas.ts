@@ -37,12 +37,10 @@ export const AuditEventSchema = z
   .object({
     id: z.string(),
     at: IsoDateTime,
-    actor: z
-      .string()
-      .openapi({
-        description: '`user:<id>`, `apiKey:<id>`, or `anonymous` (a failed sign-in).',
-        example: 'user:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c',
-      }),
+    actor: z.string().openapi({
+      description: '`user:<id>`, `apiKey:<id>`, or `anonymous` (a failed sign-in).',
+      example: 'user:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c',
+    }),
     action: z.string().openapi({ example: 'rubric.update' }),
     targetType: z.string().nullable().openapi({ example: 'rubric' }),
     targetId: z.string().nullable(),

@@ -21,7 +21,12 @@ function toAuditEventResponse(row: AuditEventRow): AuditEventResponse {
 export type AuditEvent = Omit<AuditEventInput, 'targetType' | 'targetId' | 'requestId' | 'details'> &
   Partial<Pick<AuditEventInput, 'targetType' | 'targetId' | 'requestId' | 'details'>>;
 
-export function createAuditService(repo: AuditRepository, now: () => Date) {
+export interface AuditServiceDeps {
+  repo: AuditRepository;
+  now: () => Date;
+}
+
+export function createAuditService({ repo, now }: AuditServiceDeps) {
   return {
     /** Appends an event to the audit log, stamped with the injected clock. */
     async record(event: AuditEvent): Promise<void> {

@@ -5,7 +5,7 @@ import { auditAdminRoutes } from './audit.routes.ts';
 import { createAuditService } from './audit.service.ts';
 
 export function createAuditModule(deps: { prisma: Prisma; now: () => Date }) {
-  const service = createAuditService(createAuditRepository(deps.prisma), deps.now);
+  const service = createAuditService({ repo: createAuditRepository({ prisma: deps.prisma }), now: deps.now });
   return { service, adminRoutes: auditAdminRoutes(service), publicRoutes: [] as AnyRoute[] };
 }
 

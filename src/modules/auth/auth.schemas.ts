@@ -30,3 +30,4 @@ export const MeSchema = z
   .openapi('Me', { description: 'Who the credentials belong to.' });
 
 export type TokenPair = z.infer<typeof TokenPairSchema>;
+export type MeResponse = z.infer<typeof MeSchema>;

@@ -1,44 +1,58 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Prisma } from '../../db/database.ts';
+import { randomUUID } from 'node:crypto';
+import type { PrismaTx } from '../../db/database.ts';
 import { UnauthorizedError } from '../../errors.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { unknownUserHash, verifyPassword } from '../../shared/passwords.ts';
+import { hashSecretToken, newSecretToken } from '../../shared/secret-tokens.ts';
+import type { ApiKeysService } from '../api-keys/index.ts';
 import type { AuditService } from '../audit/index.ts';
-import type { UsersService } from '../users/users.service.ts';
-import { unknownUserHash, verifyPassword } from './passwords.ts';
-import type { TokenPair } from './auth.schemas.ts';
+import type { UsersService } from '../users/index.ts';
+import type { AuthRepository } from './auth.repository.ts';
+import type { MeResponse, TokenPair } from './auth.schemas.ts';
 import type { AccessTokens } from './tokens.ts';
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The request a call comes from, for the audit log. */
 export interface RequestInfo {
   requestId?: string;
 }
 
-export function createAuthService(deps: {
-  prisma: Prisma;
-  users: UsersService;
+export interface AuthServiceDeps {
+  repo: AuthRepository;
+  users: Pick<UsersService, 'findByEmail' | 'get'>;
+  apiKeys: Pick<ApiKeysService, 'describe'>;
   tokens: AccessTokens;
   refreshTtlSeconds: number;
   now: () => Date;
-  audit: AuditService;
-}) {
-  const { prisma, tokens, now, audit } = deps;
+  audit: Pick<AuditService, 'record'>;
+}
+
+export function createAuthService(deps: AuthServiceDeps) {
+  const { repo, tokens, now, audit } = deps;
 
   async function issuePair(userId: string, familyId: string): Promise<TokenPair> {
-    const refreshToken = `nr_${randomBytes(32).toString('base64url')}`;
-    await prisma.refreshToken.create({
-      data: {
-        userId,
-        familyId,
-        tokenHash: hashToken(refreshToken),
-        expiresAt: new Date(now().getTime() + deps.refreshTtlSeconds * 1000),
-        createdAt: now(),
-      },
+    const refreshToken = newSecretToken('nr_');
+    await repo.createRefreshToken({
+      userId,
+      familyId,
+      tokenHash: hashSecretToken(refreshToken),
+      expiresAt: new Date(now().getTime() + deps.refreshTtlSeconds * 1000),
+      createdAt: now(),
     });
-    return { accessToken: tokens.sign(userId), refreshToken, expiresIn: tokens.ttlSeconds, tokenType: 'Bearer' };
+    return { accessToken: tokens.sign(userId, familyId), refreshToken, expiresIn: tokens.ttlSeconds, tokenType: 'Bearer' };
+  }
+
+  /**
+   * A new session (sign-in) for a user who has proven who they are: a refresh-token family, whose id the
+   * access tokens carry as `sid`, and its first token pair.
+   */
+  async function startSession(userId: string): Promise<{ sessionId: string; pair: TokenPair }> {
+    const sessionId = randomUUID();
+    return { sessionId, pair: await issuePair(userId, sessionId) };
   }
 
   return {
+    startSession,
+
     async login(email: string, password: string, request: RequestInfo = {}): Promise<TokenPair> {
       const user = await deps.users.findByEmail(email);
       // Check a password either way, so an unknown e-mail takes as long as a wrong password.
@@ -55,7 +69,7 @@ export function createAuthService(deps: {
         });
         throw new UnauthorizedError('The e-mail or password is wrong.');
       }
-      const pair = await issuePair(user.id, randomUUID());
+      const { pair } = await startSession(user.id);
       await audit.record({
         actor: `user:${user.id}`,
         action: 'auth.login',
@@ -71,18 +85,12 @@ export function createAuthService(deps: {
      * stolen (or a client raced itself), so its whole family is revoked and the caller signs in again.
      */
     async refresh(refreshToken: string, request: RequestInfo = {}): Promise<TokenPair> {
-      const stored = await prisma.refreshToken.findUnique({
-        where: { tokenHash: hashToken(refreshToken) },
-        include: { user: { select: { isActive: true } } },
-      });
+      const stored = await repo.findRefreshToken(hashSecretToken(refreshToken));
       if (!stored) throw new UnauthorizedError('The refresh token is not valid.');
-      const revokeFamily = () =>
-        prisma.refreshToken.updateMany({ where: { familyId: stored.familyId, revokedAt: null }, data: { revokedAt: now() } });
+      const revokeFamily = () => repo.revokeFamily(stored.familyId, now());
       // A family is revoked as a whole, so one revoked member revokes it: this also catches a token that a
       // concurrent rotation minted just after the family was revoked.
-      const isFamilyRevoked =
-        stored.revokedAt !== null ||
-        (await prisma.refreshToken.count({ where: { familyId: stored.familyId, revokedAt: { not: null } } })) > 0;
+      const isFamilyRevoked = stored.revokedAt !== null || (await repo.hasRevokedMember(stored.familyId));
       if (isFamilyRevoked) {
         await revokeFamily();
         throw new UnauthorizedError('The refresh token has been revoked; sign in again.');
@@ -105,22 +113,32 @@ export function createAuthService(deps: {
       }
       if (stored.expiresAt <= now() || !stored.user.isActive) throw new UnauthorizedError('The refresh token has expired; sign in again.');
       // Only one of two concurrent refreshes with the same token can mark it used.
-      const { count } = await prisma.refreshToken.updateMany({
-        where: { id: stored.id, usedAt: null, revokedAt: null },
-        data: { usedAt: now() },
-      });
-      if (count !== 1) {
+      if (!(await repo.markUsed(stored.id, now()))) {
         await revokeFamilyForReuse();
         throw new UnauthorizedError('The refresh token was already used; every token of this sign-in is now revoked. Sign in again.');
       }
       return issuePair(stored.userId, stored.familyId);
     },
 
-    /** Ends the sign-in the refresh token belongs to; unknown tokens are accepted silently. */
+    /** Ends the sign-in the refresh token belongs to, its access tokens included; unknown tokens are accepted silently. */
     async logout(refreshToken: string): Promise<void> {
-      const stored = await prisma.refreshToken.findUnique({ where: { tokenHash: hashToken(refreshToken) }, select: { familyId: true } });
-      if (stored)
-        await prisma.refreshToken.updateMany({ where: { familyId: stored.familyId, revokedAt: null }, data: { revokedAt: now() } });
+      const familyId = await repo.familyOf(hashSecretToken(refreshToken));
+      if (familyId) await repo.revokeFamily(familyId, now());
+    },
+
+    /**
+     * Ends every sign-in of the user, access tokens included, in the transaction of the change that calls for it
+     * (a new password, a new role, a disabled account).
+     */
+    async revokeSignInsOf(tx: PrismaTx, userId: string): Promise<void> {
+      await repo.revokeAllOfUser(tx, userId, now());
+    },
+
+    /** Who the credentials belong to: the user, or the API key (never its secret). */
+    async me(actor: Actor): Promise<MeResponse> {
+      return actor.type === 'user'
+        ? { type: 'user', user: await deps.users.get(actor.userId) }
+        : { type: 'apiKey', apiKey: await deps.apiKeys.describe(actor.apiKeyId) };
     },
   };
 }

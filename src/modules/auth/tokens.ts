@@ -1,41 +1,33 @@
-import jwt from 'jsonwebtoken';
 import { UnauthorizedError } from '../../errors.ts';
+import { createSignedTokens, type TokenRefusal } from '../../shared/signed-tokens.ts';
 
-const algorithm = 'HS256';
-const issuer = 'newsroom-cms';
-const audience = 'newsroom-cms-management';
+const refusals: Record<TokenRefusal, string> = {
+  expired: 'The access token has expired; refresh it.',
+  unbounded: 'The access token must expire, within the access-token lifetime of this server.',
+  invalid: 'The access token is not valid.',
+};
 
+/**
+ * Access tokens: each belongs to a session (`sid`, the refresh-token family of one sign-in), so ending
+ * the session ends its access tokens at once, not when they expire.
+ */
 export function createAccessTokens(options: { secret: string; ttlSeconds: number; now: () => Date }) {
+  const tokens = createSignedTokens({ ...options, audience: 'newsroom-cms-management', type: 'access' });
   return {
     ttlSeconds: options.ttlSeconds,
 
-    sign(userId: string): string {
-      // Times come from the app's clock, so tests can expire tokens without waiting.
-      const iat = Math.floor(options.now().getTime() / 1000);
-      return jwt.sign({ typ: 'access', iat, exp: iat + options.ttlSeconds }, options.secret, {
-        algorithm,
-        issuer,
-        audience,
-        subject: userId,
-      });
-    },
+    sign: (userId: string, sessionId: string): string => tokens.sign(userId, { sid: sessionId }).token,
 
-    /** One algorithm, issuer, audience and expiry checked; `alg: none`, other keys and tampering fail. */
-    verify(token: string): { userId: string } {
-      try {
-        const payload = jwt.verify(token, options.secret, {
-          algorithms: [algorithm],
-          issuer,
-          audience,
-          clockTimestamp: Math.floor(options.now().getTime() / 1000),
-        });
-        if (typeof payload !== 'object' || payload.typ !== 'access' || typeof payload.sub !== 'string')
-          throw new Error('not an access token');
-        return { userId: payload.sub };
-      } catch (error) {
-        const expired = error instanceof jwt.TokenExpiredError;
-        throw new UnauthorizedError(expired ? 'The access token has expired; refresh it.' : 'The access token is not valid.');
-      }
+    /**
+     * One algorithm, issuer, audience, an expiry within the TTL and a session checked; `alg: none`, other keys
+     * and tampering fail. Whether the session still stands is the authenticate step's question (it asks the database).
+     */
+    verify(token: string): { userId: string; sessionId: string } {
+      const check = tokens.verify(token);
+      if (check.subject === null) throw new UnauthorizedError(refusals[check.refusal]);
+      const sessionId = check.claims.sid;
+      if (typeof sessionId !== 'string' || sessionId === '') throw new UnauthorizedError(refusals.invalid);
+      return { userId: check.subject, sessionId };
     },
   };
 }

@@ -1,19 +1,12 @@
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
+import { anyone } from '../../http/access.ts';
 import { z } from '../../shared/zod.ts';
+import { OpenApiDocumentSchema } from './docs.schemas.ts';
 
 const tag = 'Docs';
-const access = { public: true } as const;
 
 /** Where the page finds the document: a relative URL, so the reference works behind any host name. */
 export const specUrl = '/openapi.json';
-
-const OpenApiDocumentSchema = z
-  .looseObject({
-    openapi: z.string().openapi({ example: '3.1.0' }),
-    info: z.looseObject({ title: z.string(), version: z.string() }),
-    paths: z.record(z.string(), z.unknown()),
-  })
-  .openapi('OpenApiDocument', { description: "An OpenAPI 3.1 document: this one, as committed in the repository's openapi.yaml." });
 
 // Revalidated on each visit (ETag, 304): the page and the document change with each deploy.
 const revalidate = { 'Cache-Control': 'no-cache' };
@@ -50,7 +43,7 @@ export function docsRoutes(deps: { page: string; openApiJson: () => string }): A
       operationId: 'getApiReference',
       summary: 'The interactive API reference',
       tag,
-      access,
+      access: anyone,
       description: 'Swagger UI over this document, served with its scripts and styles from this server. "Try it out" calls this server.',
       response: z.string().openapi({ description: 'An HTML page.' }),
       mediaType: 'text/html',
@@ -65,7 +58,7 @@ export function docsRoutes(deps: { page: string; openApiJson: () => string }): A
       operationId: 'getOpenApiDocument',
       summary: 'This OpenAPI document, as JSON',
       tag,
-      access,
+      access: anyone,
       description:
         "The same document as the repository's openapi.yaml, generated from the routes' schemas. Its server URL is relative: it resolves against the server it is read from.",
       // The document is serialized once; a string is sent as it is.

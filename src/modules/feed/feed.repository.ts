@@ -2,6 +2,7 @@ import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { FeedItem, FeedItemKind } from '../../generated/sqlite/client.ts';
 import { olderThan } from '../../shared/cursor.ts';
 import { publicArticleWhere } from '../../shared/article-visibility.ts';
+import { atVersion } from '../../shared/versioned-write.ts';
 
 /** The public sort key: pinned first, then newest, with the id as tiebreaker. */
 export type PublicFeedKey = [isPinned: boolean, publishedAt: string, id: string];
@@ -15,7 +16,7 @@ type FeedItemData = Omit<FeedItem, 'id' | 'createdAt' | 'updatedAt' | 'version'>
 
 export type FeedItemRow = FeedItem;
 
-export function createFeedRepository(prisma: Prisma) {
+export function createFeedRepository({ prisma }: { prisma: Prisma }) {
   // Prisma has no lt/gt on booleans, so "after this key" is spelt out per isPinned value.
   function afterPublicKey([isPinned, publishedAt, id]: PublicFeedKey) {
     const older = olderThan('publishedAt', [publishedAt, id]);
@@ -81,7 +82,7 @@ export function createFeedRepository(prisma: Prisma) {
     ) =>
       prisma.$transaction(async (tx) => {
         const { count } = await tx.feedItem.updateMany({
-          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+          where: atVersion(id, expectedVersion),
           data: { ...data, version: { increment: 1 } },
         });
         const row = count === 1 ? await tx.feedItem.findUnique({ where: { id } }) : null;
@@ -92,7 +93,7 @@ export function createFeedRepository(prisma: Prisma) {
       prisma.$transaction(async (tx) => {
         const row = await tx.feedItem.findUnique({ where: { id } });
         const { count } = await tx.feedItem.deleteMany({
-          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+          where: atVersion(id, expectedVersion),
         });
         if (count === 1 && row) await then(tx, row);
         return count === 1;

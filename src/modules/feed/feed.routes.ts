@@ -1,5 +1,6 @@
 import { IdParams } from '../../shared/common.schemas.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { anyone, editorsRead, editorsWrite } from '../../http/access.ts';
 import {
   CreateFeedItemBody,
   FeedItemPage,
@@ -12,10 +13,8 @@ import {
 import type { FeedService } from './feed.service.ts';
 
 const tag = 'Feed';
-// The feed is the front page: editors curate it, authors do not.
-const readers = { roles: ['admin', 'editor'], scope: 'read' } as const;
-const writers = { roles: ['admin', 'editor'], scope: 'write' } as const;
 
+// The feed is the front page: editors curate it, authors do not (nor read it here).
 export function feedAdminRoutes(service: FeedService): AnyRoute[] {
   return [
     defineRoute({
@@ -24,7 +23,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       operationId: 'listFeedItems',
       summary: 'List feed items, newest first',
       tag,
-      access: readers,
+      access: editorsRead,
       description: 'Every item, whatever its visibility window, ordered by `publishedAt` then id, descending.',
       query: ListFeedItemsQuery,
       response: FeedItemPage,
@@ -36,7 +35,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       operationId: 'getFeedItem',
       summary: 'Get a feed item',
       tag,
-      access: readers,
+      access: editorsRead,
       params: IdParams,
       response: FeedItemSchema,
       handler: ({ params }) => service.get(params.id),
@@ -47,7 +46,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       operationId: 'createFeedItem',
       summary: 'Add an item to the feed',
       tag,
-      access: writers,
+      access: editorsWrite,
       description: [
         '`live`, `link` and `promo` need an http(s) `url` and no `articleId`; `article` needs the id of a published article and no `url`',
         '(published articles are normally put in the feed on publishing). `visibleUntil` must be after `visibleFrom`.',
@@ -65,7 +64,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       operationId: 'updateFeedItem',
       summary: 'Update a feed item',
       tag,
-      access: writers,
+      access: editorsWrite,
       params: IdParams,
       body: UpdateFeedItemBody,
       response: FeedItemSchema,
@@ -79,7 +78,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       operationId: 'deleteFeedItem',
       summary: 'Remove an item from the feed',
       tag,
-      access: writers,
+      access: editorsWrite,
       description: 'For an article item, the article stays published; publishing it again puts it back.',
       params: IdParams,
       status: 204,
@@ -98,7 +97,7 @@ export function feedPublicRoutes(service: FeedService): AnyRoute[] {
       operationId: 'getFeed',
       summary: 'The news feed: pinned items first, then newest',
       tag,
-      access: { public: true },
+      access: anyone,
       description: 'Only items inside their visibility window; an article item only while its article is published.',
       query: PublicFeedQuery,
       response: PublicFeedPage,

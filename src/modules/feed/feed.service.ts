@@ -27,7 +27,14 @@ export interface ArticleForFeed {
   publishedAt: Date;
 }
 
-export function createFeedService(repo: FeedRepository, now: () => Date, events: EventRecorder) {
+export interface FeedServiceDeps {
+  repo: FeedRepository;
+  now: () => Date;
+  /** Where each change's webhook event is recorded, in the change's transaction. */
+  events: EventRecorder;
+}
+
+export function createFeedService({ repo, now, events }: FeedServiceDeps) {
   // The webhook event of a write, recorded in its transaction.
   const recordEvent = (type: DomainEventType, actor: Actor | undefined) => (tx: PrismaTx, row: FeedItemRow) =>
     events.record(tx, {

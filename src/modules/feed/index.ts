@@ -5,7 +5,11 @@ import { feedAdminRoutes, feedPublicRoutes } from './feed.routes.ts';
 import { createFeedService } from './feed.service.ts';
 
 export function createFeedModule(deps: { prisma: Prisma; now: () => Date; events?: EventRecorder }) {
-  const service = createFeedService(createFeedRepository(deps.prisma), deps.now, deps.events ?? noEventRecorder);
+  const service = createFeedService({
+    repo: createFeedRepository({ prisma: deps.prisma }),
+    now: deps.now,
+    events: deps.events ?? noEventRecorder,
+  });
   return { service, adminRoutes: feedAdminRoutes(service), publicRoutes: feedPublicRoutes(service) };
 }
 

@@ -31,7 +31,7 @@ const defaultMaxBytes: MaxBytes = {
 
 export function createMediaModule(deps: MediaModuleDeps) {
   const service = createMediaService({
-    repo: createMediaRepository(deps.prisma),
+    repo: createMediaRepository({ prisma: deps.prisma }),
     now: deps.now,
     storage: deps.storage,
     ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { Media, MediaKind, MediaRendition } from '../../generated/sqlite/client.ts';
-import { olderThan } from '../../shared/cursor.ts';
+import { newestFirst } from '../../shared/newest-first.ts';
+import { atVersion } from '../../shared/versioned-write.ts';
 
 export type MediaRow = Media & { renditions: MediaRendition[] };
 
@@ -20,7 +21,7 @@ export type AfterWrite = (tx: PrismaTx, row: { id: string; version: number }) =>
 
 const withRenditions = { renditions: true } as const;
 
-export function createMediaRepository(prisma: Prisma) {
+export function createMediaRepository({ prisma }: { prisma: Prisma }) {
   const articleRef = { select: { id: true, title: true, status: true } } as const;
 
   return {
@@ -31,12 +32,7 @@ export function createMediaRepository(prisma: Prisma) {
 
     /** Newest first, (createdAt, id) descending, after the given key. */
     list: (take: number, kind: MediaKind | undefined, key?: [string, string]): Promise<MediaRow[]> =>
-      prisma.media.findMany({
-        where: { ...(kind ? { kind } : {}), ...(key ? olderThan('createdAt', key) : {}) },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        include: withRenditions,
-        take,
-      }),
+      prisma.media.findMany({ ...newestFirst(take, key, kind ? { kind } : {}), include: withRenditions }),
 
     create: (data: MediaData & { createdAt: Date; updatedAt: Date }, then: AfterWrite): Promise<MediaRow> =>
       prisma.$transaction(async (tx) => {
@@ -70,7 +66,7 @@ export function createMediaRepository(prisma: Prisma) {
     ): Promise<boolean> {
       return prisma.$transaction(async (tx) => {
         const { count } = await tx.media.updateMany({
-          where: { id, ...(expected !== null ? { version: expected } : {}) },
+          where: atVersion(id, expected),
           data: { ...data, version: { increment: 1 } },
         });
         if (count === 1 && crops) {
@@ -87,7 +83,7 @@ export function createMediaRepository(prisma: Prisma) {
     async deleteAtVersion(id: string, expected: number | null, then: AfterWrite): Promise<boolean> {
       return prisma.$transaction(async (tx) => {
         const row = await tx.media.findUnique({ where: { id }, select: { id: true, version: true } });
-        const { count } = await tx.media.deleteMany({ where: { id, ...(expected !== null ? { version: expected } : {}) } });
+        const { count } = await tx.media.deleteMany({ where: atVersion(id, expected) });
         if (count === 1 && row) await then(tx, row);
         return count === 1;
       });

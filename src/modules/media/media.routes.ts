@@ -4,6 +4,8 @@ import type { Response } from 'express';
 import { IdParams, ProblemSchema } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
+import { fieldErrorsOf } from '../../http/request-parsing.ts';
+import { anyone, staffRead, staffMedia } from '../../http/access.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
   AdminMediaPage,
@@ -23,8 +25,6 @@ import type { MediaService } from './media.service.ts';
 import { receiveUpload, type MaxBytes } from './media.upload.ts';
 
 const tag = 'Media';
-const readers = { roles: ['admin', 'editor', 'author'], scope: 'read' } as const;
-const managers = { roles: ['admin', 'editor', 'author'], scope: 'media' } as const;
 const inUse = "The media is used by articles (listed in `articles`, with their status) or as a user's avatar; code `media_in_use`.";
 const binary = { schema: BinaryFile };
 
@@ -32,11 +32,7 @@ const binary = { schema: BinaryFile };
 function parseFormFields(fields: Record<string, string>): UploadMetadataInput {
   const result = UploadMetadata.safeParse(fields);
   if (result.success) return result.data;
-  const errors = result.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: `body.${key}`, message: `Unknown field: ${key}` }))
-      : [{ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message }],
-  );
+  const errors = fieldErrorsOf(result.error, 'body');
   throw new ValidationError(
     `The upload's form has ${errors.length === 1 ? 'an invalid field' : `${errors.length} invalid fields`}.`,
     errors,
@@ -51,7 +47,7 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       operationId: 'listMedia',
       summary: 'List media, newest first',
       tag,
-      access: readers,
+      access: staffRead,
       query: ListMediaQuery,
       response: AdminMediaPage,
       handler: ({ query }) => service.list(query),
@@ -62,7 +58,7 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       operationId: 'getMedia',
       summary: 'Get a media item',
       tag,
-      access: readers,
+      access: staffRead,
       params: IdParams,
       response: AdminMediaSchema,
       handler: ({ params }) => service.get(params.id),
@@ -73,7 +69,7 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       operationId: 'createMedia',
       summary: 'Register a media item (its metadata)',
       tag,
-      access: managers,
+      access: staffMedia,
       description: 'The file itself is served from `url`; this records what a page needs to show it with its credit.',
       body: CreateMediaBody,
       status: 201,
@@ -87,7 +83,7 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       operationId: 'uploadMedia',
       summary: 'Upload a media file',
       tag,
-      access: managers,
+      access: staffMedia,
       description: [
         'Either `multipart/form-data` with the file in `file` and metadata fields, or the file itself as the body (any Content-Type) with metadata in the query.',
         'The type is decided by the content, never by the name or the declared type: JPEG, PNG, WebP, AVIF, GIF, MP3, M4A, OGG, MP4, WebM and PDF are accepted (SVG is not).',
@@ -134,7 +130,7 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       operationId: 'updateMedia',
       summary: 'Update a media item',
       tag,
-      access: managers,
+      access: staffMedia,
       description:
         'An author may change only media they added. The kind cannot change while the media is in use; the file facts of uploaded media never change.',
       params: IdParams,
@@ -151,7 +147,7 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       operationId: 'deleteMedia',
       summary: 'Delete a media item',
       tag,
-      access: managers,
+      access: staffMedia,
       description:
         "An author may delete only media they added. Refused while an article (of any status) or a user's avatar uses it. Deletes the renditions and the stored files too.",
       params: IdParams,
@@ -175,21 +171,15 @@ const fileHeaders = {
   ...embeddable,
 };
 const fileRequestHeaders = {
-  Range: z
-    .string()
-    .optional()
-    .openapi({
-      description:
-        'One byte range (`bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`): answered with 206. Several ranges, or another unit, get the whole file.',
-      example: 'bytes=0-1',
-    }),
-  'If-Range': z
-    .string()
-    .optional()
-    .openapi({
-      description: 'The ETag the caller holds: the Range is served only while it is current (a weak ETag or a date gets the whole file).',
-      example: '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
-    }),
+  Range: z.string().optional().openapi({
+    description:
+      'One byte range (`bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`): answered with 206. Several ranges, or another unit, get the whole file.',
+    example: 'bytes=0-1',
+  }),
+  'If-Range': z.string().optional().openapi({
+    description: 'The ETag the caller holds: the Range is served only while it is current (a weak ETag or a date gets the whole file).',
+    example: '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
+  }),
   'If-None-Match': z.string().optional().openapi({ description: 'The ETag the caller holds: 304 without a body while it is current.' }),
 };
 const fileContent = { 'image/*': binary, 'audio/*': binary, 'video/*': binary, 'application/pdf': binary };
@@ -239,7 +229,7 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
       operationId: 'getPublicMedia',
       summary: 'Get a media item',
       tag,
-      access: { public: true },
+      access: anyone,
       params: IdParams,
       response: MediaSchema,
       cache: { lists: [] },
@@ -251,7 +241,7 @@ export function mediaPublicRoutes(service: MediaService): AnyRoute[] {
       operationId: 'getMediaFile',
       summary: 'Download a stored media file',
       tag,
-      access: { public: true },
+      access: anyone,
       description:
         "Image renditions and the originals of audio, video and documents, as linked from media responses. Content-addressed, so cached for a year; an image's original is never served. A single byte `Range` is answered with 206 (audio and video players seek with it; Safari plays nothing without it). Any origin may embed the files (`Cross-Origin-Resource-Policy: cross-origin`): front ends on other sites show them.",
       // Content-addressed files answer with their own immutable caching and 304s.

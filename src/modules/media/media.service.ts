@@ -329,6 +329,10 @@ export function createMediaService({
       return stored ? { ...stored, contentType: servedTypes[ext]!, etag: `"${hash}"` } : null;
     },
 
+    async exists(id: string): Promise<boolean> {
+      return (await repo.kindsOf([id])).length > 0;
+    },
+
     /** The kind of each existing media among the ids (missing ones are absent), for validating references. */
     async kindsOf(ids: string[]): Promise<Map<string, MediaKind>> {
       if (ids.length === 0) return new Map();

@@ -5,7 +5,7 @@ import { rubricAdminRoutes, rubricPublicRoutes } from './rubrics.routes.ts';
 import { createRubricsService } from './rubrics.service.ts';
 
 export function createRubricsModule(deps: { prisma: Prisma; events?: EventRecorder }) {
-  const service = createRubricsService(createRubricsRepository(deps.prisma), deps.events ?? noEventRecorder);
+  const service = createRubricsService({ repo: createRubricsRepository({ prisma: deps.prisma }), events: deps.events ?? noEventRecorder });
   return { service, adminRoutes: rubricAdminRoutes(service), publicRoutes: rubricPublicRoutes(service) };
 }
 

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { Rubric } from '../../generated/sqlite/client.ts';
+import { atVersion } from '../../shared/versioned-write.ts';
 
 const publicInclude = {
   parent: { select: { id: true, name: true, slug: true, isActive: true } },
@@ -16,7 +17,7 @@ export type PublicRubricRow = Rubric & {
   children: { id: string; name: string; slug: string }[];
 };
 
-export function createRubricsRepository(prisma: Prisma) {
+export function createRubricsRepository({ prisma }: { prisma: Prisma }) {
   /** Rubrics in their display order, (position, id) ascending, after the given key. */
   const afterKey = (key: [number, string] | undefined) =>
     key ? { OR: [{ position: { gt: key[0] } }, { position: key[0], id: { gt: key[1] } }] } : {};
@@ -51,7 +52,7 @@ export function createRubricsRepository(prisma: Prisma) {
     ) =>
       prisma.$transaction(async (tx) => {
         const { count } = await tx.rubric.updateMany({
-          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+          where: atVersion(id, expectedVersion),
           data: { ...data, version: { increment: 1 } },
         });
         const row = count === 1 ? await tx.rubric.findUnique({ where: { id } }) : null;
@@ -61,7 +62,7 @@ export function createRubricsRepository(prisma: Prisma) {
     deleteAtVersion: (id: string, expectedVersion: number | null, then: (tx: PrismaTx, row: Rubric) => Promise<void>) =>
       prisma.$transaction(async (tx) => {
         const row = await tx.rubric.findUnique({ where: { id } });
-        const { count } = await tx.rubric.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } });
+        const { count } = await tx.rubric.deleteMany({ where: atVersion(id, expectedVersion) });
         if (count === 1 && row) await then(tx, row);
         return count === 1;
       }),

@@ -1,5 +1,6 @@
 import { IdParams, SlugParams } from '../../shared/common.schemas.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { anyone, staffRead, editorsWrite } from '../../http/access.ts';
 import type { RubricsService } from './rubrics.service.ts';
 import {
   CreateRubricBody,
@@ -12,8 +13,6 @@ import {
 } from './rubrics.schemas.ts';
 
 const tag = 'Rubrics';
-const readers = { roles: ['admin', 'editor', 'author'], scope: 'read' } as const;
-const writers = { roles: ['admin', 'editor'], scope: 'write' } as const;
 
 export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
   return [
@@ -23,7 +22,7 @@ export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
       operationId: 'listRubrics',
       summary: 'List rubrics',
       tag,
-      access: readers,
+      access: staffRead,
       query: ListRubricsQuery,
       response: RubricPage,
       handler: ({ query }) => service.list(query.limit, query.cursor),
@@ -34,7 +33,7 @@ export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
       operationId: 'getRubric',
       summary: 'Get a rubric',
       tag,
-      access: readers,
+      access: staffRead,
       params: IdParams,
       response: RubricSchema,
       handler: ({ params }) => service.get(params.id),
@@ -45,7 +44,7 @@ export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
       operationId: 'createRubric',
       summary: 'Create a rubric',
       tag,
-      access: writers,
+      access: editorsWrite,
       body: CreateRubricBody,
       status: 201,
       response: RubricSchema,
@@ -59,7 +58,7 @@ export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
       operationId: 'updateRubric',
       summary: 'Update a rubric',
       tag,
-      access: writers,
+      access: editorsWrite,
       params: IdParams,
       body: UpdateRubricBody,
       response: RubricSchema,
@@ -74,7 +73,7 @@ export function rubricAdminRoutes(service: RubricsService): AnyRoute[] {
       operationId: 'deleteRubric',
       summary: 'Delete a rubric',
       tag,
-      access: writers,
+      access: editorsWrite,
       description: 'Refused while articles, feed items or sub-rubrics use the rubric.',
       params: IdParams,
       status: 204,
@@ -94,7 +93,7 @@ export function rubricPublicRoutes(service: RubricsService): AnyRoute[] {
       operationId: 'listPublicRubrics',
       summary: 'List active rubrics in display order',
       tag,
-      access: { public: true },
+      access: anyone,
       query: ListRubricsQuery,
       response: PublicRubricPage,
       cache: { lists: ['rubrics'] },
@@ -106,7 +105,7 @@ export function rubricPublicRoutes(service: RubricsService): AnyRoute[] {
       operationId: 'getPublicRubric',
       summary: 'Get an active rubric with its parent and sub-rubrics',
       tag,
-      access: { public: true },
+      access: anyone,
       // Its sub-rubrics are a query's result: a new one joins them.
       params: SlugParams,
       response: PublicRubricSchema,

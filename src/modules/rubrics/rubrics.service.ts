@@ -10,7 +10,13 @@ import type { CreateRubricInput, PublicRubricResponse, RubricResponse, UpdateRub
 
 const isPositionIdKey = (v: unknown[]): v is [number, string] => v.length === 2 && Number.isInteger(v[0]) && typeof v[1] === 'string';
 
-export function createRubricsService(repo: RubricsRepository, events: EventRecorder) {
+export interface RubricsServiceDeps {
+  repo: RubricsRepository;
+  /** Where each change's webhook event is recorded, in the change's transaction. */
+  events: EventRecorder;
+}
+
+export function createRubricsService({ repo, events }: RubricsServiceDeps) {
   // The webhook event of a write, recorded in its transaction; a rubric is its own rubric for webhook filters.
   const recordEvent = (type: DomainEventType, actor: Actor | undefined) => (tx: Parameters<EventRecorder['record']>[0], row: RubricRow) =>
     events.record(tx, {

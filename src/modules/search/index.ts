@@ -10,12 +10,12 @@ import { createSearchIndexer, createSearchService } from './search.service.ts';
  * transactions. The query half (`createSearchModule`) needs the articles service, so it comes after.
  */
 export function createSearchIndex(deps: { prisma: Prisma }) {
-  return createSearchIndexer(createSearchRepository(deps.prisma));
+  return createSearchIndexer({ repo: createSearchRepository({ prisma: deps.prisma }) });
 }
 
 export function createSearchModule(deps: { prisma: Prisma; now: () => Date; articles: ArticlesService; rubrics: RubricsService }) {
   const service = createSearchService({
-    repo: createSearchRepository(deps.prisma),
+    repo: createSearchRepository({ prisma: deps.prisma }),
     articles: deps.articles,
     rubrics: deps.rubrics,
     now: deps.now,
@@ -23,4 +23,5 @@ export function createSearchModule(deps: { prisma: Prisma; now: () => Date; arti
   return { service, adminRoutes: [], publicRoutes: searchPublicRoutes(service) };
 }
 
-export type { SearchIndexer, SearchService } from './search.service.ts';
+export type { SearchIndexer } from '../../shared/search-indexer.ts';
+export type { SearchService } from './search.service.ts';

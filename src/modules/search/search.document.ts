@@ -1,4 +1,4 @@
-import type { ArticleBlockInput } from '../articles/articles.schemas.ts';
+import { bodyTextsOf } from '../../shared/article-text.ts';
 import { termsOf } from './search.text.ts';
 
 /** Where a word was found, as a bit of a term's score: a hit in the title outweighs all the others together. */
@@ -11,27 +11,6 @@ export interface ArticleText {
   /** The stored body blocks (validated by the articles schemas when saved). */
   body: unknown;
   tagNames: string[];
-}
-
-/** The texts of the body in reading order: paragraphs, headings, quotes with their authors, list items, captions. */
-export function bodyTextsOf(body: unknown): string[] {
-  if (!Array.isArray(body)) return [];
-  return (body as ArticleBlockInput[]).flatMap((block) => {
-    switch (block.type) {
-      case 'paragraph':
-      case 'heading':
-        return [block.text];
-      case 'quote':
-        return block.attribution ? [block.text, block.attribution] : [block.text];
-      case 'list':
-        return block.items;
-      case 'image':
-      case 'embed':
-        return block.caption ? [block.caption] : [];
-      default:
-        return [];
-    }
-  });
 }
 
 /** Each term of the article with its score: the weights of the fields it occurs in, added up. */

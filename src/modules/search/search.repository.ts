@@ -62,22 +62,27 @@ function filterSql(filter: SearchFilter): Sql {
 
 /** `(score, publishedAt, id) < key`: ranked after the key. */
 function rankedAfter(key: RankKey, score: Sql, publishedAt: Sql, id: Sql): Sql {
-  return sql`(${score} < ${key.score} OR (${score} = ${key.score} AND (${publishedAt} < ${key.publishedAt} OR (${publishedAt} = ${key.publishedAt} AND ${id} < ${key.articleId}))))`;
+  return sql`(${score} < ${key.score} OR (${score} = ${key.score} AND (${publishedAt} < ${key.publishedAt}
+    OR (${publishedAt} = ${key.publishedAt} AND ${id} < ${key.articleId}))))`;
 }
 
 const byRank = (score: Sql, publishedAt: Sql, id: Sql) => sql`ORDER BY ${score} DESC, ${publishedAt} DESC, ${id} DESC`;
 
-export function createSearchRepository(prisma: PrismaClient) {
+export function createSearchRepository({ prisma }: { prisma: PrismaClient }) {
   /**
    * The best hits of one term, read off the index in rank order: only an article's best row among
    * `wordTerms` (the word's forms), only articles that pass the filter, only after `after`.
    */
   function termListSql(term: string, wordTerms: string[], filter: SearchFilter, take: number, after?: RankKey): Sql {
     const others = wordTerms.filter((t) => t !== term);
+    const bestFormOnly = others.length
+      ? sql`AND NOT EXISTS (SELECT 1 FROM "ArticleSearchTerm" o
+          WHERE o."articleId" = s."articleId" AND o."term" IN (${termList(others)}) AND o."score" > s."score")`
+      : empty;
     // The article is checked per row (EXISTS, not a join), so the index order drives and the scan stops at `take`.
     return sql`SELECT s."articleId", s."score", s."publishedAt" FROM "ArticleSearchTerm" s
       WHERE s."term" = ${bytesOf(term)} AND EXISTS (SELECT 1 FROM "Article" a WHERE a."id" = s."articleId" AND ${filterSql(filter)})
-      ${others.length ? sql`AND NOT EXISTS (SELECT 1 FROM "ArticleSearchTerm" o WHERE o."articleId" = s."articleId" AND o."term" IN (${termList(others)}) AND o."score" > s."score")` : empty}
+      ${bestFormOnly}
       ${after ? sql`AND ${rankedAfter(after, sql`s."score"`, sql`s."publishedAt"`, sql`s."articleId"`)}` : empty}
       ${byRank(sql`s."score"`, sql`s."publishedAt"`, sql`s."articleId"`)} LIMIT ${take}`;
   }
@@ -98,8 +103,9 @@ export function createSearchRepository(prisma: PrismaClient) {
         const shorter = [1, 2].map((cut) => q.slice(0, q.length - cut)).filter((p) => p.length >= STEM_MIN_PREFIX);
         const isTolerant = q.length >= STEM_MIN_PREFIX && !/\p{N}/u.test(q);
         const lengths = Array.from({ length: STEM_TOLERANCE + 1 }, (_, n) => q.length + n);
+        const orShorter = shorter.length ? sql` OR v."term" IN (${termList(shorter)})` : empty;
         const condition = isTolerant
-          ? sql`(v."length" IN (${join(lengths)}) AND v."term" >= ${bytesOf(q)} AND v."term" < ${upperBoundOf(q)})${shorter.length ? sql` OR v."term" IN (${termList(shorter)})` : empty}`
+          ? sql`(v."length" IN (${join(lengths)}) AND v."term" >= ${bytesOf(q)} AND v."term" < ${upperBoundOf(q)})${orShorter}`
           : sql`v."term" = ${bytesOf(q)}`;
         return sql`SELECT ${Prisma.raw(String(i))} AS "word", v."term" FROM "SearchVocabulary" v WHERE ${condition}`;
       });
@@ -131,12 +137,15 @@ export function createSearchRepository(prisma: PrismaClient) {
       const lists = termsByWord.flatMap((terms, word) =>
         terms.map(
           (term, j) =>
-            sql`SELECT ${Prisma.raw(String(word))} AS "word", ${Prisma.raw(String(j))} AS "list", t.* FROM (${termListSql(term, terms, filter, take)}) AS t`,
+            sql`SELECT ${Prisma.raw(String(word))} AS "word", ${Prisma.raw(String(j))} AS "list", t.*
+              FROM (${termListSql(term, terms, filter, take)}) AS t`,
         ),
       );
       const wordScores = termsByWord.map(
         (terms, word) => sql`SELECT 1 AS "kind", ${Prisma.raw(String(word))} AS "word", 0 AS "list", c."articleId",
-        (SELECT MAX(o."score") FROM "ArticleSearchTerm" o WHERE o."articleId" = c."articleId" AND o."term" IN (${termList(terms)})) AS "score", c."publishedAt" FROM c`,
+        (SELECT MAX(o."score") FROM "ArticleSearchTerm" o
+          WHERE o."articleId" = c."articleId" AND o."term" IN (${termList(terms)})) AS "score",
+        c."publishedAt" FROM c`,
       );
       const rows = await prisma.$queryRaw<
         { kind: unknown; word: unknown; list: unknown; articleId: string; score: unknown; publishedAt: unknown }[]
@@ -157,7 +166,9 @@ export function createSearchRepository(prisma: PrismaClient) {
     async countRowsAbove(termsByWord: string[][], thresholds: number[], cap: number): Promise<number[]> {
       const parts = termsByWord.map(
         (terms, word) => sql`SELECT ${Prisma.raw(String(word))} AS "word", COUNT(*) AS "n"
-        FROM (SELECT 1 AS "one" FROM "ArticleSearchTerm" WHERE "term" IN (${termList(terms)}) AND "score" >= ${thresholds[word]} LIMIT ${cap}) AS ${Prisma.raw(`c${word}`)}`,
+        FROM (SELECT 1 AS "one" FROM "ArticleSearchTerm"
+          WHERE "term" IN (${termList(terms)}) AND "score" >= ${thresholds[word]} LIMIT ${cap})
+        AS ${Prisma.raw(`c${word}`)}`,
       );
       const rows = await prisma.$queryRaw<{ word: unknown; n: unknown }[]>(join(parts, ' UNION ALL '));
       const counts = termsByWord.map(() => 0);
@@ -186,14 +197,16 @@ export function createSearchRepository(prisma: PrismaClient) {
       // One form: one row per article, no grouping needed.
       const driverRows =
         driverTerms.length === 1
-          ? sql`SELECT s."articleId", s."score" AS "s", s."publishedAt" FROM "ArticleSearchTerm" s WHERE s."term" = ${bytesOf(driverTerms[0]!)} AND s."score" >= ${thresholds[driver]}`
+          ? sql`SELECT s."articleId", s."score" AS "s", s."publishedAt" FROM "ArticleSearchTerm" s
+              WHERE s."term" = ${bytesOf(driverTerms[0]!)} AND s."score" >= ${thresholds[driver]}`
           : sql`SELECT s."articleId", MAX(s."score") AS "s", MAX(s."publishedAt") AS "publishedAt" FROM "ArticleSearchTerm" s
               WHERE s."term" IN (${termList(driverTerms)}) AND s."score" >= ${thresholds[driver]} GROUP BY s."articleId"`;
       const total = join([sql`e."s"`, ...others.map(({ word }) => sql`e.${column(word)}`)], ' + ');
+      const otherScores = join(others.map(({ terms, word }) => sql`${scoreOf(terms)} AS ${column(word)}`));
       // MATERIALIZED: each article's lookups run once, not again for the filter and the order.
       const rows = await prisma.$queryRaw<{ articleId: string; score: unknown; publishedAt: unknown }[]>`
         WITH d AS (${driverRows}),
-        e AS MATERIALIZED (SELECT d."articleId", d."publishedAt", d."s", ${join(others.map(({ terms, word }) => sql`${scoreOf(terms)} AS ${column(word)}`))} FROM d)
+        e AS MATERIALIZED (SELECT d."articleId", d."publishedAt", d."s", ${otherScores} FROM d)
         SELECT e."articleId", ${total} AS "score", e."publishedAt" FROM e
         WHERE ${join(
           others.map(({ word }) => sql`e.${column(word)} >= ${thresholds[word]}`),

@@ -1,4 +1,5 @@
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { anyone } from '../../http/access.ts';
 import { SearchPage, SearchQuery } from './search.schemas.ts';
 import type { SearchService } from './search.service.ts';
 
@@ -10,7 +11,7 @@ export function searchPublicRoutes(service: SearchService): AnyRoute[] {
       operationId: 'searchArticles',
       summary: 'Search published articles',
       tag: 'Search',
-      access: { public: true },
+      access: anyone,
       description: [
         'Full-text search over the title, lead, body and tag names of the articles public now, in Russian and other languages:',
         'each word is found in any of its grammatical forms. Hits are ranked by where the words occur (title, then tag, lead,',

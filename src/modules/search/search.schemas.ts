@@ -1,6 +1,6 @@
 import { IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
-import { ArticleSummarySchema } from '../articles/articles.schemas.ts';
+import { ArticleSummarySchema } from '../articles/articles.public.schemas.ts';
 
 export const QUERY_MAX_LENGTH = 200;
 
@@ -47,11 +47,15 @@ export const SearchHitSchema = z
       ].join(' '),
       example: '…Стороны провели <mark>переговоры</mark> о поставках зерна; делегация <mark>Китая</mark> предложила продлить соглашение…',
     }),
-    score: z.number().int().openapi({
-      description:
-        'How well it matched: for each query word, the weights of the fields it occurs in (title 8, a tag name 4, lead 2, body 1) added up, then summed over the words. Hits come by score, then newest first.',
-      example: 9,
-    }),
+    score: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'How well it matched: for each query word, the weights of the fields it occurs in (title 8, a tag name 4, lead 2, body 1) ' +
+          'added up, then summed over the words. Hits come by score, then newest first.',
+        example: 9,
+      }),
   })
   .openapi('SearchHit', {
     description: 'A published article that matches the query: its summary as lists show it, with a highlighted snippet and its score.',

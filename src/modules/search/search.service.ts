@@ -1,8 +1,10 @@
 import type { PrismaTx } from '../../db/database.ts';
+import { bodyTextsOf } from '../../shared/article-text.ts';
 import { decodeCursor, isCursorDate, encodeCursor, type Page } from '../../shared/cursor.ts';
+import type { SearchIndexer } from '../../shared/search-indexer.ts';
 import type { ArticlesService } from '../articles/index.ts';
 import type { RubricsService } from '../rubrics/index.ts';
-import { bodyTextsOf, termScoresOf } from './search.document.ts';
+import { termScoresOf } from './search.document.ts';
 import { rankArticles } from './search.ranking.ts';
 import type { RankKey, SearchRepository } from './search.repository.ts';
 import type { SearchHitResponse, SearchInput } from './search.schemas.ts';
@@ -38,7 +40,8 @@ function closestForms(query: string, indexed: string[]): string[] {
  * Keeps the search index in step with the articles: every article write calls `reindexArticle` in its
  * transaction, a tag's rename or deletion reindexes the articles that carry it.
  */
-export function createSearchIndexer(repo: SearchRepository) {
+export function createSearchIndexer(deps: { repo: SearchRepository }): SearchIndexer {
+  const { repo } = deps;
   async function reindexArticle(tx: PrismaTx, articleId: string): Promise<void> {
     const row = await repo.findArticleText(tx, articleId);
     // Only an article with a publication time can be public; drafts and the trash are kept out.
@@ -52,7 +55,6 @@ export function createSearchIndexer(repo: SearchRepository) {
   return {
     reindexArticle,
 
-    /** Runs a tag's rename or deletion and reindexes the articles that carried the tag, when it happened. */
     async reindexAfterTagChange(tx: PrismaTx, tagId: string, change: () => Promise<boolean>): Promise<boolean> {
       const articleIds = await repo.findIndexedWithTag(tx, tagId);
       await repo.lockArticles(tx, articleIds);
@@ -61,10 +63,7 @@ export function createSearchIndexer(repo: SearchRepository) {
       return isChanged;
     },
 
-    /**
-     * Indexes the articles that should be in the index and are not (a database from before search, or
-     * written by an older version); run at start-up. Answers how many it looked at.
-     */
+    // A database from before search, or written by an older version: run at start-up.
     async indexMissing(): Promise<number> {
       let done = 0;
       let afterId: string | undefined;
@@ -132,5 +131,4 @@ export function createSearchService(deps: {
   };
 }
 
-export type SearchIndexer = ReturnType<typeof createSearchIndexer>;
 export type SearchService = ReturnType<typeof createSearchService>;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { foldForSearch } from '../../shared/article-text.ts';
 
 /**
  * Words and their search terms: the same normalisation for what is indexed, what is asked and what a
@@ -105,8 +106,8 @@ const plainWord = /^[0-9A-Za-z\u0400-\u04FF]+$/;
 /** Lower case, ё as е; Latin letters lose their accents (café → cafe), Cyrillic keeps й. */
 export function foldWord(word: string): string {
   // Most words are plain Cyrillic or ASCII: nothing to normalise (the costly part of highlighting).
-  if (plainWord.test(word)) return word.toLowerCase().replaceAll('ё', 'е');
-  const lower = word.normalize('NFC').toLowerCase().replaceAll('ё', 'е');
+  if (plainWord.test(word)) return foldForSearch(word);
+  const lower = foldForSearch(word.normalize('NFC'));
   return cyrillic.test(lower) ? lower : lower.normalize('NFKD').replace(combiningMarks, '');
 }
 

@@ -1,4 +1,4 @@
-import type { PublicArticleResponse } from '../articles/articles.schemas.ts';
+import type { PublicArticleResponse } from '../articles/articles.public.schemas.ts';
 import { bodyToHtml } from './syndication.html.ts';
 import { lastModifiedOf, type SiteInfo } from './syndication.json-ld.ts';
 import { feedImageOf, type FeedImage } from './syndication.media.ts';
@@ -63,6 +63,7 @@ function factsOf(article: PublicArticleResponse, site: SiteInfo): ItemFacts {
 
 /** The feed changed when its newest-changed item did. */
 function updatedOf(items: readonly ItemFacts[], now: Date): string {
+  // biome-ignore lint/complexity/useMathMinMax: ISO 8601 strings, compared as text (Math.max would make them NaN)
   return items.length ? items.map((i) => i.modifiedAt).reduce((a, b) => (a > b ? a : b)) : now.toISOString();
 }
 

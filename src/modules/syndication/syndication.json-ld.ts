@@ -1,8 +1,8 @@
+import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
 import type { PublicUrls } from '../../shared/public-urls.ts';
-import type { PublicArticleResponse } from '../articles/articles.schemas.ts';
+import type { PublicArticleResponse } from '../articles/articles.public.schemas.ts';
 import type { MediaResponse } from '../media/media.schemas.ts';
 import { cropRatiosOf, feedImageOf } from './syndication.media.ts';
-import type { NewsArticleJsonLd } from './syndication.schemas.ts';
 
 /** What feeds, sitemaps and JSON-LD say about the site itself. */
 export interface SiteInfo {

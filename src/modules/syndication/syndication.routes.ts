@@ -1,9 +1,9 @@
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { anyone } from '../../http/access.ts';
 import { JsonFeedSchema, RubricFeedParams, SitemapPageParams, xmlDocument } from './syndication.schemas.ts';
 import { FEED_ITEMS, type SyndicationService } from './syndication.service.ts';
 
 const tag = 'Feeds and sitemaps';
-const access = { public: true } as const;
 const rss = 'application/rss+xml';
 const atom = 'application/atom+xml';
 const jsonFeed = 'application/feed+json';
@@ -20,7 +20,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getRssFeed',
       summary: "The site's RSS 2.0 feed",
       tag,
-      access,
+      access: anyone,
       description: `${onlyPublic} Each item has its lead, body as HTML (content:encoded), authors (dc:creator), rubric and tags (category) and the cover (enclosure, media:content with its credit).`,
       mediaType: rss,
       response: xmlDocument('An RSS 2.0 document.'),
@@ -32,7 +32,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getAtomFeed',
       summary: "The site's Atom feed",
       tag,
-      access,
+      access: anyone,
       description: onlyPublic,
       mediaType: atom,
       response: xmlDocument('An Atom (RFC 4287) document.'),
@@ -44,7 +44,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getJsonFeed',
       summary: "The site's JSON Feed 1.1",
       tag,
-      access,
+      access: anyone,
       description: onlyPublic,
       mediaType: jsonFeed,
       response: JsonFeedSchema,
@@ -56,7 +56,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getRubricRssFeed',
       summary: "A rubric's RSS 2.0 feed",
       tag,
-      access,
+      access: anyone,
       description: `${rubricNote} ${onlyPublic}`,
       params: RubricFeedParams,
       mediaType: rss,
@@ -69,7 +69,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getRubricAtomFeed',
       summary: "A rubric's Atom feed",
       tag,
-      access,
+      access: anyone,
       description: `${rubricNote} ${onlyPublic}`,
       params: RubricFeedParams,
       mediaType: atom,
@@ -82,7 +82,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getRubricJsonFeed',
       summary: "A rubric's JSON Feed 1.1",
       tag,
-      access,
+      access: anyone,
       description: `${rubricNote} ${onlyPublic}`,
       params: RubricFeedParams,
       mediaType: jsonFeed,
@@ -95,7 +95,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getSitemap',
       summary: 'The sitemap, or the sitemap index of a large site',
       tag,
-      access,
+      access: anyone,
       description: [
         "The home page, every active rubric's page and every public article (with `lastmod`), per sitemaps.org.",
         'When they are more than one file may hold (50,000 URLs; SITEMAP_PAGE_SIZE), a `sitemapindex` of `/v1/sitemaps/{page}.xml` instead.',
@@ -110,7 +110,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getSitemapPage',
       summary: 'One file of the sitemap index',
       tag,
-      access,
+      access: anyone,
       description:
         "The site's pages first, then the articles oldest first, so new articles only ever extend the last file. A page past the last answers 404.",
       params: SitemapPageParams,
@@ -124,7 +124,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       operationId: 'getNewsSitemap',
       summary: 'The Google News sitemap: the last 48 hours',
       tag,
-      access,
+      access: anyone,
       description:
         'Articles published in the last 48 hours and public now, newest first, at most 1000, with `news:publication` (SITE_NAME, SITE_LANGUAGE), `news:publication_date` and `news:title`.',
       mediaType: xml,

@@ -3,49 +3,6 @@ import { z } from '../../shared/zod.ts';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
-// schema.org NewsArticle as Google reads it: absent facts are left out, never null.
-const PersonLd = z.object({ '@type': z.literal('Person'), name: z.string() }).openapi('JsonLdPerson');
-
-const OrganizationLd = z.object({ '@type': z.literal('Organization'), name: z.string() }).openapi('JsonLdOrganization');
-
-const ImageObjectLd = z
-  .object({
-    '@type': z.literal('ImageObject'),
-    url: z.string(),
-    contentUrl: z.string(),
-    width: z.number().int().optional(),
-    height: z.number().int().optional(),
-    caption: z.string().optional(),
-    creditText: z.string().optional().openapi({ description: "The photo's credit line, as shown under it." }),
-    copyrightHolder: OrganizationLd.optional().openapi({ description: "The photo's source (the agency or owner), when known." }),
-  })
-  .openapi('JsonLdImageObject');
-
-export const NewsArticleJsonLdSchema = z
-  .object({
-    '@context': z.literal('https://schema.org'),
-    '@type': z.literal('NewsArticle'),
-    headline: z.string(),
-    description: z.string().optional().openapi({ description: 'The lead.' }),
-    image: z
-      .array(ImageObjectLd)
-      .optional()
-      .openapi({ description: 'The cover: the picture as uploaded, then its crops (16:9, 1:1…), each with its credit.' }),
-    datePublished: IsoDateTime,
-    dateModified: IsoDateTime,
-    author: z.array(z.union([PersonLd, OrganizationLd])).openapi({ description: 'The byline; the publisher when it is empty.' }),
-    articleSection: z.string().optional().openapi({ description: "The rubric's name." }),
-    keywords: z.array(z.string()).optional().openapi({ description: "The tags' names." }),
-    inLanguage: z.string(),
-    url: z.string(),
-    mainEntityOfPage: z.object({ '@type': z.literal('WebPage'), '@id': z.string() }),
-    publisher: z.object({ '@type': z.literal('NewsMediaOrganization'), name: z.string(), url: z.string() }),
-  })
-  .openapi('NewsArticleJsonLd', {
-    description:
-      'schema.org `NewsArticle` for the article page: put it in a `script` element of type `application/ld+json` (escaping `<` as `\\u003c`). Links point at the public site (PUBLIC_BASE_URL).',
-  });
-
 const JsonFeedAuthor = z.object({ name: z.string() }).openapi('JsonFeedAuthor');
 
 const JsonFeedAttachment = z
@@ -94,6 +51,5 @@ export const SitemapPageParams = z.strictObject({
     .openapi({ param: { description: 'The page, from 1, as the sitemap index lists them.' }, example: '1' }),
 });
 
-export type NewsArticleJsonLd = z.infer<typeof NewsArticleJsonLdSchema>;
 export type JsonFeed = z.infer<typeof JsonFeedSchema>;
 export type JsonFeedItemResponse = z.infer<typeof JsonFeedItem>;

@@ -1,5 +1,6 @@
 /** Characters XML 1.0 does not allow at all (control characters, lone surrogates): dropped, as no escape exists for them. */
 const notXmlChar =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it exists to find
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

@@ -3,7 +3,7 @@ import type { Tag } from '../../generated/sqlite/client.ts';
 
 export type TagRow = Tag;
 
-export function createTagsRepository(prisma: Prisma) {
+export function createTagsRepository({ prisma }: { prisma: Prisma }) {
   // Alphabetical, with the id as tiebreaker for tags of the same name.
   const afterKey = (key: [string, string] | undefined) =>
     key ? { OR: [{ name: { gt: key[0] } }, { name: key[0], id: { gt: key[1] } }] } : {};

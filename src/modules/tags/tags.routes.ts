@@ -1,14 +1,12 @@
 import { IdParams, SlugParams, TagRefSchema } from '../../shared/common.schemas.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { anyone, staffRead, staffWrite, editorsWrite } from '../../http/access.ts';
 import { CreateTagBody, ListTagsQuery, PublicTagPage, TagPage, TagSchema, UpdateTagBody } from './tags.schemas.ts';
 import type { TagsService } from './tags.service.ts';
 
 const tag = 'Tags';
-const readers = { roles: ['admin', 'editor', 'author'], scope: 'read' } as const;
-// Authors tag their own drafts, so they may add a tag; renaming or removing one affects everybody's articles.
-const creators = { roles: ['admin', 'editor', 'author'], scope: 'write' } as const;
-const editors = { roles: ['admin', 'editor'], scope: 'write' } as const;
 
+// Authors tag their own drafts, so they may add a tag; renaming or removing one affects everybody's articles.
 export function tagAdminRoutes(service: TagsService): AnyRoute[] {
   return [
     defineRoute({
@@ -17,7 +15,7 @@ export function tagAdminRoutes(service: TagsService): AnyRoute[] {
       operationId: 'listTags',
       summary: 'List tags alphabetically',
       tag,
-      access: readers,
+      access: staffRead,
       query: ListTagsQuery,
       response: TagPage,
       handler: ({ query }) => service.list(query.limit, query.cursor),
@@ -28,7 +26,7 @@ export function tagAdminRoutes(service: TagsService): AnyRoute[] {
       operationId: 'getTag',
       summary: 'Get a tag',
       tag,
-      access: readers,
+      access: staffRead,
       params: IdParams,
       response: TagSchema,
       handler: ({ params }) => service.get(params.id),
@@ -39,7 +37,7 @@ export function tagAdminRoutes(service: TagsService): AnyRoute[] {
       operationId: 'createTag',
       summary: 'Create a tag',
       tag,
-      access: creators,
+      access: staffWrite,
       body: CreateTagBody,
       status: 201,
       response: TagSchema,
@@ -53,7 +51,7 @@ export function tagAdminRoutes(service: TagsService): AnyRoute[] {
       operationId: 'updateTag',
       summary: 'Rename a tag or change its slug',
       tag,
-      access: editors,
+      access: editorsWrite,
       description: 'A new name keeps the slug; give `slug` to change it.',
       params: IdParams,
       body: UpdateTagBody,
@@ -69,7 +67,7 @@ export function tagAdminRoutes(service: TagsService): AnyRoute[] {
       operationId: 'deleteTag',
       summary: 'Delete a tag',
       tag,
-      access: editors,
+      access: editorsWrite,
       description: 'The tag is also taken off every article that has it.',
       params: IdParams,
       status: 204,
@@ -88,7 +86,7 @@ export function tagPublicRoutes(service: TagsService): AnyRoute[] {
       operationId: 'listPublicTags',
       summary: 'List tags alphabetically',
       tag,
-      access: { public: true },
+      access: anyone,
       query: ListTagsQuery,
       response: PublicTagPage,
       cache: { lists: ['tags'] },
@@ -100,7 +98,7 @@ export function tagPublicRoutes(service: TagsService): AnyRoute[] {
       operationId: 'getPublicTag',
       summary: 'Get a tag by its slug',
       tag,
-      access: { public: true },
+      access: anyone,
       description:
         'What a tag page shows above its articles (`GET /v1/articles?tag={slug}`). A tag with no published articles is still a tag.',
       // By slug: a tag created or given this slug later must not find an old 404 here, so any tag change purges it.

@@ -4,8 +4,8 @@ import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
+import type { SearchIndexer } from '../../shared/search-indexer.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
-import type { SearchIndexer } from '../search/index.ts';
 import { toTagRef, toTagResponse } from './tags.mapper.ts';
 import type { TagRow, TagsRepository } from './tags.repository.ts';
 import type { CreateTagInput, TagRefResponse, TagResponse, UpdateTagInput } from './tags.schemas.ts';
@@ -13,8 +13,15 @@ import type { CreateTagInput, TagRefResponse, TagResponse, UpdateTagInput } from
 const isNameIdKey = (v: unknown[]): v is [string, string] => v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
 const keyOf = (row: TagRow) => [row.name, row.id];
 
-/** `searchIndex`: a tag's name is searchable on its articles, so a rename or deletion reindexes them. */
-export function createTagsService(repo: TagsRepository, searchIndex: Pick<SearchIndexer, 'reindexAfterTagChange'>, events: EventRecorder) {
+export interface TagsDeps {
+  repo: TagsRepository;
+  /** A tag's name is searchable on its articles, so a rename or deletion reindexes them. */
+  searchIndex: Pick<SearchIndexer, 'reindexAfterTagChange'>;
+  events: EventRecorder;
+}
+
+export function createTagsService(deps: TagsDeps) {
+  const { repo, searchIndex, events } = deps;
   // The webhook event of a write, recorded in its transaction; a tag belongs to no rubric, so rubric-filtered subscriptions skip it.
   const recordEvent = (tx: PrismaTx, type: DomainEventType, row: TagRow, actor: Actor | undefined) =>
     events.record(tx, { type, entity: { id: row.id, slug: row.slug, version: row.version }, actor: actor ? actorLabel(actor) : 'system' });

@@ -1,9 +1,15 @@
 import type { Prisma } from '../../db/database.ts';
+import { createUsersRepository } from './users.repository.ts';
 import { authorPublicRoutes, userAdminRoutes } from './users.routes.ts';
-import { createUsersService } from './users.service.ts';
+import { createUsersService, type UsersServiceDeps } from './users.service.ts';
 
-export function createUsersModule(deps: { prisma: Prisma; now: () => Date }) {
-  const service = createUsersService(deps.prisma, deps.now);
+export function createUsersModule(deps: { prisma: Prisma } & Omit<UsersServiceDeps, 'repo'>) {
+  const service = createUsersService({
+    repo: createUsersRepository({ prisma: deps.prisma }),
+    now: deps.now,
+    media: deps.media,
+    revokeSignIns: deps.revokeSignIns,
+  });
   return { service, adminRoutes: userAdminRoutes(service), publicRoutes: authorPublicRoutes(service) };
 }
 

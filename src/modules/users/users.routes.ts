@@ -1,10 +1,10 @@
 import { IdParams, SlugParams } from '../../shared/common.schemas.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { anyone, adminsOnly } from '../../http/access.ts';
 import { AuthorSchema, CreateUserBody, ListUsersQuery, UpdateUserBody, UserPage, UserSchema } from './users.schemas.ts';
 import type { UsersService } from './users.service.ts';
 
 const tag = 'Users';
-const admins = { roles: ['admin'], scope: 'admin' } as const;
 
 export function userAdminRoutes(service: UsersService): AnyRoute[] {
   return [
@@ -14,7 +14,7 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       operationId: 'listUsers',
       summary: 'List users',
       tag,
-      access: admins,
+      access: adminsOnly,
       query: ListUsersQuery,
       response: UserPage,
       handler: ({ query }) => service.list(query.limit, query.cursor),
@@ -25,7 +25,7 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       operationId: 'getUser',
       summary: 'Get a user',
       tag,
-      access: admins,
+      access: adminsOnly,
       params: IdParams,
       response: UserSchema,
       handler: ({ params }) => service.get(params.id),
@@ -36,7 +36,7 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       operationId: 'createUser',
       summary: 'Create a user',
       tag,
-      access: admins,
+      access: adminsOnly,
       body: CreateUserBody,
       status: 201,
       response: UserSchema,
@@ -50,8 +50,8 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       operationId: 'updateUser',
       summary: 'Update a user',
       tag,
-      access: admins,
-      description: "A new password or `isActive: false` also revokes the user's refresh tokens.",
+      access: adminsOnly,
+      description: "A new password, a new role or `isActive: false` also ends the user's sessions: refresh and access tokens stop working at once.",
       params: IdParams,
       body: UpdateUserBody,
       response: UserSchema,
@@ -70,7 +70,7 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       operationId: 'deleteUser',
       summary: 'Delete a user',
       tag,
-      access: admins,
+      access: adminsOnly,
       description: 'Refused while the user is an author of articles; disable the account instead.',
       params: IdParams,
       status: 204,
@@ -90,7 +90,7 @@ export function authorPublicRoutes(service: UsersService): AnyRoute[] {
       operationId: 'getAuthor',
       summary: "Get an author's public byline",
       tag: 'Authors',
-      access: { public: true },
+      access: anyone,
       description: 'Only people with at least one published article have a public page.',
       // Only an author with a public article has a page: it comes and goes with articles.
       params: SlugParams,

@@ -49,7 +49,7 @@ export interface WebhooksModuleDeps {
 }
 
 export function createWebhooksModule(deps: WebhooksModuleDeps) {
-  const repo = createWebhooksRepository(deps.prisma, deps.dialect);
+  const repo = createWebhooksRepository({ prisma: deps.prisma, dialect: deps.dialect });
   const worker = deps.settings.isWorkerEnabled
     ? createWebhookWorker({
         repo,

@@ -1,47 +1,38 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { lookup as lookupCallback } from 'node:dns';
+import ipaddr from 'ipaddr.js';
 
-// Addresses a receiver may not have: this host, the private networks, link-local (cloud metadata), and the like.
-const refused = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  refused.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96],
-] as const)
-  refused.addSubnet(network, prefix, 'ipv6');
+const wellKnownNat64 = ipaddr.parseCIDR('64:ff9b::/96');
+// The local-use NAT64 prefix (RFC 8215) is refused whole: where its IPv4 address sits depends on each network's prefix length.
+const localNat64 = ipaddr.parseCIDR('64:ff9b:1::/48');
 
-/** Whether an IP address is on this host, a private network, link-local or otherwise not a public receiver. */
+/** The IPv4 address an IPv6 one carries and is delivered to: IPv4-mapped and -compatible, 6to4, well-known NAT64. */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const parts = address.parts;
+  const lastTwo = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address();
+  if (parts.slice(0, 6).every((part) => part === 0)) return lastTwo(parts[6]!, parts[7]!); // ::/96, IPv4-compatible
+  if (address.range() === '6to4') return lastTwo(parts[1]!, parts[2]!); // 2002:AABB:CCDD::/48
+  if (address.match(wellKnownNat64)) return lastTwo(parts[6]!, parts[7]!);
+  return undefined;
+}
+
+/**
+ * Whether an IP address is on this host, a private network, link-local or otherwise not a public receiver.
+ * ipaddr.js names every special-purpose range (loopback, private, linkLocal, carrierGradeNat, reserved,
+ * teredo…); only `unicast` is public. An IPv6 address that carries an IPv4 one is judged by that one.
+ */
 export function isPrivateAddress(address: string): boolean {
-  // An IPv4-mapped IPv6 address is judged by its IPv4 address, however it is spelt.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isPrivateAddress(mapped[1]!);
-  const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (mappedHex) {
-    const [high, low] = [parseInt(mappedHex[1]!, 16), parseInt(mappedHex[2]!, 16)];
-    return isPrivateAddress([high >> 8, high & 255, low >> 8, low & 255].join('.'));
-  }
-  const family = isIP(address);
-  if (family === 4) return refused.check(address, 'ipv4');
-  if (family === 6) return refused.check(address, 'ipv6');
-  return true;
+  if (!isIP(address)) return true;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() !== 'unicast';
+  const ipv6 = parsed as ipaddr.IPv6;
+  if (ipv6.range() === 'unspecified' || ipv6.range() === 'loopback') return true;
+  if (ipv6.match(localNat64)) return true;
+  const ipv4 = embeddedIPv4(ipv6);
+  if (ipv4) return ipv4.range() !== 'unicast';
+  return ipv6.range() !== 'unicast';
 }
 
 export class RefusedAddressError extends Error {

@@ -21,7 +21,7 @@ const claimable = (at: Date) => ({
 const isForeignKeyViolation = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
 
-export function createWebhooksRepository(prisma: Prisma, dialect: Dialect) {
+export function createWebhooksRepository({ prisma, dialect }: { prisma: Prisma; dialect: Dialect }) {
   const { sql, empty, join } = PrismaSql;
   // PostgreSQL: the rows to delete are locked as they are picked, and rows another transaction holds
   // (another instance pruning, a replay queuing the event) are passed over rather than waited for, so

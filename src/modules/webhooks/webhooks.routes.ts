@@ -1,5 +1,6 @@
 import { IdParams } from '../../shared/common.schemas.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
+import { adminsOnly } from '../../http/access.ts';
 import type { WebhooksService } from './webhooks.service.ts';
 import {
   CreateWebhookBody,
@@ -17,7 +18,6 @@ import {
 } from './webhooks.schemas.ts';
 
 const tag = 'Webhooks';
-const admins = { roles: ['admin'], scope: 'admin' } as const;
 const inactive = { 409: 'The webhook is turned off (code `webhook_inactive`).' };
 
 export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
@@ -28,7 +28,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'listWebhooks',
       summary: 'List webhook subscriptions (never their secrets)',
       tag,
-      access: admins,
+      access: adminsOnly,
       query: ListWebhooksQuery,
       response: WebhookPage,
       handler: ({ query }) => service.list(query.limit, query.cursor),
@@ -39,7 +39,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'getWebhook',
       summary: 'Get a webhook subscription',
       tag,
-      access: admins,
+      access: adminsOnly,
       params: IdParams,
       response: WebhookSchema,
       handler: ({ params }) => service.get(params.id),
@@ -50,7 +50,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'createWebhook',
       summary: 'Subscribe a URL to events; the signing secret is returned only now',
       tag,
-      access: admins,
+      access: adminsOnly,
       description:
         'Deliveries are signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`, `webhook-signature`); verify them with the secret and any Standard Webhooks library. A URL whose host is or resolves to a private, loopback or link-local address is refused.',
       body: CreateWebhookBody,
@@ -66,7 +66,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'updateWebhook',
       summary: 'Change a webhook subscription, or turn it on or off',
       tag,
-      access: admins,
+      access: adminsOnly,
       params: IdParams,
       body: UpdateWebhookBody,
       response: WebhookSchema,
@@ -80,7 +80,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'deleteWebhook',
       summary: 'Delete a webhook subscription and its delivery log',
       tag,
-      access: admins,
+      access: adminsOnly,
       params: IdParams,
       status: 204,
       ifMatch: true,
@@ -93,7 +93,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'pingWebhook',
       summary: 'Send a test event (`webhook.ping`)',
       tag,
-      access: admins,
+      access: adminsOnly,
       description: "Queued at the end of the subscription's queue; follow it in the delivery log.",
       params: IdParams,
       status: 202,
@@ -111,7 +111,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'listWebhookDeliveries',
       summary: 'The delivery log of a subscription, newest first',
       tag,
-      access: admins,
+      access: adminsOnly,
       description:
         'Finished deliveries (succeeded or failed) are deleted `WEBHOOK_RETENTION_DAYS` days (30 by default) after they ended; a pending one stays, whatever its age.',
       params: IdParams,
@@ -125,7 +125,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'getWebhookDelivery',
       summary: 'Get a delivery',
       tag,
-      access: admins,
+      access: adminsOnly,
       description: 'A delivery deleted by retention (`WEBHOOK_RETENTION_DAYS` after it ended) answers 404.',
       params: DeliveryParams,
       response: WebhookDeliverySchema,
@@ -137,7 +137,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'replayWebhookDelivery',
       summary: "Send a delivery's event again",
       tag,
-      access: admins,
+      access: adminsOnly,
       description:
         'A new delivery of the same event (same `webhook-id`) at the end of the queue. A delivery deleted by retention (`WEBHOOK_RETENTION_DAYS` after it ended) answers 404.',
       params: DeliveryParams,
@@ -156,7 +156,7 @@ export function webhookAdminRoutes(service: WebhooksService): AnyRoute[] {
       operationId: 'replayWebhookEvents',
       summary: 'Send again every event since a time',
       tag,
-      access: admins,
+      access: adminsOnly,
       description:
         'Every event since `since` that the subscription wants now (its events and rubric), oldest first, at the end of its queue: to catch up after the receiver was down or the subscription was off. An event is deleted once it is older than `WEBHOOK_RETENTION_DAYS` and no delivery of it is left, so a `since` further back brings only the events still kept.',
       params: IdParams,

@@ -23,14 +23,9 @@ const events = z
     description: 'Event names, `<entity>.*` (e.g. `article.*`), or `*` for all.',
     example: ['article.published', 'article.unpublished', 'rubric.*'],
   });
-const rubricId = z
-  .string()
-  .max(64)
-  .nullable()
-  .openapi({
-    description:
-      'Only events about this rubric: its articles, feed items and itself (tag and media events have no rubric and are not sent).',
-  });
+const rubricId = z.string().max(64).nullable().openapi({
+  description: 'Only events about this rubric: its articles, feed items and itself (tag and media events have no rubric and are not sent).',
+});
 const description = z.string().trim().max(500).nullable().openapi({ example: 'Сброс кэша CDN' });
 
 export const CreateWebhookBody = z
@@ -82,11 +77,9 @@ export const CreatedWebhookSchema = z
 export const WebhookDeliverySchema = z
   .object({
     id: z.string(),
-    eventId: z
-      .string()
-      .openapi({
-        description: 'The event id, also the `webhook-id` header: the same on every attempt and replay, for receivers to drop duplicates.',
-      }),
+    eventId: z.string().openapi({
+      description: 'The event id, also the `webhook-id` header: the same on every attempt and replay, for receivers to drop duplicates.',
+    }),
     eventType: z.string().openapi({ example: 'article.published' }),
     status: z
       .enum(['pending', 'succeeded', 'failed'])
@@ -154,13 +147,11 @@ export const WebhookEventSchema = z
         actor: z
           .string()
           .openapi({ description: '`user:<id>`, `apiKey:<id>` or `system`.', example: 'user:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c' }),
-        surrogateKeys: z
-          .array(z.string())
-          .openapi({
-            description:
-              'The Surrogate-Key keys of the public answers this change makes stale: purge them from the CDN. A tag event names `tag:<id>`, which every article answer showing the tag carries, and the `tags` and `articles` lists.',
-            example: ['article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80', 'articles', 'feed', 'all'],
-          }),
+        surrogateKeys: z.array(z.string()).openapi({
+          description:
+            'The Surrogate-Key keys of the public answers this change makes stale: purge them from the CDN. A tag event names `tag:<id>`, which every article answer showing the tag carries, and the `tags` and `articles` lists.',
+          example: ['article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80', 'articles', 'feed', 'all'],
+        }),
         publishedAt: IsoDateTime.nullable()
           .optional()
           .openapi({ description: 'article.published and article.scheduled: the publication time.' }),

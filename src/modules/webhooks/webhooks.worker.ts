@@ -47,6 +47,8 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
   let wakeUp: (() => void) | undefined;
   let nextPruneAt = -Infinity;
   let pruning: Promise<void> | undefined;
+  // Callers of nextPass(), told when a pass that started after they asked is over.
+  let passWatchers: (() => void)[] = [];
 
   function retryDelayMs(attempts: number): number {
     const delay = Math.min(settings.retryMaxDelayMs, settings.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
@@ -109,7 +111,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     try {
       while (isRunning && sent < deliveriesPerClaim) {
         const head = await repo.head(subscriptionId);
-        if (!head || !head.subscription.isActive) break;
+        if (!head?.subscription.isActive) break;
         if (head.nextAttemptAt > now()) {
           blockedUntil = head.nextAttemptAt;
           break;
@@ -174,6 +176,8 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
 
   async function run(): Promise<void> {
     while (isRunning) {
+      const watchers = passWatchers;
+      passWatchers = [];
       pruneWhenDue();
       isWakeRequested = false;
       let didWork = false;
@@ -182,8 +186,13 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
       } catch (error) {
         if (isRunning) logger.error({ err: error }, 'webhook worker pass failed');
       }
+      if (watchers.length)
+        void Promise.resolve(pruning).then(() => {
+          for (const done of watchers) done();
+        });
       if (!didWork) await sleep(settings.pollIntervalMs);
     }
+    for (const done of passWatchers.splice(0)) done();
   }
 
   return {
@@ -197,6 +206,14 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     wake(): void {
       isWakeRequested = true;
       wakeUp?.();
+    },
+    /**
+     * Resolves once a pass that starts after the call is over, with the pruning it started: what a
+     * pass did not do can then be checked at once (tests), rather than after a guessed wait.
+     */
+    nextPass(): Promise<void> {
+      if (!isRunning) return Promise.resolve();
+      return new Promise((resolve) => passWatchers.push(resolve));
     },
     /** Stops polling; an attempt in flight is abandoned (not counted) and its queue released, so another worker takes it. */
     async stop(): Promise<void> {

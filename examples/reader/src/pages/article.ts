@@ -55,6 +55,9 @@ function body(blocks: Block[], keyPoints: string[]): HTMLElement {
             { class: 'embed' },
             h('a', { href: block.url, rel: 'noopener', target: '_blank' }, block.caption ?? block.provider ?? block.url),
           );
+        default:
+          // A block type newer than this reader is left out.
+          return null;
       }
     }),
   );
@@ -96,7 +99,7 @@ function highlightToggle(article: HTMLElement, count: number): HTMLElement | nul
 
 /** "Listen to the text": plays the narration when the article has one. */
 function listenControl(narration: Media | null | undefined): HTMLElement | null {
-  if (!narration || narration.kind !== 'audio') return null;
+  if (narration?.kind !== 'audio') return null;
   const audio = h('audio', { src: apiUrl(narration.url), preload: 'none', 'data-testid': 'narration' });
   const minutes = narration.durationSeconds ? ` · ${Math.max(1, Math.round(narration.durationSeconds / 60))} мин` : '';
   // The label stays; aria-pressed says whether it is playing (screen readers announce "pressed").

@@ -1,5 +1,4 @@
 // Starts Swagger UI on /docs. A file of its own because the page's Content-Security-Policy refuses inline scripts.
-'use strict';
 
 const root = document.getElementById('swagger-ui');
 window.ui = window.SwaggerUIBundle({

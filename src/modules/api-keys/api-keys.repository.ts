@@ -1,0 +1,37 @@
+import type { Prisma } from '../../db/database.ts';
+import type { ApiKey } from '../../generated/sqlite/client.ts';
+import { newestFirst } from '../../shared/newest-first.ts';
+import { atVersion } from '../../shared/versioned-write.ts';
+
+export type ApiKeyRow = ApiKey;
+
+export function createApiKeysRepository({ prisma }: { prisma: Prisma }) {
+  return {
+    findById: (id: string): Promise<ApiKeyRow | null> => prisma.apiKey.findUnique({ where: { id } }),
+
+    findByKeyHash: (keyHash: string): Promise<ApiKeyRow | null> => prisma.apiKey.findUnique({ where: { keyHash } }),
+
+    list: (take: number, key?: [string, string]): Promise<ApiKeyRow[]> => prisma.apiKey.findMany(newestFirst(take, key)),
+
+    create: (
+      data: Pick<ApiKey, 'name' | 'keyHash' | 'keyPrefix' | 'createdById' | 'createdAt'> & { scopes: string[] },
+    ): Promise<ApiKeyRow> => prisma.apiKey.create({ data }),
+
+    /** Changes the key if it is at `expectedVersion` (null: any version), bumping the version; false when it was not. */
+    updateAtVersion: async (id: string, expectedVersion: number | null, data: { name?: string; scopes?: string[] }): Promise<boolean> =>
+      (await prisma.apiKey.updateMany({ where: atVersion(id, expectedVersion), data: { ...data, version: { increment: 1 } } })).count === 1,
+
+    /** Revokes the key if it is at `expectedVersion` and not revoked yet; false when it was not. */
+    revokeAtVersion: async (id: string, expectedVersion: number | null, at: Date): Promise<boolean> =>
+      (
+        await prisma.apiKey.updateMany({
+          where: { ...atVersion(id, expectedVersion), revokedAt: null },
+          data: { revokedAt: at, version: { increment: 1 } },
+        })
+      ).count === 1,
+
+    touchLastUsed: (id: string, at: Date) => prisma.apiKey.update({ where: { id }, data: { lastUsedAt: at } }),
+  };
+}
+
+export type ApiKeysRepository = ReturnType<typeof createApiKeysRepository>;

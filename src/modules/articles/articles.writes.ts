@@ -1,0 +1,132 @@
+import { NotFoundError } from '../../errors.ts';
+import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
+import { bodyTextsOf, foldForSearch } from '../../shared/article-text.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { userIdOf } from '../../shared/actor.ts';
+import { resolveSlug } from '../../shared/slug-check.ts';
+import { imageIdsOf, toDate, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
+import { assertMayChange, defaultAuthorIds, mustStayOnByline } from './articles.policy.ts';
+import type { ArticleData } from './articles.repository.ts';
+import type { ArticleResponse, CreateArticleInput, RevisionContent, UpdateArticleInput } from './articles.schemas.ts';
+
+/** Article.searchText: the words of the title, lead and body, folded for the admin list's text filter. */
+const searchTextOf = (title: string, lead: string | null, body: ArticleBlockInput[]) =>
+  foldForSearch([title, lead ?? '', ...bodyTextsOf(body)].filter(Boolean).join('\n'));
+
+/** A published or scheduled article has a feed item (unless it opts out) that follows its headline and rubric. */
+const isOnTheWay = (status: string) => status === 'published' || status === 'scheduled';
+
+/** What editors save: a new article, its changes, an older revision's content brought back. */
+export function createWriteOperations(ctx: ArticleContext) {
+  const { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid } = ctx;
+
+  async function create(input: CreateArticleInput, actor: Actor): Promise<ArticleResponse> {
+    const authorIds = input.authorIds ?? defaultAuthorIds(actor);
+    const keyPoints = input.keyPoints ?? [];
+    await assertValid({ ...input, authorIds, keyPoints }, { body: input.body, keyPoints }, actor);
+    const slug = await resolveSlug({ given: input.slug, source: input.title, isTaken: (s) => repo.isSlugTaken(s) });
+    const lead = input.lead ?? null;
+    const data: ArticleData = {
+      title: input.title,
+      slug,
+      lead,
+      body: input.body,
+      keyPoints,
+      rubricId: input.rubricId ?? null,
+      coverMediaId: input.coverMediaId ?? null,
+      narrationMediaId: input.narrationMediaId ?? null,
+      seoTitle: input.seoTitle ?? null,
+      seoDescription: input.seoDescription ?? null,
+      showInFeed: input.showInFeed ?? true,
+      embargoUntil: toDate(input.embargoUntil),
+      searchText: searchTextOf(input.title, lead, input.body),
+    };
+    const at = now();
+    const id = await repo.inTransaction(async (tx) => {
+      const createdId = await repo.create(
+        tx,
+        { ...data, createdById: userIdOf(actor), at },
+        { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) },
+      );
+      await addRevision(tx, createdId, actor, at);
+      await recordEvent(tx, 'article.created', actor, { id: createdId, slug, version: 1, rubricId: data.rubricId });
+      return createdId;
+    });
+    deps.events.committed();
+    return reload(id);
+  }
+
+  /** Saves the changes if the article is still at `expectedVersion`, and keeps the saved content as a revision. */
+  async function update(
+    id: string,
+    input: UpdateArticleInput,
+    actor: Actor,
+    expectedVersion: ExpectedVersion = null,
+  ): Promise<ArticleResponse> {
+    const current = await loadForChange(id, actor, expectedVersion);
+    assertMayChange(actor, current, 'edit');
+    const body = input.body ?? (current.body as ArticleBlockInput[]);
+    const keyPoints = input.keyPoints ?? (current.keyPoints as string[]);
+    await assertValid(input, { body, keyPoints }, actor);
+    const slugChanges = input.slug !== undefined && input.slug !== current.slug;
+    const slug = slugChanges
+      ? await resolveSlug({ given: input.slug, source: current.title, isTaken: (s) => repo.isSlugTaken(s, id) })
+      : current.slug;
+
+    const title = input.title ?? current.title;
+    const lead = input.lead === undefined ? current.lead : input.lead;
+    const rubricId = input.rubricId === undefined ? current.rubricId : input.rubricId;
+    const showInFeed = input.showInFeed ?? current.showInFeed;
+    const at = now();
+    await writeChecked(current, actor, expectedVersion, {
+      // An author's save also needs the article to still be a draft, as it was when checked.
+      where: { deletedAt: null, ...(mustStayOnByline(actor) ? { status: 'draft' as const } : {}) },
+      data: {
+        title,
+        slug,
+        lead,
+        ...(input.body ? { body: input.body } : {}),
+        ...(input.keyPoints ? { keyPoints: input.keyPoints } : {}),
+        rubricId,
+        ...(input.coverMediaId !== undefined ? { coverMediaId: input.coverMediaId } : {}),
+        ...(input.narrationMediaId !== undefined ? { narrationMediaId: input.narrationMediaId } : {}),
+        ...(input.seoTitle !== undefined ? { seoTitle: input.seoTitle } : {}),
+        ...(input.seoDescription !== undefined ? { seoDescription: input.seoDescription } : {}),
+        ...(input.embargoUntil !== undefined ? { embargoUntil: toDate(input.embargoUntil) } : {}),
+        showInFeed,
+        searchText: searchTextOf(title, lead, body),
+        updatedAt: at,
+      },
+      relations: { authorIds: input.authorIds, tagIds: input.tagIds, bodyMediaIds: input.body ? imageIdsOf(input.body) : undefined },
+      alongside: async (tx) => {
+        if (slugChanges) await repo.recordSlugChange(tx, id, current.slug, slug, at);
+        // A published or scheduled article's feed item follows its showInFeed, headline and rubric.
+        if (isOnTheWay(current.status) && current.publishedAt) {
+          if (!showInFeed && current.showInFeed) await deps.feed.takeArticleOutOfFeed(tx, id);
+          const feedShowsOld = title !== current.title || rubricId !== current.rubricId;
+          if (showInFeed && (!current.showInFeed || feedShowsOld)) {
+            await deps.feed.putArticleInFeed(tx, { id, title, rubricId, publishedAt: current.publishedAt });
+          }
+        }
+        await deps.searchIndex.reindexArticle(tx, id);
+        await addRevision(tx, id, actor, at);
+      },
+      event: 'article.updated',
+      entity: { slug, rubricId },
+    });
+    return reload(id);
+  }
+
+  return {
+    create,
+    update,
+
+    /** Saves a revision's content as the article's current content: a new revision, the history kept whole. */
+    async restoreRevision(id: string, revisionId: string, actor: Actor, expectedVersion: ExpectedVersion = null): Promise<ArticleResponse> {
+      await findOrThrow(id, actor);
+      const revision = await repo.findRevision(id, revisionId);
+      if (!revision) throw new NotFoundError('revision');
+      return update(id, revision.content as RevisionContent, actor, expectedVersion);
+    },
+  };
+}

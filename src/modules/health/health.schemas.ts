@@ -1,0 +1,3 @@
+import { z } from '../../shared/zod.ts';
+
+export const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']) }).openapi('Health');
