@@ -9,8 +9,10 @@ import { errorHandler, notFoundHandler } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import type { IdempotencyStore } from './http/idempotency.ts';
 import type { PublicCache } from './http/public-cache.ts';
+import type { RateLimits } from './http/rate-limit.ts';
 import { mountRoutes, type AnyRoute } from './http/route.ts';
 import type { AuditEventInput } from './shared/audit-event.ts';
+import type { WrittenAuditEntry } from './shared/audit-intent.ts';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi.ts';
 
@@ -24,16 +26,18 @@ export interface AppModule {
 }
 
 export interface AppDeps {
-  config: Pick<Config, 'corsOrigins' | 'bodyLimit'>;
+  config: Pick<Config, 'corsOrigins' | 'bodyLimit'> & Partial<Pick<Config, 'trustProxy'>>;
   logger: Logger;
   modules: AppModule[];
   authenticate: (req: express.Request) => Promise<Actor>;
   /** Where routes declared with `audit` record their succeeded calls. */
-  recordAudit?: (event: AuditEventInput) => Promise<void>;
+  recordAudit?: (event: AuditEventInput, written?: WrittenAuditEntry) => Promise<void>;
   /** Idempotency-Key support for management POSTs. */
   idempotency?: IdempotencyStore;
   /** Caches public GETs (validators, caching headers, an in-process store); management writes purge it. */
   publicCache?: PublicCache;
+  /** Rate limits: management calls, public reads (when on), failed sign-ins and token uses. */
+  rateLimits?: RateLimits;
 }
 
 // Management and auth answers are per caller and must never be stored by a cache on the way.
@@ -46,7 +50,8 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function createApp(deps: AppDeps): Express & { openApiDocument: () => ReturnType<typeof buildOpenApiDocument> } {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Who the client is (rate limits, logs): X-Forwarded-For only from the proxies named, else a client could pick its address.
+  app.set('trust proxy', deps.config.trustProxy ?? false);
   app.set('query parser', 'simple');
 
   app.use(requestContext(deps.logger));
@@ -69,7 +74,17 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
         'If-Range',
       ],
       // Beyond the safelisted ones: what a front end needs to retry (Retry-After) and to read media in parts.
-      exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'Accept-Ranges', 'Content-Range'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'ETag',
+        'Location',
+        'Idempotent-Replayed',
+        'Retry-After',
+        'RateLimit',
+        'RateLimit-Policy',
+        'Accept-Ranges',
+        'Content-Range',
+      ],
       maxAge: 600,
     }),
   );
@@ -86,6 +101,7 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
       recordAudit: deps.recordAudit,
       idempotency: deps.idempotency,
       publicCache: deps.publicCache,
+      rateLimits: deps.rateLimits,
     }),
   );
   app.use(notFoundHandler);

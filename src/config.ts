@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { EnvSchema } from './env.schema.ts';
 
 /** How public answers are cached (the in-process store and the headers sent to CDNs and browsers). */
@@ -43,6 +44,25 @@ export interface HttpServerTimeouts {
   keepAliveMs: number;
 }
 
+/** At most `points` in `windowSeconds` (a fixed window). */
+export interface RateLimit {
+  points: number;
+  windowSeconds: number;
+}
+
+/** The rate limits; null turns one off. */
+export interface RateLimitSettings {
+  /** Failed sign-ins per e-mail and client address. */
+  loginPerAccount: RateLimit | null;
+  /** Failed sign-ins per client address, whatever the e-mail. */
+  loginPerAddress: RateLimit | null;
+  /** Failed uses of a refresh token or a preview link per client address. */
+  tokenPerAddress: RateLimit | null;
+  /** Management API calls per API key or user. */
+  managementPerCaller: RateLimit | null;
+  /** Public reads per client address (off by default: behind a CDN, a few edge addresses send them all). */
+  publicPerAddress: RateLimit | null;
+}
 
 export interface Config {
   env: 'production' | 'development' | 'test';
@@ -74,6 +94,15 @@ export interface Config {
   mediaMaxBytes: { image: number; audio: number; video: number; document: number };
   mediaRenditionWidths: number[];
   mediaAspectRatios: string[];
+  /** The cost bounds of uploads and their images (see the README's Security section). */
+  mediaUploads: {
+    maxImagePixels: number;
+    processingConcurrency: number;
+    maxRenditionsPerImage: number;
+    maxUploadsInFlight: number;
+    /** Unset: the OS's temporary folder. */
+    tempDir?: string;
+  };
   loadDemoContent: boolean;
   /** The public site's origin, without a trailing slash. */
   publicBaseUrl: string;
@@ -86,6 +115,13 @@ export interface Config {
   shutdownTimeoutMs: number;
   publicCache: PublicCacheSettings;
   redis?: { url: string; channel: string };
+  rateLimits: RateLimitSettings;
+  /** Where rate-limit counters are kept in Redis (with REDIS_URL): keys start with it. */
+  rateLimitRedisPrefix: string;
+  /** Express's `trust proxy`: the proxies whose X-Forwarded-For names the client (false: none, the socket's address). */
+  trustProxy: false | number | string[];
+  /** Password hashes computed at once, at most (each holds a thread of the pool that file reads need too). */
+  passwordHashConcurrency: number;
   webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean; retentionMs: number };
 }
 
@@ -114,6 +150,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (e.MEDIA_STORAGE === 's3' && !(e.S3_BUCKET && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError('MEDIA_STORAGE=s3 needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.');
+  }
+  // Every width of the whole picture and of each crop, in AVIF, WebP and the fallback format.
+  const renditionsPerImage = new Set(e.MEDIA_RENDITION_WIDTHS).size * (1 + new Set(e.MEDIA_ASPECT_RATIOS).size) * 3;
+  if (renditionsPerImage > e.MEDIA_MAX_RENDITIONS_PER_IMAGE) {
+    throw new ConfigError(
+      `MEDIA_RENDITION_WIDTHS and MEDIA_ASPECT_RATIOS would make up to ${renditionsPerImage} renditions of an image, ` +
+        `more than MEDIA_MAX_RENDITIONS_PER_IMAGE (${e.MEDIA_MAX_RENDITIONS_PER_IMAGE}): configure fewer, or raise the limit.`,
+    );
   }
   if (e.HTTP_REQUEST_TIMEOUT_MS && e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS may not be longer than HTTP_REQUEST_TIMEOUT_MS.');
@@ -160,6 +204,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     mediaRenditionWidths: [...new Set(e.MEDIA_RENDITION_WIDTHS)].sort((a, b) => a - b),
     mediaAspectRatios: [...new Set(e.MEDIA_ASPECT_RATIOS)],
+    mediaUploads: {
+      maxImagePixels: e.MEDIA_MAX_IMAGE_PIXELS,
+      processingConcurrency: e.MEDIA_PROCESSING_CONCURRENCY,
+      maxRenditionsPerImage: e.MEDIA_MAX_RENDITIONS_PER_IMAGE,
+      maxUploadsInFlight: e.MEDIA_MAX_UPLOADS_IN_FLIGHT,
+      ...(e.MEDIA_UPLOAD_TEMP_DIR ? { tempDir: e.MEDIA_UPLOAD_TEMP_DIR } : {}),
+    },
     loadDemoContent: e.CMS_DEMO ?? e.NODE_ENV !== 'production',
     publicBaseUrl: e.PUBLIC_BASE_URL,
     siteName: e.SITE_NAME,
@@ -177,6 +228,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       staleWhileRevalidateSeconds: e.PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS,
     },
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, channel: e.REDIS_CHANNEL } } : {}),
+    rateLimits: {
+      loginPerAccount: e.RATE_LIMIT_LOGIN,
+      loginPerAddress: e.RATE_LIMIT_LOGIN_PER_ADDRESS,
+      tokenPerAddress: e.RATE_LIMIT_TOKENS_PER_ADDRESS,
+      managementPerCaller: e.RATE_LIMIT_MANAGEMENT,
+      publicPerAddress: e.RATE_LIMIT_PUBLIC_PER_ADDRESS,
+    },
+    rateLimitRedisPrefix: e.RATE_LIMIT_REDIS_PREFIX,
+    trustProxy: e.TRUST_PROXY,
+    // Half the libuv thread pool (4 threads unless UV_THREADPOOL_SIZE says otherwise), and a core left for the rest.
+    passwordHashConcurrency:
+      e.PASSWORD_HASH_CONCURRENCY ??
+      Math.max(1, Math.min(Math.floor((Number(env.UV_THREADPOOL_SIZE) || 4) / 2), availableParallelism() - 1)),
     webhooks: {
       // Tests start the worker only where they test it, so that no background query runs elsewhere.
       isWorkerEnabled: (e.WEBHOOK_WORKER ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',

@@ -7,6 +7,7 @@ import { createIdempotencyStore } from './http/idempotency.ts';
 import { createLogger } from './http/logger.ts';
 import { createPublicCache } from './http/public-cache.ts';
 import { createRedisPurgeBus } from './http/purge-bus.ts';
+import { createRateLimits } from './http/rate-limit.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createHealthModule } from './modules/health/index.ts';
 import { createApiKeysModule } from './modules/api-keys/index.ts';
@@ -20,9 +21,11 @@ import { createUsersModule } from './modules/users/index.ts';
 import { createArticlesModule } from './modules/articles/index.ts';
 import { createSearchIndex, createSearchModule } from './modules/search/index.ts';
 import { createArticleJsonLd, createSyndicationModule, type SiteInfo } from './modules/syndication/index.ts';
+import { createPasswordHasher } from './shared/passwords.ts';
 import { createPublicUrls } from './shared/public-urls.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createDocsModule } from './modules/docs/index.ts';
+import { withAuditTrail } from './shared/domain-events.ts';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -41,7 +44,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
 
   const health = createHealthModule({ isDatabaseReachable: db.isReachable });
   const audit = createAuditModule({ prisma, now });
-  // The webhook outbox: services record their events in their own transactions through `webhooks.events`.
+  // The webhook outbox: services record their events in their own transactions through `events`, and the
+  // request's audit entry with them (the audit trail); writes with no event write their entry through `audit.trail`.
   const webhooks = createWebhooksModule({
     prisma,
     dialect: db.dialect,
@@ -49,9 +53,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     logger,
     settings: config.webhooks,
     rubricExists: (id) => rubrics.service.exists(id),
-    recordAudit: (event) => audit.service.record(event),
+    audit: audit.trail,
+    recordAuditIn: (tx, event) => audit.service.recordIn(tx, event),
   });
-  const events = webhooks.events;
+  const events = withAuditTrail(webhooks.events, audit.trail);
   const media = createMediaModule({
     prisma,
     now,
@@ -61,15 +66,24 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     maxBytes: config.mediaMaxBytes,
     renditionWidths: config.mediaRenditionWidths,
     aspectRatios: config.mediaAspectRatios,
+    maxImagePixels: config.mediaUploads.maxImagePixels,
+    processingConcurrency: config.mediaUploads.processingConcurrency,
+    maxRenditionsPerImage: config.mediaUploads.maxRenditionsPerImage,
+    maxUploadsInFlight: config.mediaUploads.maxUploadsInFlight,
+    ...(config.mediaUploads.tempDir ? { uploadTempDir: config.mediaUploads.tempDir } : {}),
   });
+  // One queue of password hashes for sign-ins and new passwords, so that they cannot take the whole thread pool.
+  const passwords = createPasswordHasher({ concurrency: config.passwordHashConcurrency });
   const users = createUsersModule({
     prisma,
     now,
     media: media.service,
+    passwords,
     // Sign-ins are auth's, and auth reads users: a new password or a disabled account ends them through it.
     revokeSignIns: (tx, userId) => auth.service.revokeSignInsOf(tx, userId),
+    audit: audit.trail,
   });
-  const apiKeys = createApiKeysModule({ prisma, now });
+  const apiKeys = createApiKeysModule({ prisma, now, audit: audit.trail });
   const auth = createAuthModule({
     prisma,
     users: users.service,
@@ -79,6 +93,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     now,
     audit: audit.service,
+    passwords,
   });
   const rubrics = createRubricsModule({ prisma, events });
   // Tags and articles keep the search index in step in their own transactions.
@@ -98,6 +113,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     feed: feed.service,
     searchIndex,
     events,
+    audit: audit.trail,
     jsonLdOf: createArticleJsonLd(site),
   });
   const search = createSearchModule({ prisma, now, articles: articles.service, rubrics: rubrics.service });
@@ -129,12 +145,20 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     ...(redis ? { connectBus: (handlers) => createRedisPurgeBus({ url: redis.url, channel: redis.channel, logger, ...handlers }) } : {}),
   });
 
+  // Counters in Redis when there is one, so every instance enforces the same limits.
+  const rateLimits = createRateLimits({
+    settings: config.rateLimits,
+    logger,
+    ...(redis ? { redis: { url: redis.url, keyPrefix: config.rateLimitRedisPrefix } } : {}),
+  });
+
   // The reference serves the app's own document, built at the first request (the app is created just below).
   const docs = createDocsModule({ openApiDocument: () => app.openApiDocument() });
   const app = createApp({
     config,
     logger,
     publicCache,
+    rateLimits,
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
@@ -164,11 +188,13 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     },
     tokens: auth.tokens,
     publicCache,
+    rateLimits,
     webhooks: { service: webhooks.service, worker: webhooks.worker },
     close: async () => {
       // The worker goes first: it releases the queue it holds while the database is still open.
       await webhooks.worker?.stop();
       await publicCache.close();
+      await rateLimits.close();
       await db.close();
     },
   };

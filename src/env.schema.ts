@@ -1,6 +1,46 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+// `5/1m`: at most 5 in a minute (the window in s, m or h; seconds when bare); `off` for no limit.
+const rateLimit = z
+  .string()
+  .regex(/^(off|[1-9]\d{0,6}\/[1-9]\d{0,5}[smh]?)$/, 'Use count/window such as 5/1m, 100/15m or 600/60s, or off')
+  .transform((v) => {
+    if (v === 'off') return null;
+    const [, points, window, unit] = /^(\d+)\/(\d+)([smh]?)$/.exec(v)!;
+    return { points: Number(points), windowSeconds: Number(window) * ({ s: 1, m: 60, h: 3600 }[unit || 's'] ?? 1) };
+  });
+
+// A hop count, or proxy addresses and ranges (CIDR) or express's names for ranges; `false`: none.
+const trustedProxies = z.string().transform((v, ctx) => {
+  if (v === 'false' || v === '0') return false as const;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const entries = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (bad.length || !entries.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Use a hop count or addresses and CIDR ranges (or loopback, linklocal, uniquelocal); not: ${bad.join(', ') || v}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  return (
+    ipaddr.IPv4.isValidFourPartDecimal(entry) ||
+    ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) ||
+    ipaddr.IPv6.isValid(entry) ||
+    ipaddr.IPv6.isValidCIDR(entry)
+  );
+}
+
 const listOf = z.string().transform((v) =>
   v
     .split(',')
@@ -107,6 +147,16 @@ export const EnvSchema = z.object({
             .filter(Boolean),
     )
     .default(['16:9', '1:1']),
+  /** Images of more pixels (width × height) are refused with 422 image_too_large, from their header (40 megapixels). */
+  MEDIA_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
+  /** Images decoded and encoded at once per instance; further uploads wait their turn (2). */
+  MEDIA_PROCESSING_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Renditions one image may get, at most: start-up refuses widths × (1 + aspect ratios) × 3 formats beyond it (36). */
+  MEDIA_MAX_RENDITIONS_PER_IMAGE: z.coerce.number().int().min(3).default(36),
+  /** Uploads received at once per instance; more answer 503 with Retry-After (4). */
+  MEDIA_MAX_UPLOADS_IN_FLIGHT: z.coerce.number().int().min(1).default(4),
+  /** Folder for uploads' temporary files until they are stored; unset: the OS's temporary folder. */
+  MEDIA_UPLOAD_TEMP_DIR: z.string().min(1).optional(),
   /** The public site's origin: article, rubric and feed links in feeds, sitemaps and JSON-LD start with it. */
   PUBLIC_BASE_URL: z
     .url({ protocol: /^https?$/ })
@@ -156,6 +206,22 @@ export const EnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** The Redis channel of cache purges; instances of one site share it, other sites on the same Redis use another. */
   REDIS_CHANNEL: z.string().min(1).max(200).default('newsroom-cms:cache-purge'),
+  /** Start of the Redis keys of rate-limit counters (with REDIS_URL); instances of one site share it. */
+  RATE_LIMIT_REDIS_PREFIX: z.string().min(1).max(200).default('newsroom-cms:rate-limit'),
+  /** Failed sign-ins per e-mail and client address, then 429 until the window ends (`count/window`, or `off`). */
+  RATE_LIMIT_LOGIN: rateLimit.default({ points: 5, windowSeconds: 60 }),
+  /** Failed sign-ins per client address, whatever the e-mail. */
+  RATE_LIMIT_LOGIN_PER_ADDRESS: rateLimit.default({ points: 100, windowSeconds: 900 }),
+  /** Failed refresh-token and preview-link uses per client address. */
+  RATE_LIMIT_TOKENS_PER_ADDRESS: rateLimit.default({ points: 50, windowSeconds: 900 }),
+  /** Management API calls per API key or user. */
+  RATE_LIMIT_MANAGEMENT: rateLimit.default({ points: 600, windowSeconds: 60 }),
+  /** Public reads per client address; `off` by default (behind a CDN its few edge addresses send every request). */
+  RATE_LIMIT_PUBLIC_PER_ADDRESS: rateLimit.default(null),
+  /** Proxies whose X-Forwarded-For names the client: a hop count, or addresses and CIDR ranges; `false` (default): none. */
+  TRUST_PROXY: trustedProxies.default(false),
+  /** Password hashes computed at once (sign-ins, new passwords); default: half the libuv thread pool, below the CPU count. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** `on` runs the webhook delivery worker in this process; `off` leaves it to other instances. Default on, off with NODE_ENV=test. */
   WEBHOOK_WORKER: z.enum(['on', 'off']).optional(),
   /** How often the worker looks for deliveries when nothing woke it, in milliseconds. */

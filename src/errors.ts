@@ -84,6 +84,16 @@ export class DatabaseUnavailableError extends AppError {
   }
 }
 
+/** 429: the caller is over a rate limit (or has failed to sign in too often); Retry-After says when to try again. */
+export class RateLimitedError extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    detail = 'Too many requests.',
+  ) {
+    super(429, 'rate_limited', 'Too many requests', detail);
+  }
+}
+
 /** 412: the If-Match version is not the current one; the body carries the current resource. */
 export class PreconditionFailedError extends AppError {
   constructor(current: unknown) {

@@ -2,6 +2,7 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts';
 import { createAdapterFactory, dialectOf, type Dialect } from './dialect.ts';
 import { isolateSqliteQueries } from './sqlite-isolation.ts';
+import { escapeSqliteLike } from './sqlite-like-escape.ts';
 import type { DatabaseTimeouts } from '../config.ts';
 
 /**
@@ -30,7 +31,7 @@ export interface DatabaseOptions {
 export function createDatabase(databaseUrl: string, { timeouts, onQuery }: DatabaseOptions = {}): Database {
   const dialect = dialectOf(databaseUrl);
   const factory = createAdapterFactory(databaseUrl, timeouts);
-  const adapter = dialect === 'sqlite' ? isolateSqliteQueries(factory) : factory;
+  const adapter = dialect === 'sqlite' ? isolateSqliteQueries(escapeSqliteLike(factory)) : factory;
   const options = { adapter, ...(onQuery ? { log: [{ level: 'query' as const, emit: 'event' as const }] } : {}) };
   const prisma = (dialect === 'postgresql'
     ? new PostgresClient(options as ConstructorParameters<typeof PostgresClient>[0])

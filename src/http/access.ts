@@ -3,6 +3,8 @@ import type { Access } from './route.ts';
 /*
  * Who may call a route, named once for every module. Staff is admin, editor and author; editors are
  * admin and editor. The API-key scope is the one each preset names (an `admin` key passes them all).
+ * Whatever changes what the public sees (publishing, the feed) is for editors and `publish` keys; a `write`
+ * key writes drafts (the articles policy refuses it changes to published articles).
  */
 
 /** Anyone, signed in or not: the public API. */

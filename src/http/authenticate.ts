@@ -31,7 +31,8 @@ export function createAuthenticate(deps: AuthenticateDeps): (req: Request) => Pr
     const actor = await deps.findUserActor(userId, sessionId);
     if (!actor) {
       throw new UnauthorizedError(
-        'The sign-in of this token has ended (signed out, or revoked by a change to the account), or the account is gone or disabled; sign in again.',
+        'The sign-in of this token has ended (signed out, or revoked by a change to the account), ' +
+          'or the account is gone or disabled; sign in again.',
       );
     }
     return actor;

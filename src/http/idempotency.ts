@@ -20,12 +20,32 @@ export interface StoredResponse {
 /** The first request with a key owns it: it runs and then completes (stores its response) or releases the key. */
 export interface IdempotencyClaim {
   kind: 'claimed';
+  /** Stores the response; for a streamed body whose digest never came (cut off, refused unread), releases the key instead. */
   complete(response: StoredResponse): Promise<void>;
   /** Forgets the key, so that a retry runs again (after a 5xx, or a response that cannot be stored). */
   release(): Promise<void>;
+  /** A streamed body was read: its digest becomes the key's fingerprint, which a retry's body must match. Nothing to replay. */
+  bodyRead(digest: string): Promise<StoredResponse | undefined>;
 }
 
-export type IdempotencyOutcome = IdempotencyClaim | { kind: 'replay'; response: StoredResponse };
+/**
+ * A retry with a streamed body (an upload) whose key has a stored answer: known to be the same request
+ * only once its body is read. `bodyRead` answers the stored response for the same body, or throws 422.
+ */
+export interface IdempotencyReplayIfSameBody {
+  kind: 'replayIfSameBody';
+  bodyRead(digest: string): Promise<StoredResponse | undefined>;
+}
+
+export type IdempotencyOutcome = IdempotencyClaim | IdempotencyReplayIfSameBody | { kind: 'replay'; response: StoredResponse };
+
+export interface BeginOptions {
+  /**
+   * The handler reads the body itself (an upload): it cannot be fingerprinted now, so the fingerprint is
+   * taken from the digest the handler gives once it has read it, and a retry is compared then.
+   */
+  isBodyStreamed?: boolean;
+}
 
 export interface IdempotencyStore {
   /**
@@ -33,7 +53,7 @@ export interface IdempotencyStore {
    * request with that key; undefined when the request has no key. A request that finds the key still
    * being processed waits for it.
    */
-  begin(req: Request, actor: string): Promise<IdempotencyOutcome | undefined>;
+  begin(req: Request, actor: string, options?: BeginOptions): Promise<IdempotencyOutcome | undefined>;
 }
 
 export interface IdempotencyOptions {
@@ -88,29 +108,43 @@ export function createIdempotencyStore({
     }
   }
 
-  function claim(id: string): IdempotencyClaim {
+  function claim(id: string, method: string, path: string, isBodyStreamed: boolean): IdempotencyClaim {
+    // A streamed body's answer is kept only with the digest of that body: without it no retry could be matched.
+    let isFingerprinted = !isBodyStreamed;
+    const release = async () => {
+      await prisma.idempotencyRecord.deleteMany({ where: { id, state: 'processing' } });
+    };
     return {
       kind: 'claimed',
       complete: async (response) => {
+        if (!isFingerprinted) return release();
         await prisma.idempotencyRecord.updateMany({
           where: { id, state: 'processing' },
           data: { state: 'completed', responseStatus: response.status, responseHeaders: response.headers, responseBody: response.body },
         });
       },
-      release: async () => {
-        await prisma.idempotencyRecord.deleteMany({ where: { id, state: 'processing' } });
+      release,
+      bodyRead: async (digest) => {
+        if (!isBodyStreamed || isFingerprinted) return undefined;
+        await prisma.idempotencyRecord.updateMany({
+          where: { id, state: 'processing' },
+          data: { fingerprint: streamedFingerprint(method, path, digest) },
+        });
+        isFingerprinted = true;
+        return undefined;
       },
     };
   }
 
   return {
-    async begin(req, actor) {
+    async begin(req, actor, { isBodyStreamed = false } = {}) {
       const header = req.get('idempotency-key');
       if (header === undefined) return undefined;
       const key = parseKey(header);
       const method = req.method;
       const path = req.originalUrl.split('?')[0] ?? req.originalUrl;
-      const fingerprint = fingerprintOf(req, method, path);
+      // A streamed body has no fingerprint yet: the claim holds one of its route until the handler gives its digest.
+      const fingerprint = isBodyStreamed ? streamedFingerprint(method, path, null) : fingerprintOf(req, method, path);
       const deadline = Date.now() + maxWaitMs;
       await purgeExpiredNowAndThen();
       let mayClaim = true;
@@ -130,13 +164,15 @@ export function createIdempotencyStore({
             expiresAt: new Date(at.getTime() + recordTtlMs),
           };
           // The unique (actor, key) decides which of concurrent first requests runs.
-          if (await insertUnlessTaken(data)) return claim(id);
+          if (await insertUnlessTaken(data)) return claim(id, method, path, isBodyStreamed);
         }
         // findFirst: findUnique of this model is tens of ms slower on PostgreSQL (measured), and this is polled.
         const existing = await prisma.idempotencyRecord.findFirst({
           where: { actor, key },
           select: {
             id: true,
+            method: true,
+            path: true,
             fingerprint: true,
             state: true,
             createdAt: true,
@@ -152,18 +188,21 @@ export function createIdempotencyStore({
         mayClaim = !existing || existing.expiresAt <= now() || isAbandoned;
         if (existing && mayClaim) await prisma.idempotencyRecord.deleteMany({ where: { id: existing.id } });
         if (existing && !mayClaim) {
-          if (existing.fingerprint !== fingerprint) {
-            throw new AppError(
-              422,
-              'idempotency_key_reused',
-              'Idempotency key reused',
-              'This Idempotency-Key was used for a different request (method, path or body); use a new key for a new request.',
-            );
-          }
+          // A streamed body is compared once read (below); until then, the same route is the same request.
+          const isSameRequest = isBodyStreamed
+            ? existing.method === method && existing.path === path
+            : existing.fingerprint === fingerprint;
+          if (!isSameRequest) throw keyReused();
           if (existing.state === 'completed' && existing.responseStatus !== null) {
+            const response = { status: existing.responseStatus, headers: headersOf(existing.responseHeaders), body: existing.responseBody };
+            if (!isBodyStreamed) return { kind: 'replay', response };
+            const stored = existing.fingerprint;
             return {
-              kind: 'replay',
-              response: { status: existing.responseStatus, headers: headersOf(existing.responseHeaders), body: existing.responseBody },
+              kind: 'replayIfSameBody',
+              bodyRead: async (digest) => {
+                if (streamedFingerprint(method, path, digest) !== stored) throw keyReused();
+                return response;
+              },
             };
           }
           // Still processing: wait for it, then look again.
@@ -200,10 +239,27 @@ function parseKey(header: string): string {
   return key;
 }
 
-/** sha256 of method, path and the body as canonical JSON (sorted keys); a non-JSON body counts by type and length. */
+function keyReused(): AppError {
+  return new AppError(
+    422,
+    'idempotency_key_reused',
+    'Idempotency key reused',
+    'This Idempotency-Key was used for a different request (method, path or body); use a new key for a new request.',
+  );
+}
+
+/** sha256 of method, path and the body as canonical JSON (sorted keys). */
 function fingerprintOf(req: Request, method: string, path: string): string {
-  const body = req.body === undefined ? `raw:${req.get('content-type') ?? ''}:${req.get('content-length') ?? ''}` : canonicalJson(req.body);
-  return createHash('sha256').update(`${method}\n${path}\n${body}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method}\n${path}\n${canonicalJson(req.body ?? null)}`)
+    .digest('hex');
+}
+
+/** sha256 of method, path and the digest of a streamed body (its bytes' sha256 and what else the request said); null before it is read. */
+function streamedFingerprint(method: string, path: string, digest: string | null): string {
+  return createHash('sha256')
+    .update(`${method}\n${path}\nstreamed:${digest ?? '(not read yet)'}`)
+    .digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -301,7 +301,10 @@ export function createPublicCache(deps: PublicCacheDeps) {
 
 export type PublicCache = ReturnType<typeof createPublicCache>;
 
-/** The path and the query with its parameters in order, so `?b=1&a=2` and `?a=2&b=1` share an entry. */
+/**
+ * The path and the query with its parameters in order, so `?b=1&a=2` and `?a=2&b=1` share an entry. Only
+ * parameters the route declares reach a stored answer: the parse stage refuses any other (`?x=1`) with 400.
+ */
 function cacheKeyOf(req: Request): string {
   const url = req.originalUrl;
   const mark = url.indexOf('?');

@@ -26,6 +26,13 @@ export interface RouteContext<P, Q, B> {
   expectedVersion: number | null;
   /** Adds to the details recorded in the audit log for this call (routes declared with `audit`). */
   addAuditDetails: (details: Record<string, unknown>) => void;
+  /**
+   * Routes with a `streamedBody` call it once they have read the body, before writing anything, with a
+   * digest of all the request says (the file's sha256 and its metadata). Under an Idempotency-Key it
+   * records the digest, or, for a retry, stops the handler and replays the first answer when the digest
+   * is the same, or refuses another body with 422 `idempotency_key_reused`. Without a key it does nothing.
+   */
+  streamedBodyRead: (digest: string) => Promise<void>;
 }
 
 /** A response with a status and headers other than the route's default. */
@@ -84,6 +91,13 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
    * store); `false` for an answer never cached (health, previews, a handler that sends its own).
    */
   cache?: false | RouteCacheOptions;
+  /**
+   * Counts the route's failed calls per client address (a call that succeeds does not count) and answers 429
+   * beyond the limit before the handler runs: `token` (a refresh token, a preview link), or `sign-in`, also
+   * per account, which `accountOf` names from the parsed body. Management calls (per caller) and public
+   * reads (per address, when that limit is on) are limited without a declaration.
+   */
+  rateLimit?: { failures: 'token' } | { failures: 'sign-in'; accountOf: (body: Infer<B>) => string };
   handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
 }
 
@@ -114,6 +128,12 @@ export function isCachedPublicRoute(route: AnyRoute): boolean {
 /** Management POSTs take an Idempotency-Key; sign-in and the public API do not. */
 export function isIdempotentRoute(route: AnyRoute): boolean {
   return route.method === 'post' && !('public' in route.access);
+}
+
+/** Which of its calls a rate limit counts: every one (management per caller, public reads per address), its failures, or none. */
+export function rateLimitsOf(route: AnyRoute): { calls?: 'management' | 'public'; failures?: 'sign-in' | 'token' } {
+  const calls = 'public' in route.access ? (isPublicRead(route) ? 'public' : undefined) : 'management';
+  return { ...(calls ? { calls } : {}), ...(route.rateLimit ? { failures: route.rateLimit.failures } : {}) };
 }
 
 /** A management write: it purges the public answers it touched. */

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-ope
 import type { ZodType } from 'zod';
 import { ProblemSchema } from '../shared/common.schemas.ts';
 import { z } from '../shared/zod.ts';
-import { isCachedPublicRoute, isIdempotentRoute, type Access, type AnyRoute } from './route-definition.ts';
+import { isCachedPublicRoute, isIdempotentRoute, rateLimitsOf, type Access, type AnyRoute } from './route-definition.ts';
 
 const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
 const problem = (description: string): ResponseConfig => ({ description, content: problemContent });
@@ -19,7 +19,7 @@ export function registerInOpenApi(registry: OpenAPIRegistry, route: AnyRoute): v
     path: route.path,
     operationId: route.operationId,
     summary: route.summary,
-    description: [route.description, accessNote(access)].filter(Boolean).join('\n\n'),
+    description: [route.description, accessNote(access), failureLimitNote(route)].filter(Boolean).join('\n\n'),
     tags: [route.tag],
     // Machine-readable access rule: the role × route matrix test is driven by it.
     'x-access':
@@ -50,9 +50,9 @@ function responsesOf(registry: OpenAPIRegistry, route: AnyRoute): Record<string,
     description: route.responseDescription ?? (route.response ? 'Success.' : 'Done; no content.'),
     ...(route.response ? { content: { [route.mediaType ?? 'application/json']: { schema: route.response } } } : {}),
   };
-  if (route.params || route.query) responses[400] = problem('Malformed JSON or invalid path or query parameters.');
+  // Any route refuses a query parameter it does not declare, and a JSON body that does not parse or nests too deep.
+  responses[400] = problem('Malformed or too deeply nested JSON, or invalid or unknown path or query parameters.');
   if (route.body) {
-    responses[400] = problem('Malformed JSON or invalid path or query parameters.');
     responses[413] = problem('The body is larger than the limit.');
     responses[415] = problem('The body is not JSON.');
     responses[422] = problem('The body is well-formed but not valid.');
@@ -68,7 +68,9 @@ function responsesOf(registry: OpenAPIRegistry, route: AnyRoute): Record<string,
   }
   const idempotent = isIdempotentRoute(route);
   if (idempotent) {
-    responses[400] = problem('Malformed JSON, invalid parameters, or an Idempotency-Key longer than 255 characters.');
+    responses[400] = problem(
+      'Malformed or too deeply nested JSON, invalid or unknown parameters, or an Idempotency-Key longer than 255 characters.',
+    );
     responses[409] = problem('A request with this Idempotency-Key is still being processed after 10 s (code `idempotency_key_in_use`).');
     responses[422] = problem(
       'The body is well-formed but not valid, or the Idempotency-Key was used for a different request (code `idempotency_key_reused`).',
@@ -104,6 +106,11 @@ function responsesOf(registry: OpenAPIRegistry, route: AnyRoute): Record<string,
     responses[code] = problem(
       idempotent && replaces && Number(code) === 409 ? `${description} Or: ${replaces}` : (description ?? 'Error.'),
     );
+  }
+  const limits = rateLimitsOf(route);
+  if (limits.calls || limits.failures) {
+    for (const code of [String(status), '304']) if (responses[code]) responses[code] = withRateLimitHeaders(registry, responses[code]);
+    responses[429] = rateLimitedResponse(registry);
   }
   // A reference object, which the registry takes in place of a response.
   if (route.method !== 'get') responses[503] = { $ref: `#/components/responses/${writeConflictResponse}` } as ResponseConfig;
@@ -201,4 +208,79 @@ function cachedAnswerHeaders(registry: OpenAPIRegistry) {
       return [name, { $ref: `#/components/headers/${name}` }];
     }),
   );
+}
+
+function failureLimitNote(route: AnyRoute): string | undefined {
+  if (route.rateLimit?.failures === 'sign-in') {
+    return (
+      'Failed sign-ins are counted per e-mail and client address and per address: beyond either limit the answer is 429, ' +
+      'before the password is checked. A successful sign-in clears the count of its e-mail.'
+    );
+  }
+  if (route.rateLimit?.failures === 'token') return 'Failed uses are counted per client address: beyond the limit the answer is 429.';
+  return undefined;
+}
+
+// draft-ietf-httpapi-ratelimit-headers-10, documented once as header components.
+const rateLimitHeaderDocs = {
+  RateLimit: {
+    description:
+      'What is left of each limit this call counted under, by policy name: `r` calls (or failures) left, `t` seconds until ' +
+      'the window ends (draft-ietf-httpapi-ratelimit-headers).',
+    required: false,
+    schema: { type: 'string', example: '"login";r=3;t=42, "login-address";r=97;t=840' },
+  },
+  'RateLimit-Policy': {
+    description:
+      'The limits this call counted under: `q` calls (or failures) in a window of `w` seconds. Policies: `login` (failed ' +
+      'sign-ins per e-mail and address), `login-address`, `token-address` (failed token uses per address), `management` ' +
+      '(per API key or user), `public` (per address, when on).',
+    required: false,
+    schema: { type: 'string', example: '"login";q=5;w=60, "login-address";q=100;w=900' },
+  },
+} as const;
+
+function rateLimitHeaderRefs(registry: OpenAPIRegistry) {
+  return Object.fromEntries(
+    Object.entries(rateLimitHeaderDocs).map(([name, header]) => {
+      registry.registerComponent('headers', name, header);
+      return [name, { $ref: `#/components/headers/${name}` }];
+    }),
+  );
+}
+
+// The success answer keeps its headers (a zod object, or header references) and gains the rate-limit ones.
+function withRateLimitHeaders(registry: OpenAPIRegistry, response: ResponseConfig): ResponseConfig {
+  const headers = response.headers;
+  if (headers instanceof z.ZodObject) {
+    const described = Object.fromEntries(
+      Object.entries(rateLimitHeaderDocs).map(([name, doc]) => [
+        name,
+        z.string().optional().openapi({ description: doc.description, example: doc.schema.example }),
+      ]),
+    );
+    return { ...response, headers: headers.extend(described) };
+  }
+  return { ...response, headers: { ...(headers ?? {}), ...rateLimitHeaderRefs(registry) } };
+}
+
+/** The 429 of every limited route, described once in components.responses. */
+function rateLimitedResponse(registry: OpenAPIRegistry): ResponseConfig {
+  registry.registerComponent('responses', 'RateLimited', {
+    description:
+      'Over a rate limit (code `rate_limited`): management calls per API key or user, public reads per client address (when ' +
+      'that limit is on), failed sign-ins per e-mail and address and per address, failed token uses per address. Nothing ' +
+      'was done; retry after Retry-After.',
+    headers: {
+      'Retry-After': {
+        description: 'Seconds until the limit that refused the call lets it through again.',
+        required: true,
+        schema: { type: 'string', example: '42' },
+      },
+      ...rateLimitHeaderRefs(registry),
+    },
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  });
+  // A reference object, which the registry takes in place of a response.
+  return { $ref: '#/components/responses/RateLimited' } as ResponseConfig;
 }

@@ -1,18 +1,28 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { ZodObject } from 'zod';
 import { BadRequestError, ForbiddenError, ValidationError } from '../errors.ts';
 import type { Actor } from '../shared/actor.ts';
 import { actorLabel } from '../shared/actor-label.ts';
 import type { AuditEventInput } from '../shared/audit-event.ts';
-import { storableHeaders, type IdempotencyClaim, type IdempotencyStore, type StoredResponse } from './idempotency.ts';
+import { runWithAuditIntent, type AuditIntent, type WrittenAuditEntry } from '../shared/audit-intent.ts';
+import {
+  storableHeaders,
+  type IdempotencyClaim,
+  type IdempotencyOutcome,
+  type IdempotencyStore,
+  type StoredResponse,
+} from './idempotency.ts';
 import { problemBody, toKnownError } from './problem.ts';
 import type { PublicCache, RouteAnswer } from './public-cache.ts';
-import { parseIfMatch, parsePart } from './request-parsing.ts';
+import type { RateLimits } from './rate-limit.ts';
+import { parseIfMatch, parsePart, strictQuerySchema } from './request-parsing.ts';
 import {
   etagOf,
   HttpResult,
   isIdempotentRoute,
   isManagementWrite,
   isPublicRead,
+  rateLimitsOf,
   type Access,
   type AnyRoute,
   type RouteContext,
@@ -21,38 +31,59 @@ import {
 export interface RoutePipelineDeps {
   /** Resolves the caller from the request's credentials; throws UnauthorizedError when absent or bad. */
   authenticate: (req: Request) => Promise<Actor>;
-  /** Writes an audit event; routes declared with `audit` call it when they succeed. */
-  recordAudit?: (event: AuditEventInput) => Promise<void>;
+  /**
+   * Routes declared with `audit` call it when they succeed: it writes the event, or, when the change's
+   * transaction wrote it (`written`), completes it with the details added since.
+   */
+  recordAudit?: (event: AuditEventInput, written?: WrittenAuditEntry) => Promise<void>;
   /** Makes management POSTs safe to retry with an Idempotency-Key. */
   idempotency?: IdempotencyStore;
   /** Caches public GETs; management writes purge it. */
   publicCache?: PublicCache;
+  /** Counts calls (management per caller, public reads per address) and failed sign-ins and token uses; 429 beyond. */
+  rateLimits?: RateLimits;
 }
 
 /** One call of a route: the caller and the parts of the request its declaration names, parsed. */
-type Call = Omit<RouteContext<unknown, unknown, unknown>, 'addAuditDetails'> & { auditDetails: Record<string, unknown> };
+type Call = Omit<RouteContext<unknown, unknown, unknown>, 'addAuditDetails'> & {
+  auditDetails: Record<string, unknown>;
+  /** The audit entry the call owes (routes declared with `audit`), open while the handler runs. */
+  auditIntent?: AuditIntent;
+};
 
 /**
- * A route's request pipeline, in its order: a stored public answer; authenticate; authorise; claim the
- * Idempotency-Key (or replay its answer); parse; the handler; after a write, purge the public answers
- * and record the audit event; then answer (storing a public one).
+ * A route's request pipeline, in its order: count a public read (rate limit); a stored public answer;
+ * authenticate; count a management call; authorise; claim the Idempotency-Key (or replay its answer); parse;
+ * refuse a caller who failed too often (sign-in, tokens); the handler, whose change's transaction writes the audit
+ * event; after a write, purge the public answers and complete the audit event; then answer (storing a public one).
  */
 export function createRouteHandler(route: AnyRoute, deps: RoutePipelineDeps): RequestHandler {
   const idempotency = isIdempotentRoute(route) ? deps.idempotency : undefined;
   const isPublic = isPublicRead(route);
   const publicCache = isPublic ? deps.publicCache?.forRoute(route) : undefined;
+  const querySchema = strictQuerySchema(route.query);
+  const limits = rateLimitsOf(route);
+  const limitCalls = limits.calls ? deps.rateLimits?.forCalls(limits.calls) : undefined;
+  const limitFailures = limits.failures ? deps.rateLimits?.forFailures(limits.failures) : undefined;
   return async (req: Request, res: Response) => {
-    if (publicCache?.serveStored(req, res)) return;
-    // Errors and uncached answers of the public API are not kept anywhere; a cached answer says otherwise.
+    // Errors (a 429 too) and uncached answers of the public API are not kept anywhere; a cached answer says otherwise.
     if (isPublic) res.setHeader('Cache-Control', 'no-store');
+    // A public read counts before anything, a stored answer included; a management call once its caller is known.
+    if (isPublic) await limitCalls?.(req, res, undefined);
+    if (publicCache?.serveStored(req, res)) return;
     const fill = await publicCache?.beginFill();
     const actor = await authenticate(route, deps, req, res);
+    if (!isPublic) await limitCalls?.(req, res, actor);
     if (actor) authorise(route.access, actor);
-    const claim = await idempotency?.begin(req, actorLabel(actor));
-    if (claim?.kind === 'replay') return sendStored(res, claim.response);
+    const idempotent = await idempotency?.begin(req, actorLabel(actor), { isBodyStreamed: route.streamedBody !== undefined });
+    if (idempotent?.kind === 'replay') return sendStored(res, idempotent.response);
+    const claim = idempotent?.kind === 'claimed' ? idempotent : undefined;
     const answer = await underClaim(claim, route, req, res, async () => {
-      const call = parse(route, actor, req, res);
+      const call = parse(route, querySchema, actor, req, res, idempotent);
+      // Before the handler spends anything (a password hash) on a caller who failed too often.
+      const succeeded = await limitFailures?.(req, res, accountOf(route, call.body));
       const answer = await runHandler(route, call);
+      if (answer && answer.status < 400) await succeeded?.();
       if (answer) await afterWrite(route, deps, call, answer);
       return answer;
     });
@@ -60,6 +91,11 @@ export function createRouteHandler(route: AnyRoute, deps: RoutePipelineDeps): Re
     if (fill && publicCache!.sendAndStore(req, res, answer, fill)) return;
     send(route, res, answer);
   };
+}
+
+/** Who a sign-in is for, named by the route from its parsed body. */
+function accountOf(route: AnyRoute, body: unknown): string | undefined {
+  return route.rateLimit && 'accountOf' in route.rateLimit ? route.rateLimit.accountOf(body) : undefined;
 }
 
 // A public route has no caller: its handler is never given one.
@@ -93,6 +129,8 @@ async function underClaim(
   try {
     answer = await call();
   } catch (error) {
+    // A retry whose streamed body proved the same as the first one's: the first answer again (no claim is held).
+    if (error instanceof StoredAnswerReplay) return void sendStored(res, error.response);
     if (claim) await settleFailure(claim, error, req, res);
     throw error;
   }
@@ -102,24 +140,45 @@ async function underClaim(
   return answer;
 }
 
-function parse(route: AnyRoute, actor: Actor, req: Request, res: Response): Call {
+/** Thrown by `streamedBodyRead` to stop the handler of a retry and replay the stored answer. */
+class StoredAnswerReplay extends Error {
+  constructor(readonly response: StoredResponse) {
+    super('replay of a stored answer');
+  }
+}
+
+function parse(
+  route: AnyRoute,
+  querySchema: ZodObject,
+  actor: Actor,
+  req: Request,
+  res: Response,
+  idempotent: IdempotencyOutcome | undefined,
+): Call {
   return {
     params: parsePart(route.params, req.params, 'params', BadRequestError),
-    query: parsePart(route.query, { ...(req.query as object) }, 'query', BadRequestError),
+    query: parsePart(querySchema, { ...(req.query as object) }, 'query', BadRequestError),
     body: parsePart(route.body, req.body ?? {}, 'body', ValidationError),
     expectedVersion: route.ifMatch ? parseIfMatch(req.get('if-match')) : null,
     actor,
     req,
     res,
     auditDetails: {},
+    streamedBodyRead: async (digest) => {
+      const stored = idempotent && idempotent.kind !== 'replay' ? await idempotent.bodyRead(digest) : undefined;
+      if (stored) throw new StoredAnswerReplay(stored);
+    },
   };
 }
 
 /** The handler's result as the answer to send; undefined when the handler sent the response itself. */
 async function runHandler(route: AnyRoute, call: Call): Promise<RouteAnswer | undefined> {
-  const { auditDetails, ...context } = call;
+  // The change's transaction writes the audit entry, so it commits with the change (see AuditTrail).
+  call.auditIntent = route.audit ? openAuditIntent(route, route.audit, call) : undefined;
+  const { auditDetails, auditIntent, ...context } = call;
   const addAuditDetails = (details: Record<string, unknown>) => void Object.assign(auditDetails, details);
-  const result = await route.handler({ ...context, addAuditDetails });
+  const handle = () => route.handler({ ...context, addAuditDetails });
+  const result = await (auditIntent ? runWithAuditIntent(auditIntent, handle) : handle());
   if (call.res.headersSent) return undefined;
   const answer: RouteAnswer =
     result instanceof HttpResult
@@ -141,30 +200,33 @@ async function afterWrite(route: AnyRoute, deps: RoutePipelineDeps, call: Call, 
   if (isManagementWrite(route) && answer.status < 400) {
     await deps.publicCache?.purgeAfterWrite({ action: route.audit?.action, targetType: route.audit?.targetType, targetId });
   }
-  if (route.audit && deps.recordAudit) await recordAudit(deps.recordAudit, route, route.audit, call, targetId);
+  if (route.audit && deps.recordAudit) await recordAudit(deps.recordAudit, route.audit, call, targetId);
 }
 
+/** The entry the call owes: the names of the fields a POST or PATCH sends, then what the handler and the service add. */
+function openAuditIntent(route: AnyRoute, audit: { action: string; targetType: string }, call: Call): AuditIntent {
+  const { body, actor, res, auditDetails } = call;
+  if (['post', 'patch'].includes(route.method) && body && typeof body === 'object' && !Array.isArray(body)) {
+    auditDetails.fields = Object.keys(body);
+  }
+  const requestId = (res.locals.requestId as string | undefined) ?? null;
+  return { actor: actorLabel(actor), action: audit.action, targetType: audit.targetType, requestId, details: auditDetails, isOpen: true };
+}
+
+// Where no transaction of the call wrote the entry (a call that changes nothing, such as a preview link), it is written now.
 async function recordAudit(
-  record: (event: AuditEventInput) => Promise<void>,
-  route: AnyRoute,
+  record: (event: AuditEventInput, written?: WrittenAuditEntry) => Promise<void>,
   audit: { action: string; targetType: string },
-  { body, actor, res, auditDetails }: Call,
+  { actor, res, auditDetails, auditIntent }: Call,
   targetId: string | null,
 ): Promise<void> {
-  const fields =
-    ['post', 'patch'].includes(route.method) && body && typeof body === 'object' && !Array.isArray(body)
-      ? { fields: Object.keys(body) }
-      : {};
-  const details = { ...fields, ...auditDetails };
   try {
-    await record({
-      actor: actorLabel(actor),
-      action: audit.action,
-      targetType: audit.targetType,
-      targetId,
-      requestId: (res.locals.requestId as string | undefined) ?? null,
-      details: Object.keys(details).length ? details : null,
-    });
+    const requestId = (res.locals.requestId as string | undefined) ?? null;
+    const details = Object.keys(auditDetails).length ? auditDetails : null;
+    await record(
+      { actor: actorLabel(actor), action: audit.action, targetType: audit.targetType, targetId, requestId, details },
+      auditIntent?.written,
+    );
   } catch (error) {
     // The write is done and cannot be undone here; answering 500 would invite a second one.
     logError(res, { err: error, action: audit.action }, 'could not record an audit event');

@@ -1,4 +1,5 @@
 import type { PrismaTx } from '../db/database.ts';
+import type { AuditTrail } from './audit-intent.ts';
 
 /** The changes other systems hear about through webhooks, `<entity>.<what happened>`. */
 export const domainEventTypes = [
@@ -46,3 +47,22 @@ export interface EventRecorder {
 
 /** For services built without webhooks (scripts, some tests). */
 export const noEventRecorder: EventRecorder = { record: async () => undefined, committed: () => undefined };
+
+/** The type of record an event is about: `feed_item` for `feed_item.created`. */
+export function entityTypeOf(type: DomainEventType): string {
+  return type.slice(0, type.indexOf('.'));
+}
+
+/**
+ * Every service that changes content records its event in the change's transaction: the request's
+ * audit entry is written there too, naming the event's record, so change, event and entry commit together.
+ */
+export function withAuditTrail(events: EventRecorder, trail: AuditTrail): EventRecorder {
+  return {
+    async record(tx, event) {
+      await events.record(tx, event);
+      await trail.record(tx, { type: entityTypeOf(event.type), id: event.entity.id });
+    },
+    committed: () => events.committed(),
+  };
+}

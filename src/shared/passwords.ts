@@ -1,34 +1,78 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
+/** A key derivation with scrypt's signature (Node's, promised). */
+export type DeriveKey = (password: string, salt: Buffer, keyLength: number, options: ScryptOptions) => Promise<Buffer>;
+
+const scrypt: DeriveKey = (password, salt, keyLength, options) =>
+  new Promise((resolve, reject) =>
     scryptCallback(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
   );
-}
 
 // scrypt is memory-hard and built into Node: N=2^15, r=8 needs 32 MiB per hash.
 const cost = { N: 2 ** 15, r: 8, p: 1 };
 const keyLength = 32;
+const maxmem = 64 * 1024 * 1024;
 
-/** `scrypt$N$r$p$salt$hash`, so the cost can be raised later without breaking stored hashes. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, keyLength, { ...cost, maxmem: 64 * 1024 * 1024 });
-  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+export interface PasswordHasher {
+  /** `scrypt$N$r$p$salt$hash`, so the cost can be raised later without breaking stored hashes. */
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+  /** A hash of a random password, checked against when the e-mail is unknown so both cases take as long. */
+  unknownUserHash(): Promise<string>;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: 64 * 1024 * 1024,
-  });
-  return timingSafeEqual(key, expected);
+export interface PasswordHasherDeps {
+  /** Hashes computed at once, at most; the others wait their turn. */
+  concurrency: number;
+  /** The key derivation; scrypt unless a test counts the ones running at once. */
+  deriveKey?: DeriveKey;
 }
 
-/** A hash of a random password, checked against when the e-mail is unknown so both cases take as long. */
-export const unknownUserHash = hashPassword(randomBytes(16).toString('hex'));
+/**
+ * Hashes and checks passwords with scrypt, a few at a time. scrypt runs on libuv's thread pool (4 threads
+ * by default), which file reads use too: a flood of sign-ins must queue here, not fill the pool and stall
+ * every media file behind it.
+ */
+export function createPasswordHasher(deps: PasswordHasherDeps): PasswordHasher {
+  const derive = deps.deriveKey ?? scrypt;
+  const inTurn = createTurns(deps.concurrency);
+  let unknownUserHash: Promise<string> | undefined;
+
+  const hash = async (password: string) => {
+    const salt = randomBytes(16);
+    const key = await inTurn(() => derive(password, salt, keyLength, { ...cost, maxmem }));
+    return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  };
+
+  return {
+    hash,
+    async verify(password, stored) {
+      const [scheme, n, r, p, salt, hash] = stored.split('$');
+      if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+      const expected = Buffer.from(hash, 'base64url');
+      const options = { N: Number(n), r: Number(r), p: Number(p), maxmem };
+      const key = await inTurn(() => derive(password, Buffer.from(salt, 'base64url'), expected.length, options));
+      return timingSafeEqual(key, expected);
+    },
+    unknownUserHash: () => (unknownUserHash ??= hash(randomBytes(16).toString('hex'))),
+  };
+}
+
+/** Runs at most `limit` tasks at once; the others wait, first come first served. */
+function createTurns(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`password hash concurrency must be a positive integer, not ${limit}`);
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (running < limit) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      // The turn passes straight to the next task waiting, if any.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}

@@ -44,7 +44,8 @@ export function createSignedTokens(options: { secret: string; ttlSeconds: number
       const now = nowInSeconds();
       try {
         const payload = jwt.verify(token, secret, { algorithms: [algorithm], issuer, audience, clockTimestamp: now });
-        if (typeof payload !== 'object' || payload.typ !== type || typeof payload.sub !== 'string') return { subject: null, refusal: 'invalid' };
+        if (typeof payload !== 'object' || payload.typ !== type || typeof payload.sub !== 'string')
+          return { subject: null, refusal: 'invalid' };
         if (!hasBoundedLifetime(payload, now)) return { subject: null, refusal: 'unbounded' };
         return { subject: payload.sub, claims: payload };
       } catch (error) {

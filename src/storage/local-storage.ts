@@ -56,17 +56,28 @@ export function createLocalStorage(rootDir: string, options: LocalStorageOptions
     return path;
   };
 
-  async function writeAtomically(path: string, data: Buffer): Promise<void> {
+  /** Writes the chunks to a temporary file beside `path`, fsyncs it and renames it over `path`. */
+  async function writeAtomically(
+    path: string,
+    chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    sizeBytes?: number,
+  ): Promise<void> {
     const directory = dirname(path);
     await mkdir(directory, { recursive: true });
     const temporary = join(directory, `${basename(path)}~${randomBytes(8).toString('hex')}.tmp`);
     try {
       const file = await openFile(temporary, 'wx', 0o644);
       try {
-        for (let offset = 0; offset < data.length; offset += chunkBytes) {
-          const length = Math.min(chunkBytes, data.length - offset);
+        let position = 0;
+        for await (const chunk of chunks) {
           let written = 0;
-          while (written < length) written += (await file.write(data, offset + written, length - written, offset + written)).bytesWritten;
+          while (written < chunk.length) {
+            written += (await file.write(chunk, written, chunk.length - written, position + written)).bytesWritten;
+          }
+          position += chunk.length;
+        }
+        if (sizeBytes !== undefined && position !== sizeBytes) {
+          throw new Error(`The stream for ${basename(path)} had ${position} bytes, not the ${sizeBytes} announced.`);
         }
         // Durable before visible: without the fsync a crash after the rename could leave an empty file.
         await file.sync();
@@ -84,8 +95,19 @@ export function createLocalStorage(rootDir: string, options: LocalStorageOptions
   return {
     async put(key, data, contentType) {
       const path = pathOf(key);
-      await writeAtomically(`${path}${typeSuffix}`, Buffer.from(contentType, 'utf8'));
-      await writeAtomically(path, data);
+      await writeAtomically(`${path}${typeSuffix}`, [Buffer.from(contentType, 'utf8')]);
+      await writeAtomically(path, chunksOf(data));
+    },
+
+    async putStream(key, body, contentType, sizeBytes) {
+      const path = pathOf(key);
+      try {
+        await writeAtomically(`${path}${typeSuffix}`, [Buffer.from(contentType, 'utf8')]);
+        await writeAtomically(path, body, sizeBytes);
+      } finally {
+        // Stopped early (a failed write): the source is closed, not left open.
+        body.destroy();
+      }
     },
 
     async get(key) {
@@ -135,6 +157,11 @@ export function createLocalStorage(rootDir: string, options: LocalStorageOptions
       }
     },
   };
+}
+
+// 1 MiB writes: a large object is not written in one call.
+function* chunksOf(data: Buffer): Iterable<Buffer> {
+  for (let offset = 0; offset < data.length; offset += chunkBytes) yield data.subarray(offset, offset + chunkBytes);
 }
 
 // Makes the rename itself durable; some platforms cannot open a directory, which is then left as is.

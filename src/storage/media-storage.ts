@@ -16,6 +16,11 @@ export interface OpenedObject {
 export interface MediaStorage {
   /** Writes atomically: the object is visible whole or not at all. */
   put(key: string, data: Buffer, contentType: string): Promise<void>;
+  /**
+   * Writes a stream of `sizeBytes` bytes, atomically like `put`, never holding it whole (an upload of
+   * hundreds of megabytes). A stream that fails, or ends at another length, stores nothing.
+   */
+  putStream(key: string, body: Readable, contentType: string, sizeBytes: number): Promise<void>;
   /** The object and the content type given to `put`; null when there is none. */
   get(key: string): Promise<{ data: Buffer; contentType: string } | null>;
   /** The object's size, and its bytes read only as far as asked (a video is served in parts, never held whole); null when there is none. */

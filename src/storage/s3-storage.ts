@@ -41,6 +41,17 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
       await client.send(new PutObjectCommand({ Bucket, Key: key, Body: data, ContentType: contentType, ContentLength: data.length }));
     },
 
+    // One PutObject streamed with its length: S3 takes up to 5 GB so, far above any upload limit, and stores
+    // nothing of a body cut short. (@aws-sdk/lib-storage's multipart upload is not a dependency here.)
+    async putStream(key, body, contentType, sizeBytes) {
+      assertValidKey(key);
+      try {
+        await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType, ContentLength: sizeBytes }));
+      } finally {
+        body.destroy();
+      }
+    },
+
     async get(key) {
       assertValidKey(key);
       try {

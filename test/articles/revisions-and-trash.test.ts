@@ -5,7 +5,7 @@ import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 describeEachDialect('article revisions', (dialect) => {
   const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
   // Saves here are minutes apart: a token signed now is valid at the time it is used.
-  const desk = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` });
+  const desk = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id, editor.sessionId)}` });
 
   const base = (id: string) => `/v1/admin/articles/${id}`;
 

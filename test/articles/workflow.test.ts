@@ -152,7 +152,7 @@ describeEachDialect('editorial workflow', (dialect) => {
 describeEachDialect('scheduled publishing and embargo', (dialect) => {
   const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
   // The clock moves hours ahead here: a token signed now is valid at the time it is used.
-  const desk = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` });
+  const desk = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id, editor.sessionId)}` });
 
   const isInFeed = async (http: () => import('supertest').Agent, id: string) =>
     (await http().get('/v1/feed').expect(200)).body.items.some((i: { article: { id: string } | null }) => i.article?.id === id);

@@ -16,10 +16,12 @@ describeEachDialect('access tokens', (dialect) => {
     iss: issuer,
     aud: audience,
     typ: 'access',
+    sid: editor.sessionId,
     iat: nowSeconds(),
-    exp: nowSeconds() + 900,
+    exp: nowSeconds() + t.container.config.accessTokenTtlSeconds,
     ...overrides,
   });
+  const withoutClaim = (name: string) => Object.fromEntries(Object.entries(claims()).filter(([claim]) => claim !== name));
   const signHs = (payload: object, secret = t.container.config.jwtSecret, algorithm: jwt.Algorithm = 'HS256') =>
     jwt.sign(payload, secret, { algorithm });
   const me = (authorization: string) => t.http().get('/v1/auth/me').set('Authorization', authorization);
@@ -44,6 +46,37 @@ describeEachDialect('access tokens', (dialect) => {
     await me(`Bearer ${signHs(claims())}`).expect(200);
   });
 
+  it('when the token has no exp, then 401 saying it must expire (it would otherwise work forever)', async () => {
+    const res = await expectUnauthorized(`Bearer ${signHs(withoutClaim('exp'))}`);
+    expect(res.body.detail).toMatch(/must expire/);
+  });
+
+  it('when the lifetime from iat to exp is longer than ACCESS_TOKEN_TTL_SECONDS, then 401, even though it has not expired', async () => {
+    const ttl = t.container.config.accessTokenTtlSeconds;
+    const res = await expectUnauthorized(`Bearer ${signHs(claims({ exp: nowSeconds() + ttl + 1 }))}`);
+    expect(res.body.detail).toMatch(/must expire/);
+    await expectUnauthorized(`Bearer ${signHs(claims({ iat: nowSeconds() - 60, exp: nowSeconds() + 365 * 24 * 3600 }))}`);
+  });
+
+  it('when the token has no iat (so no known lifetime), then 401', async () => {
+    const payload = withoutClaim('iat');
+    await expectUnauthorized(`Bearer ${jwt.sign(payload, t.container.config.jwtSecret, { algorithm: 'HS256', noTimestamp: true })}`);
+  });
+
+  it('when iat is in the future (which would stretch its life from now), then 401', async () => {
+    const later = nowSeconds() + 3600;
+    await expectUnauthorized(`Bearer ${signHs(claims({ iat: later, exp: later + t.container.config.accessTokenTtlSeconds }))}`);
+  });
+
+  it('when the token names no session (sid), then 401', async () => {
+    await expectUnauthorized(`Bearer ${signHs(withoutClaim('sid'))}`);
+  });
+
+  it("when the session is not one of its user (unknown, or another user's), then 401", async () => {
+    await expectUnauthorized(`Bearer ${signHs(claims({ sid: 'no-such-session' }))}`);
+    await expectUnauthorized(`Bearer ${signHs(claims({ sid: admin.sessionId }))}`);
+  });
+
   it('when the token says alg "none" and has no signature, then 401', async () => {
     const token = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims())}.`;
     await expectUnauthorized(`Bearer ${token}`);
@@ -54,26 +87,26 @@ describeEachDialect('access tokens', (dialect) => {
   });
 
   it('when the payload is changed to another user and the old signature kept, then 401', async () => {
-    const [header, body, signature] = t.container.tokens.sign(editor.user.id).split('.');
+    const [header, body, signature] = t.container.tokens.sign(editor.user.id, editor.sessionId).split('.');
     const payload = JSON.parse(Buffer.from(body!, 'base64url').toString()) as Record<string, unknown>;
     await expectUnauthorized(`Bearer ${header}.${base64url({ ...payload, sub: admin.user.id })}.${signature}`);
   });
 
   it('when a role claim is slipped into the payload and the old signature kept, then 401', async () => {
-    const [header, body, signature] = t.container.tokens.sign(editor.user.id).split('.');
+    const [header, body, signature] = t.container.tokens.sign(editor.user.id, editor.sessionId).split('.');
     const payload = JSON.parse(Buffer.from(body!, 'base64url').toString()) as Record<string, unknown>;
     await expectUnauthorized(`Bearer ${header}.${base64url({ ...payload, role: 'admin' })}.${signature}`);
   });
 
   it('when the token has expired, then 401 saying so', async () => {
-    const token = t.container.tokens.sign(editor.user.id);
+    const token = t.container.tokens.sign(editor.user.id, editor.sessionId);
     t.clock.advance((t.container.config.accessTokenTtlSeconds + 1) * 1000);
     const res = await expectUnauthorized(`Bearer ${token}`);
     expect(res.body.detail).toMatch(/expired/);
   });
 
   it("when the token is not yet expired by the app's clock, then it still works", async () => {
-    const token = t.container.tokens.sign(editor.user.id);
+    const token = t.container.tokens.sign(editor.user.id, editor.sessionId);
     t.clock.advance((t.container.config.accessTokenTtlSeconds - 5) * 1000);
     await me(`Bearer ${token}`).expect(200);
   });
@@ -110,10 +143,10 @@ describeEachDialect('access tokens', (dialect) => {
     await t
       .http()
       .delete(`/v1/admin/users/${gone.user.id}`)
-      .set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`)
+      .set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id, admin.sessionId)}`)
       .set('If-Match', `"${gone.user.version}"`)
       .expect(204);
-    await expectUnauthorized(`Bearer ${t.container.tokens.sign(gone.user.id)}`);
+    await expectUnauthorized(`Bearer ${t.container.tokens.sign(gone.user.id, gone.sessionId)}`);
   });
 
   it('when the token belongs to a disabled user, then 401', async () => {
@@ -121,11 +154,11 @@ describeEachDialect('access tokens', (dialect) => {
     await t
       .http()
       .patch(`/v1/admin/users/${disabled.user.id}`)
-      .set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id)}`)
+      .set('Authorization', `Bearer ${t.container.tokens.sign(admin.user.id, admin.sessionId)}`)
       .set('If-Match', `"${disabled.user.version}"`)
       .send({ isActive: false })
       .expect(200);
-    await expectUnauthorized(`Bearer ${t.container.tokens.sign(disabled.user.id)}`);
+    await expectUnauthorized(`Bearer ${t.container.tokens.sign(disabled.user.id, disabled.sessionId)}`);
   });
 
   it('when the token is garbage, then 401', async () => {
@@ -136,8 +169,8 @@ describeEachDialect('access tokens', (dialect) => {
 
   it('when the scheme is not Bearer, then 401', async () => {
     await expectUnauthorized(`Basic ${Buffer.from('editor@test.example:password').toString('base64')}`);
-    await expectUnauthorized(`Token ${t.container.tokens.sign(editor.user.id)}`);
-    await expectUnauthorized(t.container.tokens.sign(editor.user.id));
+    await expectUnauthorized(`Token ${t.container.tokens.sign(editor.user.id, editor.sessionId)}`);
+    await expectUnauthorized(t.container.tokens.sign(editor.user.id, editor.sessionId));
   });
 
   it('when there are no credentials, then 401 with WWW-Authenticate', async () => {
@@ -156,7 +189,7 @@ describeEachDialect('access tokens', (dialect) => {
     await t
       .http()
       .get('/v1/auth/me')
-      .set('Authorization', `Bearer ${t.container.tokens.sign(editor.user.id)}`)
+      .set('Authorization', `Bearer ${t.container.tokens.sign(editor.user.id, editor.sessionId)}`)
       .set('X-API-Key', key.key)
       .expect(401);
   });

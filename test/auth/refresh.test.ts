@@ -12,7 +12,7 @@ describeEachDialect('refresh tokens', (dialect) => {
   const login = async (): Promise<TokenPair> =>
     (await t.http().post('/v1/auth/login').send({ email: editor.user.email, password: testPassword }).expect(200)).body;
   // Signed now: some tests move the clock past the lifetime of earlier tokens.
-  const adminHeaders = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id)}` });
+  const adminHeaders = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id, admin.sessionId)}` });
   const refresh = (refreshToken: string) => t.http().post('/v1/auth/refresh').send({ refreshToken });
 
   it('when a refresh token is traded, then a new pair comes back and the old refresh token no longer works', async () => {

@@ -10,7 +10,7 @@ describeEachDialect('time-based visibility through the public cache', (dialect) 
   const { t, editor } = useTestApp(dialect, { env: cachingEnv, roles: ['editor'] });
 
   // The clock moves by hours here: a token signed at the clock's time stays valid.
-  const headers = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` });
+  const headers = () => ({ Authorization: `Bearer ${t.container.tokens.sign(editor.user.id, editor.sessionId)}` });
   const at = (offsetMs: number) => new Date(t.clock.now().getTime() + offsetMs);
   const read = (url: string) => t.http().get(url).expect(200);
   const idsIn = async (url: string) =>

@@ -207,11 +207,12 @@ describeEachDialect('managing feed items', (dialect) => {
       expect(await feedTable()).toEqual(before);
     });
 
-    it('when an API key has the read scope, then it may list but not write; the write scope may write', async () => {
+    it('when an API key has the read scope, then it may list but not write; the feed goes public, so it takes the publish scope', async () => {
       const reader = await t.apiKey(['read']);
       await t.http().get('/v1/admin/feed-items').set(reader.headers).expect(200);
       await createItem(broadcast, reader.headers).expect(403);
-      await createItem(broadcast, (await t.apiKey(['write'])).headers).expect(201);
+      await createItem(broadcast, (await t.apiKey(['write'])).headers).expect(403);
+      await createItem(broadcast, (await t.apiKey(['publish'])).headers).expect(201);
     });
   });
 });

@@ -87,7 +87,7 @@ describeEachDialect('Idempotency-Key on management POSTs', (dialect) => {
     await createRubric(key, { name: 'Сутки' }).expect(201);
     t.clock.advance(24 * 60 * 60 * 1000 + 1000);
     // The same caller, with an access token valid at the new time.
-    editor.headers = { Authorization: `Bearer ${t.container.tokens.sign(editor.user.id)}` };
+    editor.headers = { Authorization: `Bearer ${t.container.tokens.sign(editor.user.id, editor.sessionId)}` };
     const again = await createRubric(key, { name: 'Сутки' }).expect(201);
     expect(again.headers['idempotent-replayed']).toBeUndefined();
     expect(await rubricsNamed('Сутки')).toBe(2);

@@ -45,7 +45,8 @@ describe.skipIf(!testedDialects().includes('postgresql'))('when PostgreSQL stops
       displayName: 'Редактор',
       role: 'editor',
     });
-    editorHeaders = { Authorization: `Bearer ${container.tokens.sign(editor.id)}` };
+    const { pair } = await container.services.auth.startSession(editor.id);
+    editorHeaders = { Authorization: `Bearer ${pair.accessToken}` };
   });
 
   afterAll(async () => {

@@ -32,7 +32,7 @@ export interface TestApp {
   restart: () => Promise<void>;
   /** A second instance of the app on the same database, with a clock of its own (closed with close()). */
   startInstance: (clock?: TestClock) => Instance;
-  /** Creates an active user of the role and returns it with a real signed access token. */
+  /** Creates an active user of the role and returns it with a real session and its signed access token. */
   signIn: (role: Role, fields?: Partial<{ email: string; displayName: string }>) => Promise<SignedIn>;
   /** Creates an API key with the scopes and returns its secret and headers. */
   apiKey: (scopes: Scope[]) => Promise<TestApiKey>;
@@ -46,6 +46,8 @@ export interface Instance {
 
 export interface SignedIn {
   user: UserResponse;
+  /** The session the token belongs to: `container.tokens.sign(user.id, sessionId)` signs a fresh token of it. */
+  sessionId: string;
   token: string;
   headers: Record<string, string>;
 }
@@ -174,8 +176,9 @@ export async function createTestApp(
       displayName: fields.displayName ?? `Тестовый ${role} ${userCount}`,
       role,
     });
-    const token = container.tokens.sign(user.id);
-    return { user, token, headers: { Authorization: `Bearer ${token}` } };
+    // A real session, as a sign-in makes: every access token belongs to one.
+    const { sessionId, pair } = await container.services.auth.startSession(user.id);
+    return { user, sessionId, token: pair.accessToken, headers: { Authorization: `Bearer ${pair.accessToken}` } };
   };
   const apiKey = async (scopes: Scope[]): Promise<TestApiKey> => {
     const admin = { type: 'user' as const, userId: 'test', role: 'admin' as const };

@@ -14,7 +14,7 @@ describe.skipIf(!testedDialects().includes('postgresql'))('webhook writes beside
   const { t, admin } = useTestApp('postgresql', { roles: ['admin'] });
   let deleter: pg.Client;
   const prisma = () => t.container.db.prisma;
-  const auth = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id)}` });
+  const auth = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id, admin.sessionId)}` });
 
   beforeAll(async () => {
     deleter = new pg.Client({ connectionString: t.container.config.databaseUrl });

@@ -80,7 +80,7 @@ describeEachDialect('webhook retention', (dialect) => {
     await t.container.db.prisma.webhookSubscription.deleteMany();
     await t.container.db.prisma.webhookEvent.deleteMany();
   });
-  const auth = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id)}` });
+  const auth = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id, admin.sessionId)}` });
   const pruneOld = (options?: { batchSize?: number }) => t.container.webhooks.service.pruneOld(options);
 
   it('when finished deliveries ended more than 30 days ago, then they and the events left without a delivery go; pending, retrying and recent ones stay', async () => {

@@ -27,7 +27,7 @@ describeEachDialect('webhooks', (dialect) => {
     await receiver?.close();
   });
   // Tests move the clock far; a token signed now is always fresh.
-  const auth = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id)}` });
+  const auth = () => ({ Authorization: `Bearer ${t.container.tokens.sign(admin.user.id, admin.sessionId)}` });
 
   afterEach(async () => {
     await t.container.db.prisma.webhookSubscription.deleteMany();

@@ -1,5 +1,7 @@
+import type { PrismaTx } from '../../db/database.ts';
 import { NotFoundError, PreconditionFailedError } from '../../errors.ts';
 import { apiKeyPrefix } from '../../shared/api-key-prefix.ts';
+import type { AuditTrail } from '../../shared/audit-intent.ts';
 import { scopes as allScopes, userIdOf, type Actor, type Scope } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import { hashSecretToken, newSecretToken } from '../../shared/secret-tokens.ts';
@@ -30,9 +32,13 @@ function toApiKeyResponse(row: ApiKeyRow): ApiKeyResponse {
 export interface ApiKeysServiceDeps {
   repo: ApiKeysRepository;
   now: () => Date;
+  /** Writes the request's audit entry in the transaction of each change. */
+  audit: AuditTrail;
 }
 
-export function createApiKeysService({ repo, now }: ApiKeysServiceDeps) {
+export function createApiKeysService({ repo, now, audit }: ApiKeysServiceDeps) {
+  const audited = (tx: PrismaTx, id: string) => audit.record(tx, { type: 'api_key', id });
+
   async function find(id: string): Promise<ApiKeyRow> {
     const row = await repo.findById(id);
     if (!row) throw new NotFoundError('API key');
@@ -62,27 +68,30 @@ export function createApiKeysService({ repo, now }: ApiKeysServiceDeps) {
     /** The secret is returned here once; only its hash is stored. */
     async create(input: CreateApiKeyInput, actor: Actor): Promise<CreatedApiKeyResponse> {
       const key = newSecretToken(apiKeyPrefix);
-      const row = await repo.create({
-        name: input.name,
-        scopes: [...new Set(input.scopes)],
-        keyHash: hashSecretToken(key),
-        keyPrefix: key.slice(0, apiKeyPrefix.length + 6),
-        createdById: userIdOf(actor),
-        createdAt: now(),
-      });
+      const row = await repo.create(
+        {
+          name: input.name,
+          scopes: [...new Set(input.scopes)],
+          keyHash: hashSecretToken(key),
+          keyPrefix: key.slice(0, apiKeyPrefix.length + 6),
+          createdById: userIdOf(actor),
+          createdAt: now(),
+        },
+        audited,
+      );
       return { ...toApiKeyResponse(row), key };
     },
 
     /** Changes the key if it is still at `expectedVersion` (null: whatever its version). */
     async update(id: string, input: UpdateApiKeyInput, expectedVersion: number | null = null): Promise<ApiKeyResponse> {
       const data = { ...input, ...(input.scopes ? { scopes: [...new Set(input.scopes)] } : {}) };
-      if (!(await repo.updateAtVersion(id, expectedVersion, data))) await failConditionalWrite(id);
+      if (!(await repo.updateAtVersion(id, expectedVersion, data, audited))) await failConditionalWrite(id);
       return toApiKeyResponse(await find(id));
     },
 
     /** Revoking keeps the record (who had access, until when); the key stops working at once. Revoking twice changes nothing. */
     async revoke(id: string, expectedVersion: number | null = null): Promise<void> {
-      if (await repo.revokeAtVersion(id, expectedVersion, now())) return;
+      if (await repo.revokeAtVersion(id, expectedVersion, now(), audited)) return;
       const row = await find(id);
       if (expectedVersion !== null && row.version !== expectedVersion) throw new PreconditionFailedError(toApiKeyResponse(row));
     },

@@ -4,6 +4,7 @@ import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
 import { quotableTextsOf } from '../../shared/article-text.ts';
 import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
+import type { AuditTrail } from '../../shared/audit-intent.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
 import type { SearchIndexer } from '../../shared/search-indexer.ts';
@@ -31,8 +32,10 @@ export interface ArticlesDeps {
   feed: Pick<FeedService, 'putArticleInFeed' | 'takeArticleOutOfFeed'>;
   /** Rewrites an article's search index entry in the transaction that changed the article. */
   searchIndex: Pick<SearchIndexer, 'reindexArticle'>;
-  /** Records the webhook event of each change in the transaction that makes it. */
+  /** Records the webhook event of each change in the transaction that makes it (and the request's audit entry). */
   events: EventRecorder;
+  /** Writes the request's audit entry in the transaction of a change that has no webhook event (emptying the trash). */
+  audit: AuditTrail;
   previews: PreviewTokens;
   now: () => Date;
   /** The schema.org description of an article page (built by the syndication module from the site's settings). */

@@ -8,11 +8,33 @@ export function visibleTo(actor: Actor): PrismaNamespace.ArticleWhereInput {
   return actor.type === 'user' && actor.role === 'author' ? { authors: { some: { userId: actor.userId } } } : {};
 }
 
-/** An author may change or delete only their own drafts (visibleTo already hides others' articles). */
-export function assertMayChange(actor: Actor, article: { status: ArticleStatus }, doing: string): void {
+/** What the public sees now, or will at its time with nobody acting again: published and scheduled articles out of the trash. */
+const publicFacingStatuses: readonly ArticleStatus[] = ['published', 'scheduled'];
+
+/** Editors and admins, and API keys with the `publish` (or `admin`) scope, may change what the public sees. */
+function mayChangeWhatThePublicSees(actor: Actor): boolean {
+  return actor.type === 'user' ? actor.role !== 'author' : actor.scopes.includes('publish') || actor.scopes.includes('admin');
+}
+
+/**
+ * An author may change or delete only their own drafts (visibleTo already hides others' articles). A change
+ * to a published or scheduled article reaches the public without another step, so it takes the right to
+ * publish: a `write` key edits drafts, not the public text.
+ */
+export function assertMayChange(actor: Actor, article: { status: ArticleStatus; deletedAt?: Date | null }, doing: string): void {
+  const status = article.status.replace('_', ' ');
   if (isRole(actor, 'author') && article.status !== 'draft') {
-    throw new ForbiddenError(`An author may ${doing} only drafts; this article is ${article.status.replace('_', ' ')}, ask an editor.`);
+    throw new ForbiddenError(`An author may ${doing} only drafts; this article is ${status}, ask an editor.`);
   }
+  if (!mayChangeWhatThePublicSees(actor) && publicFacingStatuses.includes(article.status) && !article.deletedAt) {
+    throw new ForbiddenError(`This article is ${status}: to ${doing} it, an API key needs the "publish" scope.`);
+  }
+}
+
+/** What a change checked by assertMayChange must still find when it writes, so a publish in between cannot slip it through. */
+export function stillChangeableBy(actor: Actor): PrismaNamespace.ArticleWhereInput {
+  if (isRole(actor, 'author')) return { status: 'draft' };
+  return mayChangeWhatThePublicSees(actor) ? {} : { status: { notIn: [...publicFacingStatuses] } };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
 import type { ArticleStatus } from '../../generated/sqlite/client.ts';
 import { publicArticleWhere } from '../../shared/article-visibility.ts';
 import { olderThan } from '../../shared/cursor.ts';
+import { containsLiterally } from '../../shared/like-pattern.ts';
 import type { PublicInclude } from './articles.public.schemas.ts';
 
 type ArticleWhere = PrismaNamespace.ArticleWhereInput;
@@ -167,7 +168,7 @@ export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
             filter.status ? { status: filter.status } : {},
             filter.rubricId ? { rubricId: filter.rubricId } : {},
             filter.authorId ? { authors: { some: { userId: filter.authorId } } } : {},
-            filter.text ? { searchText: { contains: filter.text } } : {},
+            filter.text ? { searchText: containsLiterally(filter.text) } : {},
             { deletedAt: filter.inTrash ? { not: null } : null },
             key ? olderThan('updatedAt', key) : {},
           ],
@@ -237,7 +238,13 @@ export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
     },
 
     /** Deletes every article in the trash for good (its revisions, feed item and redirects go with it). */
-    emptyTrash: async (): Promise<number> => (await prisma.article.deleteMany({ where: { deletedAt: { not: null } } })).count,
+    /** Deletes the trashed articles for good; `then` runs in the same transaction (the audit entry) with how many went. */
+    emptyTrash: (then: (tx: PrismaTx, deleted: number) => Promise<void>): Promise<number> =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.article.deleteMany({ where: { deletedAt: { not: null } } });
+        await then(tx, count);
+        return count;
+      }),
 
     addRevision: async (
       tx: PrismaTx,

@@ -33,6 +33,10 @@ const tag = 'Articles';
 const targetType = 'article';
 const authorsNote = 'An author sees and changes only articles they are an author of, and changes only drafts.';
 const inTrashNote = 'The article is in the trash (`article_in_trash`).';
+// Its change reaches the public without another step, so it takes the right to publish.
+const publicChangeNote =
+  'A published or scheduled article is public: changing it needs the editor or admin role, or an API key with the `publish` scope ' +
+  '(403 otherwise).';
 const transitionNote =
   "An action the article's state does not allow answers 409 `invalid_transition` with `articleStatus` and `allowedActions`; an article in the trash, 409 `article_in_trash`.";
 const slugTaken = "The slug is another article's current or former slug; code `slug_taken`.";
@@ -86,7 +90,10 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       summary: 'Update an article',
       tag,
       access: staffWrite,
-      description: `A changed slug keeps the old one answering with a redirect. Changes to a published article reach the feed at once. Each save is kept as a revision. ${authorsNote}`,
+      description: [
+        'A changed slug keeps the old one answering with a redirect. Changes to a published article reach the feed at once.',
+        `Each save is kept as a revision. ${authorsNote} ${publicChangeNote}`,
+      ].join(' '),
       params: IdParams,
       body: UpdateArticleBody,
       response: ArticleSchema,
@@ -102,7 +109,10 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       summary: 'Move an article to the trash',
       tag,
       access: staffWrite,
-      description: `It leaves the public API and the feed at once, and can be restored until an admin empties the trash. ${authorsNote}`,
+      description: [
+        'It leaves the public API and the feed at once, and can be restored until an admin empties the trash.',
+        `${authorsNote} ${publicChangeNote}`,
+      ].join(' '),
       params: IdParams,
       status: 204,
       errors: { 409: inTrashNote },
@@ -240,7 +250,10 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       summary: 'Restore a revision',
       tag,
       access: staffWrite,
-      description: `Saves the revision's content as the article's content; that save is a new revision, so nothing is lost. If-Match is the article's ETag. ${authorsNote}`,
+      description: [
+        "Saves the revision's content as the article's content; that save is a new revision, so nothing is lost.",
+        `If-Match is the article's ETag. ${authorsNote} ${publicChangeNote}`,
+      ].join(' '),
       params: RevisionParams,
       response: ArticleSchema,
       errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).` },
@@ -374,6 +387,8 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
       params: PreviewParams,
       response: PublicArticleSchema,
       cache: false,
+      // Guessing links: failed uses are counted per address.
+      rateLimit: { failures: 'token' },
       handler: async ({ params }) =>
         new HttpResult(200, await service.getPreview(params.token), { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' }),
     }),

@@ -1,9 +1,10 @@
 import type { PrismaTx } from '../../db/database.ts';
 import { ConflictError } from '../../errors.ts';
 import type { Actor } from '../../shared/actor.ts';
+import { addAuditDetails } from '../../shared/audit-intent.ts';
 import type { DomainEventType } from '../../shared/domain-events.ts';
 import { toDate, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
-import { assertMayChange, assertTransition, statusesAllowing, type WorkflowAction } from './articles.policy.ts';
+import { assertMayChange, assertTransition, statusesAllowing, stillChangeableBy, type WorkflowAction } from './articles.policy.ts';
 import type { ArticleRow } from './articles.repository.ts';
 import type { ArticleResponse, PublishArticleInput } from './articles.schemas.ts';
 
@@ -71,8 +72,11 @@ export function createWorkflowOperations(ctx: ArticleContext) {
         const publishAt = toDate(options.publishAt);
         const isScheduled = publishAt !== null && publishAt > at;
         const publishedAt = isScheduled ? publishAt : at;
+        const status = isScheduled ? 'scheduled' : 'published';
+        // Known now, so that the audit entry commits with them.
+        addAuditDetails({ status, publishedAt: publishedAt.toISOString() });
         return {
-          status: isScheduled ? 'scheduled' : 'published',
+          status,
           publishedAt,
           feed: current.showInFeed
             ? (tx) => deps.feed.putArticleInFeed(tx, { id, title: current.title, rubricId: current.rubricId, publishedAt })
@@ -95,7 +99,7 @@ export function createWorkflowOperations(ctx: ArticleContext) {
       assertMayChange(actor, current, 'delete');
       const at = now();
       await writeChecked(current, actor, expectedVersion, {
-        where: { deletedAt: null },
+        where: { deletedAt: null, ...stillChangeableBy(actor) },
         data: { deletedAt: at, updatedAt: at },
         alongside: async (tx) => {
           await deps.feed.takeArticleOutOfFeed(tx, id);
@@ -120,7 +124,8 @@ export function createWorkflowOperations(ctx: ArticleContext) {
 
     /** Deletes every article in the trash for good. */
     async emptyTrash(): Promise<{ deleted: number }> {
-      return { deleted: await repo.emptyTrash() };
+      const deleted = await repo.emptyTrash((tx, count) => deps.audit.record(tx, { type: 'article', id: null }, { deleted: count }));
+      return { deleted };
     },
   };
 }

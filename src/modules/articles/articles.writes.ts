@@ -5,7 +5,7 @@ import type { Actor } from '../../shared/actor.ts';
 import { userIdOf } from '../../shared/actor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { imageIdsOf, toDate, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
-import { assertMayChange, defaultAuthorIds, mustStayOnByline } from './articles.policy.ts';
+import { assertMayChange, defaultAuthorIds, stillChangeableBy } from './articles.policy.ts';
 import type { ArticleData } from './articles.repository.ts';
 import type { ArticleResponse, CreateArticleInput, RevisionContent, UpdateArticleInput } from './articles.schemas.ts';
 
@@ -79,8 +79,8 @@ export function createWriteOperations(ctx: ArticleContext) {
     const showInFeed = input.showInFeed ?? current.showInFeed;
     const at = now();
     await writeChecked(current, actor, expectedVersion, {
-      // An author's save also needs the article to still be a draft, as it was when checked.
-      where: { deletedAt: null, ...(mustStayOnByline(actor) ? { status: 'draft' as const } : {}) },
+      // The save also needs the article still in a state the caller may change (an author's still a draft).
+      where: { deletedAt: null, ...stillChangeableBy(actor) },
       data: {
         title,
         slug,

@@ -1,4 +1,5 @@
 import type { Prisma } from '../../db/database.ts';
+import { noAuditTrail, type AuditTrail } from '../../shared/audit-intent.ts';
 import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
 import type { SearchIndexer } from '../../shared/search-indexer.ts';
@@ -27,6 +28,8 @@ export function createArticlesModule(deps: {
   searchIndex: SearchIndexer;
   /** Where each change's webhook event is recorded, in the change's transaction. */
   events?: EventRecorder;
+  /** Writes the request's audit entry in the transaction of a change that has no webhook event. */
+  audit?: AuditTrail;
   /** The schema.org JSON-LD of an article page. */
   jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
 }) {
@@ -37,6 +40,7 @@ export function createArticlesModule(deps: {
     previews,
     ...services,
     events: deps.events ?? noEventRecorder,
+    audit: deps.audit ?? noAuditTrail,
   });
   return { service, adminRoutes: articleAdminRoutes(service), publicRoutes: articlePublicRoutes(service) };
 }

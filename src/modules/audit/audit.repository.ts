@@ -1,4 +1,4 @@
-import type { Prisma, PrismaNamespace } from '../../db/database.ts';
+import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
 import type { AuditEvent } from '../../generated/sqlite/client.ts';
 import type { AuditEventInput } from '../../shared/audit-event.ts';
 import { olderThan } from '../../shared/cursor.ts';
@@ -14,14 +14,22 @@ export interface AuditFilter {
   to?: Date;
 }
 
-/** Append-only: there is no update or delete here, on purpose. */
+const jsonOf = (details: Record<string, unknown> | null) => (details ?? undefined) as PrismaNamespace.InputJsonValue | undefined;
+
+/** Append-only: no delete, and no update but a request completing the details of the entry it wrote. */
 export function createAuditRepository({ prisma }: { prisma: Prisma }) {
   return {
-    insert: (event: AuditEventInput & { at: Date }) =>
-      prisma.auditEvent.create({
-        data: { ...event, details: (event.details ?? undefined) as PrismaNamespace.InputJsonValue | undefined },
-        select: { id: true },
-      }),
+    /** In the caller's transaction when given one: the entry commits with the change it records. */
+    insert: (event: AuditEventInput & { at: Date }, tx: PrismaTx = prisma) =>
+      tx.auditEvent.create({ data: { ...event, details: jsonOf(event.details) }, select: { id: true } }),
+
+    /** Whether the entry is there for `db` to see: a transaction sees another one's only once it committed. */
+    exists: async (id: string, db: PrismaTx = prisma): Promise<boolean> =>
+      (await db.auditEvent.findUnique({ where: { id }, select: { id: true } })) !== null,
+
+    /** Sets the details of an entry a change's transaction wrote, from the request that wrote it; false when there is none. */
+    completeDetails: async (id: string, details: Record<string, unknown>): Promise<boolean> =>
+      (await prisma.auditEvent.updateMany({ where: { id }, data: { details: jsonOf(details) } })).count === 1,
 
     /** Newest first, (at, id) descending, after the given key. */
     list: (take: number, filter: AuditFilter, key?: [string, string]) =>

@@ -1,4 +1,6 @@
+import type { PrismaTx } from '../../db/database.ts';
 import type { AuditEventInput } from '../../shared/audit-event.ts';
+import { currentAuditIntent, type AuditTrail, type WrittenAuditEntry } from '../../shared/audit-intent.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import type { AuditEventRow, AuditRepository } from './audit.repository.ts';
 import type { AuditEventResponse, ListAuditEventsInput } from './audit.schemas.ts';
@@ -26,19 +28,60 @@ export interface AuditServiceDeps {
   now: () => Date;
 }
 
+const detailsOrNull = (details: Record<string, unknown> | null | undefined) =>
+  details && Object.keys(details).length ? { ...details } : null;
+
 export function createAuditService({ repo, now }: AuditServiceDeps) {
+  const stamped = (event: AuditEvent): AuditEventInput & { at: Date } => ({
+    actor: event.actor,
+    action: event.action,
+    targetType: event.targetType ?? null,
+    targetId: event.targetId ?? null,
+    requestId: event.requestId ?? null,
+    details: detailsOrNull(event.details),
+    at: now(),
+  });
+
+  /** The current request's entry, written in the transaction of the change it makes (see AuditTrail). */
+  const trail: AuditTrail = {
+    async record(tx, target, details) {
+      const intent = currentAuditIntent();
+      if (!intent || intent.targetType !== target.type) return;
+      if (details) Object.assign(intent.details, details);
+      const written = intent.written;
+      // Written by an earlier transaction of the request: again only if that one rolled back (its entry is not to be seen).
+      if (written && (written.tx === tx || (written.id !== null && (await repo.exists(written.id, tx))))) return;
+      const entry: WrittenAuditEntry = { id: null, tx, details: detailsOrNull(intent.details) };
+      intent.written = entry;
+      const { actor, action, targetType, requestId } = intent;
+      const row = await repo.insert({ actor, action, targetType, targetId: target.id, requestId, details: entry.details, at: now() }, tx);
+      entry.id = row.id;
+    },
+  };
+
   return {
-    /** Appends an event to the audit log, stamped with the injected clock. */
-    async record(event: AuditEvent): Promise<void> {
-      await repo.insert({
-        actor: event.actor,
-        action: event.action,
-        targetType: event.targetType ?? null,
-        targetId: event.targetId ?? null,
-        requestId: event.requestId ?? null,
-        details: event.details ?? null,
-        at: now(),
-      });
+    trail,
+
+    /**
+     * Appends an event to the audit log, stamped with the injected clock. With `written`, the entry a
+     * change's transaction wrote for this request: it is only completed with the details added since, or
+     * appended after all when that transaction rolled back and the request succeeded another way.
+     */
+    async record(event: AuditEvent, written?: WrittenAuditEntry): Promise<void> {
+      if (written?.id) {
+        const details = detailsOrNull(event.details);
+        const isCompleted =
+          details && JSON.stringify(details) !== JSON.stringify(written.details)
+            ? await repo.completeDetails(written.id, details)
+            : await repo.exists(written.id);
+        if (isCompleted) return;
+      }
+      await repo.insert(stamped(event));
+    },
+
+    /** Appends an event in the caller's transaction: it commits with the change it records (a sign-in's session). */
+    async recordIn(tx: PrismaTx, event: AuditEvent): Promise<void> {
+      await repo.insert(stamped(event), tx);
     },
 
     async list(query: ListAuditEventsInput): Promise<Page<AuditEventResponse>> {

@@ -6,7 +6,8 @@ import { createAuditService } from './audit.service.ts';
 
 export function createAuditModule(deps: { prisma: Prisma; now: () => Date }) {
   const service = createAuditService({ repo: createAuditRepository({ prisma: deps.prisma }), now: deps.now });
-  return { service, adminRoutes: auditAdminRoutes(service), publicRoutes: [] as AnyRoute[] };
+  // `trail` writes a request's entry in its change's transaction; `service.record` after it, where no transaction wrote one.
+  return { service, trail: service.trail, adminRoutes: auditAdminRoutes(service), publicRoutes: [] as AnyRoute[] };
 }
 
 export type { AuditEvent, AuditService } from './audit.service.ts';

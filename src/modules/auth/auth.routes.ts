@@ -18,6 +18,8 @@ export function authPublicRoutes(service: AuthService): AnyRoute[] {
       body: LoginBody,
       response: TokenPairSchema,
       errors: { 401: 'The e-mail or password is wrong, or the account is disabled.' },
+      // Failed sign-ins per e-mail and address and per address: a password spray meets 429 before any hashing.
+      rateLimit: { failures: 'sign-in', accountOf: (body) => body.email },
       handler: ({ body, res }) => service.login(body.email, body.password, { requestId: res.locals.requestId as string }),
     }),
     defineRoute({
@@ -31,6 +33,7 @@ export function authPublicRoutes(service: AuthService): AnyRoute[] {
       body: RefreshBody,
       response: TokenPairSchema,
       errors: { 401: 'The refresh token is unknown, used, revoked or expired.' },
+      rateLimit: { failures: 'token' },
       handler: ({ body, res }) => service.refresh(body.refreshToken, { requestId: res.locals.requestId as string }),
     }),
     defineRoute({

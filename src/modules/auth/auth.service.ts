@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaTx } from '../../db/database.ts';
 import { UnauthorizedError } from '../../errors.ts';
 import type { Actor } from '../../shared/actor.ts';
-import { unknownUserHash, verifyPassword } from '../../shared/passwords.ts';
+import type { PasswordHasher } from '../../shared/passwords.ts';
 import { hashSecretToken, newSecretToken } from '../../shared/secret-tokens.ts';
 import type { ApiKeysService } from '../api-keys/index.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -23,21 +23,28 @@ export interface AuthServiceDeps {
   tokens: AccessTokens;
   refreshTtlSeconds: number;
   now: () => Date;
-  audit: Pick<AuditService, 'record'>;
+  /** Sign-ins and refresh-token reuse; `recordIn` writes the event in the transaction of the change it records. */
+  audit: Pick<AuditService, 'record' | 'recordIn'>;
+  /** Checks passwords, a few at a time. */
+  passwords: Pick<PasswordHasher, 'verify' | 'unknownUserHash'>;
 }
 
 export function createAuthService(deps: AuthServiceDeps) {
   const { repo, tokens, now, audit } = deps;
 
-  async function issuePair(userId: string, familyId: string): Promise<TokenPair> {
+  // `then` runs in the transaction that stores the refresh token (a sign-in's audit event).
+  async function issuePair(userId: string, familyId: string, then?: (tx: PrismaTx) => Promise<void>): Promise<TokenPair> {
     const refreshToken = newSecretToken('nr_');
-    await repo.createRefreshToken({
-      userId,
-      familyId,
-      tokenHash: hashSecretToken(refreshToken),
-      expiresAt: new Date(now().getTime() + deps.refreshTtlSeconds * 1000),
-      createdAt: now(),
-    });
+    await repo.createRefreshToken(
+      {
+        userId,
+        familyId,
+        tokenHash: hashSecretToken(refreshToken),
+        expiresAt: new Date(now().getTime() + deps.refreshTtlSeconds * 1000),
+        createdAt: now(),
+      },
+      then,
+    );
     return { accessToken: tokens.sign(userId, familyId), refreshToken, expiresIn: tokens.ttlSeconds, tokenType: 'Bearer' };
   }
 
@@ -45,9 +52,9 @@ export function createAuthService(deps: AuthServiceDeps) {
    * A new session (sign-in) for a user who has proven who they are: a refresh-token family, whose id the
    * access tokens carry as `sid`, and its first token pair.
    */
-  async function startSession(userId: string): Promise<{ sessionId: string; pair: TokenPair }> {
+  async function startSession(userId: string, then?: (tx: PrismaTx) => Promise<void>): Promise<{ sessionId: string; pair: TokenPair }> {
     const sessionId = randomUUID();
-    return { sessionId, pair: await issuePair(userId, sessionId) };
+    return { sessionId, pair: await issuePair(userId, sessionId, then) };
   }
 
   return {
@@ -56,7 +63,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async login(email: string, password: string, request: RequestInfo = {}): Promise<TokenPair> {
       const user = await deps.users.findByEmail(email);
       // Check a password either way, so an unknown e-mail takes as long as a wrong password.
-      const isValid = await verifyPassword(password, user?.passwordHash ?? (await unknownUserHash));
+      const isValid = await deps.passwords.verify(password, user?.passwordHash ?? (await deps.passwords.unknownUserHash()));
       if (!user || !isValid || !user.isActive) {
         // The e-mail as typed (never the password) shows who is being guessed at.
         await audit.record({
@@ -69,14 +76,16 @@ export function createAuthService(deps: AuthServiceDeps) {
         });
         throw new UnauthorizedError('The e-mail or password is wrong.');
       }
-      const { pair } = await startSession(user.id);
-      await audit.record({
-        actor: `user:${user.id}`,
-        action: 'auth.login',
-        targetType: 'user',
-        targetId: user.id,
-        requestId: request.requestId,
-      });
+      // The session and its audit event commit together.
+      const { pair } = await startSession(user.id, (tx) =>
+        audit.recordIn(tx, {
+          actor: `user:${user.id}`,
+          action: 'auth.login',
+          targetType: 'user',
+          targetId: user.id,
+          requestId: request.requestId,
+        }),
+      );
       return pair;
     },
 
@@ -96,17 +105,17 @@ export function createAuthService(deps: AuthServiceDeps) {
         throw new UnauthorizedError('The refresh token has been revoked; sign in again.');
       }
       // Whoever presents a used token is not known (it may be a thief), so the actor is anonymous.
-      const revokeFamilyForReuse = async () => {
-        await revokeFamily();
-        await audit.record({
-          actor: 'anonymous',
-          action: 'auth.refresh_reuse_detected',
-          targetType: 'user',
-          targetId: stored.userId,
-          requestId: request.requestId,
-          details: { familyId: stored.familyId },
-        });
-      };
+      const revokeFamilyForReuse = () =>
+        repo.revokeFamily(stored.familyId, now(), (tx) =>
+          audit.recordIn(tx, {
+            actor: 'anonymous',
+            action: 'auth.refresh_reuse_detected',
+            targetType: 'user',
+            targetId: stored.userId,
+            requestId: request.requestId,
+            details: { familyId: stored.familyId },
+          }),
+        );
       if (stored.usedAt) {
         await revokeFamilyForReuse();
         throw new UnauthorizedError('The refresh token was already used; every token of this sign-in is now revoked. Sign in again.');

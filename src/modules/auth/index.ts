@@ -17,6 +17,7 @@ export function createAuthModule(
     refreshTtlSeconds: deps.refreshTtlSeconds,
     now: deps.now,
     audit: deps.audit,
+    passwords: deps.passwords,
   });
   return { service, tokens, publicRoutes: authPublicRoutes(service), adminRoutes: [] as AnyRoute[] };
 }

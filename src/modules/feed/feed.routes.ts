@@ -1,6 +1,6 @@
 import { IdParams } from '../../shared/common.schemas.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
-import { anyone, editorsRead, editorsWrite } from '../../http/access.ts';
+import { anyone, editorsPublish, editorsRead } from '../../http/access.ts';
 import {
   CreateFeedItemBody,
   FeedItemPage,
@@ -14,7 +14,8 @@ import type { FeedService } from './feed.service.ts';
 
 const tag = 'Feed';
 
-// The feed is the front page: editors curate it, authors do not (nor read it here).
+// The feed is the front page: editors curate it, authors do not (nor read it here). What it shows goes
+// public at once, so changing it takes the publish scope, as publishing does.
 export function feedAdminRoutes(service: FeedService): AnyRoute[] {
   return [
     defineRoute({
@@ -46,7 +47,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       operationId: 'createFeedItem',
       summary: 'Add an item to the feed',
       tag,
-      access: editorsWrite,
+      access: editorsPublish,
       description: [
         '`live`, `link` and `promo` need an http(s) `url` and no `articleId`; `article` needs the id of a published article and no `url`',
         '(published articles are normally put in the feed on publishing). `visibleUntil` must be after `visibleFrom`.',
@@ -64,7 +65,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       operationId: 'updateFeedItem',
       summary: 'Update a feed item',
       tag,
-      access: editorsWrite,
+      access: editorsPublish,
       params: IdParams,
       body: UpdateFeedItemBody,
       response: FeedItemSchema,
@@ -78,7 +79,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       operationId: 'deleteFeedItem',
       summary: 'Remove an item from the feed',
       tag,
-      access: editorsWrite,
+      access: editorsPublish,
       description: 'For an article item, the article stays published; publishing it again puts it back.',
       params: IdParams,
       status: 204,

@@ -101,6 +101,19 @@ export function createMediaRepository({ prisma }: { prisma: Prisma }) {
       return new Set([...originals, ...renditions].map((r) => r.storageKey!));
     },
 
+    /**
+     * Whether a published or scheduled article uses the media (cover, narration or body), in the trash
+     * or not: what it shows is public, or becomes so again when the article is restored.
+     */
+    isShownByPublicArticle: async (id: string): Promise<boolean> =>
+      (await prisma.article.findFirst({
+        where: {
+          status: { in: ['published', 'scheduled'] },
+          OR: [{ coverMediaId: id }, { narrationMediaId: id }, { bodyMedia: { some: { mediaId: id } } }],
+        },
+        select: { id: true },
+      })) !== null,
+
     /** What refers to the media, through its own relations, in one query. */
     async usage(id: string): Promise<MediaUsage> {
       const row = await prisma.media.findUnique({

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { IdParams, ProblemSchema } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
-import { fieldErrorsOf } from '../../http/request-parsing.ts';
+import { parsePart } from '../../http/request-parsing.ts';
 import { anyone, staffRead, staffMedia } from '../../http/access.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
@@ -22,24 +22,46 @@ import {
   type UploadMetadataInput,
 } from './media.schemas.ts';
 import type { MediaService } from './media.service.ts';
-import { receiveUpload, type MaxBytes } from './media.upload.ts';
+import { receiveUpload, stopReading, type UploadLimits } from './media.upload.ts';
 
 const tag = 'Media';
 const inUse = "The media is used by articles (listed in `articles`, with their status) or as a user's avatar; code `media_in_use`.";
 const binary = { schema: BinaryFile };
 
 // Metadata fields of a multipart form, checked like a JSON body (422 naming `body.<field>`).
+// Parsed as a JSON body is (a NUL character refused first), its fields named `body.<field>`.
 function parseFormFields(fields: Record<string, string>): UploadMetadataInput {
-  const result = UploadMetadata.safeParse(fields);
-  if (result.success) return result.data;
-  const errors = fieldErrorsOf(result.error, 'body');
-  throw new ValidationError(
-    `The upload's form has ${errors.length === 1 ? 'an invalid field' : `${errors.length} invalid fields`}.`,
-    errors,
+  return parsePart(UploadMetadata, fields, 'body', ValidationError) as UploadMetadataInput;
+}
+
+export interface UploadSettings {
+  limits: UploadLimits;
+  /** Uploads this instance receives at once, at most; 503 with Retry-After beyond. */
+  maxUploadsInFlight: number;
+}
+
+const busyRetryAfterSeconds = 5;
+
+function tooManyUploads(max: number): AppError {
+  return new AppError(
+    503,
+    'too_many_uploads',
+    'Too many uploads',
+    `This server is receiving ${max} uploads already; retry after Retry-After seconds.`,
   );
 }
 
-export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): AnyRoute[] {
+// What an upload says, for its Idempotency-Key: the file's bytes (their sha256) and its metadata.
+function uploadDigest(contentHash: string, metadata: UploadMetadataInput): string {
+  const fields = Object.entries(metadata)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `${contentHash}\n${JSON.stringify(fields)}`;
+}
+
+export function mediaAdminRoutes(service: MediaService, uploads: UploadSettings): AnyRoute[] {
+  // Uploads being received or processed by this instance: each holds a temporary file and, for an image, its pixels.
+  let uploadsInFlight = 0;
   return [
     defineRoute({
       method: 'get',
@@ -87,8 +109,8 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       description: [
         'Either `multipart/form-data` with the file in `file` and metadata fields, or the file itself as the body (any Content-Type) with metadata in the query.',
         'The type is decided by the content, never by the name or the declared type: JPEG, PNG, WebP, AVIF, GIF, MP3, M4A, OGG, MP4, WebM and PDF are accepted (SVG is not).',
-        'Limits per kind are in the configuration (MEDIA_MAX_*_BYTES). Images get their size, dominant colour and renditions (AVIF, WebP and JPEG or PNG at several widths, upright, without metadata); their original is kept but never served.',
-        'The same file uploaded again answers the media already stored, with 200.',
+        'Limits per kind are in the configuration (MEDIA_MAX_*_BYTES). Images get their size, dominant colour and renditions (AVIF, WebP and JPEG or PNG at several widths, upright, without metadata); their original is kept but never served. An image of more pixels than MEDIA_MAX_IMAGE_PIXELS is refused from its header.',
+        'The same file uploaded again answers the media already stored, with 200. With an Idempotency-Key, a retry is replayed only for the same file (by its sha256) and metadata.',
       ].join('\n\n'),
       query: UploadMediaQuery,
       streamedBody: {
@@ -101,27 +123,54 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       errors: {
         413: 'The file is larger than the limit of its kind (code `payload_too_large`); the rest of the body is not read.',
         415: 'The content is not an accepted type (code `unsupported_media_type`).',
-        422: 'An image that cannot be decoded (code `unreadable_media`), or invalid form fields (code `validation_failed`).',
+        422:
+          'An image that cannot be decoded (code `unreadable_media`), an image of more pixels than accepted (code `image_too_large`), ' +
+          'invalid form fields (code `validation_failed`), or an Idempotency-Key used for another file (code `idempotency_key_reused`).',
       },
       extraResponses: {
+        503: {
+          description:
+            'This server is receiving as many uploads as it takes at once (code `too_many_uploads`; nothing was read or stored), ' +
+            'or the database could not take the write (codes `write_conflict`, `database_unavailable`). Retry after Retry-After.',
+          headers: {
+            'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string', example: '5' } },
+          },
+          content: { 'application/problem+json': { schema: ProblemSchema } },
+        },
         200: {
           description: 'The same file was uploaded before: the media already stored.',
           content: { 'application/json': { schema: AdminMediaSchema } },
         },
       },
       audit: { action: 'media.upload', targetType: 'media' },
-      handler: async ({ req, query, actor, addAuditDetails }) => {
-        const { filename, ...queryMetadata } = query;
-        const file = await receiveUpload(req, maxBytes);
-        const metadata = { ...queryMetadata, ...parseFormFields(file.fields) };
-        const { created, media } = await service.upload(file, metadata, actor);
-        addAuditDetails({
-          fileName: file.fileName ?? filename ?? null,
-          mimeType: media.mimeType,
-          sizeBytes: media.sizeBytes,
-          deduplicated: !created,
-        });
-        return created ? media : new HttpResult(200, media);
+      handler: async ({ req, res, query, actor, addAuditDetails, streamedBodyRead }) => {
+        if (uploadsInFlight >= uploads.maxUploadsInFlight) {
+          stopReading(req);
+          res.set('Retry-After', String(busyRetryAfterSeconds));
+          throw tooManyUploads(uploads.maxUploadsInFlight);
+        }
+        uploadsInFlight++;
+        try {
+          const { filename, ...queryMetadata } = query;
+          const file = await receiveUpload(req, uploads.limits);
+          try {
+            const metadata = { ...queryMetadata, ...parseFormFields(file.fields) };
+            // Before anything is stored: a retry of this upload replays its first answer, another file under its key is refused.
+            await streamedBodyRead(uploadDigest(file.contentHash, metadata));
+            const { created, media } = await service.upload(file, metadata, actor);
+            addAuditDetails({
+              fileName: file.fileName ?? filename ?? null,
+              mimeType: media.mimeType,
+              sizeBytes: media.sizeBytes,
+              deduplicated: !created,
+            });
+            return created ? media : new HttpResult(200, media);
+          } finally {
+            await file.dispose();
+          }
+        } finally {
+          uploadsInFlight--;
+        }
       },
     }),
     defineRoute({
@@ -132,7 +181,7 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       tag,
       access: staffMedia,
       description:
-        'An author may change only media they added. The kind cannot change while the media is in use; the file facts of uploaded media never change.',
+        'An author may change only media they added. Media that a published or scheduled article shows is public: changing it needs the editor or admin role, or an API key with the `publish` scope. The kind cannot change while the media is in use; the file facts of uploaded media never change.',
       params: IdParams,
       body: UpdateMediaBody,
       response: AdminMediaSchema,
@@ -149,7 +198,7 @@ export function mediaAdminRoutes(service: MediaService, maxBytes: MaxBytes): Any
       tag,
       access: staffMedia,
       description:
-        "An author may delete only media they added. Refused while an article (of any status) or a user's avatar uses it. Deletes the renditions and the stored files too.",
+        "An author may delete only media they added; media that a published or scheduled article shows needs the editor or admin role, or an API key with the `publish` scope (403 otherwise). Refused while an article (of any status) or a user's avatar uses it. Deletes the renditions and the stored files too.",
       params: IdParams,
       status: 204,
       errors: { 409: inUse },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { translatePrismaError } from '../../db/prisma-errors.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import { isRole, userIdOf, type Actor } from '../../shared/actor.ts';
@@ -6,8 +5,10 @@ import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/curso
 import { actorLabel } from '../../shared/actor-label.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import type { MediaStorage, OpenedObject } from '../../storage/storage.ts';
-import { encodeRenditions, readImageFacts, UnreadableImageError, type EncodedRendition, type ImageFacts } from './media.images.ts';
+import type { ImageWork, StoredRendition } from './media.image-work.ts';
+import { ImageTooLargeError, UnreadableImageError, type ImageFacts, type ImageSource } from './media.images.ts';
 import { fileUrl, toAdminMediaResponse, toMediaResponse } from './media.mapper.ts';
+import { mayChangeWhatThePublicSees } from './media.policy.ts';
 import type { AfterWrite, MediaRepository, MediaRow, RenditionData } from './media.repository.ts';
 import {
   uploadFacts,
@@ -29,8 +30,8 @@ export interface MediaServiceDeps {
   storage: MediaStorage;
   /** Origin put before file URLs (a CDN); empty: paths on this API. */
   publicBaseUrl?: string;
-  /** Widths of image renditions. */
-  renditionWidths: readonly number[];
+  /** Decodes images and makes their renditions, a few at a time. */
+  images: ImageWork;
   /** Aspect ratios ("16:9") each image is also cropped to, around its focal point. */
   aspectRatios?: readonly string[];
   /** Records each change's webhook event in the change's transaction. */
@@ -43,8 +44,6 @@ export interface ServedFile extends OpenedObject {
   etag: string;
 }
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
 export function unreadableMedia(detail: string): AppError {
   return new AppError(
     422,
@@ -54,15 +53,24 @@ export function unreadableMedia(detail: string): AppError {
   );
 }
 
-export function createMediaService({
-  repo,
-  now,
-  storage,
-  publicBaseUrl = '',
-  renditionWidths,
-  aspectRatios = [],
-  events,
-}: MediaServiceDeps) {
+function imageTooLarge({ width, height, maxPixels }: ImageTooLargeError): AppError {
+  return new AppError(
+    422,
+    'image_too_large',
+    'Image too large',
+    `The image is ${width}×${height} pixels; at most ${maxPixels} pixels (width × height) are accepted.`,
+    { width, height, maxPixels },
+  );
+}
+
+// What the image library refuses, as the API answers it.
+function translateImageError(error: unknown): unknown {
+  if (error instanceof ImageTooLargeError) return imageTooLarge(error);
+  if (error instanceof UnreadableImageError) return unreadableMedia(error.message);
+  return error;
+}
+
+export function createMediaService({ repo, now, storage, publicBaseUrl = '', images, aspectRatios = [], events }: MediaServiceDeps) {
   const recordEvent =
     (type: DomainEventType, actor: Actor): AfterWrite =>
     (tx, row) =>
@@ -119,38 +127,33 @@ export function createMediaService({
     if (focal.x === current.focalX && focal.y === current.focalY) return undefined;
     const original = await storage.get(current.storageKey);
     if (!original) return undefined;
-    try {
-      const facts = await readImageFacts(original.data);
-      const crops = await encodeRenditions(original.data, facts, renditionWidths, { aspectRatios, focal, onlyCrops: true });
-      const rows = crops.map((r) => ({
-        aspectRatio: r.aspectRatio,
-        width: r.width,
-        height: r.height,
-        format: r.format,
-        mimeType: r.mimeType,
-        sizeBytes: r.data.length,
-        storageKey: `renditions/${sha256(r.data)}.${r.ext}`,
-      }));
-      for (const [i, crop] of crops.entries()) await storage.put(rows[i]!.storageKey, crop.data, crop.mimeType);
-      return { rows };
-    } catch (error) {
-      if (error instanceof UnreadableImageError) throw unreadableMedia(error.message);
-      throw error;
-    }
+    const { renditions } = await renderImage(original.data, { focal, onlyCrops: true });
+    const rows = renditions.map(toRenditionRow);
+    for (const crop of renditions) await storage.put(crop.key, crop.data, crop.mimeType);
+    return { rows };
   }
 
   async function renderImage(
-    data: Buffer,
-    focal: { x: number | null; y: number | null },
-  ): Promise<{ facts: ImageFacts; renditions: (EncodedRendition & { key: string })[] }> {
+    source: ImageSource,
+    crops: { focal: { x: number | null; y: number | null }; onlyCrops?: boolean },
+  ): Promise<{ facts: ImageFacts; renditions: StoredRendition[] }> {
     try {
-      const facts = await readImageFacts(data);
-      const renditions = await encodeRenditions(data, facts, renditionWidths, { aspectRatios, focal });
-      // Content-addressed: the same rendition bytes are stored once, whatever uploads made them.
-      return { facts, renditions: renditions.map((r) => ({ ...r, key: `renditions/${sha256(r.data)}.${r.ext}` })) };
+      return await images.render(source, crops);
     } catch (error) {
-      if (error instanceof UnreadableImageError) throw unreadableMedia(error.message);
-      throw error;
+      throw translateImageError(error);
+    }
+  }
+
+  /**
+   * Media that a published or scheduled article shows is public: changing it changes what readers see,
+   * which only those who may publish may do (the editor and admin roles, a key with the publish scope).
+   */
+  async function assertMayChangeShown(row: MediaRow, actor: Actor): Promise<void> {
+    if (mayChangeWhatThePublicSees(actor)) return;
+    if (await repo.isShownByPublicArticle(row.id)) {
+      throw new ForbiddenError(
+        'A published or scheduled article shows this media: changing or deleting it needs the editor role or the publish scope.',
+      );
     }
   }
 
@@ -211,7 +214,7 @@ export function createMediaService({
       if (existing) return { created: false, media: toAdminMediaResponse(existing) };
 
       const focal = { x: metadata.focalX ?? null, y: metadata.focalY ?? null };
-      const image = file.type.kind === 'image' ? await renderImage(file.data, focal) : undefined;
+      const image = file.type.kind === 'image' ? await renderImage(file.imageSource, { focal }) : undefined;
       const originalKey = `originals/${file.contentHash}.${file.type.ext}`;
       // An image is shown through its renditions (its original may carry EXIF); the largest fallback one is its url.
       const shownKey = image
@@ -226,14 +229,14 @@ export function createMediaService({
           await storage.put(rendition.key, rendition.data, rendition.mimeType);
         }
         written.push(originalKey);
-        await storage.put(originalKey, file.data, file.type.mimeType);
+        await storage.putStream(originalKey, file.read(), file.type.mimeType, file.sizeBytes);
         const at = now();
         const row = await repo.createUploaded(
           {
             kind: file.type.kind,
             url: fileUrl(shownKey, publicBaseUrl),
             mimeType: file.type.mimeType,
-            sizeBytes: file.data.length,
+            sizeBytes: file.sizeBytes,
             width: image?.facts.width ?? null,
             height: image?.facts.height ?? null,
             durationSeconds: null,
@@ -250,15 +253,7 @@ export function createMediaService({
             createdAt: at,
             updatedAt: at,
           },
-          (image?.renditions ?? []).map((r) => ({
-            aspectRatio: r.aspectRatio,
-            width: r.width,
-            height: r.height,
-            format: r.format,
-            mimeType: r.mimeType,
-            sizeBytes: r.data.length,
-            storageKey: r.key,
-          })),
+          (image?.renditions ?? []).map(toRenditionRow),
           recordEvent('media.created', actor),
         );
         events.committed();
@@ -277,6 +272,7 @@ export function createMediaService({
     async update(id: string, input: UpdateMediaInput, actor: Actor, expectedVersion: number | null = null): Promise<AdminMediaResponse> {
       const current = await findOrThrow(id);
       assertMayChange(current, actor);
+      await assertMayChangeShown(current, actor);
       assertAtVersion(current, expectedVersion);
       if (current.storageKey !== null) {
         const fixed = uploadFacts.filter((field) => input[field] !== undefined && input[field] !== current[field]);
@@ -310,6 +306,7 @@ export function createMediaService({
     async delete(id: string, actor: Actor, expectedVersion: number | null = null): Promise<void> {
       const row = await findOrThrow(id);
       assertMayChange(row, actor);
+      await assertMayChangeShown(row, actor);
       assertAtVersion(row, expectedVersion);
       await assertNotInUse(id, 'take it out of them first');
       if (!(await repo.deleteAtVersion(id, expectedVersion, recordEvent('media.deleted', actor)))) await failConditionalWrite(id);
@@ -341,5 +338,15 @@ export function createMediaService({
     },
   };
 }
+
+const toRenditionRow = (r: StoredRendition): RenditionData => ({
+  aspectRatio: r.aspectRatio,
+  width: r.width,
+  height: r.height,
+  format: r.format,
+  mimeType: r.mimeType,
+  sizeBytes: r.data.length,
+  storageKey: r.key,
+});
 
 export type MediaService = ReturnType<typeof createMediaService>;

@@ -9,6 +9,8 @@ export function createUsersModule(deps: { prisma: Prisma } & Omit<UsersServiceDe
     now: deps.now,
     media: deps.media,
     revokeSignIns: deps.revokeSignIns,
+    passwords: deps.passwords,
+    audit: deps.audit,
   });
   return { service, adminRoutes: userAdminRoutes(service), publicRoutes: authorPublicRoutes(service) };
 }

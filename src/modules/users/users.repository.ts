@@ -11,8 +11,8 @@ export type UserRow = User;
 type UserData = Pick<User, 'email' | 'passwordHash' | 'displayName' | 'slug' | 'role' | 'bio' | 'avatarMediaId'>;
 export type UserChangeData = Partial<UserData & Pick<User, 'isActive'>>;
 
-/** Runs in the write's transaction: committed with it or not at all. */
-export type AfterUserWrite = (tx: PrismaTx) => Promise<void>;
+/** Runs in the write's transaction (signing out, the audit entry): committed with it or not at all. */
+export type AfterUserWrite = (tx: PrismaTx, id: string) => Promise<void>;
 
 export function createUsersRepository({ prisma }: { prisma: Prisma }) {
   const otherThan = (exceptId: string | undefined) => (exceptId ? { id: { not: exceptId } } : {});
@@ -31,18 +31,27 @@ export function createUsersRepository({ prisma }: { prisma: Prisma }) {
     isEmailTaken: async (email: string, exceptId?: string): Promise<boolean> =>
       (await prisma.user.findFirst({ where: { email, ...otherThan(exceptId) }, select: { id: true } })) !== null,
 
-    create: (data: UserData): Promise<UserRow> => prisma.user.create({ data }),
+    create: (data: UserData, then: AfterUserWrite): Promise<UserRow> =>
+      prisma.$transaction(async (tx) => {
+        const row = await tx.user.create({ data });
+        await then(tx, row.id);
+        return row;
+      }),
 
     /** Changes the user if it is at `expectedVersion` (null: any version), bumping the version; false when it was not. */
-    updateAtVersion: (id: string, expectedVersion: number | null, data: UserChangeData, then?: AfterUserWrite): Promise<boolean> =>
+    updateAtVersion: (id: string, expectedVersion: number | null, data: UserChangeData, then: AfterUserWrite): Promise<boolean> =>
       prisma.$transaction(async (tx) => {
         const { count } = await tx.user.updateMany({ where: atVersion(id, expectedVersion), data: { ...data, version: { increment: 1 } } });
-        if (count === 1) await then?.(tx);
+        if (count === 1) await then(tx, id);
         return count === 1;
       }),
 
-    deleteAtVersion: async (id: string, expectedVersion: number | null): Promise<boolean> =>
-      (await prisma.user.deleteMany({ where: atVersion(id, expectedVersion) })).count === 1,
+    deleteAtVersion: (id: string, expectedVersion: number | null, then: AfterUserWrite): Promise<boolean> =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.user.deleteMany({ where: atVersion(id, expectedVersion) });
+        if (count === 1) await then(tx, id);
+        return count === 1;
+      }),
 
     /** How many articles the user is an author of, through the user's own relation; null when there is no such user. */
     async authorshipCount(id: string): Promise<number | null> {
@@ -52,7 +61,10 @@ export function createUsersRepository({ prisma }: { prisma: Prisma }) {
 
     /** The role of an active user whose session stands: one query, the session checked in it. */
     findActiveInSession: (id: string, sessionId: string) =>
-      prisma.user.findFirst({ where: { id, isActive: true, refreshTokens: liveSessionWhere(sessionId) }, select: { id: true, role: true } }),
+      prisma.user.findFirst({
+        where: { id, isActive: true, refreshTokens: liveSessionWhere(sessionId) },
+        select: { id: true, role: true },
+      }),
 
     async existingIds(ids: string[]): Promise<Set<string>> {
       const found = await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true } });

@@ -51,7 +51,8 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       summary: 'Update a user',
       tag,
       access: adminsOnly,
-      description: "A new password, a new role or `isActive: false` also ends the user's sessions: refresh and access tokens stop working at once.",
+      description:
+        "A new password, a new role or `isActive: false` also ends the user's sessions: refresh and access tokens stop working at once.",
       params: IdParams,
       body: UpdateUserBody,
       response: UserSchema,

@@ -1,8 +1,9 @@
 import type { PrismaTx } from '../../db/database.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import type { Actor, Role } from '../../shared/actor.ts';
+import type { AuditTrail } from '../../shared/audit-intent.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
-import { hashPassword } from '../../shared/passwords.ts';
+import type { PasswordHasher } from '../../shared/passwords.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import type { MediaService } from '../media/index.ts';
 import type { UserRow, UsersRepository } from './users.repository.ts';
@@ -39,9 +40,15 @@ export interface UsersServiceDeps {
    * change that calls for it. Sign-ins belong to auth, which reads users, so it comes in from the composition root.
    */
   revokeSignIns: (tx: PrismaTx, userId: string) => Promise<void>;
+  /** Hashes new passwords, a few at a time. */
+  passwords: Pick<PasswordHasher, 'hash'>;
+  /** Writes the request's audit entry in the transaction of each change. */
+  audit: AuditTrail;
 }
 
-export function createUsersService({ repo, now, media, revokeSignIns }: UsersServiceDeps) {
+export function createUsersService({ repo, now, media, revokeSignIns, passwords, audit }: UsersServiceDeps) {
+  const audited = (tx: PrismaTx, id: string, details?: Record<string, unknown>) => audit.record(tx, { type: 'user', id }, details);
+
   async function findOrThrow(id: string): Promise<UserRow> {
     const row = await repo.findById(id);
     if (!row) throw new NotFoundError('user');
@@ -79,15 +86,18 @@ export function createUsersService({ repo, now, media, revokeSignIns }: UsersSer
       await assertEmailFree(email);
       await assertAvatar(input.avatarMediaId);
       const slug = await resolveSlug({ given: input.slug, source: input.displayName, isTaken: (s) => repo.isSlugTaken(s) });
-      const row = await repo.create({
-        email,
-        passwordHash: await hashPassword(input.password),
-        displayName: input.displayName,
-        slug,
-        role: input.role,
-        bio: input.bio ?? null,
-        avatarMediaId: input.avatarMediaId ?? null,
-      });
+      const row = await repo.create(
+        {
+          email,
+          passwordHash: await passwords.hash(input.password),
+          displayName: input.displayName,
+          slug,
+          role: input.role,
+          bio: input.bio ?? null,
+          avatarMediaId: input.avatarMediaId ?? null,
+        },
+        audited,
+      );
       return toUserResponse(row);
     },
 
@@ -115,12 +125,16 @@ export function createUsersService({ repo, now, media, revokeSignIns }: UsersSer
           ? await resolveSlug({ given: input.slug, source: current.displayName, isTaken: (s) => repo.isSlugTaken(s, id) })
           : undefined;
       const { password, ...rest } = input;
-      const passwordHash = password ? await hashPassword(password) : undefined;
+      const passwordHash = password ? await passwords.hash(password) : undefined;
       const data = { ...rest, ...(email ? { email } : {}), ...(slug ? { slug } : {}), ...(passwordHash ? { passwordHash } : {}) };
       // A new password, a new role or a disabled account signs the user out everywhere, access tokens included.
       const signsOut = Boolean(password) || input.isActive === false || (input.role !== undefined && input.role !== current.role);
-      if (!(await repo.updateAtVersion(id, expectedVersion, data, signsOut ? (tx) => revokeSignIns(tx, id) : undefined)))
-        await failConditionalWrite(id);
+      const role = input.role !== undefined && input.role !== current.role ? { from: current.role, to: input.role } : null;
+      const isUpdated = await repo.updateAtVersion(id, expectedVersion, data, async (tx) => {
+        if (signsOut) await revokeSignIns(tx, id);
+        await audited(tx, id, role ? { role } : undefined);
+      });
+      if (!isUpdated) await failConditionalWrite(id);
       const row = await findOrThrow(id);
       return { user: toUserResponse(row), changes: { role: row.role !== current.role ? { from: current.role, to: row.role } : null } };
     },
@@ -134,7 +148,7 @@ export function createUsersService({ repo, now, media, revokeSignIns }: UsersSer
       if (authorships > 0) {
         throw new ConflictError('The user is an author of articles; disable the account (isActive: false) instead.', 'still_referenced');
       }
-      if (!(await repo.deleteAtVersion(id, expectedVersion))) await failConditionalWrite(id);
+      if (!(await repo.deleteAtVersion(id, expectedVersion, audited))) await failConditionalWrite(id);
     },
 
     /**

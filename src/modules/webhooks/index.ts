@@ -1,8 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Logger } from 'pino';
-import type { Prisma } from '../../db/database.ts';
+import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { Dialect } from '../../db/dialect.ts';
 import type { AnyRoute } from '../../http/route.ts';
+import type { AuditTrail } from '../../shared/audit-intent.ts';
 import { z } from '../../shared/zod.ts';
 import { domainEventTypes } from '../../shared/domain-events.ts';
 import { pingEventType } from './webhooks.events.ts';
@@ -38,14 +39,19 @@ export interface WebhooksModuleDeps {
   logger: Logger;
   settings: Config['webhooks'];
   rubricExists: (id: string) => Promise<boolean>;
-  /** Records in the audit log that the worker turned a subscription off. */
-  recordAudit: (event: {
-    actor: string;
-    action: string;
-    targetType: string;
-    targetId: string;
-    details: Record<string, unknown>;
-  }) => Promise<void>;
+  /** Writes the request's audit entry in the transaction of each change to a subscription or its queue. */
+  audit: AuditTrail;
+  /** Records in the audit log, in the transaction that does it, that the worker turned a subscription off. */
+  recordAuditIn: (
+    tx: PrismaTx,
+    event: {
+      actor: string;
+      action: string;
+      targetType: string;
+      targetId: string;
+      details: Record<string, unknown>;
+    },
+  ) => Promise<void>;
 }
 
 export function createWebhooksModule(deps: WebhooksModuleDeps) {
@@ -56,8 +62,8 @@ export function createWebhooksModule(deps: WebhooksModuleDeps) {
         now: deps.now,
         logger: deps.logger,
         settings: deps.settings,
-        onDisabled: (subscriptionId, consecutiveFailures) =>
-          deps.recordAudit({
+        onDisabled: (tx, subscriptionId, consecutiveFailures) =>
+          deps.recordAuditIn(tx, {
             actor: 'system',
             action: 'webhook.disable',
             targetType: 'webhook',
@@ -75,6 +81,7 @@ export function createWebhooksModule(deps: WebhooksModuleDeps) {
     retentionMs: deps.settings.retentionMs,
     rubricExists: deps.rubricExists,
     wakeWorker: () => worker?.wake(),
+    audit: deps.audit,
   });
   return {
     service,

@@ -12,6 +12,9 @@ export type HeadDelivery = WebhookDelivery & {
 
 type SubscriptionData = Pick<WebhookSubscription, 'url' | 'description' | 'rubricId' | 'isActive'> & { events: string[] };
 
+/** Runs in the write's transaction (its audit entry): committed with it or not at all. */
+export type AfterWebhookWrite = (tx: PrismaTx, id: string) => Promise<void>;
+
 // Claimable: active, not leased by a live worker, its head not waiting for a retry.
 const claimable = (at: Date) => ({
   isActive: true,
@@ -72,9 +75,13 @@ export function createWebhooksRepository({ prisma, dialect }: { prisma: Prisma; 
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take,
       }),
-    createSubscription: (data: SubscriptionData & { secret: string; createdById: string | null; at: Date }) => {
+    createSubscription: (data: SubscriptionData & { secret: string; createdById: string | null; at: Date }, then: AfterWebhookWrite) => {
       const { at, ...fields } = data;
-      return prisma.webhookSubscription.create({ data: { ...fields, createdAt: at, updatedAt: at } });
+      return prisma.$transaction(async (tx) => {
+        const row = await tx.webhookSubscription.create({ data: { ...fields, createdAt: at, updatedAt: at } });
+        await then(tx, row.id);
+        return row;
+      });
     },
     updateSubscriptionAtVersion: async (
       id: string,
@@ -85,16 +92,24 @@ export function createWebhooksRepository({ prisma, dialect }: { prisma: Prisma; 
         disabledAt?: Date | null;
         blockedUntil?: Date | null;
       },
-    ) =>
-      (
-        await prisma.webhookSubscription.updateMany({
+      then: AfterWebhookWrite,
+    ): Promise<boolean> =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.webhookSubscription.updateMany({
           where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
           data: { ...data, version: { increment: 1 } },
-        })
-      ).count === 1,
-    deleteSubscriptionAtVersion: async (id: string, expectedVersion: number | null) =>
-      (await prisma.webhookSubscription.deleteMany({ where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) } }))
-        .count === 1,
+        });
+        if (count === 1) await then(tx, id);
+        return count === 1;
+      }),
+    deleteSubscriptionAtVersion: (id: string, expectedVersion: number | null, then: AfterWebhookWrite): Promise<boolean> =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.webhookSubscription.deleteMany({
+          where: { id, ...(expectedVersion === null ? {} : { version: expectedVersion }) },
+        });
+        if (count === 1) await then(tx, id);
+        return count === 1;
+      }),
 
     // --- the delivery log and replays
 
@@ -109,15 +124,17 @@ export function createWebhooksRepository({ prisma, dialect }: { prisma: Prisma; 
     findDelivery: (subscriptionId: string, id: number): Promise<DeliveryRow | null> =>
       prisma.webhookDelivery.findFirst({ where: { id, subscriptionId }, include: { event: { select: { type: true } } } }),
     /** Queues the event again for the subscription, at the end of its queue; null when the event has been pruned meanwhile. */
-    requeue: async (subscriptionId: string, eventId: string, at: Date): Promise<DeliveryRow | null> => {
+    requeue: async (subscriptionId: string, eventId: string, at: Date, then: AfterWebhookWrite): Promise<DeliveryRow | null> => {
       try {
         // The subscription's row before the new delivery's (see recordAttempt).
         return await prisma.$transaction(async (tx) => {
           await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } });
-          return tx.webhookDelivery.create({
+          const row = await tx.webhookDelivery.create({
             data: { subscriptionId, eventId, nextAttemptAt: at, createdAt: at },
             include: { event: { select: { type: true } } },
           });
+          await then(tx, String(row.id));
+          return row;
         });
       } catch (error) {
         if (isForeignKeyViolation(error)) return null;
@@ -135,13 +152,15 @@ export function createWebhooksRepository({ prisma, dialect }: { prisma: Prisma; 
      * Queues the events that still exist (one pruned since it was read is left out); answers how many,
      * or null when the subscription itself has been deleted meanwhile.
      */
-    queueMany: async (subscriptionId: string, eventIds: string[], at: Date): Promise<number | null> => {
-      const insert = async (ids: string[]) =>
-        (
-          await prisma.webhookDelivery.createMany({
+    queueMany: async (subscriptionId: string, eventIds: string[], at: Date, then: AfterWebhookWrite): Promise<number | null> => {
+      const insert = (ids: string[]) =>
+        prisma.$transaction(async (tx) => {
+          const { count } = await tx.webhookDelivery.createMany({
             data: ids.map((eventId) => ({ subscriptionId, eventId, nextAttemptAt: at, createdAt: at })),
-          })
-        ).count;
+          });
+          if (count > 0) await then(tx, subscriptionId);
+          return count;
+        });
       try {
         return await insert(eventIds);
       } catch (error) {
@@ -155,7 +174,12 @@ export function createWebhooksRepository({ prisma, dialect }: { prisma: Prisma; 
       }
     },
     /** A ping: an event of its own, queued for this subscription only; null when the subscription has been deleted meanwhile. */
-    queuePing: (subscriptionId: string, data: PrismaNamespace.InputJsonValue, at: Date): Promise<DeliveryRow | null> =>
+    queuePing: (
+      subscriptionId: string,
+      data: PrismaNamespace.InputJsonValue,
+      at: Date,
+      then: AfterWebhookWrite,
+    ): Promise<DeliveryRow | null> =>
       prisma.$transaction(async (tx) => {
         // The subscription's row before the new delivery's (see recordAttempt).
         if ((await tx.webhookSubscription.updateMany({ where: { id: subscriptionId }, data: { blockedUntil: null } })).count === 0)
@@ -164,10 +188,12 @@ export function createWebhooksRepository({ prisma, dialect }: { prisma: Prisma; 
           data: { type: pingEventType, entityId: subscriptionId, rubricId: null, data, occurredAt: at },
           select: { id: true },
         });
-        return tx.webhookDelivery.create({
+        const row = await tx.webhookDelivery.create({
           data: { subscriptionId, eventId: event.id, nextAttemptAt: at, createdAt: at },
           include: { event: { select: { type: true } } },
         });
+        await then(tx, String(row.id));
+        return row;
       }),
 
     // --- the worker
@@ -285,15 +311,16 @@ export function createWebhooksRepository({ prisma, dialect }: { prisma: Prisma; 
       }),
 
     /** Turns a subscription off after too many failures; false when it was already off. */
-    disable: async (id: string, at: Date): Promise<boolean> =>
-      (
-        await prisma.$transaction((tx) =>
-          tx.webhookSubscription.updateMany({
-            where: { id, isActive: true },
-            data: { isActive: false, disabledAt: at, version: { increment: 1 } },
-          }),
-        )
-      ).count === 1,
+    /** Turns the subscription off if it is on; `then` runs in the same transaction (the audit event). */
+    disable: (id: string, at: Date, then: (tx: PrismaTx) => Promise<void>): Promise<boolean> =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.webhookSubscription.updateMany({
+          where: { id, isActive: true },
+          data: { isActive: false, disabledAt: at, version: { increment: 1 } },
+        });
+        if (count === 1) await then(tx);
+        return count === 1;
+      }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { PrismaNamespace, PrismaTx } from '../../db/database.ts';
 import { actorLabel } from '../../shared/actor-label.ts';
 import { userIdOf, type Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
+import type { AuditTrail } from '../../shared/audit-intent.ts';
 import type { DomainEvent, EventRecorder } from '../../shared/domain-events.ts';
 import { refusalOf } from './webhooks.addresses.ts';
 import { eventData, isWantedBy } from './webhooks.events.ts';
@@ -69,10 +70,16 @@ export interface WebhooksServiceDeps {
   rubricExists: (id: string) => Promise<boolean>;
   /** Tells the worker that there is something new to deliver. */
   wakeWorker: () => void;
+  /** Writes the request's audit entry in the transaction of each change. */
+  audit: AuditTrail;
 }
 
 export function createWebhooksService(deps: WebhooksServiceDeps) {
   const { repo, now } = deps;
+  const audited =
+    (type: 'webhook' | 'webhook_delivery') =>
+    (tx: PrismaTx, id: string): Promise<void> =>
+      deps.audit.record(tx, { type, id });
 
   async function findOrThrow(id: string): Promise<SubscriptionRow> {
     const row = await repo.findSubscription(id);
@@ -125,16 +132,19 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     async create(input: CreateWebhookInput, actor: Actor): Promise<CreatedWebhookResponse> {
       await assertValid(input);
       const secret = newWebhookSecret();
-      const row = await repo.createSubscription({
-        url: input.url,
-        events: [...new Set(input.events)],
-        rubricId: input.rubricId ?? null,
-        description: input.description ?? null,
-        isActive: input.isActive ?? true,
-        secret,
-        createdById: userIdOf(actor),
-        at: now(),
-      });
+      const row = await repo.createSubscription(
+        {
+          url: input.url,
+          events: [...new Set(input.events)],
+          rubricId: input.rubricId ?? null,
+          description: input.description ?? null,
+          isActive: input.isActive ?? true,
+          secret,
+          createdById: userIdOf(actor),
+          at: now(),
+        },
+        audited('webhook'),
+      );
       return { ...toWebhookResponse(row), secret };
     },
 
@@ -145,19 +155,24 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       // Turned back on: its failures are forgotten and its queue is tried at once.
       const reactivated =
         input.isActive === true && !current.isActive ? { consecutiveFailures: 0, disabledAt: null, blockedUntil: null } : {};
-      const isDone = await repo.updateSubscriptionAtVersion(id, expectedVersion, {
-        ...input,
-        ...(input.events ? { events: [...new Set(input.events)] } : {}),
-        ...reactivated,
-        updatedAt: now(),
-      });
+      const isDone = await repo.updateSubscriptionAtVersion(
+        id,
+        expectedVersion,
+        {
+          ...input,
+          ...(input.events ? { events: [...new Set(input.events)] } : {}),
+          ...reactivated,
+          updatedAt: now(),
+        },
+        audited('webhook'),
+      );
       if (!isDone) throw new PreconditionFailedError(toWebhookResponse(await findOrThrow(id)));
       deps.wakeWorker();
       return toWebhookResponse(await findOrThrow(id));
     },
 
     async delete(id: string, expectedVersion: number | null = null): Promise<void> {
-      if (await repo.deleteSubscriptionAtVersion(id, expectedVersion)) return;
+      if (await repo.deleteSubscriptionAtVersion(id, expectedVersion, audited('webhook'))) return;
       throw new PreconditionFailedError(toWebhookResponse(await findOrThrow(id)));
     },
 
@@ -184,7 +199,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       if (!row) throw new NotFoundError('delivery');
       if (!subscription.isActive)
         throw new ConflictError('The webhook is turned off; turn it on (isActive: true) first.', 'webhook_inactive');
-      const queued = await repo.requeue(id, row.eventId, now());
+      const queued = await repo.requeue(id, row.eventId, now(), audited('webhook_delivery'));
       // Pruned between the read and the insert: as if it had not been found.
       if (!queued) throw new NotFoundError('delivery');
       deps.wakeWorker();
@@ -206,6 +221,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
           id,
           events.slice(i, i + 500).map((e) => e.id),
           at,
+          audited('webhook'),
         );
         if (count === null) throw new NotFoundError('webhook');
         queued += count;
@@ -224,6 +240,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
         id,
         { id, slug: null, version: subscription.version, actor: actorLabel(actor), surrogateKeys: [] },
         at,
+        audited('webhook_delivery'),
       );
       if (!row) throw new NotFoundError('webhook');
       deps.wakeWorker();

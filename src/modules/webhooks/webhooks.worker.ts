@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import type { PrismaTx } from '../../db/database.ts';
 import { eventBody } from './webhooks.events.ts';
 import type { HeadDelivery, WebhooksRepository } from './webhooks.repository.ts';
 import { sendDelivery } from './webhooks.sender.ts';
@@ -14,8 +15,8 @@ export interface WebhookWorkerDeps {
   now: () => Date;
   logger: Logger;
   settings: WebhookWorkerSettings;
-  /** Told when the worker turns a subscription off (the audit log records it). */
-  onDisabled: (subscriptionId: string, consecutiveFailures: number) => Promise<void>;
+  /** Told, in the transaction that turns a subscription off, that the worker does (the audit log records it). */
+  onDisabled: (tx: PrismaTx, subscriptionId: string, consecutiveFailures: number) => Promise<void>;
   /** Deletes what is past retention (the service's pruneOld); stops between batches once `signal` is aborted. */
   pruneOld: (signal: AbortSignal) => Promise<PruneResult>;
   random?: () => number;
@@ -93,12 +94,14 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
         { deliveryId: head.id, subscriptionId: head.subscriptionId, status: sent.status, error: sent.error, final: isFinal },
         'webhook delivery failed',
       );
-    if (isFinal && counts && counts.consecutiveFailures >= settings.disableAfterFailures && (await repo.disable(head.subscriptionId, at))) {
-      logger.warn(
-        { subscriptionId: head.subscriptionId, consecutiveFailures: counts.consecutiveFailures },
-        'webhook subscription disabled after repeated failures',
-      );
-      await deps.onDisabled(head.subscriptionId, counts.consecutiveFailures);
+    const failures = counts?.consecutiveFailures ?? 0;
+    if (isFinal && failures >= settings.disableAfterFailures) {
+      if (await repo.disable(head.subscriptionId, at, (tx) => deps.onDisabled(tx, head.subscriptionId, failures))) {
+        logger.warn(
+          { subscriptionId: head.subscriptionId, consecutiveFailures: failures },
+          'webhook subscription disabled after repeated failures',
+        );
+      }
     }
     return 'done';
   }
