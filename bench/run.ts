@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { machine, markdownTable, performanceDocument, textTable, type ScenarioResult } from './report.ts';
-import { datasets, scenarios, type Scenario } from './scenarios.ts';
+import { datasets, scenarios, type PreparedLoad, type Scenario } from './scenarios.ts';
 import { startBaselineServer, startCmsServer, type RunningServer } from './servers.ts';
 
 const { values: args } = parseArgs({
@@ -37,6 +37,23 @@ async function load(server: RunningServer, requests: autocannon.Request[], secon
   return autocannon({ url: server.url, connections: scenario.load?.connections ?? connections, duration: seconds, requests, timeout: 60 });
 }
 
+/** Starts a load that runs until stopped (a flood under the measured one); stop() resolves with its figures. */
+function startBackground(server: RunningServer, background: NonNullable<PreparedLoad['background']>) {
+  let instance: autocannon.Instance | undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon(
+      { url: server.url, connections: background.connections, duration: 24 * 3600, requests: background.requests, timeout: 60 },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+  return {
+    stop: () => {
+      instance?.stop();
+      return finished;
+    },
+  };
+}
+
 async function runScenario(scenario: Scenario, server: RunningServer): Promise<ScenarioResult> {
   process.stdout.write(`- ${scenario.title}… `);
   const prepared = await scenario.prepare(server);
@@ -54,7 +71,14 @@ async function runScenario(scenario: Scenario, server: RunningServer): Promise<S
     };
   }
   if (warmupSeconds > 0) await load(server, prepared.requests, warmupSeconds, scenario);
-  const result = await load(server, prepared.requests, Math.max(durationSeconds, scenario.load?.minDurationSeconds ?? 0), scenario);
+  const seconds = Math.max(durationSeconds, scenario.load?.minDurationSeconds ?? 0);
+  // Under a background load, the same requests alone first: the figures to compare with.
+  const idle = prepared.background ? await load(server, prepared.requests, seconds, scenario) : undefined;
+  const background = prepared.background ? startBackground(server, prepared.background) : undefined;
+  // The flood is under way (its first answers are in) before the measured load starts.
+  if (background && warmupSeconds > 0) await new Promise((resolve) => setTimeout(resolve, warmupSeconds * 1000));
+  const result = await load(server, prepared.requests, seconds, scenario);
+  const backgroundResult = await background?.stop();
   const failures = result.non2xx + result.errors + result.timeouts;
   // Which answers failed, for the note: e.g. "412 × 130".
   const failedStatuses = Object.entries((result as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
@@ -62,7 +86,11 @@ async function runScenario(scenario: Scenario, server: RunningServer): Promise<S
     .map(([code, stats]) => `${code} × ${stats.count}`)
     .join(', ');
   process.stdout.write(
-    `${result.requests.average.toFixed(1)} req/s${failures ? `, ${failures} failed${failedStatuses ? ` (${failedStatuses})` : ''}` : ''}\n`,
+    `${result.requests.average.toFixed(1)} req/s${failures ? `, ${failures} failed${failedStatuses ? ` (${failedStatuses})` : ''}` : ''}` +
+      (idle && backgroundResult
+        ? `; p99 ${result.latency.p99} ms against ${idle.latency.p99} ms alone; ` +
+          `the background load: ${backgroundResult.requests.average.toFixed(1)} req/s\n`
+        : '\n'),
   );
   return {
     id: scenario.id,
@@ -72,7 +100,17 @@ async function runScenario(scenario: Scenario, server: RunningServer): Promise<S
     p99Ms: result.latency.p99,
     failures,
     total: result.requests.total,
-    note: [prepared.note ?? '', failedStatuses ? `failed answers: ${failedStatuses}` : ''].filter(Boolean).join('; '),
+    note: [
+      prepared.note ?? '',
+      idle && backgroundResult
+        ? `alone: ${idle.requests.average.toFixed(0)} req/s, p50 ${idle.latency.p50} ms, p99 ${idle.latency.p99} ms; ` +
+          `${prepared.background!.what}: ${backgroundResult.requests.average.toFixed(1)} req/s, p99 ${backgroundResult.latency.p99} ms`
+        : '',
+      failedStatuses ? `failed answers: ${failedStatuses}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+    ...(idle ? { idle: { requestsPerSecond: idle.requests.average, p50Ms: idle.latency.p50, p99Ms: idle.latency.p99 } } : {}),
   };
 }
 

@@ -21,6 +21,11 @@ export interface PreparedLoad {
   requests: autocannon.Request[];
   /** Shown in the report's notes column. */
   note?: string;
+  /**
+   * A load sent at the same time as the measured one and not measured itself (a flood the measured requests
+   * must get through). The measured requests are then run alone first too, for their idle figures.
+   */
+  background?: { requests: autocannon.Request[]; connections: number; what: string };
 }
 
 export interface Scenario {
@@ -110,6 +115,12 @@ export const datasets: Record<string, Dataset> = {
     env: { PUBLIC_CACHE: 'off' },
     description: 'served with the in-process public cache off (PUBLIC_CACHE=off)',
   },
+  // The content does not matter to a sign-in flood: a small seed starts fast.
+  'sign-in-flood': {
+    articles: 100,
+    env: { PUBLIC_CACHE: 'off', RATE_LIMIT_LOGIN: 'off', RATE_LIMIT_LOGIN_PER_ADDRESS: 'off' },
+    description: 'sign-in rate limits off (RATE_LIMIT_LOGIN=off, RATE_LIMIT_LOGIN_PER_ADDRESS=off), so that every wrong password is hashed',
+  },
 };
 
 // A front page's worth of recent articles: where the traffic of a news site goes.
@@ -164,6 +175,15 @@ function mixedLoad(
 async function idsOf(server: RunningServer, slugs: string[]): Promise<string[]> {
   return Promise.all(slugs.map(async (slug) => ((await (await fetch(`${server.url}/v1/articles/${slug}`)).json()) as { id: string }).id));
 }
+
+/** The seeded admin's e-mail (bench/seed.ts), with a wrong password: each try costs a full scrypt hash. */
+const wrongSignIn: autocannon.Request = {
+  method: 'POST',
+  path: '/v1/auth/login',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ email: 'bench-admin@bench.example', password: 'not-the-bench-password' }),
+};
+const floodConnections = 20;
 
 export const scenarios: Scenario[] = [
   {
@@ -330,6 +350,26 @@ export const scenarios: Scenario[] = [
           },
         ],
         note: `GET /v1/media/files/originals/<sha256>.mp4 with Range: 1 MB at a different offset each time (206), from local storage`,
+      };
+    },
+  },
+  {
+    id: 'login-flood',
+    title: 'Media file during a sign-in flood',
+    target: { server: 'cms', dataset: 'sign-in-flood' },
+    load: { connections: 4 },
+    prepare: async (server) => {
+      const uploaded = await uploadOnce(server, await nextUniqueJpeg());
+      if ('skip' in uploaded) return uploaded;
+      const rendition = (uploaded.media.renditions ?? []).find((r) => r.mimeType === 'image/webp') ?? uploaded.media.renditions?.[0];
+      if (!rendition) return { skip: 'the uploaded image has no renditions' };
+      const path = new URL(rendition.url, server.url).pathname;
+      return {
+        requests: [{ method: 'GET', path }],
+        background: { requests: [wrongSignIn], connections: floodConnections, what: `${floodConnections} connections of wrong passwords` },
+        note:
+          `GET ${path.replace(/[0-9a-f]{64}/, '<sha256>')} (${rendition.width} px ${rendition.mimeType}) with 4 connections, ` +
+          `while ${floodConnections} connections send wrong passwords for a real account (POST /v1/auth/login, 401)`,
       };
     },
   },

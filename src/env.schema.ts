@@ -202,7 +202,7 @@ export const EnvSchema = z.object({
   PUBLIC_CACHE_S_MAXAGE_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Cache-Control stale-while-revalidate of public answers, in seconds. */
   PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS: z.coerce.number().int().min(0).default(300),
-  /** Redis (`redis://…`) through which instances tell each other what to purge; unset, an instance purges only itself. */
+  /** Redis (`redis://…`) through which instances share purges and rate-limit counts; unset, each instance keeps its own. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** The Redis channel of cache purges; instances of one site share it, other sites on the same Redis use another. */
   REDIS_CHANNEL: z.string().min(1).max(200).default('newsroom-cms:cache-purge'),

@@ -53,7 +53,8 @@ type Call = Omit<RouteContext<unknown, unknown, unknown>, 'addAuditDetails'> & {
 
 /**
  * A route's request pipeline, in its order: count a public read (rate limit); a stored public answer;
- * authenticate; count a management call; authorise; claim the Idempotency-Key (or replay its answer); parse;
+ * authenticate; count a management call; authorise; claim the Idempotency-Key (or replay its answer; a streamed body
+ * is compared once the handler has read it, before it writes); parse;
  * refuse a caller who failed too often (sign-in, tokens); the handler, whose change's transaction writes the audit
  * event; after a write, purge the public answers and complete the audit event; then answer (storing a public one).
  */

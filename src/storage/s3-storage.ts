@@ -45,9 +45,22 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
     // nothing of a body cut short. (@aws-sdk/lib-storage's multipart upload is not a dependency here.)
     async putStream(key, body, contentType, sizeBytes) {
       assertValidKey(key);
+      // The SDK does not notice a body that fails: the request would wait for the rest forever. It is cut off instead.
+      const abort = new AbortController();
+      let bodyError: unknown;
+      const onBodyError = (error: unknown) => {
+        bodyError = error;
+        abort.abort(error);
+      };
+      body.once('error', onBodyError);
       try {
-        await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType, ContentLength: sizeBytes }));
+        await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType, ContentLength: sizeBytes }), {
+          abortSignal: abort.signal,
+        });
+      } catch (error) {
+        throw bodyError ?? error;
       } finally {
+        body.off('error', onBodyError);
         body.destroy();
       }
     },

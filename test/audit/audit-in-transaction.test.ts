@@ -86,7 +86,9 @@ describeEachDialect('audit entries commit with their change', (dialect) => {
     const key = await created(as(admin, http().post('/v1/admin/api-keys')).send({ name: 'Импорт', scopes: ['read'] }));
     const hook = await created(as(admin, http().post('/v1/admin/webhooks')).send({ url: 'http://127.0.0.1:9/hook', events: ['*'] }));
     const since = t.clock.now().toISOString();
-    await as(editor, http().patch(`/v1/admin/rubrics/${rubric.id}`)).send({ name: 'Рубрика 2' }).expect(200);
+    await as(editor, http().patch(`/v1/admin/rubrics/${rubric.id}`))
+      .send({ name: 'Рубрика 2' })
+      .expect(200);
     const deliveries = await created(as(admin, http().get(`/v1/admin/webhooks/${hook.id}/deliveries`)));
     expect(deliveries.items.length).toBeGreaterThan(0);
 
@@ -116,7 +118,8 @@ describeEachDialect('audit entries commit with their change', (dialect) => {
       ['feed_item.delete', () => as(editor, http().delete(`/v1/admin/feed-items/${item.id}`))],
       [
         'media.create',
-        () => as(editor, http().post('/v1/admin/media')).send({ kind: 'image', url: 'https://media.example/b.jpg', mimeType: 'image/jpeg' }),
+        () =>
+          as(editor, http().post('/v1/admin/media')).send({ kind: 'image', url: 'https://media.example/b.jpg', mimeType: 'image/jpeg' }),
       ],
       ['media.update', () => as(editor, http().patch(`/v1/admin/media/${media.id}`)).send({ caption: 'Подпись' })],
       ['media.delete', () => as(editor, http().delete(`/v1/admin/media/${media.id}`))],
@@ -204,7 +207,14 @@ describeEachDialect('audit entries commit with their change', (dialect) => {
     expect((await entriesOf(requestId)).map((e) => e.targetId)).toEqual(['kept']);
 
     const lostRequest = `lost-${randomUUID()}`;
-    const lost: AuditIntent = { actor: 'system', action: 'tag.create', targetType: 'tag', requestId: lostRequest, details: {}, isOpen: true };
+    const lost: AuditIntent = {
+      actor: 'system',
+      action: 'tag.create',
+      targetType: 'tag',
+      requestId: lostRequest,
+      details: {},
+      isOpen: true,
+    };
     await runWithAuditIntent(lost, () =>
       expect(
         prisma.$transaction(async (tx) => {
@@ -220,43 +230,51 @@ describeEachDialect('audit entries commit with their change', (dialect) => {
 });
 
 // Another connection sees the change and its entry appear together: on PostgreSQL, where a writer can be held at a lock.
-describe.skipIf(!testedDialects().includes('postgresql'))('an article and its audit entry, seen from another connection [postgresql]', () => {
-  const { t, editor } = useTestApp('postgresql', { roles: ['editor'], env: { WEBHOOK_WORKER: 'off' } });
-  // One holds the audit log's lock in a transaction; the other looks (a transaction sees pg_stat_activity as it was when it began).
-  const locker = () => clients[0]!;
-  const observer = () => clients[1]!;
-  const clients: pg.Client[] = [];
-  beforeAll(async () => {
-    for (let i = 0; i < 2; i++) {
-      const client = new pg.Client({ connectionString: t.container.config.databaseUrl });
-      await client.connect();
-      clients.push(client);
-    }
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.end()));
-  });
+describe.skipIf(!testedDialects().includes('postgresql'))(
+  'an article and its audit entry, seen from another connection [postgresql]',
+  () => {
+    const { t, editor } = useTestApp('postgresql', { roles: ['editor'], env: { WEBHOOK_WORKER: 'off' } });
+    // One holds the audit log's lock in a transaction; the other looks (a transaction sees pg_stat_activity as it was when it began).
+    const locker = () => clients[0]!;
+    const observer = () => clients[1]!;
+    const clients: pg.Client[] = [];
+    beforeAll(async () => {
+      for (let i = 0; i < 2; i++) {
+        const client = new pg.Client({ connectionString: t.container.config.databaseUrl });
+        await client.connect();
+        clients.push(client);
+      }
+    });
+    afterAll(async () => {
+      await Promise.all(clients.map((client) => client.end()));
+    });
 
-  it('when the entry cannot be written yet, then the article is not there yet either', async () => {
-    const title = `Вместе ${randomUUID()}`;
-    const articlesTitled = async () =>
-      Number((await observer().query(`SELECT count(*) FROM "Article" WHERE title = $1`, [title])).rows[0].count);
-    await locker().query('BEGIN');
-    // Inserts into the audit log wait; reads go on.
-    await locker().query('LOCK TABLE "AuditEvent" IN EXCLUSIVE MODE');
-    const created = t.http().post('/v1/admin/articles').set(editor.headers).send({ title, body: [paragraph('Текст.')] }).then((r) => r);
-    try {
-      await untilSomeoneWaitsOnALock(observer());
-      expect(await articlesTitled()).toBe(0);
-    } finally {
-      await locker().query('COMMIT');
-    }
-    const answered = await created;
-    expect(answered.status).toBe(201);
-    expect(await articlesTitled()).toBe(1);
-    const entries = await observer().query(`SELECT "targetId" FROM "AuditEvent" WHERE action = 'article.create' AND "requestId" = $1`, [
-      answered.headers['x-request-id'],
-    ]);
-    expect(entries.rows).toEqual([{ targetId: answered.body.id }]);
-  });
-});
+    it('when the entry cannot be written yet, then the article is not there yet either', async () => {
+      const title = `Вместе ${randomUUID()}`;
+      const articlesTitled = async () =>
+        Number((await observer().query(`SELECT count(*) FROM "Article" WHERE title = $1`, [title])).rows[0].count);
+      await locker().query('BEGIN');
+      // Inserts into the audit log wait; reads go on.
+      await locker().query('LOCK TABLE "AuditEvent" IN EXCLUSIVE MODE');
+      const created = t
+        .http()
+        .post('/v1/admin/articles')
+        .set(editor.headers)
+        .send({ title, body: [paragraph('Текст.')] })
+        .then((r) => r);
+      try {
+        await untilSomeoneWaitsOnALock(observer());
+        expect(await articlesTitled()).toBe(0);
+      } finally {
+        await locker().query('COMMIT');
+      }
+      const answered = await created;
+      expect(answered.status).toBe(201);
+      expect(await articlesTitled()).toBe(1);
+      const entries = await observer().query(`SELECT "targetId" FROM "AuditEvent" WHERE action = 'article.create' AND "requestId" = $1`, [
+        answered.headers['x-request-id'],
+      ]);
+      expect(entries.rows).toEqual([{ targetId: answered.body.id }]);
+    });
+  },
+);

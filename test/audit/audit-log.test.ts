@@ -153,7 +153,7 @@ describeEachDialect('the audit log', (dialect) => {
       .expect(200);
     const promotedEvent = await eventOf(promoted.headers['x-request-id']!);
     expect(promotedEvent).toMatchObject({ action: 'user.update', details: { role: { from: 'author', to: 'editor' } } });
-    expect((promotedEvent.details?.fields as string[]).sort()).toEqual(['password', 'role']);
+    expect((promotedEvent.details!.fields as string[]).sort()).toEqual(['password', 'role']);
     // The same role again is no role change.
     const renamed = await t
       .http()

@@ -66,7 +66,10 @@ function listen(t: TestApp): Promise<{ server: Server; port: number }> {
 }
 
 const temporaryFiles = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('cms-upload-'));
-const storedFiles = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((name) => name.includes('.'));
+const storedFiles = (dir: string) =>
+  readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((name) => name.includes('.'));
 
 // One dialect: what is measured is the process's memory, the same on either database.
 describe('uploads are streamed, not held in memory', () => {
@@ -154,7 +157,7 @@ describe('uploads in flight, cut off or failing', () => {
     return upload;
   };
 
-  it('when more uploads arrive than the instance takes at once, then 503 problem+json with Retry-After, and nothing is stored', async () => {
+  it('when more uploads arrive than the instance takes at once, then 503 problem+json with Retry-After; nothing is stored', async () => {
     const held = heldPdf(2 * MiB);
     // The first upload is being received: its temporary file exists.
     await vi.waitFor(() => expect(temporaryFiles(uploadTemp)).toHaveLength(1));
@@ -215,6 +218,24 @@ describe('uploads in flight, cut off or failing', () => {
       expect(temporaryFiles(uploadTemp)).toEqual([]);
     } finally {
       rmSync(originals, { force: true });
+    }
+  });
+
+  it('when a file arrives in one chunk longer than the bytes its type is judged by, then it is stored whole', async () => {
+    for (const length of [1000, 5000, 70_000]) {
+      const file = Buffer.concat([pdf, randomBytes(length - pdf.length)]);
+      const res = await uploadPdf(file).expect(201);
+      const served = await t
+        .http()
+        .get(res.body.url)
+        .buffer(true)
+        .parse((response, done) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (c: Buffer) => chunks.push(c));
+          response.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      expect((served.body as Buffer).equals(file)).toBe(true);
     }
   });
 

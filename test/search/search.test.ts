@@ -351,7 +351,6 @@ describeEachDialect('GET /v1/search', (dialect) => {
         "' OR '1'='1",
         '" OR 1=1 --',
         'переговоры); DELETE FROM "ArticleSearchTerm"; --',
-        '\u0000',
         '🙂',
         '<script>alert(1)</script>',
         '&amp;',
@@ -374,6 +373,8 @@ describeEachDialect('GET /v1/search', (dialect) => {
       expect(await found("' OR '1'='1")).toEqual([sportNews.id]);
       expect(await found('%')).toEqual([]);
       expect(await found('пере_оворы')).toEqual([]);
+      // A NUL character is refused before any query, as in every parameter (PostgreSQL cannot hold one in text).
+      expect((await search({ q: 'пере\u0000говоры' })).status).toBe(400);
       // Everything is still there.
       expect(await found('переговоры')).toHaveLength(5);
     });

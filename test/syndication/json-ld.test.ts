@@ -12,7 +12,8 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
     env: {
       PUBLIC_BASE_URL: base,
       SITE_NAME: 'Городские вести',
-      MEDIA_RENDITION_WIDTHS: '200',
+      // Up to 400: no rendition is wider than the largest configured width, and the largest of each crop is checked below.
+      MEDIA_RENDITION_WIDTHS: '200,400',
       MEDIA_ASPECT_RATIOS: '16:9,1:1',
     },
     roles: ['editor'],

@@ -238,13 +238,7 @@ export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
     },
 
     /** Deletes every article in the trash for good (its revisions, feed item and redirects go with it). */
-    /** Deletes the trashed articles for good; `then` runs in the same transaction (the audit entry) with how many went. */
-    emptyTrash: (then: (tx: PrismaTx, deleted: number) => Promise<void>): Promise<number> =>
-      prisma.$transaction(async (tx) => {
-        const { count } = await tx.article.deleteMany({ where: { deletedAt: { not: null } } });
-        await then(tx, count);
-        return count;
-      }),
+    emptyTrash: async (tx: PrismaTx): Promise<number> => (await tx.article.deleteMany({ where: { deletedAt: { not: null } } })).count,
 
     addRevision: async (
       tx: PrismaTx,

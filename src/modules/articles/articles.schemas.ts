@@ -64,6 +64,17 @@ const fields = {
   }),
 };
 
+// The fields both bodies take as optional, in the order the document lists them.
+const optionalOnCreateAndUpdate = {
+  coverMediaId: fields.coverMediaId.optional(),
+  narrationMediaId: fields.narrationMediaId.optional(),
+  keyPoints: fields.keyPoints.optional(),
+  seoTitle: fields.seoTitle.optional(),
+  seoDescription: fields.seoDescription.optional(),
+  showInFeed: fields.showInFeed.optional(),
+  embargoUntil: fields.embargoUntil.optional(),
+};
+
 export const CreateArticleBody = z
   .strictObject({
     title: fields.title,
@@ -75,13 +86,7 @@ export const CreateArticleBody = z
     authorIds: fields.authorIds
       .optional()
       .openapi({ description: 'Users in byline order; an author must include themselves and is the default.' }),
-    coverMediaId: fields.coverMediaId.optional(),
-    narrationMediaId: fields.narrationMediaId.optional(),
-    keyPoints: fields.keyPoints.optional(),
-    seoTitle: fields.seoTitle.optional(),
-    seoDescription: fields.seoDescription.optional(),
-    showInFeed: fields.showInFeed.optional(),
-    embargoUntil: fields.embargoUntil.optional(),
+    ...optionalOnCreateAndUpdate,
   })
   .openapi('CreateArticleBody');
 
@@ -94,13 +99,7 @@ export const UpdateArticleBody = z
     rubricId: fields.rubricId.optional(),
     tagIds: fields.tagIds.optional(),
     authorIds: fields.authorIds.optional(),
-    coverMediaId: fields.coverMediaId.optional(),
-    narrationMediaId: fields.narrationMediaId.optional(),
-    keyPoints: fields.keyPoints.optional(),
-    seoTitle: fields.seoTitle.optional(),
-    seoDescription: fields.seoDescription.optional(),
-    showInFeed: fields.showInFeed.optional(),
-    embargoUntil: fields.embargoUntil.optional(),
+    ...optionalOnCreateAndUpdate,
   })
   .openapi('UpdateArticleBody', { description: 'Any subset of the fields; null clears a nullable one.' });
 

@@ -124,7 +124,12 @@ export function createWorkflowOperations(ctx: ArticleContext) {
 
     /** Deletes every article in the trash for good. */
     async emptyTrash(): Promise<{ deleted: number }> {
-      const deleted = await repo.emptyTrash((tx, count) => deps.audit.record(tx, { type: 'article', id: null }, { deleted: count }));
+      const deleted = await repo.inTransaction(async (tx) => {
+        const count = await repo.emptyTrash(tx);
+        // No webhook event names them: the audit entry, in the same transaction, counts them.
+        await deps.audit.record(tx, { type: 'article', id: null }, { deleted: count });
+        return count;
+      });
       return { deleted };
     },
   };

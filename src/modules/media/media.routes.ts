@@ -109,8 +109,11 @@ export function mediaAdminRoutes(service: MediaService, uploads: UploadSettings)
       description: [
         'Either `multipart/form-data` with the file in `file` and metadata fields, or the file itself as the body (any Content-Type) with metadata in the query.',
         'The type is decided by the content, never by the name or the declared type: JPEG, PNG, WebP, AVIF, GIF, MP3, M4A, OGG, MP4, WebM and PDF are accepted (SVG is not).',
-        'Limits per kind are in the configuration (MEDIA_MAX_*_BYTES). Images get their size, dominant colour and renditions (AVIF, WebP and JPEG or PNG at several widths, upright, without metadata); their original is kept but never served. An image of more pixels than MEDIA_MAX_IMAGE_PIXELS is refused from its header.',
-        'The same file uploaded again answers the media already stored, with 200. With an Idempotency-Key, a retry is replayed only for the same file (by its sha256) and metadata.',
+        'Limits per kind are in the configuration (MEDIA_MAX_*_BYTES). Images get their size, dominant colour and renditions ' +
+          '(AVIF, WebP and JPEG or PNG at several widths, upright, without metadata); their original is kept but never served. ' +
+          'An image of more pixels than MEDIA_MAX_IMAGE_PIXELS is refused from its header.',
+        'The same file uploaded again answers the media already stored, with 200. ' +
+          'With an Idempotency-Key, a retry is replayed only for the same file (by its sha256) and metadata.',
       ].join('\n\n'),
       query: UploadMediaQuery,
       streamedBody: {
@@ -181,7 +184,9 @@ export function mediaAdminRoutes(service: MediaService, uploads: UploadSettings)
       tag,
       access: staffMedia,
       description:
-        'An author may change only media they added. Media that a published or scheduled article shows is public: changing it needs the editor or admin role, or an API key with the `publish` scope. The kind cannot change while the media is in use; the file facts of uploaded media never change.',
+        'An author may change only media they added. Media that a published or scheduled article shows is public: changing it ' +
+        'needs the editor or admin role, or an API key with the `publish` scope. The kind cannot change while the media is in use; ' +
+        'the file facts of uploaded media never change.',
       params: IdParams,
       body: UpdateMediaBody,
       response: AdminMediaSchema,
@@ -198,7 +203,9 @@ export function mediaAdminRoutes(service: MediaService, uploads: UploadSettings)
       tag,
       access: staffMedia,
       description:
-        "An author may delete only media they added; media that a published or scheduled article shows needs the editor or admin role, or an API key with the `publish` scope (403 otherwise). Refused while an article (of any status) or a user's avatar uses it. Deletes the renditions and the stored files too.",
+        'An author may delete only media they added; media that a published or scheduled article shows needs the editor or admin ' +
+        "role, or an API key with the `publish` scope (403 otherwise). Refused while an article (of any status) or a user's avatar " +
+        'uses it. Deletes the renditions and the stored files too.',
       params: IdParams,
       status: 204,
       errors: { 409: inUse },

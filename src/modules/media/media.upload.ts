@@ -108,8 +108,10 @@ function receiveFileStream(stream: Readable, limits: UploadLimits, abort: AbortS
     };
     const onAbort = () => fail(aborted());
     const limitOf = () => (type ? maxBytes[type.kind] : overall);
-    // The first bytes decide: an accepted type gets its temporary file, which they start.
-    const accept = async () => {
+    let accepting: Promise<void> | undefined;
+    // The first bytes decide, once: an accepted type gets its temporary file, which they start.
+    const accept = () => (accepting ??= startFile());
+    const startFile = async () => {
       const detected = await detectAllowedType(Buffer.concat(head).subarray(0, sniffLength));
       if (!detected) throw unsupportedType();
       type = detected;
@@ -131,7 +133,7 @@ function receiveFileStream(stream: Readable, limits: UploadLimits, abort: AbortS
       hash.update(chunk);
       if (!out) {
         head.push(chunk);
-        if (length < sniffLength) return;
+        if (accepting || length < sniffLength) return;
         // Wait for the verdict before reading on, so that a refused file is not read further.
         stream.pause();
         accept().then(() => !settled && stream.resume(), fail);
@@ -146,7 +148,9 @@ function receiveFileStream(stream: Readable, limits: UploadLimits, abort: AbortS
     const onEnd = async () => {
       if (settled) return;
       if (length === 0) return fail(emptyFile());
-      if (!out) await accept();
+      // 'end' may come while the verdict on the first bytes is still awaited (a body shorter than a chunk).
+      await accept();
+      if (settled) return;
       out!.end();
       await finished(out!);
       if (settled) return;
