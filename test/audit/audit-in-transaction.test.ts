@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,7 @@ describeEachDialect('audit entries commit with their change', (dialect) => {
   const { t, admin, editor } = useTestApp(dialect, {
     roles: ['admin', 'editor'],
     env: { WEBHOOK_WORKER: 'off', WEBHOOK_ALLOW_PRIVATE: 'true' },
+    mediaDir: true,
   });
   const sql = async (statements: string[]) => {
     for (const statement of statements) await t.container.db.prisma.$executeRawUnsafe(statement);
@@ -121,6 +122,13 @@ describeEachDialect('audit entries commit with their change', (dialect) => {
         () =>
           as(editor, http().post('/v1/admin/media')).send({ kind: 'image', url: 'https://media.example/b.jpg', mimeType: 'image/jpeg' }),
       ],
+      [
+        'media.upload',
+        () =>
+          as(editor, http().post('/v1/admin/media/upload'))
+            .set('Content-Type', 'application/pdf')
+            .send(Buffer.concat([Buffer.from('%PDF-1.4\n%'), randomBytes(300)])),
+      ],
       ['media.update', () => as(editor, http().patch(`/v1/admin/media/${media.id}`)).send({ caption: 'Подпись' })],
       ['media.delete', () => as(editor, http().delete(`/v1/admin/media/${media.id}`))],
       [
@@ -173,6 +181,21 @@ describeEachDialect('audit entries commit with their change', (dialect) => {
       targetId: draft.body.id,
       details: { status: 'published', publishedAt: published.body.publishedAt },
     });
+  });
+
+  it('when a file is uploaded, then its entry names the file, written with the media; the same file again, deduplicated', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n%'), randomBytes(300)]);
+    const upload = () =>
+      t.http().post('/v1/admin/media/upload').query({ filename: 'smeta.pdf' }).set(editor.headers).set('Content-Type', 'application/pdf');
+    const stored = await upload().send(pdf).expect(201);
+    const again = await upload().send(pdf).expect(200);
+    const file = { fileName: 'smeta.pdf', mimeType: 'application/pdf', sizeBytes: pdf.length };
+    expect(await entriesOf(stored.headers['x-request-id']!)).toMatchObject([
+      { action: 'media.upload', targetId: stored.body.id, details: { ...file, deduplicated: false } },
+    ]);
+    expect(await entriesOf(again.headers['x-request-id']!)).toMatchObject([
+      { action: 'media.upload', targetId: stored.body.id, details: { ...file, deduplicated: true } },
+    ]);
   });
 
   it('when the trash is emptied, then its entry counts the articles deleted', async () => {

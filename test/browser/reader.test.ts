@@ -134,7 +134,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("the reader's page in a real br
 
     const unpublished = await t.container.db.prisma.article.findMany({ where: { status: { not: 'published' } }, select: { title: true } });
     expect(unpublished.length).toBeGreaterThan(0);
-    const text = await page.locator('main').innerText();
+    const text = await page.locator('main').textContent();
     for (const draft of unpublished) expect(text).not.toContain(draft.title);
 
     expect(await page.locator('.feed-item[data-pinned="true"] .badge-pinned').count()).toBe(feed.items.filter((i) => i.isPinned).length);

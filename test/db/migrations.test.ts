@@ -13,7 +13,7 @@ const work = mkdtempSync(join(tmpdir(), 'cms-migrations-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function emptyDatabase(dialect: 'sqlite' | 'postgresql') {
-  if (dialect === 'sqlite') return { url: `file:${join(mkdtempSync(join(work, 'db-')), 'm.db')}`, drop: async () => {} };
+  if (dialect === 'sqlite') return { url: `file:${join(mkdtempSync(join(work, 'db-')), 'm.db')}`, drop: async () => undefined };
   return createScratchPostgres(process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/postgres', 'cms_migration_test');
 }
 

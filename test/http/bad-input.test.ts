@@ -1,7 +1,10 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect, useTestApp, type TestApp } from '../support/test-app.ts';
 
-type Operation = { method: 'post' | 'patch'; path: string };
+interface Operation {
+  method: 'post' | 'patch';
+  path: string;
+}
 
 /** Every row of every table, to compare before and after a refused request. */
 async function snapshot(t: TestApp): Promise<string> {

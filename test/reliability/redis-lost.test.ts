@@ -61,7 +61,8 @@ describe.skipIf(!redisUrl)('when Redis stops answering', () => {
         REDIS_URL: proxied.toString(),
         REDIS_CHANNEL: `test:${randomUUID()}`,
         RATE_LIMIT_REDIS_PREFIX: `test:${randomUUID()}`,
-        RATE_LIMIT_LOGIN: '3/1m',
+        // Two failures per e-mail: each failure is a password hash, slow on a busy machine.
+        RATE_LIMIT_LOGIN: '2/1m',
       },
       { logStream: log.stream },
     );
@@ -75,22 +76,23 @@ describe.skipIf(!redisUrl)('when Redis stops answering', () => {
     await proxy?.close();
   });
 
-  it('then requests still answer, limited per instance (said once), and once it is back the limits are shared again', async () => {
-    // Both instances count in Redis: two failures on A and one on B make three, so the next one is refused anywhere.
-    await failedLogin(t, 'first@test.example').expect(401);
+  it('then requests still answer, limited per instance (said once), and once it is back the limits are shared again', {
+    timeout: 90_000,
+  }, async () => {
+    // Both instances count in Redis: a failure on A and one on B make two, so the next one is refused anywhere.
     await failedLogin(t, 'first@test.example').expect(401);
     await failedLogin(b, 'first@test.example').expect(401);
-    await failedLogin(b, 'first@test.example').expect(429);
+    await failedLogin(t, 'first@test.example').expect(429);
 
     proxy.pause();
 
-    // A counts alone: three failures, then refused; B has counted none of them.
-    for (let i = 0; i < 3; i++) await failedLogin(t, 'second@test.example').expect(401);
+    // A counts alone: two failures, then refused; B has counted none of them.
+    for (let i = 0; i < 2; i++) await failedLogin(t, 'second@test.example').expect(401);
     await failedLogin(t, 'second@test.example').expect(429);
     await failedLogin(b, 'second@test.example').expect(401);
     // Every other request answers as usual.
     await t.http().get('/v1/admin/rubrics').set(editor.headers).expect(200);
-    await b.http().post('/v1/auth/login').send({ email: editor.user.email, password: 'correct-horse-battery-staple' }).expect(200);
+    await b.http().get('/v1/admin/rubrics').set(editor.headers).expect(200);
     expect(t.container.rateLimits.isShared()).toBe(false);
     expect(b.container.rateLimits.isShared()).toBe(false);
     // Once per instance, however many requests met the outage.
@@ -104,7 +106,6 @@ describe.skipIf(!redisUrl)('when Redis stops answering', () => {
 
     await failedLogin(t, 'third@test.example').expect(401);
     await failedLogin(b, 'third@test.example').expect(401);
-    await failedLogin(t, 'third@test.example').expect(401);
-    await failedLogin(b, 'third@test.example').expect(429);
+    await failedLogin(t, 'third@test.example').expect(429);
   });
 });

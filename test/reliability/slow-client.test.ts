@@ -39,7 +39,7 @@ function whenServerCloses(port: number, first: string, drip?: string, giveUpMs =
       answeredAt ||= Date.now();
       received += chunk.toString();
     });
-    socket.on('error', () => {});
+    socket.on('error', () => undefined); // the server cutting us off is the point
     socket.on('close', () => {
       clearInterval(dripping);
       clearTimeout(giveUp);

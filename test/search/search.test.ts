@@ -5,7 +5,13 @@ import { adminActor, createDraft, createPublished, paragraph } from '../articles
 
 const minute = 60_000;
 const hour = 60 * minute;
-type Hit = { id: string; title: string; score: number; snippet: string; publishedAt: string };
+interface Hit {
+  id: string;
+  title: string;
+  score: number;
+  snippet: string;
+  publishedAt: string;
+}
 const idsOf = (res: { body: { items: { id: string }[] } }) => res.body.items.map((a) => a.id);
 
 describeEachDialect('GET /v1/search', (dialect) => {

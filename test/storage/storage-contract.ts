@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidStorageKeyError, type MediaStorage } from '../../src/storage/storage.ts';
 
 /** Keys that every driver must refuse, each with why. */
-export const invalidKeys: Array<[string, string]> = [
+export const invalidKeys: [string, string][] = [
   ['../escape.jpg', 'a parent segment'],
   ['originals/../../escape.jpg', 'a parent segment inside'],
   ['originals/a..b.jpg', '".." inside a name'],

@@ -15,7 +15,10 @@ interface Operation {
 
 /** Response objects in the spec are open by default; in tests they are closed so a leaked column fails. */
 function closeObjects(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(closeObjects);
+  if (Array.isArray(node)) {
+    for (const item of node) closeObjects(item);
+    return;
+  }
   if (!node || typeof node !== 'object') return;
   const schema = node as Json;
   if (schema.type === 'object' && schema.properties && !('additionalProperties' in schema)) schema.additionalProperties = false;

@@ -64,7 +64,7 @@ describe('slugify', () => {
   });
 
   it('always produces a valid slug or an empty string', () => {
-    const samples = ['—Начало—', 'ъъъ ььь', 'Ёлка-2025', '1 2 3', 'ÀÉÎÕÜ', 'Ω and Σ', 'x'.repeat(200) + ' y'];
+    const samples = ['—Начало—', 'ъъъ ььь', 'Ёлка-2025', '1 2 3', 'ÀÉÎÕÜ', 'Ω and Σ', `${'x'.repeat(200)} y`];
     for (const s of samples) {
       const slug = slugify(s);
       expect(slug === '' || isValidSlug(slug)).toBe(true);

@@ -63,7 +63,7 @@ describe.skipIf(!testedDialects().includes('postgresql'))('webhook writes beside
     await deleter.query('BEGIN');
     await deleter.query('SELECT 1 FROM "WebhookSubscription" WHERE "id" = $1 FOR UPDATE', [subscriptionId]);
     const written = write();
-    written.catch(() => {});
+    written.catch(() => undefined);
     await untilSomeoneWaitsOnALock(deleter);
     await deleter.query('DELETE FROM "WebhookSubscription" WHERE "id" = $1', [subscriptionId]);
     await deleter.query('COMMIT');

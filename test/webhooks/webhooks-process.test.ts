@@ -13,7 +13,7 @@ describe('webhook delivery across crashes', () => {
   it('when the server is killed after the commit and again in the middle of the delivery, then the event is delivered after the next start', async () => {
     const receiver = await startReceiver();
     let hang = true;
-    receiver.answerWith(() => (hang ? new Promise(() => {}) : { status: 200 }));
+    receiver.answerWith(() => (hang ? new Promise(() => undefined) : { status: 200 }));
     try {
       // The first server commits the change and dies before any worker runs.
       const first = await startServer(database, dir, { WEBHOOK_WORKER: 'off' });

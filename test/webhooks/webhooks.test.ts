@@ -290,7 +290,7 @@ describeEachDialect('webhooks', (dialect) => {
 
   it('when the server stops with a delivery in flight, then the claim is released and the event is delivered after the restart', async () => {
     const created = await subscribe({ events: ['rubric.created'] });
-    let releaseFirst: () => void = () => {};
+    let releaseFirst: () => void = () => undefined;
     receiver.answerWith((_r, index) =>
       index === 0
         ? new Promise((resolve) => {
@@ -335,7 +335,7 @@ describeEachDialect('webhooks at volume', (dialect) => {
     const instance = dialect === 'postgresql' ? t.startInstance(t.clock) : undefined;
     const rubrics: { id: string }[] = [];
     for (let i = 0; i < 4; i++) rubrics.push(await t.container.services.rubrics.create({ name: `Поток ${i}` }));
-    const subscriptions = [];
+    const subscriptions: Awaited<ReturnType<typeof subscribe>>[] = [];
     for (let i = 0; i < 4; i++)
       subscriptions.push(await subscribe({ url: receiver.url(`/hook/${i}`), events: ['article.updated'], rubricId: rubrics[i]!.id }));
     const prisma = t.container.db.prisma;

@@ -160,13 +160,12 @@ export function mediaAdminRoutes(service: MediaService, uploads: UploadSettings)
             const metadata = { ...queryMetadata, ...parseFormFields(file.fields) };
             // Before anything is stored: a retry of this upload replays its first answer, another file under its key is refused.
             await streamedBodyRead(uploadDigest(file.contentHash, metadata));
+            // Known before the media is stored, so that the audit entry commits with it.
+            const fileName = file.fileName ?? filename ?? null;
+            addAuditDetails({ fileName, mimeType: file.type.mimeType, sizeBytes: file.sizeBytes, deduplicated: false });
             const { created, media } = await service.upload(file, metadata, actor);
-            addAuditDetails({
-              fileName: file.fileName ?? filename ?? null,
-              mimeType: media.mimeType,
-              sizeBytes: media.sizeBytes,
-              deduplicated: !created,
-            });
+            // Nothing was stored: the entry is written after the call, with this.
+            if (!created) addAuditDetails({ deduplicated: true });
             return created ? media : new HttpResult(200, media);
           } finally {
             await file.dispose();

@@ -99,8 +99,9 @@ function receiveFileStream(stream: Readable, limits: UploadLimits, abort: AbortS
       stream.removeListener('data', onData);
       stream.pause();
       abort.removeEventListener('abort', onAbort);
-      out?.destroy();
-      const removed = path ? rm(path, { force: true }) : Promise.resolve();
+      // Closed before removed: a file still being opened would otherwise appear after the removal.
+      const closed = out ? finished(out.destroy()).catch(() => undefined) : Promise.resolve();
+      const removed = closed.then(() => (path ? rm(path, { force: true }) : undefined));
       removed.then(
         () => reject(error),
         () => reject(error),
