@@ -193,7 +193,7 @@ async function runHandler(route: AnyRoute, call: Call): Promise<RouteAnswer | un
   return answer;
 }
 
-/** Purges what a management write touched, then records its audit event. */
+/** Purges what a management write touched, then completes its audit event (writes it, where no transaction of the call did). */
 async function afterWrite(route: AnyRoute, deps: RoutePipelineDeps, call: Call, answer: RouteAnswer): Promise<void> {
   const id = (answer.body as { id?: unknown } | undefined)?.id ?? (call.params as { id?: unknown } | undefined)?.id;
   const targetId = typeof id === 'string' ? id : null;

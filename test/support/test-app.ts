@@ -150,6 +150,8 @@ export async function createTestApp(
     JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop',
     LOG_LEVEL: 'silent',
     PUBLIC_CACHE: 'off',
+    // Suites make hundreds of writes per user in a minute; test/rate-limits sets the limits it tests.
+    RATE_LIMIT_MANAGEMENT: 'off',
     ...env,
   });
   const clock = new TestClock();
