@@ -1,3 +1,4 @@
+import { createWorkQueue } from './work-queue.ts';
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /** A key derivation with scrypt's signature (Node's, promised). */
@@ -35,7 +36,8 @@ export interface PasswordHasherDeps {
  */
 export function createPasswordHasher(deps: PasswordHasherDeps): PasswordHasher {
   const derive = deps.deriveKey ?? scrypt;
-  const inTurn = createTurns(deps.concurrency);
+  const hashing = createWorkQueue({ concurrency: deps.concurrency });
+  const inTurn = hashing.run;
   let unknownUserHash: Promise<string> | undefined;
 
   const hash = async (password: string) => {
@@ -55,24 +57,5 @@ export function createPasswordHasher(deps: PasswordHasherDeps): PasswordHasher {
       return timingSafeEqual(key, expected);
     },
     unknownUserHash: () => (unknownUserHash ??= hash(randomBytes(16).toString('hex'))),
-  };
-}
-
-/** Runs at most `limit` tasks at once; the others wait, first come first served. */
-function createTurns(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`password hash concurrency must be a positive integer, not ${limit}`);
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    if (running < limit) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      // The turn passes straight to the next task waiting, if any.
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
   };
 }

@@ -9,7 +9,7 @@ import type { MediaStorage } from './media-storage.ts';
 const typeSuffix = '~type';
 const chunkBytes = 1024 * 1024;
 
-const extensionTypes: Record<string, string> = {
+export const extensionTypes: Record<string, string> = {
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
   png: 'image/png',

@@ -13,7 +13,7 @@ import {
   type ImageFacts,
   type ImageSource,
 } from './media.images.ts';
-import { createWorkQueue } from './media.work-queue.ts';
+import { createWorkQueue } from '../../shared/work-queue.ts';
 
 export interface ImageWorkDeps {
   /** Images with more pixels are refused from their header (sharp's limitInputPixels is set to it too). */

@@ -36,20 +36,8 @@ export async function detectAllowedType(head: Uint8Array): Promise<AllowedType |
   return detected ? allowedTypes[detected.mime] : undefined;
 }
 
-/** Extensions of stored files and the Content-Type each is served with. */
-export const servedTypes: Record<string, string> = {
-  jpg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  gif: 'image/gif',
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  ogg: 'audio/ogg',
-  mp4: 'video/mp4',
-  webm: 'video/webm',
-  pdf: 'application/pdf',
-};
+/** Extensions of stored files and the Content-Type each is served with (the store's own table). */
+export { extensionTypes as servedTypes } from '../../storage/local-storage.ts';
 
 /** Originals served publicly: not images, whose originals may carry EXIF (GPS); their renditions are served instead. */
 export const publicOriginalExts = new Set(['mp3', 'm4a', 'ogg', 'mp4', 'webm', 'pdf']);
