@@ -70,6 +70,8 @@ export interface Config {
   host: string;
   databaseUrl: string;
   databaseTimeouts: DatabaseTimeouts;
+  /** PostgreSQL: when a slow statement makes the server check that the database answers (0: never), and how long it waits. */
+  databaseAnswerWatch: { probeAfterMs: number; probeTimeoutMs: number };
   httpServer: HttpServerTimeouts;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
@@ -122,6 +124,8 @@ export interface Config {
   trustProxy: false | number | string[];
   /** Password hashes computed at once, at most (each holds a thread of the pool that file reads need too). */
   passwordHashConcurrency: number;
+  /** Password hashes waiting for a turn, at most; one more answers 503 server_busy. */
+  passwordHashMaxWaiting: number;
   webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean; retentionMs: number };
 }
 
@@ -172,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
+    databaseAnswerWatch: { probeAfterMs: e.DATABASE_PROBE_AFTER_MS, probeTimeoutMs: e.DATABASE_PROBE_TIMEOUT_MS },
     httpServer: {
       headersMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestMs: e.HTTP_REQUEST_TIMEOUT_MS,
@@ -241,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     passwordHashConcurrency:
       e.PASSWORD_HASH_CONCURRENCY ??
       Math.max(1, Math.min(Math.floor((Number(env.UV_THREADPOOL_SIZE) || 4) / 2), availableParallelism() - 1)),
+    passwordHashMaxWaiting: e.PASSWORD_HASH_MAX_WAITING,
     webhooks: {
       // Tests start the worker only where they test it, so that no background query runs elsewhere.
       isWorkerEnabled: (e.WEBHOOK_WORKER ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',

@@ -39,7 +39,11 @@ export interface ContainerOptions {
 export function createContainer(config: Config, options: ContainerOptions = {}) {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
-  const db: Database = createDatabase(config.databaseUrl, { timeouts: config.databaseTimeouts, onQuery: options.onQuery });
+  const db: Database = createDatabase(config.databaseUrl, {
+    timeouts: config.databaseTimeouts,
+    answerWatch: config.databaseAnswerWatch,
+    onQuery: options.onQuery,
+  });
   const prisma = db.prisma;
 
   const health = createHealthModule({ isDatabaseReachable: db.isReachable });
@@ -73,7 +77,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     ...(config.mediaUploads.tempDir ? { uploadTempDir: config.mediaUploads.tempDir } : {}),
   });
   // One queue of password hashes for sign-ins and new passwords, so that they cannot take the whole thread pool.
-  const passwords = createPasswordHasher({ concurrency: config.passwordHashConcurrency });
+  const passwords = createPasswordHasher({ concurrency: config.passwordHashConcurrency, maxWaiting: config.passwordHashMaxWaiting });
   const users = createUsersModule({
     prisma,
     now,

@@ -64,6 +64,14 @@ export const EnvSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** PostgreSQL: longest a transaction may sit idle before the server ends it, in milliseconds; 0 turns it off. */
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /**
+   * PostgreSQL: a statement running this long makes the server check, with a `SELECT 1`, that the database still
+   * answers; if it does not, requests fail at once with 503 `database_unavailable` until it does. 0 turns the check off
+   * (requests then wait for the statement timeout). In milliseconds.
+   */
+  DATABASE_PROBE_AFTER_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  /** PostgreSQL: how long that check waits for its answer, and how often it checks again while the database is away. */
+  DATABASE_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** HMAC key for access tokens; at least 32 characters in production. */
   JWT_SECRET: z.string().optional(),
   /** Lifetime of an access token, in seconds. */
@@ -222,6 +230,11 @@ export const EnvSchema = z.object({
   TRUST_PROXY: trustedProxies.default(false),
   /** Password hashes computed at once (sign-ins, new passwords); default: half the libuv thread pool, below the CPU count. */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * Password hashes waiting for a turn, at most (a hash takes about 50 ms of a thread): one more sign-in or new password
+   * answers 503 `server_busy` with Retry-After at once, instead of waiting behind a flood until every caller times out.
+   */
+  PASSWORD_HASH_MAX_WAITING: z.coerce.number().int().min(0).max(100_000).default(200),
   /** `on` runs the webhook delivery worker in this process; `off` leaves it to other instances. Default on, off with NODE_ENV=test. */
   WEBHOOK_WORKER: z.enum(['on', 'off']).optional(),
   /** How often the worker looks for deliveries when nothing woke it, in milliseconds. */

@@ -84,6 +84,14 @@ export class DatabaseUnavailableError extends AppError {
   }
 }
 
+/** 503: this instance is doing as much of some work as it takes at once (say, password hashes); nothing was done. */
+export class ServerBusyError extends AppError {
+  static readonly retryAfterSeconds = 1;
+  constructor(detail: string) {
+    super(503, 'server_busy', 'Server busy', detail);
+  }
+}
+
 /** 429: the caller is over a rate limit (or has failed to sign in too often); Retry-After says when to try again. */
 export class RateLimitedError extends AppError {
   constructor(

@@ -1,5 +1,6 @@
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts';
+import { answersWithin, watchAnswers, type AnswerWatchSettings } from './answer-watch.ts';
 import { createAdapterFactory, dialectOf, type Dialect } from './dialect.ts';
 import { isolateSqliteQueries } from './sqlite-isolation.ts';
 import { escapeSqliteLike } from './sqlite-like-escape.ts';
@@ -24,14 +25,18 @@ export interface Database {
 export interface DatabaseOptions {
   /** PostgreSQL's connect, statement and idle-in-transaction limits. */
   timeouts?: DatabaseTimeouts;
+  /** PostgreSQL: when to check that the database still answers, and fail at once while it does not (none: no watch). */
+  answerWatch?: AnswerWatchSettings;
   /** Called with each SQL statement (query-count tests). */
   onQuery?: (sql: string) => void;
 }
 
-export function createDatabase(databaseUrl: string, { timeouts, onQuery }: DatabaseOptions = {}): Database {
+export function createDatabase(databaseUrl: string, { timeouts, answerWatch, onQuery }: DatabaseOptions = {}): Database {
   const dialect = dialectOf(databaseUrl);
   const factory = createAdapterFactory(databaseUrl, timeouts);
-  const adapter = dialect === 'sqlite' ? isolateSqliteQueries(escapeSqliteLike(factory)) : factory;
+  // A file in the process cannot stop answering the way a server behind a network can: SQLite needs no watch.
+  const watched = dialect === 'postgresql' && answerWatch?.probeAfterMs ? watchAnswers(factory, answerWatch) : undefined;
+  const adapter = dialect === 'sqlite' ? isolateSqliteQueries(escapeSqliteLike(factory)) : (watched?.factory ?? factory);
   const options = { adapter, ...(onQuery ? { log: [{ level: 'query' as const, emit: 'event' as const }] } : {}) };
   const prisma = (dialect === 'postgresql'
     ? new PostgresClient(options as ConstructorParameters<typeof PostgresClient>[0])
@@ -49,7 +54,10 @@ export function createDatabase(databaseUrl: string, { timeouts, onQuery }: Datab
       hasAnswered ||= isAnswered;
       return isAnswered;
     },
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      watched?.watch.stop();
+      await prisma.$disconnect();
+    },
   };
 }
 
@@ -57,20 +65,3 @@ export function createDatabase(databaseUrl: string, { timeouts, onQuery }: Datab
 const reachableWithinMs = 1000;
 // The client's first query loads its query engine first, which takes a second or two on a busy machine.
 const firstAnswerWithinMs = 10_000;
-
-/** Whether a query settles within the time; one still waiting then counts as unanswered (it goes on, bounded by the timeouts). */
-async function answersWithin(timeoutMs: number, query: () => Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  const answered = query().then(
-    () => true,
-    () => false,
-  );
-  try {
-    return await Promise.race([answered, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -1,3 +1,4 @@
+import { notAnsweringMessage } from './answer-watch.ts';
 import { type AppError, ConflictError, DatabaseUnavailableError, NotFoundError, WriteConflictError } from '../errors.ts';
 
 interface KnownRequestError {
@@ -54,6 +55,7 @@ const unansweredConnectionMessages = new Set([
   'Connection terminated due to connection timeout',
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error and is not queryable',
+  notAnsweringMessage,
 ]);
 // Prisma's codes: cannot reach, timed out, socket timeout, connection closed, pool timeout, too many connections.
 const unavailableCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { AppError, BadRequestError, DatabaseUnavailableError, RateLimitedError, WriteConflictError } from '../errors.ts';
+import { AppError, BadRequestError, DatabaseUnavailableError, RateLimitedError, ServerBusyError, WriteConflictError } from '../errors.ts';
 import { translatePrismaError } from '../db/prisma-errors.ts';
 
 const problemBase = 'https://newsroom-cms.dev/problems/';
@@ -23,6 +23,7 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
   if (error.status === 401) res.set('WWW-Authenticate', 'Bearer realm="newsroom-cms"');
   if (error instanceof WriteConflictError) res.set('Retry-After', String(WriteConflictError.retryAfterSeconds));
   if (error instanceof DatabaseUnavailableError) res.set('Retry-After', String(DatabaseUnavailableError.retryAfterSeconds));
+  if (error instanceof ServerBusyError) res.set('Retry-After', String(ServerBusyError.retryAfterSeconds));
   if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
   res
     .status(error.status)

@@ -113,7 +113,15 @@ function responsesOf(registry: OpenAPIRegistry, route: AnyRoute): Record<string,
     responses[429] = rateLimitedResponse(registry);
   }
   // A reference object, which the registry takes in place of a response.
-  if (route.method !== 'get') responses[503] = { $ref: `#/components/responses/${writeConflictResponse}` } as ResponseConfig;
+  // A write's 503 is a write conflict, described once; a route that can answer 503 for a reason of its own says both.
+  const own503 = route.errors?.[503];
+  if (route.method !== 'get')
+    responses[503] = own503
+      ? {
+          ...problem(`${own503} Or (code \`write_conflict\`): the write met a concurrent one and was rolled back; nothing changed.`),
+          headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string' } } },
+        }
+      : ({ $ref: `#/components/responses/${writeConflictResponse}` } as ResponseConfig);
   Object.assign(responses, route.extraResponses ?? {});
   responses[500] = problem('An unexpected error; the body holds the request id to quote.');
   return responses;

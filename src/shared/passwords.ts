@@ -1,5 +1,6 @@
-import { createWorkQueue } from './work-queue.ts';
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ServerBusyError } from '../errors.ts';
+import { createWorkQueue, QueueFullError } from './work-queue.ts';
 
 /** A key derivation with scrypt's signature (Node's, promised). */
 export type DeriveKey = (password: string, salt: Buffer, keyLength: number, options: ScryptOptions) => Promise<Buffer>;
@@ -25,6 +26,8 @@ export interface PasswordHasher {
 export interface PasswordHasherDeps {
   /** Hashes computed at once, at most; the others wait their turn. */
   concurrency: number;
+  /** Hashes waiting for a turn, at most; one more is refused with ServerBusyError (503). Default: no limit. */
+  maxWaiting?: number;
   /** The key derivation; scrypt unless a test counts the ones running at once. */
   deriveKey?: DeriveKey;
 }
@@ -36,8 +39,16 @@ export interface PasswordHasherDeps {
  */
 export function createPasswordHasher(deps: PasswordHasherDeps): PasswordHasher {
   const derive = deps.deriveKey ?? scrypt;
-  const hashing = createWorkQueue({ concurrency: deps.concurrency });
-  const inTurn = hashing.run;
+  const hashing = createWorkQueue({
+    concurrency: deps.concurrency,
+    ...(deps.maxWaiting === undefined ? {} : { maxWaiting: deps.maxWaiting }),
+  });
+  const inTurn = <T>(task: () => Promise<T>) =>
+    hashing.run(task).catch((error: unknown) => {
+      if (error instanceof QueueFullError)
+        throw new ServerBusyError('This server is checking as many passwords as it takes at once. Retry after Retry-After.');
+      throw error;
+    });
   let unknownUserHash: Promise<string> | undefined;
 
   const hash = async (password: string) => {

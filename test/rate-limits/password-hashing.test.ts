@@ -48,4 +48,15 @@ describe('password hashing', () => {
     expect(first.status).toBe('rejected');
     expect(second).toMatchObject({ status: 'fulfilled', value: expect.stringMatching(/^scrypt\$32768\$8\$1\$/) });
   });
+
+  it('when more hashes wait than maxWaiting, then the next one is refused at once with server_busy, and the queued ones finish', async () => {
+    const { derive } = countedScrypt();
+    const hasher = createPasswordHasher({ concurrency: 1, maxWaiting: 2, deriveKey: derive });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => hasher.hash(`password-${i}`)));
+    // One runs, two wait, and two are refused.
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ status: 503, code: 'server_busy' });
+    // Once the queue has drained, hashing goes on as before.
+    await expect(hasher.hash('after-the-flood')).resolves.toMatch(/^scrypt\$/);
+  });
 });

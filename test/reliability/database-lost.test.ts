@@ -13,6 +13,7 @@ describe.skipIf(!testedDialects().includes('postgresql'))('when PostgreSQL stops
   let proxy: TcpProxy;
   let container: Container;
   let editorHeaders: Record<string, string>;
+  let proxiedUrl: string;
   // A client that gives up: without the server's timeouts a request would hang, and fail here instead of the suite hanging.
   const http = () => supertest(container.app);
   const timed = async <T>(request: () => PromiseLike<T>) => {
@@ -28,9 +29,10 @@ describe.skipIf(!testedDialects().includes('postgresql'))('when PostgreSQL stops
     const proxied = new URL(database.url);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
+    proxiedUrl = proxied.toString();
     const config = loadConfig({
       NODE_ENV: 'test',
-      DATABASE_URL: proxied.toString(),
+      DATABASE_URL: proxiedUrl,
       JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop',
       LOG_LEVEL: 'silent',
       PUBLIC_CACHE: 'off',
@@ -88,6 +90,47 @@ describe.skipIf(!testedDialects().includes('postgresql'))('when PostgreSQL stops
     await expect.poll(async () => (await http().get('/ready').timeout(5000)).status, { timeout: 15_000, interval: 250 }).toBe(200);
     await http().get('/v1/rubrics').timeout(5000).expect(200);
     await http().post('/v1/admin/rubrics').set(editorHeaders).send({ name: 'После сбоя' }).timeout(5000).expect(201);
+  });
+
+  it('with the default 30 s statement timeout, then the answer watch fails requests within about 2 s, and at once after that', async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: proxiedUrl,
+      JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop',
+      LOG_LEVEL: 'silent',
+      PUBLIC_CACHE: 'off',
+    });
+    expect(config.databaseTimeouts.statementMs).toBe(30_000);
+    const watched = createContainer(config, { logger: createLogger('silent') });
+    try {
+      await supertest(watched.app).get('/v1/rubrics').timeout(10_000).expect(200);
+      // A slow statement on a database that answers is not an outage: the watch's check answers, nothing fails.
+      const slow = watched.db.prisma.$queryRawUnsafe('SELECT 1 AS one FROM pg_sleep(2.5)');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await supertest(watched.app).get('/v1/rubrics').timeout(5000).expect(200);
+      await slow;
+      await supertest(watched.app).get('/v1/rubrics').timeout(5000).expect(200);
+
+      proxy.pause();
+      // The first request's statement hangs: after a second the watch's SELECT 1 goes unanswered for a second more.
+      const first = await timed(() => supertest(watched.app).get('/v1/rubrics').timeout(8000));
+      expect(first.response.status).toBe(503);
+      expect(first.response.body).toMatchObject({ code: 'database_unavailable' });
+      expect(first.ms).toBeLessThan(4000);
+      // Then nothing waits: every request and /ready fail at once while the database is away.
+      for (const path of ['/v1/rubrics', '/v1/tags', '/ready']) {
+        const next = await timed(() => supertest(watched.app).get(path).timeout(8000));
+        expect(next.response.status).toBe(503);
+        expect(next.ms).toBeLessThan(1000);
+      }
+      proxy.resume();
+      await expect
+        .poll(async () => (await supertest(watched.app).get('/v1/rubrics').timeout(5000)).status, { timeout: 15_000, interval: 250 })
+        .toBe(200);
+    } finally {
+      proxy.resume();
+      await watched.close();
+    }
   });
 
   it('when a statement runs past DATABASE_STATEMENT_TIMEOUT_MS, then PostgreSQL cancels it: database_unavailable', async () => {
