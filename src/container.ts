@@ -99,14 +99,15 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     audit: audit.service,
     passwords,
   });
-  const rubrics = createRubricsModule({ prisma, events });
+  const rubrics = createRubricsModule({ prisma, dialect: db.dialect, events });
   // Tags and articles keep the search index in step in their own transactions.
   const searchIndex = createSearchIndex({ prisma });
   const tags = createTagsModule({ prisma, searchIndex, events });
-  const feed = createFeedModule({ prisma, now, events });
+  const feed = createFeedModule({ prisma, dialect: db.dialect, now, events });
   const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
   const articles = createArticlesModule({
     prisma,
+    dialect: db.dialect,
     now,
     jwtSecret: config.jwtSecret,
     previewTtlSeconds: config.previewTtlSeconds,

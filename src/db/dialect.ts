@@ -4,6 +4,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { PoolConfig } from 'pg';
 import type { DatabaseTimeouts } from '../config.ts';
+import { statementNames } from './pg-statement-names.ts';
 
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -28,12 +29,21 @@ export function sqlitePathOf(databaseUrl: string): string {
  * The client passes timeouts so that a database that stops answering fails requests instead of hanging
  * them; migrations pass none, since a migration's statement may rightly run long.
  */
-export function createAdapterFactory(databaseUrl: string, timeouts?: DatabaseTimeouts): PrismaBetterSqlite3 | PrismaPg {
+export function createAdapterFactory(
+  databaseUrl: string,
+  timeouts?: DatabaseTimeouts,
+  { isPreparingOnce = false } = {},
+): PrismaBetterSqlite3 | PrismaPg {
   if (dialectOf(databaseUrl) === 'postgresql') {
     const url = new URL(databaseUrl);
     const schema = url.searchParams.get('schema') ?? undefined;
     url.searchParams.delete('schema');
-    return new PrismaPg({ connectionString: url.toString(), max: 10, ...poolTimeouts(timeouts) }, schema ? { schema } : undefined);
+    // The app's client keeps its statements prepared (SQLite's: sqlite-statement-cache.ts); a migration's run once each.
+    const statementNameGenerator = isPreparingOnce ? statementNames() : undefined;
+    return new PrismaPg(
+      { connectionString: url.toString(), max: 10, ...poolTimeouts(timeouts) },
+      { ...(schema ? { schema } : {}), ...(statementNameGenerator ? { statementNameGenerator } : {}) },
+    );
   }
   const path = sqlitePathOf(databaseUrl);
   // A writer waits for a busy database instead of failing at once.

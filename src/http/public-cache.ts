@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
-import { compileKeyExtractor, everythingKey, keysPurgedBy, type FoundKeys, type ListKey } from '../shared/cache-keys.ts';
+import {
+  compileKeyExtractor,
+  everythingKey,
+  keysPurgedBy,
+  type FoundKeys,
+  type ListKey,
+  type ManagementWrite,
+} from '../shared/cache-keys.ts';
 import type { PurgeBus, PurgeBusHandlers, PurgeMessage } from './purge-bus.ts';
 import type { PublicCacheSettings } from '../config.ts';
 
@@ -15,11 +22,23 @@ export interface RouteCacheOptions {
   /** Cache-Control stale-while-revalidate; PUBLIC_CACHE_STALE_WHILE_REVALIDATE_SECONDS when left out. */
   staleWhileRevalidateSeconds?: number;
   /**
+   * The longest the answer lives anywhere: the in-process store keeps it no longer, and max-age and s-maxage
+   * say no more. For answers no purge reaches when they should change (a new article matching a search).
+   */
+  maxLifeSeconds?: number;
+  /**
    * The lists the answer depends on beyond the records in it: a query's result, which a newly published
    * article may join. Declaring it (even `[]`) gives the answer exact keys: the records found in the body
-   * plus these. Left out, the answer is keyed `all`, which every write purges.
+   * plus these (a document of its own media type, a feed or a sitemap, is keyed by these alone). Left out,
+   * the answer is keyed `all`, which every write purges.
    */
-  lists?: readonly ListKey[] | ((body: Record<string, unknown>) => readonly ListKey[]);
+  lists?: readonly ListKey[] | ((body: Record<string, unknown>, request: ListRequest) => readonly ListKey[]);
+}
+
+/** What a route's `cache.lists` may read of the request besides the body: its query and path parameters, as sent. */
+export interface ListRequest {
+  query: Record<string, unknown>;
+  params: Record<string, string>;
 }
 
 export interface PublicCacheDeps {
@@ -63,11 +82,16 @@ export interface Fill {
 export interface RoutePublicCache {
   /** Sends the stored answer for this URL when a fresh one is held; true when it did. */
   serveStored(req: Request, res: Response): boolean;
-  /** Called on a miss before the route runs. */
-  beginFill(): Promise<Fill>;
-  /** Sends a 200 answer with its validators and caching headers and stores it; false (nothing sent) for any other answer. */
-  sendAndStore(req: Request, res: Response, answer: RouteAnswer, fill: Fill): boolean;
+  /**
+   * On a miss: runs `produce` (the route) once for all the concurrent requests of this URL, stores a 200 answer
+   * and sends it to each with its validators and caching headers. Returns any other answer for the caller to
+   * send, or undefined when the request was answered.
+   */
+  fill(req: Request, res: Response, produce: () => Promise<RouteAnswer | undefined>): Promise<RouteAnswer | undefined>;
 }
+
+/** How one read of a URL ended, for every request that waited on it. */
+type FlightOutcome = { entry: Entry } | { answer: RouteAnswer } | { isSentByHandler: true };
 
 interface Entry {
   cacheKey: string;
@@ -104,6 +128,10 @@ export function createPublicCache(deps: PublicCacheDeps) {
   let horizon: { from: number; at: number | null; generation: number } | undefined;
   let horizonInFlight: Promise<number | null> | undefined;
   let horizonInFlightGeneration = -1;
+  // The reads under way, by method and URL: a miss joins the one running rather than starting its own.
+  const flights = new Map<string, Promise<FlightOutcome>>();
+  let waitingOnFlights = 0;
+  const isStoring = settings.ttlSeconds > 0;
 
   const bus = deps.connectBus?.({
     onPurge: (message) => applyPurge(message),
@@ -124,6 +152,8 @@ export function createPublicCache(deps: PublicCacheDeps) {
 
   function applyPurge(message: PurgeMessage): void {
     generation++;
+    // A read under way may predate the write: requests from now on start their own.
+    flights.clear();
     if ('everything' in message) {
       entries.clear();
       cacheKeysByKey.clear();
@@ -173,9 +203,17 @@ export function createPublicCache(deps: PublicCacheDeps) {
     return horizonInFlight;
   }
 
-  function store(entry: Entry, fill: Fill): void {
+  /** Taken on a miss before the route runs: what its answer is checked against when it is stored. */
+  async function beginFill(): Promise<Fill> {
+    const startedGeneration = generation;
+    const startedAt = now().getTime();
+    return { generation: startedGeneration, startedAt, changesAt: await nextChangeAt(startedAt) };
+  }
+
+  function store(entry: Entry, fill: Fill, maxLifeSeconds: number): void {
     if (settings.ttlSeconds <= 0 || fill.generation !== generation) return;
-    const lifeMs = bus && !bus.isConnected() ? Math.min(settings.ttlSeconds * 1000, fallbackTtlMs) : settings.ttlSeconds * 1000;
+    const ttlMs = Math.min(settings.ttlSeconds, maxLifeSeconds) * 1000;
+    const lifeMs = bus && !bus.isConnected() ? Math.min(ttlMs, fallbackTtlMs) : ttlMs;
     entry.expiresAt = Math.min(fill.startedAt + lifeMs, fill.changesAt ?? Infinity);
     if (entry.expiresAt <= now().getTime() || entry.size > settings.maxBytes) return;
     remove(entry.cacheKey);
@@ -197,20 +235,77 @@ export function createPublicCache(deps: PublicCacheDeps) {
     const options = route.cache || {};
     const where = `${route.method.toUpperCase()} ${route.path}`;
     // Only a route that says which lists it shows gets exact keys; its schema must name every record.
-    const extract = options.lists !== undefined && route.response ? compileKeyExtractor(route.response, where) : undefined;
+    // A document of its own media type (a JSON Feed's ids are addresses) names no records: its lists key it.
+    const extract =
+      options.lists !== undefined && route.response && !route.mediaType ? compileKeyExtractor(route.response, where) : undefined;
     const maxAge = options.maxAgeSeconds ?? settings.maxAgeSeconds;
     const sMaxAge = options.sMaxAgeSeconds ?? settings.sMaxAgeSeconds;
     const staleWhileRevalidate = options.staleWhileRevalidateSeconds ?? settings.staleWhileRevalidateSeconds;
+    const maxLifeSeconds = options.maxLifeSeconds ?? Infinity;
 
-    function keysOf(body: unknown, found: FoundKeys | undefined): string[] {
+    function keysOf(req: Request, body: unknown, found: FoundKeys | undefined): string[] {
       if (options.lists === undefined) return [everythingKey];
+      const request = { query: req.query as Record<string, unknown>, params: req.params as Record<string, string> };
       const lists =
         typeof options.lists === 'function'
-          ? body && typeof body === 'object'
-            ? options.lists(body as Record<string, unknown>)
-            : []
+          ? options.lists(body && typeof body === 'object' ? (body as Record<string, unknown>) : {}, request)
           : options.lists;
       return [...new Set([...lists, ...(found?.keys ?? [])])];
+    }
+
+    async function read(req: Request, produce: () => Promise<RouteAnswer | undefined>): Promise<FlightOutcome> {
+      const fill = await beginFill();
+      const answer = await produce();
+      if (!answer) return { isSentByHandler: true };
+      const entry = entryOf(req, answer, fill);
+      if (!entry) return { answer };
+      store(entry, fill, maxLifeSeconds);
+      return { entry };
+    }
+
+    /** A 200 answer as stored and sent, with its validators and caching headers; null for any other answer. */
+    function entryOf(req: Request, answer: RouteAnswer, fill: Fill): Entry | null {
+      const { status, body: value } = answer;
+      if (status !== 200 || value === undefined || hasHeader(answer.headers, 'cache-control')) return null;
+      const body = Buffer.isBuffer(value)
+        ? value
+        : Buffer.from(typeof value === 'string' && route.mediaType ? value : JSON.stringify(value), 'utf8');
+      const found = extract && value && typeof value === 'object' ? extract(value) : undefined;
+      const keys = keysOf(req, value, found);
+      const secondsToChange = Math.min(
+        maxLifeSeconds,
+        fill.changesAt === null ? Infinity : Math.max(0, Math.floor((fill.changesAt - fill.startedAt) / 1000)),
+      );
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+      const contentType = headerValue(answer.headers, 'content-type') ?? 'application/json; charset=utf-8';
+      const routeHeaders = Object.entries(answer.headers).filter(([name]) => name.toLowerCase() !== 'content-type');
+      const keyHeader = keys.join(' ');
+      const cacheKey = cacheKeyOf(req);
+      return {
+        cacheKey,
+        body,
+        contentType,
+        etag,
+        headers: [
+          ...routeHeaders,
+          ['ETag', etag],
+          // The newest change of the records in the answer; without dates in it, when it was made.
+          ['Last-Modified', new Date(found?.newestChange || fill.startedAt).toUTCString()],
+          [
+            'Cache-Control',
+            `public, max-age=${Math.min(maxAge, secondsToChange)}, s-maxage=${Math.min(sMaxAge, secondsToChange)}, ` +
+              `stale-while-revalidate=${staleWhileRevalidate}`,
+          ],
+          ['Surrogate-Key', keyHeader],
+          ['Cache-Tag', keys.join(',')],
+        ],
+        keys,
+        // The body, the key headers twice, the cache key in two maps, and the entry's own overhead:
+        // counted whole so that many small answers (random cursors, queries) cannot outgrow the limit.
+        size: body.length + 2 * keyHeader.length + 2 * cacheKey.length + ENTRY_OVERHEAD_BYTES,
+        storedAt: fill.startedAt,
+        expiresAt: 0,
+      };
     }
 
     return {
@@ -226,53 +321,37 @@ export function createPublicCache(deps: PublicCacheDeps) {
         return true;
       },
 
-      async beginFill() {
-        const startedGeneration = generation;
-        const startedAt = now().getTime();
-        return { generation: startedGeneration, startedAt, changesAt: await nextChangeAt(startedAt) };
-      },
-
-      sendAndStore(req, res, answer, fill) {
-        const { status, body: value } = answer;
-        if (status !== 200 || value === undefined || hasHeader(answer.headers, 'cache-control')) return false;
-        const body = Buffer.isBuffer(value)
-          ? value
-          : Buffer.from(typeof value === 'string' && route.mediaType ? value : JSON.stringify(value), 'utf8');
-        const found = extract && value && typeof value === 'object' ? extract(value) : undefined;
-        const keys = keysOf(value, found);
-        const secondsToChange = fill.changesAt === null ? Infinity : Math.max(0, Math.floor((fill.changesAt - fill.startedAt) / 1000));
-        const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-        const contentType = headerValue(answer.headers, 'content-type') ?? 'application/json; charset=utf-8';
-        const routeHeaders = Object.entries(answer.headers).filter(([name]) => name.toLowerCase() !== 'content-type');
-        const keyHeader = keys.join(' ');
-        const entry: Entry = {
-          cacheKey: cacheKeyOf(req),
-          body,
-          contentType,
-          etag,
-          headers: [
-            ...routeHeaders,
-            ['ETag', etag],
-            // The newest change of the records in the answer; without dates in it, when it was made.
-            ['Last-Modified', new Date(found?.newestChange || fill.startedAt).toUTCString()],
-            [
-              'Cache-Control',
-              `public, max-age=${Math.min(maxAge, secondsToChange)}, s-maxage=${Math.min(sMaxAge, secondsToChange)}, ` +
-                `stale-while-revalidate=${staleWhileRevalidate}`,
-            ],
-            ['Surrogate-Key', keyHeader],
-            ['Cache-Tag', keys.join(',')],
-          ],
-          keys,
-          // The body, the key headers twice, the cache key in two maps, and the entry's own overhead:
-          // counted whole so that many small answers (random cursors, queries) cannot outgrow the limit.
-          size: body.length + 2 * keyHeader.length + 2 * cacheKeyOf(req).length + ENTRY_OVERHEAD_BYTES,
-          storedAt: fill.startedAt,
-          expiresAt: 0,
-        };
-        store(entry, fill);
-        send(req, res, entry);
-        return true;
+      async fill(req, res, produce) {
+        // The exact URL: requests that share an entry but spell their query otherwise may be answered otherwise (a redirect's Location).
+        const flightKey = `${req.method} ${req.originalUrl}`;
+        // With the store off (PUBLIC_CACHE=off) nothing is shared either: every request runs the route.
+        let flight = isStoring ? flights.get(flightKey) : undefined;
+        const isFirst = flight === undefined;
+        if (!flight) {
+          const started = read(req, produce);
+          if (isStoring) {
+            const land = () => {
+              if (flights.get(flightKey) === started) flights.delete(flightKey);
+            };
+            started.then(land, land);
+            flights.set(flightKey, started);
+          }
+          flight = started;
+        }
+        waitingOnFlights++;
+        let outcome: FlightOutcome;
+        try {
+          outcome = await flight;
+        } finally {
+          waitingOnFlights--;
+        }
+        if ('entry' in outcome) {
+          send(req, res, outcome.entry);
+          return undefined;
+        }
+        if ('answer' in outcome) return outcome.answer;
+        // The first request's handler answered it by itself: each of the others runs its own.
+        return isFirst ? undefined : produce();
       },
     };
   }
@@ -281,7 +360,7 @@ export function createPublicCache(deps: PublicCacheDeps) {
     /** The cache side of a public GET route; undefined for a route declared `cache: false`. */
     forRoute: (route: CachedRouteShape): RoutePublicCache | undefined => (route.cache === false ? undefined : forRoute(route)),
     /** Purges what a successful management write touched, here and on the other instances. */
-    async purgeAfterWrite(write: { action?: string; targetType?: string; targetId: string | null }): Promise<void> {
+    async purgeAfterWrite(write: ManagementWrite): Promise<void> {
       const keys = keysPurgedBy(write);
       purge(keys === 'everything' ? { everything: true } : { keys });
       // The write may have scheduled something: the next scheduled change is read now rather than by the next reader.
@@ -291,8 +370,17 @@ export function createPublicCache(deps: PublicCacheDeps) {
     purge: (keys: string[]) => purge({ keys }),
     /** Drops every stored answer, here and on the other instances. */
     purgeEverything: () => purge({ everything: true }),
-    /** What the store holds, and whether purges from other instances arrive (null without Redis). */
-    stats: () => ({ entries: entries.size, bytes: storedBytes, isLinked: bus ? bus.isConnected() : null }),
+    /**
+     * What the store holds, the reads under way and the requests waiting on them, and whether purges from
+     * other instances arrive (null without Redis).
+     */
+    stats: () => ({
+      entries: entries.size,
+      bytes: storedBytes,
+      reads: flights.size,
+      waiting: waitingOnFlights,
+      isLinked: bus ? bus.isConnected() : null,
+    }),
     close: async () => {
       await bus?.close();
     },

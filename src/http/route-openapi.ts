@@ -188,9 +188,10 @@ const cachedAnswerHeaderDocs: Record<string, { description: string; required: bo
   'Surrogate-Key': {
     description:
       'Space-separated keys of the records in the answer (`article:<id>`, `rubric:<id>`, `tag:<id>`, `user:<id>`, `media:<id>`, ' +
-      '`feed-item:<id>`) and of the lists it shows (`articles`, `feed`, `rubrics`, `tags`, `users`, `media`; `all` on answers ' +
-      "whose route names none, purged by every write). A management write purges its record's key and the lists it changes, " +
-      'so a CDN purge by key removes exactly the answers an edit touches.',
+      '`feed-item:<id>`) and of the lists it shows (`articles`, `articles:rubric:<slug>`, `articles:tag:<slug>`, ' +
+      '`articles:author:<slug>`, `articles:rubric`, `feed`, `rubrics`, `tags`, `users`, `media`; `all` on answers whose route ' +
+      "names none, purged by every write that changes something public). A management write purges its record's key and the " +
+      'lists it changes (the README gives the rule per write), so a CDN purge by key removes exactly the answers an edit touches.',
     required: true,
     schema: {
       type: 'string',

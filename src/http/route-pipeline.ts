@@ -4,6 +4,7 @@ import { BadRequestError, ForbiddenError, ValidationError } from '../errors.ts';
 import type { Actor } from '../shared/actor.ts';
 import { actorLabel } from '../shared/actor-label.ts';
 import type { AuditEventInput } from '../shared/audit-event.ts';
+import { collectNotedPurges } from '../shared/cache-keys.ts';
 import { runWithAuditIntent, type AuditIntent, type WrittenAuditEntry } from '../shared/audit-intent.ts';
 import {
   storableHeaders,
@@ -49,14 +50,17 @@ type Call = Omit<RouteContext<unknown, unknown, unknown>, 'addAuditDetails'> & {
   auditDetails: Record<string, unknown>;
   /** The audit entry the call owes (routes declared with `audit`), open while the handler runs. */
   auditIntent?: AuditIntent;
+  /** The public answers the handler's services said the write changes (undefined: they said nothing). */
+  notedPurges?: string[];
 };
 
 /**
- * A route's request pipeline, in its order: count a public read (rate limit); a stored public answer;
- * authenticate; count a management call; authorise; claim the Idempotency-Key (or replay its answer; a streamed body
+ * A route's request pipeline, in its order: count a public read (rate limit); a stored public answer (on a miss,
+ * concurrent requests for one URL share one run of what follows); authenticate; count a management call; authorise; claim the Idempotency-Key (or replay its answer; a streamed body
  * is compared once the handler has read it, before it writes); parse;
  * refuse a caller who failed too often (sign-in, tokens); the handler, whose change's transaction writes the audit
- * event; after a write, purge the public answers and complete the audit event; then answer (storing a public one).
+ * event, its services noting the public answers it changes; after a write, purge those and complete the audit event;
+ * then answer (storing a public one).
  */
 export function createRouteHandler(route: AnyRoute, deps: RoutePipelineDeps): RequestHandler {
   const idempotency = isIdempotentRoute(route) ? deps.idempotency : undefined;
@@ -71,26 +75,28 @@ export function createRouteHandler(route: AnyRoute, deps: RoutePipelineDeps): Re
     if (isPublic) res.setHeader('Cache-Control', 'no-store');
     // A public read counts before anything, a stored answer included; a management call once its caller is known.
     if (isPublic) await limitCalls?.(req, res, undefined);
+    /** The route's answer, or undefined once the request is answered (a replay, a handler that sends its own). */
+    const produce = async (): Promise<RouteAnswer | undefined> => {
+      const actor = await authenticate(route, deps, req, res);
+      if (!isPublic) await limitCalls?.(req, res, actor);
+      if (actor) authorise(route.access, actor);
+      const idempotent = await idempotency?.begin(req, actorLabel(actor), { isBodyStreamed: route.streamedBody !== undefined });
+      if (idempotent?.kind === 'replay') return void sendStored(res, idempotent.response);
+      const claim = idempotent?.kind === 'claimed' ? idempotent : undefined;
+      return underClaim(claim, route, req, res, async () => {
+        const call = parse(route, querySchema, actor, req, res, idempotent);
+        // Before the handler spends anything (a password hash) on a caller who failed too often.
+        const succeeded = await limitFailures?.(req, res, accountOf(route, call.body));
+        const answer = await runHandler(route, call);
+        if (answer && answer.status < 400) await succeeded?.();
+        if (answer) await afterWrite(route, deps, call, answer);
+        return answer;
+      });
+    };
     if (publicCache?.serveStored(req, res)) return;
-    const fill = await publicCache?.beginFill();
-    const actor = await authenticate(route, deps, req, res);
-    if (!isPublic) await limitCalls?.(req, res, actor);
-    if (actor) authorise(route.access, actor);
-    const idempotent = await idempotency?.begin(req, actorLabel(actor), { isBodyStreamed: route.streamedBody !== undefined });
-    if (idempotent?.kind === 'replay') return sendStored(res, idempotent.response);
-    const claim = idempotent?.kind === 'claimed' ? idempotent : undefined;
-    const answer = await underClaim(claim, route, req, res, async () => {
-      const call = parse(route, querySchema, actor, req, res, idempotent);
-      // Before the handler spends anything (a password hash) on a caller who failed too often.
-      const succeeded = await limitFailures?.(req, res, accountOf(route, call.body));
-      const answer = await runHandler(route, call);
-      if (answer && answer.status < 400) await succeeded?.();
-      if (answer) await afterWrite(route, deps, call, answer);
-      return answer;
-    });
-    if (!answer) return;
-    if (fill && publicCache!.sendAndStore(req, res, answer, fill)) return;
-    send(route, res, answer);
+    // A miss: concurrent requests for the URL share one run of the route, and its answer is stored.
+    const answer = publicCache ? await publicCache.fill(req, res, produce) : await produce();
+    if (answer) send(route, res, answer);
   };
 }
 
@@ -179,7 +185,10 @@ async function runHandler(route: AnyRoute, call: Call): Promise<RouteAnswer | un
   const { auditDetails, auditIntent, ...context } = call;
   const addAuditDetails = (details: Record<string, unknown>) => void Object.assign(auditDetails, details);
   const handle = () => route.handler({ ...context, addAuditDetails });
-  const result = await (auditIntent ? runWithAuditIntent(auditIntent, handle) : handle());
+  const audited = () => (auditIntent ? runWithAuditIntent(auditIntent, handle) : handle());
+  let result: unknown;
+  if (isManagementWrite(route)) ({ result, noted: call.notedPurges } = await collectNotedPurges(audited));
+  else result = await audited();
   if (call.res.headersSent) return undefined;
   const answer: RouteAnswer =
     result instanceof HttpResult
@@ -199,7 +208,12 @@ async function afterWrite(route: AnyRoute, deps: RoutePipelineDeps, call: Call, 
   const targetId = typeof id === 'string' ? id : null;
   // Before it answers, so its caller reads it back.
   if (isManagementWrite(route) && answer.status < 400) {
-    await deps.publicCache?.purgeAfterWrite({ action: route.audit?.action, targetType: route.audit?.targetType, targetId });
+    await deps.publicCache?.purgeAfterWrite({
+      action: route.audit?.action,
+      targetType: route.audit?.targetType,
+      targetId,
+      noted: call.notedPurges,
+    });
   }
   if (route.audit && deps.recordAudit) await recordAudit(deps.recordAudit, route.audit, call, targetId);
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { getRefId } from '@asteasolutions/zod-to-openapi';
 import type { ZodType } from 'zod';
 
@@ -6,13 +7,28 @@ export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed
 
 /**
  * A key naming a whole list: a page keyed by it changes when any record of the kind is added, removed or
- * changed (a query's result, or a page that shows records of the kind without their ids).
+ * changed (a query's result, or a page that shows records of the kind without their ids). `articles` is
+ * the unfiltered article list (the home page, sitemaps, the site's syndication feeds): every change of a
+ * public article purges it. The article lists filtered by a record carry `articles:<filter>:<slug>` instead.
  */
-export type ListKey = 'articles' | 'feed' | 'rubrics' | 'tags' | 'users' | 'media';
+export type ListKey = 'articles' | 'feed' | 'rubrics' | 'tags' | 'users' | 'media' | ArticleListKey | typeof rubricFilteredKey;
+
+/** What a public article list is filtered by: a rubric (with its sub-rubrics), a tag, an author. */
+export type ArticleFilter = 'rubric' | 'tag' | 'author';
+export type ArticleListKey = `articles:${ArticleFilter}:${string}`;
+
+/** The key of the article lists filtered by the record with this slug (the slug as the query names it). */
+export const articleListKey = (filter: ArticleFilter, slug: string): ArticleListKey => `articles:${filter}:${encodeURIComponent(slug)}`;
 
 /**
- * The key of answers whose route declares no `cache.lists`: every write purges it, so a route nobody
- * described is never stale, only purged more often than it needs.
+ * Carried by every list filtered by rubric beside its own key: a rubric moved, deactivated or deleted changes
+ * which articles its ancestors' lists hold, and is rare enough to purge them all.
+ */
+export const rubricFilteredKey = 'articles:rubric' as const;
+
+/**
+ * The key of answers whose route declares no `cache.lists`: every write that changes something public purges
+ * it, so a route nobody described is never stale, only purged more often than it needs.
  */
 export const everythingKey = 'all';
 
@@ -26,6 +42,7 @@ const entityKinds: Record<string, EntityKind> = {
   PublicArticle: 'article',
   ArticleSummary: 'article',
   FeedArticle: 'article',
+  SearchHit: 'article',
   Rubric: 'rubric',
   PublicRubric: 'rubric',
   RubricRef: 'rubric',
@@ -41,13 +58,16 @@ const entityKinds: Record<string, EntityKind> = {
   PublicFeedItem: 'feed-item',
 };
 
-/** What a management write on a target type purges besides `<kind>:<id>`: the lists it can change. */
-const writeEffects: Record<string, { kind?: EntityKind; lists: readonly ListKey[]; isPublic: boolean }> = {
-  article: { kind: 'article', lists: ['articles', 'feed'], isPublic: true },
-  // Lists filter by rubric, tag and author slug, so a renamed or deactivated one changes them too.
-  rubric: { kind: 'rubric', lists: ['rubrics', 'articles', 'feed'], isPublic: true },
-  tag: { kind: 'tag', lists: ['tags', 'articles'], isPublic: true },
-  user: { kind: 'user', lists: ['users', 'articles'], isPublic: true },
+/**
+ * What a management write on a target type purges besides `<kind>:<id>`: the lists it can change. The services
+ * of the types `isNotedByService` name the exact keys of each write (notePurge); when one does not, everything
+ * is purged, as their lists are keyed by slugs the write alone does not know.
+ */
+const writeEffects: Record<string, { kind?: EntityKind; lists: readonly ListKey[]; isPublic: boolean; isNotedByService?: true }> = {
+  article: { kind: 'article', lists: [], isPublic: true, isNotedByService: true },
+  rubric: { kind: 'rubric', lists: [], isPublic: true, isNotedByService: true },
+  tag: { kind: 'tag', lists: [], isPublic: true, isNotedByService: true },
+  user: { kind: 'user', lists: [], isPublic: true, isNotedByService: true },
   media: { kind: 'media', lists: ['media'], isPublic: true },
   feed_item: { kind: 'feed-item', lists: ['feed'], isPublic: true },
   api_key: { lists: [], isPublic: false },
@@ -58,16 +78,109 @@ const writeEffects: Record<string, { kind?: EntityKind; lists: readonly ListKey[
 // Audited actions that change nothing the public API shows.
 const actionsThatShowNothingNew = new Set(['article.preview']);
 
+/** A management write as the purge stage sees it: its audit declaration, its target, and the keys its service noted. */
+export interface ManagementWrite {
+  action?: string;
+  targetType?: string;
+  targetId: string | null;
+  /** The keys the write's service noted (notePurge); undefined when it noted none. */
+  noted?: readonly string[];
+}
+
 /**
- * The keys a successful management write purges, or 'everything' for a target type not known here
- * (a new module's writes are safe before anyone describes them).
+ * The keys a successful management write purges, or 'everything' for a target type not known here (a new
+ * module's writes are safe before anyone describes them) or a write its service should have described and did not.
  */
-export function keysPurgedBy(write: { action?: string; targetType?: string; targetId: string | null }): string[] | 'everything' {
+export function keysPurgedBy(write: ManagementWrite): string[] | 'everything' {
   if (write.action && actionsThatShowNothingNew.has(write.action)) return [];
   const effects = write.targetType === undefined ? undefined : writeEffects[write.targetType];
   if (!effects) return 'everything';
   if (!effects.isPublic) return [];
-  return [...(effects.kind && write.targetId ? [`${effects.kind}:${write.targetId}`] : []), ...effects.lists, everythingKey];
+  if (effects.isNotedByService) return write.noted === undefined ? 'everything' : withSafetyNet(write.noted);
+  return withSafetyNet([...(effects.kind && write.targetId ? [`${effects.kind}:${write.targetId}`] : []), ...effects.lists]);
+}
+
+/** The keys once each, and `all` with them unless there are none: a write that changes nothing public purges nothing. */
+export function withSafetyNet(keys: Iterable<string>): string[] {
+  const unique = new Set(keys);
+  if (unique.size) unique.add(everythingKey);
+  return [...unique];
+}
+
+/** Where an article shows while it is public (or on its way there by the clock alone), by slugs. */
+export interface ArticlePlacement {
+  /** Published or scheduled, with a publication time, not in the trash: public now or at its time. */
+  isPublicBound: boolean;
+  /** Its rubric's slug and those of the rubric's ancestors, whose lists hold their sub-rubrics' articles. */
+  rubricSlugs: readonly string[];
+  tagSlugs: readonly string[];
+  authorSlugs: readonly string[];
+  /** It has an item in the feed (it did not opt out). */
+  isInFeed: boolean;
+}
+
+/**
+ * What a change of an article purges: nothing unless it is public (or scheduled) before or after the change;
+ * then its own key, the unfiltered list, and the lists its filters match before or after (its rubric and the
+ * rubric's ancestors, its tags, its authors, the feed when it is or was in it). Scheduled counts as public:
+ * answers stored now would otherwise outlive the time it appears at, which they are only capped by when known.
+ */
+export function keysOfArticleChange(id: string, before: ArticlePlacement | null, after: ArticlePlacement | null): string[] {
+  const shown = [before, after].filter((placement): placement is ArticlePlacement => placement?.isPublicBound === true);
+  if (!shown.length) return [];
+  return withSafetyNet([
+    `article:${id}`,
+    'articles',
+    ...shown.flatMap((placement) => [
+      ...placement.rubricSlugs.map((slug) => articleListKey('rubric', slug)),
+      ...placement.tagSlugs.map((slug) => articleListKey('tag', slug)),
+      ...placement.authorSlugs.map((slug) => articleListKey('author', slug)),
+      ...(placement.isInFeed ? ['feed'] : []),
+    ]),
+  ]);
+}
+
+/**
+ * What a change of a rubric, tag or user purges: its record (the answers embedding it), its kind's list,
+ * and the article lists filtered by it under each slug it had or has (a new slug may have answered an empty list).
+ */
+export function keysOfFilterRecordChange(
+  kind: 'rubric' | 'tag' | 'user',
+  id: string,
+  slugs: readonly (string | null | undefined)[],
+  extra: readonly ListKey[] = [],
+): string[] {
+  const filter: ArticleFilter = kind === 'user' ? 'author' : kind;
+  const list: ListKey = kind === 'user' ? 'users' : `${kind}s`;
+  const known = slugs.filter((slug): slug is string => Boolean(slug));
+  return withSafetyNet([`${kind}:${id}`, list, ...known.map((slug) => articleListKey(filter, slug)), ...extra]);
+}
+
+// One store for the process: each request's noted keys live in its own asynchronous context.
+const purgeNotes = new AsyncLocalStorage<{ keys?: Set<string> }>();
+
+/**
+ * Runs `fn` (a management route's handler) collecting the keys its services note; `noted` is undefined when
+ * none noted anything.
+ */
+export async function collectNotedPurges<T>(fn: () => Promise<T>): Promise<{ result: T; noted: string[] | undefined }> {
+  const notes: { keys?: Set<string> } = {};
+  const result = await purgeNotes.run(notes, fn);
+  return { result, noted: notes.keys ? [...notes.keys] : undefined };
+}
+
+/**
+ * Says which public answers the current request's write changes (an empty list: none). Services call it
+ * before their change commits; the HTTP layer purges the keys once the request succeeds. Returns the keys,
+ * for the write's webhook event. Outside a request it only returns them.
+ */
+export function notePurge(keys: readonly string[]): readonly string[] {
+  const notes = purgeNotes.getStore();
+  if (notes) {
+    notes.keys ??= new Set();
+    for (const key of keys) notes.keys.add(key);
+  }
+  return keys;
 }
 
 /** Keys and the newest content time found in a body. */

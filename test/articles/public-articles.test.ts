@@ -222,7 +222,7 @@ describeEachDialect('the public articles API', (dialect) => {
       }
     });
 
-    it('when a page of 5 and a page of 50 with related records and a page without them are read, then each costs a fixed number of queries and fewer includes cost fewer', async () => {
+    it('when a page of 5 and a page of 50 with related records and a page without them are read, then each is one statement', async () => {
       const cost = async (query: Record<string, string | number>) => {
         t.queries.reset();
         await list(query);
@@ -234,8 +234,8 @@ describeEachDialect('the public articles API', (dialect) => {
       ];
       expect(full[1]).toBe(full[0]);
       const bare = [await cost({ limit: 5, include: '' }), await cost({ limit: 50, include: '' })];
-      expect(bare[1]).toBe(bare[0]);
-      expect(bare[0]).toBeLessThan(full[0]!);
+      // The relations are nested in the statement that reads the page (test/read-path/statement-counts.test.ts).
+      expect([...full, ...bare]).toEqual([1, 1, 1, 1]);
     });
   });
 

@@ -182,6 +182,80 @@ describe('the public cache layer', () => {
     expect(app.callsOf('/slow')).toBe(2);
   });
 
+  /** A route whose answers wait for the gate closed last (`close()` returns its opener), each saying the `version` current when it was made. */
+  function gatedRoute(path: string) {
+    let gate = Promise.resolve();
+    const state = { version: 1 };
+    const close = (): (() => void) => {
+      let open!: () => void;
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return open;
+    };
+    const gated = route(path, {
+      response: Item,
+      cache: { lists: [] },
+      handler: async () => {
+        const version = state.version;
+        await gate;
+        return { id: 'r1', title: `Город, версия ${version}` };
+      },
+    });
+    return { gated, state, close };
+  }
+
+  // then() sends the request now; supertest waits for it otherwise.
+  const sent = (request: supertest.Test) => request.expect(200).then((res) => res);
+
+  it('when 50 requests miss the same URL at once, then the route runs once and each gets its answer, none from the store', async () => {
+    const { gated, close } = gatedRoute('/busy');
+    const app = buildApp([gated]);
+    const open = close();
+    const pending = Array.from({ length: 50 }, () => sent(app.http().get('/busy')));
+    await expect.poll(() => app.publicCache.stats().waiting).toBe(50);
+    open();
+    const answers = await Promise.all(pending);
+    expect(app.callsOf('/busy')).toBe(1);
+    expect(new Set(answers.map((res) => res.text)).size).toBe(1);
+    expect(answers.every((res) => res.headers.age === undefined && res.headers.etag === answers[0]!.headers.etag)).toBe(true);
+    expect(app.publicCache.stats()).toMatchObject({ entries: 1, reads: 0, waiting: 0 });
+    expect((await app.http().get('/busy').expect(200)).headers.age).toBe('0');
+  });
+
+  it('when a purge comes while requests wait on a read, then later requests make a new one, and only the new answer is kept', async () => {
+    const { gated, state, close } = gatedRoute('/racing');
+    const app = buildApp([gated]);
+    const openFirst = close();
+    const early = [sent(app.http().get('/racing')), sent(app.http().get('/racing'))];
+    await expect.poll(() => app.publicCache.stats().waiting).toBe(2);
+    // The write: the record changes, then its key is purged; the read under way began before it.
+    state.version = 2;
+    app.publicCache.purge(['rubric:r1']);
+    const openSecond = close();
+    const late = sent(app.http().get('/racing'));
+    await expect.poll(() => app.callsOf('/racing')).toBe(2);
+    openSecond();
+    expect((await late).body.title).toBe('Город, версия 2');
+    openFirst();
+    for (const res of await Promise.all(early)) expect(res.body.title).toBe('Город, версия 1');
+    const after = await app.http().get('/racing').expect(200);
+    expect([after.headers.age, after.body.title]).toEqual(['0', 'Город, версия 2']);
+    expect(app.callsOf('/racing')).toBe(2);
+  });
+
+  it('when a route declares a longest life, then the store keeps its answers no longer and the headers say no more', async () => {
+    const app = buildApp([
+      route('/brief', { response: Item, cache: { lists: [], maxLifeSeconds: 20 }, handler: async () => ({ id: 'r1', title: 'Город' }) }),
+    ]);
+    const res = await app.http().get('/brief').expect(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=20, s-maxage=20, stale-while-revalidate=300');
+    app.clock.advance(19_999);
+    expect((await app.http().get('/brief').expect(200)).headers.age).toBe('19');
+    app.clock.advance(1);
+    expect((await app.http().get('/brief').expect(200)).headers.age).toBeUndefined();
+  });
+
   it('when a route sets its own cache lifetimes, then they override the configured ones', async () => {
     const app = buildApp([
       route('/short', {

@@ -155,8 +155,9 @@ describeEachDialect('public caching headers', (dialect) => {
     expect(surrogateKeysOf(await t.http().get('/v1/tags').expect(200)).sort()).toEqual(
       ['tags', `tag:${n.budget.id}`, `tag:${n.transport.id}`].sort(),
     );
+    // An author's page comes and goes with their public articles: the key of the lists of their articles.
     expect(surrogateKeysOf(await t.http().get(`/v1/authors/${n.anna.user.slug}`).expect(200))).toEqual([
-      'articles',
+      `articles:author:${n.anna.user.slug}`,
       `user:${n.anna.user.id}`,
     ]);
     expect(surrogateKeysOf(await t.http().get(`/v1/media/${n.cover.id}`).expect(200))).toEqual([`media:${n.cover.id}`]);

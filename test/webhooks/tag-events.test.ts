@@ -59,7 +59,8 @@ describeEachDialect('webhooks for tags', (dialect) => {
     expect((await t.http().delete(`/v1/admin/tags/${id}`).set(editor.headers).set('If-Match', '"2"')).status).toBe(204);
 
     await waitUntil(() => expect(receiver.requests.map((r) => r.json.type)).toEqual(['tag.created', 'tag.updated', 'tag.deleted']));
-    const keys = [`tag:${id}`, 'tags', 'articles', 'all'];
+    // The tag's record and list, and the article list filtered by its slug (a rename keeps the slug).
+    const keys = [`tag:${id}`, 'tags', `articles:tag:${created.body.slug}`, 'all'];
     const record = { id, slug: created.body.slug, actor: `user:${editor.user.id}`, surrogateKeys: keys };
     expect(receiver.requests.map((r) => r.json.data)).toEqual([
       { ...record, version: 1 },

@@ -5,6 +5,7 @@ import { quotableTextsOf } from '../../shared/article-text.ts';
 import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import type { AuditTrail } from '../../shared/audit-intent.ts';
+import { keysOfArticleChange, notePurge, type ArticlePlacement } from '../../shared/cache-keys.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
 import type { SearchIndexer } from '../../shared/search-indexer.ts';
@@ -25,9 +26,9 @@ import type { ArticleResponse, UpdateArticleInput } from './articles.schemas.ts'
 
 export interface ArticlesDeps {
   repo: ArticlesRepository;
-  rubrics: Pick<RubricsService, 'exists' | 'findActiveIdBySlug'>;
-  tags: Pick<TagsService, 'missingIds' | 'findIdBySlug'>;
-  users: Pick<UsersService, 'missingIds'>;
+  rubrics: Pick<RubricsService, 'exists' | 'findActiveIdBySlug' | 'slugsWithAncestors'>;
+  tags: Pick<TagsService, 'missingIds' | 'findIdBySlug' | 'slugsOf'>;
+  users: Pick<UsersService, 'missingIds' | 'slugsOf'>;
   media: Pick<MediaService, 'kindsOf'>;
   feed: Pick<FeedService, 'putArticleInFeed' | 'takeArticleOutOfFeed'>;
   /** Rewrites an article's search index entry in the transaction that changed the article. */
@@ -60,6 +61,48 @@ export interface CheckedChange {
   /** The workflow step, for the 409 of a transition another request made impossible meanwhile. */
   action?: WorkflowAction;
 }
+
+/** What decides where an article shows publicly: its state, rubric, tags, authors and feed choice. */
+export interface PublicState {
+  status: ArticleRow['status'];
+  publishedAt: Date | null;
+  deletedAt: Date | null;
+  rubricId: string | null;
+  tagIds: readonly string[];
+  authorIds: readonly string[];
+  showInFeed: boolean;
+}
+
+export const publicStateOf = (row: ArticleRow): PublicState => ({
+  status: row.status,
+  publishedAt: row.publishedAt,
+  deletedAt: row.deletedAt,
+  rubricId: row.rubricId,
+  tagIds: row.tags.map((t) => t.tagId),
+  authorIds: row.authors.map((a) => a.userId),
+  showInFeed: row.showInFeed,
+});
+
+/** The state a checked change leaves: its data and relations over the current row (the writes set plain values). */
+function publicStateAfter(current: ArticleRow, change: Pick<CheckedChange, 'data' | 'relations'>): PublicState {
+  const before = publicStateOf(current);
+  const data = change.data as Partial<Record<keyof PublicState, unknown>>;
+  const field = <K extends keyof PublicState>(name: K): PublicState[K] =>
+    data[name] === undefined ? before[name] : (data[name] as PublicState[K]);
+  return {
+    status: field('status'),
+    publishedAt: field('publishedAt'),
+    deletedAt: field('deletedAt'),
+    rubricId: field('rubricId'),
+    tagIds: change.relations?.tagIds ?? before.tagIds,
+    authorIds: change.relations?.authorIds ?? before.authorIds,
+    showInFeed: field('showInFeed'),
+  };
+}
+
+// Published or scheduled, not in the trash: public now or at its time (an embargo only delays it).
+const isPublicBound = (state: PublicState) =>
+  (state.status === 'published' || state.status === 'scheduled') && state.publishedAt !== null && state.deletedAt === null;
 
 export const toDate = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
@@ -105,6 +148,34 @@ export function createArticleContext(deps: ArticlesDeps) {
     throw new PreconditionFailedError(toArticleResponse(row));
   }
 
+  /**
+   * Notes for the purge stage which public answers a change of the article alters (none unless it is public or
+   * scheduled before or after) and returns the keys, for its webhook event. Looks slugs up only when it matters.
+   */
+  async function notePublicChange(id: string, before: PublicState | null, after: PublicState | null): Promise<readonly string[]> {
+    const shown = [before, after].filter((state): state is PublicState => state !== null && isPublicBound(state));
+    if (!shown.length) return notePurge([]);
+    const ids = (pick: (state: PublicState) => readonly (string | null)[]) =>
+      [...new Set(shown.flatMap(pick))].filter((value): value is string => value !== null);
+    const [rubricSlugs, tagSlugs, authorSlugs] = await Promise.all([
+      deps.rubrics.slugsWithAncestors(ids((s) => [s.rubricId])),
+      deps.tags.slugsOf(ids((s) => s.tagIds)),
+      deps.users.slugsOf(ids((s) => s.authorIds)),
+    ]);
+    const slugsOf = (found: Map<string, string>, of: readonly string[]) => of.flatMap((key) => found.get(key) ?? []);
+    const placementOf = (state: PublicState | null): ArticlePlacement | null =>
+      state && isPublicBound(state)
+        ? {
+            isPublicBound: true,
+            rubricSlugs: state.rubricId ? (rubricSlugs.get(state.rubricId) ?? []) : [],
+            tagSlugs: slugsOf(tagSlugs, state.tagIds),
+            authorSlugs: slugsOf(authorSlugs, state.authorIds),
+            isInFeed: state.showInFeed,
+          }
+        : null;
+    return notePurge(keysOfArticleChange(id, placementOf(before), placementOf(after)));
+  }
+
   /** Stores the article's content as saved by this transaction, numbered with its new version. */
   async function addRevision(tx: PrismaTx, id: string, actor: Actor, at: Date): Promise<void> {
     const row = await repo.findInTx(tx, id);
@@ -129,11 +200,12 @@ export function createArticleContext(deps: ArticlesDeps) {
   async function writeChecked(current: ArticleRow, actor: Actor, expectedVersion: ExpectedVersion, change: CheckedChange): Promise<void> {
     const { id } = current;
     const version = expectedVersion ?? current.version;
+    const surrogateKeys = await notePublicChange(id, publicStateOf(current), publicStateAfter(current, change));
     const isDone = await repo.inTransaction(async (tx) => {
       if (!(await repo.updateIf(tx, id, { expectedVersion: version, where: change.where }, change.data, change.relations))) return false;
       await change.alongside?.(tx);
       const { slug, rubricId } = change.entity ?? current;
-      await recordEvent(tx, change.event, actor, { id, slug, version: version + 1, rubricId }, change.details);
+      await recordEvent(tx, change.event, actor, { id, slug, version: version + 1, rubricId }, { ...change.details, surrogateKeys });
       return true;
     });
     deps.events.committed();
@@ -203,7 +275,7 @@ export function createArticleContext(deps: ArticlesDeps) {
       throw new ValidationError(`The article is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
   }
 
-  return { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid };
+  return { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid, notePublicChange };
 }
 
 export type ArticleContext = ReturnType<typeof createArticleContext>;

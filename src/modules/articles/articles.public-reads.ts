@@ -69,19 +69,15 @@ export function createPublicReadOperations(ctx: ArticleContext) {
 
     async listPublic(query: ListPublicArticlesInput): Promise<Page<ArticleSummaryResponse>> {
       const key = query.cursor ? decodeCursor(query.cursor, isDateIdKey) : undefined;
-      const [rubricId, tagId] = await Promise.all([
-        query.rubric ? deps.rubrics.findActiveIdBySlug(query.rubric) : undefined,
-        query.tag ? deps.tags.findIdBySlug(query.tag) : undefined,
-      ]);
-      // A slug that names nothing filters everything out.
-      if (rubricId === null || tagId === null) return { items: [], nextCursor: null };
       const include = new Set(query.include ?? allIncludes);
+      // The filters go by slug into the one statement that reads the page: a slug that names nothing (or an
+      // inactive rubric) filters everything out.
       const rows = await repo.listPublished(
         query.limit + 1,
         now(),
         {
-          rubricId,
-          tagId,
+          rubricSlug: query.rubric,
+          tagSlug: query.tag,
           authorSlug: query.author,
           from: query.from ? new Date(query.from) : undefined,
           to: query.to ? new Date(query.to) : undefined,

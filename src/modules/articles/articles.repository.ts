@@ -1,9 +1,14 @@
 import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
+import type { Dialect } from '../../db/dialect.ts';
+import { jsonSqlFor } from '../../db/json-sql.ts';
 import type { ArticleStatus } from '../../generated/sqlite/client.ts';
 import { publicArticleWhere } from '../../shared/article-visibility.ts';
 import { olderThan } from '../../shared/cursor.ts';
 import { containsLiterally } from '../../shared/like-pattern.ts';
 import type { PublicInclude } from './articles.public.schemas.ts';
+import { createPublicArticleSql, type PublicListFilter, type RawArticleRow } from './articles.public-sql.ts';
+
+export type { PublicListFilter } from './articles.public-sql.ts';
 
 type ArticleWhere = PrismaNamespace.ArticleWhereInput;
 
@@ -15,7 +20,8 @@ const adminInclude = {
   tags: { select: { tagId: true }, orderBy: byPosition },
 } satisfies PrismaNamespace.ArticleInclude;
 
-// Everything a public list item shows, loaded per page in a fixed number of queries whatever its size.
+// The shapes of the public reads (articles.public-sql.ts reads them in one statement each): a list item,
+// and the whole page with its narration and body photos.
 const summaryInclude = {
   rubric: { select: { id: true, name: true, slug: true, isActive: true } },
   authors: { select: { user: { select: { id: true, displayName: true, slug: true } } }, orderBy: byPosition },
@@ -29,24 +35,12 @@ const publicInclude = {
   bodyMedia: { select: { media: { include: { renditions: true } } } },
 } satisfies PrismaNamespace.ArticleInclude;
 
-// A page's media (cover, narration, body photos) are read together, with their renditions, in two
-// statements after the article: Prisma would spend six on them, one relation at a time.
-const { coverMedia: _cover, ...pageIncludeWithoutMedia } = summaryInclude;
-type MediaWithRenditions = PrismaNamespace.MediaGetPayload<{ include: { renditions: true } }>;
-
 // Columns a public read never shows: the admin text filter's folded copy, and for list items the body.
 const publicOmit = { searchText: true } satisfies PrismaNamespace.ArticleOmit;
 const summaryOmit = { ...publicOmit, body: true, keyPoints: true } satisfies PrismaNamespace.ArticleOmit;
 
-/** The summary relations a public request asked for (`include`); the rows' types still name all of them. */
-function summaryIncludeFor(include: ReadonlySet<PublicInclude>): typeof summaryInclude {
-  return {
-    rubric: include.has('rubric') ? summaryInclude.rubric : false,
-    authors: include.has('authors') ? summaryInclude.authors : false,
-    tags: include.has('tags') ? summaryInclude.tags : false,
-    coverMedia: include.has('cover') ? summaryInclude.coverMedia : false,
-  } as unknown as typeof summaryInclude;
-}
+/** Every embeddable relation: the shape of previews, related lists, search hits and syndication items. */
+const allRelations: ReadonlySet<PublicInclude> = new Set(['rubric', 'authors', 'tags', 'cover']);
 
 export type ArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof adminInclude }>;
 export type ArticleSummaryRow = PrismaNamespace.ArticleGetPayload<{ include: typeof summaryInclude; omit: typeof summaryOmit }>;
@@ -87,19 +81,10 @@ export interface AdminListFilter {
   inTrash: boolean;
 }
 
-export interface PublicListFilter {
-  /** The rubric and its direct sub-rubrics. */
-  rubricId?: string;
-  tagId?: string;
-  authorSlug?: string;
-  from?: Date;
-  to?: Date;
-}
-
 /** What a link to an article (a sitemap entry) needs. */
 const linkSelect = { id: true, slug: true, title: true, publishedAt: true, updatedAt: true } satisfies PrismaNamespace.ArticleSelect;
 
-export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
+export function createArticlesRepository({ prisma, dialect }: { prisma: Prisma; dialect: Dialect }) {
   async function writeRelations(tx: PrismaTx, articleId: string, relations: ArticleRelations): Promise<void> {
     if (relations.authorIds) {
       await tx.articleAuthor.deleteMany({ where: { articleId } });
@@ -118,39 +103,10 @@ export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
     }
   }
 
-  /**
-   * An article of the rubric or of one of its direct sub-rubrics, as a list of ids: unlike a join on the
-   * rubric's parent, `rubricId IN (…)` lets the (rubricId, publishedAt, id) index serve a page in order.
-   */
-  async function inRubricTree(rubricId: string): Promise<ArticleWhere> {
-    const children = await prisma.rubric.findMany({ where: { parentId: rubricId }, select: { id: true } });
-    return { rubricId: { in: [rubricId, ...children.map((child) => child.id)] } };
-  }
-
-  /** Rows of `pageIncludeWithoutMedia` completed with their media, in the shape of a PublicArticleRow. */
-  async function withMedia<R extends { coverMediaId: string | null; narrationMediaId: string | null; body: PrismaNamespace.JsonValue }>(
-    rows: R[],
-  ): Promise<PublicArticleRow[]> {
-    const photoIdsOf = (row: R) =>
-      (Array.isArray(row.body) ? row.body : []).flatMap((block) => {
-        const b = block as { type?: unknown; mediaId?: unknown };
-        return b.type === 'image' && typeof b.mediaId === 'string' ? [b.mediaId] : [];
-      });
-    const ids = new Set(
-      rows.flatMap((row) => [row.coverMediaId, row.narrationMediaId, ...photoIdsOf(row)].filter((id): id is string => id !== null)),
-    );
-    const media: MediaWithRenditions[] = ids.size
-      ? await prisma.media.findMany({ where: { id: { in: [...ids] } }, include: { renditions: true } })
-      : [];
-    const byId = new Map(media.map((m) => [m.id, m]));
-    const find = (id: string | null) => (id ? (byId.get(id) ?? null) : null);
-    return rows.map((row) => ({
-      ...row,
-      coverMedia: find(row.coverMediaId),
-      narrationMedia: find(row.narrationMediaId),
-      bodyMedia: [...new Set(photoIdsOf(row))].flatMap((id) => (byId.has(id) ? [{ media: byId.get(id)! }] : [])),
-    })) as unknown as PublicArticleRow[];
-  }
+  const publicSql = createPublicArticleSql(jsonSqlFor(dialect));
+  /** Runs a public read's statement and gives its rows in the shape Prisma gives with the same relations. */
+  const readRows = async <R>(query: PrismaNamespace.Sql): Promise<R[]> =>
+    (await prisma.$queryRaw<RawArticleRow[]>(query)).map((row) => publicSql.toRow(row) as unknown as R);
 
   return {
     /** Runs the writes of one use case atomically; the callback gets the transaction to pass on. */
@@ -261,43 +217,18 @@ export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
 
     findLatestRevision: (articleId: string) => prisma.articleRevision.findFirst({ where: { articleId }, orderBy: { number: 'desc' } }),
 
-    /** Public at `now` only, newest first, (publishedAt, id) descending, after the given key. */
+    /** Public at `now` only, newest first, (publishedAt, id) descending, after the given key: one statement. */
     listPublished: async (
       take: number,
       now: Date,
       filter: PublicListFilter,
       key: [string, string] | undefined,
       include: ReadonlySet<PublicInclude>,
-    ): Promise<ArticleSummaryRow[]> =>
-      prisma.article.findMany({
-        where: {
-          AND: [
-            publicArticleWhere(now),
-            filter.rubricId ? await inRubricTree(filter.rubricId) : {},
-            filter.tagId ? { tags: { some: { tagId: filter.tagId } } } : {},
-            filter.authorSlug ? { authors: { some: { user: { slug: filter.authorSlug } } } } : {},
-            filter.from ? { publishedAt: { gte: filter.from } } : {},
-            filter.to ? { publishedAt: { lte: filter.to } } : {},
-            key ? olderThan('publishedAt', key) : {},
-          ],
-        },
-        orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
-        take,
-        include: summaryIncludeFor(include),
-        omit: summaryOmit,
-      }),
+    ): Promise<ArticleSummaryRow[]> => readRows(publicSql.listPublished(take, now, filter, key, include)),
 
-    /** Public at `now` in the full public shape, newest first: a syndication feed's items. */
-    listPublishedInFull: async (take: number, now: Date, rubricId: string | undefined): Promise<PublicArticleRow[]> =>
-      prisma.article
-        .findMany({
-          where: { AND: [publicArticleWhere(now), rubricId ? await inRubricTree(rubricId) : {}] },
-          orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
-          take,
-          include: pageIncludeWithoutMedia,
-          omit: publicOmit,
-        })
-        .then(withMedia),
+    /** Public at `now` in the full public shape, newest first: a syndication feed's items, in one statement. */
+    listPublishedInFull: (take: number, now: Date, rubricId: string | undefined): Promise<PublicArticleRow[]> =>
+      readRows(publicSql.listPublishedInFull(take, now, rubricId, allRelations)),
 
     countPublished: (now: Date): Promise<number> => prisma.article.count({ where: publicArticleWhere(now) }),
 
@@ -343,48 +274,19 @@ export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
 
     /** The articles of these ids that are public at `now`, in the summary shape with their body (search snippets), any order. */
     listPublishedByIds: (ids: string[], now: Date): Promise<(ArticleSummaryRow & { body: PrismaNamespace.JsonValue })[]> =>
-      prisma.article.findMany({
-        where: { AND: [{ id: { in: ids } }, publicArticleWhere(now)] },
-        include: summaryInclude,
-        omit: { ...summaryOmit, body: false },
-      }),
+      readRows(publicSql.listPublishedByIds(ids, now, allRelations)),
 
-    findPublishedBySlug: async (slug: string, now: Date, include: ReadonlySet<PublicInclude>): Promise<PublicArticleRow | null> => {
-      const { coverMedia: _cover, ...relations } = summaryIncludeFor(include);
-      const row = await prisma.article.findFirst({
-        where: { AND: [{ slug }, publicArticleWhere(now)] },
-        include: relations,
-        omit: publicOmit,
-      });
-      return row ? (await withMedia([row]))[0]! : null;
-    },
+    /** The public article of the slug with the relations of `include` (its media always): one statement. */
+    findPublishedBySlug: async (slug: string, now: Date, include: ReadonlySet<PublicInclude>): Promise<PublicArticleRow | null> =>
+      (await readRows<PublicArticleRow>(publicSql.findPublishedBySlug(slug, now, include)))[0] ?? null,
 
-    /** Public articles of the same rubric or with a tag in common, newest first: one query. */
+    /** Public articles of the same rubric or with a tag in common, newest first: one statement. */
     listRelated: (article: { id: string; rubricId: string | null }, now: Date, take: number): Promise<ArticleSummaryRow[]> =>
-      prisma.article.findMany({
-        where: {
-          AND: [
-            publicArticleWhere(now),
-            { id: { not: article.id } },
-            {
-              OR: [
-                ...(article.rubricId ? [{ rubricId: article.rubricId }] : []),
-                { tags: { some: { tag: { articles: { some: { articleId: article.id } } } } } },
-              ],
-            },
-          ],
-        },
-        orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
-        take,
-        include: summaryInclude,
-        omit: summaryOmit,
-      }),
+      readRows(publicSql.listRelated(article, now, take, allRelations)),
 
     /** An article in the public shape whatever its status (a preview); null when missing or in the trash. */
-    findForPreview: (id: string): Promise<PublicArticleRow | null> =>
-      prisma.article
-        .findFirst({ where: { id, deletedAt: null }, include: pageIncludeWithoutMedia, omit: publicOmit })
-        .then(async (row) => (row ? (await withMedia([row]))[0]! : null)),
+    findForPreview: async (id: string): Promise<PublicArticleRow | null> =>
+      (await readRows<PublicArticleRow>(publicSql.findForPreview(id, allRelations)))[0] ?? null,
 
     /** The current slug of the public article a former slug belongs to; null for a draft or an unknown slug. */
     findRedirectTarget: async (slug: string, now: Date): Promise<string | null> => {

@@ -1,6 +1,7 @@
 import { IdParams, PageQuery } from '../../shared/common.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
-import type { ListKey } from '../../shared/cache-keys.ts';
+import { articleListKey, rubricFilteredKey, type ListKey } from '../../shared/cache-keys.ts';
+import type { ListRequest } from '../../http/public-cache.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
 import { anyone, staffRead, staffWrite, editorsPublish, adminsOnly } from '../../http/access.ts';
 import {
@@ -328,6 +329,20 @@ function publicArticleLists(page: Record<string, unknown>): ListKey[] {
   ];
 }
 
+/**
+ * The list a filtered page shows: one filter's key is enough, as an article matching the page matches each of
+ * its filters, and its change purges each filter's key. A rubric filter also depends on the rubric tree.
+ */
+function publicListLists(_page: Record<string, unknown>, { query }: ListRequest): ListKey[] {
+  const slugOf = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+  const [tag, author, rubric] = [slugOf('tag'), slugOf('author'), slugOf('rubric')];
+  const byRubric = rubric === undefined ? [] : [rubricFilteredKey];
+  if (tag !== undefined) return [articleListKey('tag', tag), ...byRubric];
+  if (author !== undefined) return [articleListKey('author', author), ...byRubric];
+  if (rubric !== undefined) return [articleListKey('rubric', rubric), ...byRubric];
+  return ['articles'];
+}
+
 export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
   return [
     defineRoute({
@@ -340,7 +355,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
       description: 'Filter by rubric (with its sub-rubrics), tag or author slug, and by publication time.',
       query: ListPublicArticlesQuery,
       response: ArticleSummaryPage,
-      cache: { lists: ['articles'] },
+      cache: { lists: publicListLists },
       handler: ({ query }) => service.listPublic(query),
     }),
     defineRoute({

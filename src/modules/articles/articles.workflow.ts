@@ -2,6 +2,7 @@ import type { PrismaTx } from '../../db/database.ts';
 import { ConflictError } from '../../errors.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { addAuditDetails } from '../../shared/audit-intent.ts';
+import { notePurge } from '../../shared/cache-keys.ts';
 import type { DomainEventType } from '../../shared/domain-events.ts';
 import { toDate, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
 import { assertMayChange, assertTransition, statusesAllowing, stillChangeableBy, type WorkflowAction } from './articles.policy.ts';
@@ -124,6 +125,8 @@ export function createWorkflowOperations(ctx: ArticleContext) {
 
     /** Deletes every article in the trash for good. */
     async emptyTrash(): Promise<{ deleted: number }> {
+      // Nothing in the trash is public.
+      notePurge([]);
       const deleted = await repo.inTransaction(async (tx) => {
         const count = await repo.emptyTrash(tx);
         // No webhook event names them: the audit entry, in the same transaction, counts them.

@@ -2,6 +2,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
 import { bodyTextsOf, foldForSearch } from '../../shared/article-text.ts';
 import type { Actor } from '../../shared/actor.ts';
+import { notePurge } from '../../shared/cache-keys.ts';
 import { userIdOf } from '../../shared/actor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { imageIdsOf, toDate, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
@@ -42,6 +43,8 @@ export function createWriteOperations(ctx: ArticleContext) {
       searchText: searchTextOf(input.title, lead, input.body),
     };
     const at = now();
+    // A new article is a draft: no public answer shows it yet.
+    const surrogateKeys = notePurge([]);
     const id = await repo.inTransaction(async (tx) => {
       const createdId = await repo.create(
         tx,
@@ -49,7 +52,7 @@ export function createWriteOperations(ctx: ArticleContext) {
         { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) },
       );
       await addRevision(tx, createdId, actor, at);
-      await recordEvent(tx, 'article.created', actor, { id: createdId, slug, version: 1, rubricId: data.rubricId });
+      await recordEvent(tx, 'article.created', actor, { id: createdId, slug, version: 1, rubricId: data.rubricId }, { surrogateKeys });
       return createdId;
     });
     deps.events.committed();

@@ -1,4 +1,5 @@
 import type { Prisma } from '../../db/database.ts';
+import type { Dialect } from '../../db/dialect.ts';
 import { noAuditTrail, type AuditTrail } from '../../shared/audit-intent.ts';
 import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
@@ -16,6 +17,8 @@ import { createArticlesService } from './articles.service.ts';
 
 export function createArticlesModule(deps: {
   prisma: Prisma;
+  /** The public reads are written in SQL per dialect. */
+  dialect: Dialect;
   now: () => Date;
   /** Signs preview links. */
   jwtSecret: string;
@@ -33,10 +36,10 @@ export function createArticlesModule(deps: {
   /** The schema.org JSON-LD of an article page. */
   jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
 }) {
-  const { prisma, jwtSecret, previewTtlSeconds, ...services } = deps;
+  const { prisma, dialect, jwtSecret, previewTtlSeconds, ...services } = deps;
   const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
   const service = createArticlesService({
-    repo: createArticlesRepository({ prisma }),
+    repo: createArticlesRepository({ prisma, dialect }),
     previews,
     ...services,
     events: deps.events ?? noEventRecorder,

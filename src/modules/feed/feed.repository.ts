@@ -1,26 +1,46 @@
 import type { Prisma, PrismaTx } from '../../db/database.ts';
-import type { FeedItem, FeedItemKind } from '../../generated/sqlite/client.ts';
+import type { Dialect } from '../../db/dialect.ts';
+import { columnsOf, jsonSqlFor, parseJsonValue } from '../../db/json-sql.ts';
+import { Prisma as PrismaSql, type FeedItem, type FeedItemKind } from '../../generated/sqlite/client.ts';
 import { olderThan } from '../../shared/cursor.ts';
-import { publicArticleWhere } from '../../shared/article-visibility.ts';
+import { publicArticleSql } from '../../shared/article-visibility.ts';
 import { atVersion } from '../../shared/versioned-write.ts';
+import { mediaByIdJson, toMediaRow, type MediaWithRenditionsRow } from '../media/media.public-sql.ts';
+import { rubricRefJson, toRubricRefRow, type RubricRefRow } from '../rubrics/rubrics.public-sql.ts';
 
 /** The public sort key: pinned first, then newest, with the id as tiebreaker. */
 export type PublicFeedKey = [isPinned: boolean, publishedAt: string, id: string];
 
-const publicInclude = {
-  rubric: { select: { id: true, name: true, slug: true, isActive: true } },
-  article: { select: { id: true, slug: true, title: true, lead: true, coverMedia: { include: { renditions: true } } } },
-} as const;
+const { sql, join, empty } = PrismaSql;
+
+/** A feed item as the public sees it: with its rubric and, for an article item, the article and its cover. */
+export type PublicFeedItemRow = FeedItem & {
+  rubric: RubricRefRow | null;
+  article: { id: string; slug: string; title: string; lead: string | null; coverMedia: MediaWithRenditionsRow | null } | null;
+};
+
+// Every column of the item, so that a column added later reaches the mapper.
+const itemColumns = columnsOf('f', Object.values(PrismaSql.FeedItemScalarFieldEnum));
 
 type FeedItemData = Omit<FeedItem, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
 export type FeedItemRow = FeedItem;
 
-export function createFeedRepository({ prisma }: { prisma: Prisma }) {
-  // Prisma has no lt/gt on booleans, so "after this key" is spelt out per isPinned value.
+export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dialect: Dialect }) {
+  const json = jsonSqlFor(dialect);
+  const rubricJson = json.nest(sql`(SELECT ${rubricRefJson(json, 'r')} FROM "Rubric" r WHERE r."id" = f."rubricId")`);
+  const articleJson = json.nest(
+    sql`(SELECT ${json.object([
+      ...(['id', 'slug', 'title', 'lead'] as const).map((c) => [c, sql`a.${PrismaSql.raw(`"${c}"`)}`] as const),
+      ['coverMedia', mediaByIdJson(json, sql`a."coverMediaId"`)],
+    ])} FROM "Article" a WHERE a."id" = f."articleId")`,
+  );
+
+  /** "After this key" in the public order (pinned first, then newest), spelt out per isPinned value. */
   function afterPublicKey([isPinned, publishedAt, id]: PublicFeedKey) {
-    const older = olderThan('publishedAt', [publishedAt, id]);
-    return isPinned ? { OR: [{ isPinned: true, ...older }, { isPinned: false }] } : { isPinned: false, ...older };
+    const at = new Date(publishedAt);
+    const older = sql`(f."publishedAt" < ${at} OR (f."publishedAt" = ${at} AND f."id" < ${id}))`;
+    return isPinned ? sql`((f."isPinned" = ${true} AND ${older}) OR f."isPinned" = ${false})` : sql`(f."isPinned" = ${false} AND ${older})`;
   }
 
   return {
@@ -49,22 +69,37 @@ export function createFeedRepository({ prisma }: { prisma: Prisma }) {
       return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
     },
 
-    /** What the public sees at `now`: inside the visibility window and, for articles, while the article is public; two queries per page. */
-    listVisible: (take: number, now: Date, rubricSlug: string | undefined, key?: PublicFeedKey) =>
-      prisma.feedItem.findMany({
-        where: {
-          AND: [
-            { OR: [{ visibleFrom: null }, { visibleFrom: { lte: now } }] },
-            { OR: [{ visibleUntil: null }, { visibleUntil: { gt: now } }] },
-            { OR: [{ kind: { not: 'article' as const } }, { article: { is: publicArticleWhere(now) } }] },
-            ...(rubricSlug ? [{ rubric: { is: { slug: rubricSlug, isActive: true } } }] : []),
-            ...(key ? [afterPublicKey(key)] : []),
-          ],
-        },
-        orderBy: [{ isPinned: 'desc' }, { publishedAt: 'desc' }, { id: 'desc' }],
-        take,
-        include: publicInclude,
-      }),
+    /**
+     * What the public sees at `now`: inside the visibility window and, for articles, while the article is
+     * public; one statement, the rubric and the article with its cover nested in it.
+     */
+    listVisible: async (take: number, now: Date, rubricSlug: string | undefined, key?: PublicFeedKey): Promise<PublicFeedItemRow[]> => {
+      const where = join(
+        [
+          sql`(f."visibleFrom" IS NULL OR f."visibleFrom" <= ${now})`,
+          sql`(f."visibleUntil" IS NULL OR f."visibleUntil" > ${now})`,
+          sql`(f."kind" <> 'article' OR EXISTS (SELECT 1 FROM "Article" a WHERE a."id" = f."articleId" AND ${publicArticleSql(now, 'a')}))`,
+          rubricSlug
+            ? sql`EXISTS (SELECT 1 FROM "Rubric" r WHERE r."id" = f."rubricId" AND r."slug" = ${rubricSlug} AND r."isActive" = ${true})`
+            : empty,
+          key ? afterPublicKey(key) : empty,
+        ].filter((c) => c !== empty),
+        ' AND ',
+      );
+      const rows = await prisma.$queryRaw<(FeedItem & { rubric: unknown; article: unknown })[]>`
+        SELECT ${itemColumns}, ${rubricJson} AS "rubric", ${articleJson} AS "article" FROM "FeedItem" f
+        WHERE ${where} ORDER BY f."isPinned" DESC, f."publishedAt" DESC, f."id" DESC LIMIT ${take}`;
+      return rows.map(({ rubric, article, ...item }) => {
+        const articleRow = parseJsonValue<(Omit<NonNullable<PublicFeedItemRow['article']>, 'coverMedia'> & { coverMedia: never }) | null>(
+          article,
+        );
+        return {
+          ...item,
+          rubric: toRubricRefRow(rubric),
+          article: articleRow ? { ...articleRow, coverMedia: toMediaRow(articleRow.coverMedia) } : null,
+        };
+      });
+    },
 
     /** Writes run in a transaction so that `then` (the webhook event) is committed with them or not at all. */
     create: (data: FeedItemData & { createdAt: Date; updatedAt: Date }, then: (tx: PrismaTx, row: FeedItem) => Promise<void>) =>
@@ -126,4 +161,3 @@ export function createFeedRepository({ prisma }: { prisma: Prisma }) {
 }
 
 export type FeedRepository = ReturnType<typeof createFeedRepository>;
-export type PublicFeedItemRow = Awaited<ReturnType<FeedRepository['listVisible']>>[number];

@@ -1,12 +1,13 @@
 import type { Prisma } from '../../db/database.ts';
+import type { Dialect } from '../../db/dialect.ts';
 import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import { createFeedRepository } from './feed.repository.ts';
 import { feedAdminRoutes, feedPublicRoutes } from './feed.routes.ts';
 import { createFeedService } from './feed.service.ts';
 
-export function createFeedModule(deps: { prisma: Prisma; now: () => Date; events?: EventRecorder }) {
+export function createFeedModule(deps: { prisma: Prisma; dialect: Dialect; now: () => Date; events?: EventRecorder }) {
   const service = createFeedService({
-    repo: createFeedRepository({ prisma: deps.prisma }),
+    repo: createFeedRepository({ prisma: deps.prisma, dialect: deps.dialect }),
     now: deps.now,
     events: deps.events ?? noEventRecorder,
   });

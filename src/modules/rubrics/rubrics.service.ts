@@ -3,6 +3,7 @@ import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
+import { keysOfFilterRecordChange, notePurge, rubricFilteredKey, type ListKey } from '../../shared/cache-keys.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { toPublicRubricResponse, toRubricResponse } from './rubrics.mapper.ts';
 import type { RubricRow, RubricsRepository } from './rubrics.repository.ts';
@@ -18,12 +19,21 @@ export interface RubricsServiceDeps {
 
 export function createRubricsService({ repo, events }: RubricsServiceDeps) {
   // The webhook event of a write, recorded in its transaction; a rubric is its own rubric for webhook filters.
-  const recordEvent = (type: DomainEventType, actor: Actor | undefined) => (tx: Parameters<EventRecorder['record']>[0], row: RubricRow) =>
-    events.record(tx, {
-      type,
-      entity: { id: row.id, slug: row.slug, version: row.version, rubricId: row.id },
-      actor: actor ? actorLabel(actor) : 'system',
-    });
+  // With the public answers the write changes, noted for the purge and named in the event: the answers embedding the
+  // rubric, the article lists of its slugs and the feed (filtered by rubric slug); a move or (de)activation changes
+  // which articles its ancestors' lists hold, and purges every list filtered by rubric.
+  const recordEvent =
+    (type: DomainEventType, actor: Actor | undefined, former?: RubricRow) =>
+    (tx: Parameters<EventRecorder['record']>[0], row: RubricRow) => {
+      const isMoved = former !== undefined && (former.parentId !== row.parentId || former.isActive !== row.isActive);
+      const extra: ListKey[] = isMoved ? ['feed', rubricFilteredKey] : ['feed'];
+      return events.record(tx, {
+        type,
+        entity: { id: row.id, slug: row.slug, version: row.version, rubricId: row.id },
+        actor: actor ? actorLabel(actor) : 'system',
+        details: { surrogateKeys: notePurge(keysOfFilterRecordChange('rubric', row.id, [former?.slug, row.slug], extra)) },
+      });
+    };
 
   async function assertParentAllowed(rubricId: string | null, parentId: string | null | undefined): Promise<void> {
     if (!parentId) return;
@@ -71,6 +81,20 @@ export function createRubricsService({ repo, events }: RubricsServiceDeps) {
       return row?.isActive ? row.id : null;
     },
 
+    /** The slug of each given rubric followed by its ancestors' (nearest first): the lists its articles show in. */
+    async slugsWithAncestors(ids: readonly string[]): Promise<Map<string, string[]>> {
+      const lineages = new Map<string, string[]>();
+      if (!ids.length) return lineages;
+      const byId = new Map((await repo.listTree()).map((row) => [row.id, row]));
+      for (const id of ids) {
+        const slugs: string[] = [];
+        for (let row = byId.get(id); row && !slugs.includes(row.slug); row = row.parentId ? byId.get(row.parentId) : undefined)
+          slugs.push(row.slug);
+        lineages.set(id, slugs);
+      }
+      return lineages;
+    },
+
     async exists(id: string): Promise<boolean> {
       return (await repo.findById(id)) !== null;
     },
@@ -103,7 +127,14 @@ export function createRubricsService({ repo, events }: RubricsServiceDeps) {
         input.slug !== undefined && input.slug !== current.slug
           ? await resolveSlug({ given: input.slug, source: current.name, isTaken: (s) => repo.isSlugTaken(s, id) })
           : undefined;
-      if (!(await repo.updateAtVersion(id, expectedVersion, { ...input, ...(slug ? { slug } : {}) }, recordEvent('rubric.updated', actor))))
+      if (
+        !(await repo.updateAtVersion(
+          id,
+          expectedVersion,
+          { ...input, ...(slug ? { slug } : {}) },
+          recordEvent('rubric.updated', actor, current),
+        ))
+      )
         await failConditionalWrite(id);
       events.committed();
       const row = await repo.findById(id);

@@ -19,6 +19,9 @@ export function searchPublicRoutes(service: SearchService): AnyRoute[] {
       ].join(' '),
       query: SearchQuery,
       response: SearchPage,
+      // Keyed by the articles it shows, so an edit or unpublication of one purges it; a new article that matches
+      // shows within the minute, as no write can tell which searches it would join.
+      cache: { lists: [], maxLifeSeconds: 60 },
       handler: ({ query }) => service.search(query),
     }),
   ];

@@ -1,5 +1,6 @@
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { anyone } from '../../http/access.ts';
+import { articleListKey, rubricFilteredKey, type ListKey } from '../../shared/cache-keys.ts';
 import { JsonFeedSchema, RubricFeedParams, SitemapPageParams, xmlDocument } from './syndication.schemas.ts';
 import { FEED_ITEMS, type SyndicationService } from './syndication.service.ts';
 
@@ -10,6 +11,19 @@ const jsonFeed = 'application/feed+json';
 const xml = 'application/xml';
 
 const onlyPublic = `The ${FEED_ITEMS} newest articles public now (never drafts, scheduled or embargoed ones before their time, nor the trash), newest first; links point at the public site (PUBLIC_BASE_URL).`;
+// The documents name rubrics, tags, authors and covers as text, not as records: any change of those kinds reaches them.
+const embedded: ListKey[] = ['rubrics', 'tags', 'users', 'media'];
+const siteFeedCache = { lists: ['articles', ...embedded] as ListKey[] };
+const rubricFeedCache = {
+  lists: (_feed: unknown, { params }: { params: Record<string, string> }): ListKey[] => [
+    articleListKey('rubric', params.slug ?? ''),
+    rubricFilteredKey,
+    ...embedded,
+  ],
+};
+// Sitemaps list the public articles and the active rubrics' pages.
+const sitemapCache = { lists: ['articles', 'rubrics'] as ListKey[] };
+
 const rubricNote = 'Articles of the rubric and of its sub-rubrics. An unknown or inactive rubric answers 404.';
 
 export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[] {
@@ -24,6 +38,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       description: `${onlyPublic} Each item has its lead, body as HTML (content:encoded), authors (dc:creator), rubric and tags (category) and the cover (enclosure, media:content with its credit).`,
       mediaType: rss,
       response: xmlDocument('An RSS 2.0 document.'),
+      cache: siteFeedCache,
       handler: () => service.rss(),
     }),
     defineRoute({
@@ -36,6 +51,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       description: onlyPublic,
       mediaType: atom,
       response: xmlDocument('An Atom (RFC 4287) document.'),
+      cache: siteFeedCache,
       handler: () => service.atom(),
     }),
     defineRoute({
@@ -48,6 +64,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       description: onlyPublic,
       mediaType: jsonFeed,
       response: JsonFeedSchema,
+      cache: siteFeedCache,
       handler: () => service.jsonFeed(),
     }),
     defineRoute({
@@ -61,6 +78,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       params: RubricFeedParams,
       mediaType: rss,
       response: xmlDocument('An RSS 2.0 document.'),
+      cache: rubricFeedCache,
       handler: ({ params }) => service.rss(params.slug),
     }),
     defineRoute({
@@ -74,6 +92,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       params: RubricFeedParams,
       mediaType: atom,
       response: xmlDocument('An Atom (RFC 4287) document.'),
+      cache: rubricFeedCache,
       handler: ({ params }) => service.atom(params.slug),
     }),
     defineRoute({
@@ -87,6 +106,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       params: RubricFeedParams,
       mediaType: jsonFeed,
       response: JsonFeedSchema,
+      cache: rubricFeedCache,
       handler: ({ params }) => service.jsonFeed(params.slug),
     }),
     defineRoute({
@@ -102,6 +122,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       ].join(' '),
       mediaType: xml,
       response: xmlDocument('A sitemaps.org `urlset`, or a `sitemapindex`.'),
+      cache: sitemapCache,
       handler: () => service.sitemap(),
     }),
     defineRoute({
@@ -116,6 +137,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
       params: SitemapPageParams,
       mediaType: xml,
       response: xmlDocument('A sitemaps.org `urlset`.'),
+      cache: sitemapCache,
       handler: ({ params }) => service.sitemapPage(params.page),
     }),
     defineRoute({
@@ -129,6 +151,7 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
         'Articles published in the last 48 hours and public now, newest first, at most 1000, with `news:publication` (SITE_NAME, SITE_LANGUAGE), `news:publication_date` and `news:title`.',
       mediaType: xml,
       response: xmlDocument('A sitemap with the Google News extension.'),
+      cache: { lists: ['articles'] },
       handler: () => service.newsSitemap(),
     }),
   ];

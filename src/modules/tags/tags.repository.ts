@@ -13,6 +13,7 @@ export function createTagsRepository({ prisma }: { prisma: Prisma }) {
     inTransaction: <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn),
     findById: (id: string, db: Prisma | PrismaTx = prisma) => db.tag.findUnique({ where: { id } }),
     findBySlug: (slug: string) => prisma.tag.findUnique({ where: { slug } }),
+    slugsOf: (ids: string[]) => prisma.tag.findMany({ where: { id: { in: ids } }, select: { id: true, slug: true } }),
     findIds: async (ids: string[]) => (await prisma.tag.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id),
     isSlugTaken: async (slug: string, exceptId?: string) =>
       (await prisma.tag.count({ where: { slug, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0,

@@ -5,6 +5,7 @@ import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import type { SearchIndexer } from '../../shared/search-indexer.ts';
+import { keysOfFilterRecordChange, notePurge } from '../../shared/cache-keys.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
 import { toTagRef, toTagResponse } from './tags.mapper.ts';
 import type { TagRow, TagsRepository } from './tags.repository.ts';
@@ -23,8 +24,14 @@ export interface TagsDeps {
 export function createTagsService(deps: TagsDeps) {
   const { repo, searchIndex, events } = deps;
   // The webhook event of a write, recorded in its transaction; a tag belongs to no rubric, so rubric-filtered subscriptions skip it.
-  const recordEvent = (tx: PrismaTx, type: DomainEventType, row: TagRow, actor: Actor | undefined) =>
-    events.record(tx, { type, entity: { id: row.id, slug: row.slug, version: row.version }, actor: actor ? actorLabel(actor) : 'system' });
+  // With the public answers the write changes, noted for the purge and named in the event: the tag's pages under its slugs.
+  const recordEvent = (tx: PrismaTx, type: DomainEventType, row: TagRow, actor: Actor | undefined, formerSlug?: string) =>
+    events.record(tx, {
+      type,
+      entity: { id: row.id, slug: row.slug, version: row.version },
+      actor: actor ? actorLabel(actor) : 'system',
+      details: { surrogateKeys: notePurge(keysOfFilterRecordChange('tag', row.id, [formerSlug, row.slug])) },
+    });
 
   // A conditional write that changed nothing: the tag is gone (404) or at another version (412).
   async function failConditionalWrite(id: string): Promise<never> {
@@ -84,7 +91,7 @@ export function createTagsService(deps: TagsDeps) {
         const write = () => repo.updateAtVersion(id, expectedVersion, data, tx);
         if (!(await (isRenamed ? searchIndex.reindexAfterTagChange(tx, id, write) : write()))) return null;
         const updated = await repo.findById(id, tx);
-        if (updated) await recordEvent(tx, 'tag.updated', updated, actor);
+        if (updated) await recordEvent(tx, 'tag.updated', updated, actor, current.slug);
         return updated;
       });
       if (!row) return failConditionalWrite(id);
@@ -103,6 +110,12 @@ export function createTagsService(deps: TagsDeps) {
       });
       if (!isDeleted) await failConditionalWrite(id);
       events.committed();
+    },
+
+    /** The slugs of the given tags, by id (the lists filtered by them are keyed by slug). */
+    async slugsOf(ids: readonly string[]): Promise<Map<string, string>> {
+      if (!ids.length) return new Map();
+      return new Map((await repo.slugsOf([...new Set(ids)])).map((row) => [row.id, row.slug]));
     },
 
     /** Ids among the given that are not tags, for validating an article's tag list. */

@@ -1,11 +1,16 @@
 import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { User } from '../../generated/sqlite/client.ts';
-import { publicArticleWhere } from '../../shared/article-visibility.ts';
+import { publicArticleSql } from '../../shared/article-visibility.ts';
 import { newestFirst } from '../../shared/newest-first.ts';
 import { liveSessionWhere } from '../../shared/sign-in-sessions.ts';
 import { atVersion } from '../../shared/versioned-write.ts';
 
 export type UserRow = User;
+
+/** What a public byline page shows of a user. */
+export type PublicAuthorRow = Pick<User, 'id' | 'displayName' | 'slug' | 'bio'> & {
+  avatarMedia: { id: string; url: string; altText: string | null } | null;
+};
 
 /** The columns a save writes (the rest are the database's). */
 type UserData = Pick<User, 'email' | 'passwordHash' | 'displayName' | 'slug' | 'role' | 'bio' | 'avatarMediaId'>;
@@ -24,6 +29,8 @@ export function createUsersRepository({ prisma }: { prisma: Prisma }) {
     findByEmail: (email: string): Promise<UserRow | null> => prisma.user.findUnique({ where: { email } }),
 
     list: (take: number, key?: [string, string]): Promise<UserRow[]> => prisma.user.findMany(newestFirst(take, key)),
+
+    slugsOf: (ids: string[]) => prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, slug: true } }),
 
     isSlugTaken: async (slug: string, exceptId?: string): Promise<boolean> =>
       (await prisma.user.count({ where: { slug, ...otherThan(exceptId) } })) > 0,
@@ -73,12 +80,19 @@ export function createUsersRepository({ prisma }: { prisma: Prisma }) {
 
     count: (): Promise<number> => prisma.user.count(),
 
-    /** An active user with at least one article public at `at`, with the avatar its byline shows. */
-    findPublicAuthor: (slug: string, at: Date) =>
-      prisma.user.findFirst({
-        where: { slug, isActive: true, authorships: { some: { article: publicArticleWhere(at) } } },
-        include: { avatarMedia: { select: { id: true, url: true, altText: true } } },
-      }),
+    /** An active user with at least one article public at `at`, with the avatar its byline shows: one statement. */
+    findPublicAuthor: async (slug: string, at: Date): Promise<PublicAuthorRow | null> => {
+      const [row] = await prisma.$queryRaw<
+        (Omit<PublicAuthorRow, 'avatarMedia'> & { avatarId: string | null; avatarUrl: string; avatarAltText: string | null })[]
+      >`
+        SELECT u."id", u."displayName", u."slug", u."bio", m."id" AS "avatarId", m."url" AS "avatarUrl", m."altText" AS "avatarAltText"
+        FROM "User" u LEFT JOIN "Media" m ON m."id" = u."avatarMediaId"
+        WHERE u."slug" = ${slug} AND u."isActive" = ${true}
+          AND EXISTS (SELECT 1 FROM "ArticleAuthor" aa JOIN "Article" a ON a."id" = aa."articleId" WHERE aa."userId" = u."id" AND ${publicArticleSql(at, 'a')})`;
+      if (!row) return null;
+      const { avatarId, avatarUrl, avatarAltText, ...user } = row;
+      return { ...user, avatarMedia: avatarId ? { id: avatarId, url: avatarUrl, altText: avatarAltText } : null };
+    },
   };
 }
 

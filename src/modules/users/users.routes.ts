@@ -1,4 +1,5 @@
 import { IdParams, SlugParams } from '../../shared/common.schemas.ts';
+import { articleListKey } from '../../shared/cache-keys.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { anyone, adminsOnly } from '../../http/access.ts';
 import { AuthorSchema, CreateUserBody, ListUsersQuery, UpdateUserBody, UserPage, UserSchema } from './users.schemas.ts';
@@ -40,7 +41,10 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       body: CreateUserBody,
       status: 201,
       response: UserSchema,
-      errors: { 409: 'The e-mail or slug is taken.', 503: 'This server is hashing as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.' },
+      errors: {
+        409: 'The e-mail or slug is taken.',
+        503: 'This server is hashing as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.',
+      },
       audit: { action: 'user.create', targetType: 'user' },
       handler: ({ body }) => service.create(body),
     }),
@@ -56,7 +60,10 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       params: IdParams,
       body: UpdateUserBody,
       response: UserSchema,
-      errors: { 409: 'The e-mail or slug is taken, or an admin would lock themselves out.', 503: 'This server is hashing as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.' },
+      errors: {
+        409: 'The e-mail or slug is taken, or an admin would lock themselves out.',
+        503: 'This server is hashing as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.',
+      },
       ifMatch: true,
       audit: { action: 'user.update', targetType: 'user' },
       handler: async ({ params, body, actor, expectedVersion, addAuditDetails }) => {
@@ -96,7 +103,7 @@ export function authorPublicRoutes(service: UsersService): AnyRoute[] {
       // Only an author with a public article has a page: it comes and goes with articles.
       params: SlugParams,
       response: AuthorSchema,
-      cache: { lists: ['articles'] },
+      cache: { lists: (_author, { params }) => [articleListKey('author', params.slug ?? '')] },
       handler: ({ params }) => service.getAuthor(params.slug),
     }),
   ];

@@ -2,6 +2,7 @@ import type { PrismaTx } from '../../db/database.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import type { Actor, Role } from '../../shared/actor.ts';
 import type { AuditTrail } from '../../shared/audit-intent.ts';
+import { keysOfFilterRecordChange, notePurge } from '../../shared/cache-keys.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import type { PasswordHasher } from '../../shared/passwords.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
@@ -98,6 +99,7 @@ export function createUsersService({ repo, now, media, revokeSignIns, passwords,
         },
         audited,
       );
+      notePurge(keysOfFilterRecordChange('user', row.id, [row.slug]));
       return toUserResponse(row);
     },
 
@@ -136,6 +138,7 @@ export function createUsersService({ repo, now, media, revokeSignIns, passwords,
       });
       if (!isUpdated) await failConditionalWrite(id);
       const row = await findOrThrow(id);
+      notePurge(keysOfFilterRecordChange('user', id, [current.slug, row.slug]));
       return { user: toUserResponse(row), changes: { role: row.role !== current.role ? { from: current.role, to: row.role } : null } };
     },
 
@@ -149,6 +152,8 @@ export function createUsersService({ repo, now, media, revokeSignIns, passwords,
         throw new ConflictError('The user is an author of articles; disable the account (isActive: false) instead.', 'still_referenced');
       }
       if (!(await repo.deleteAtVersion(id, expectedVersion, audited))) await failConditionalWrite(id);
+      // Nobody's byline: no article list is filtered by them.
+      notePurge(keysOfFilterRecordChange('user', id, []));
     },
 
     /**
@@ -163,6 +168,12 @@ export function createUsersService({ repo, now, media, revokeSignIns, passwords,
     /** The whole row, password hash included: for signing in, never for a response. */
     async findByEmail(email: string): Promise<UserRow | null> {
       return repo.findByEmail(email.toLowerCase());
+    },
+
+    /** The slugs of the given users, by id (the lists of an author's articles are keyed by slug). */
+    async slugsOf(ids: readonly string[]): Promise<Map<string, string>> {
+      if (!ids.length) return new Map();
+      return new Map((await repo.slugsOf([...new Set(ids)])).map((row) => [row.id, row.slug]));
     },
 
     /** Ids among the given that are not users, for validating bylines. */

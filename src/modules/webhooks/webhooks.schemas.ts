@@ -149,8 +149,17 @@ export const WebhookEventSchema = z
           .openapi({ description: '`user:<id>`, `apiKey:<id>` or `system`.', example: 'user:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c' }),
         surrogateKeys: z.array(z.string()).openapi({
           description:
-            'The Surrogate-Key keys of the public answers this change makes stale: purge them from the CDN. A tag event names `tag:<id>`, which every article answer showing the tag carries, and the `tags` and `articles` lists.',
-          example: ['article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80', 'articles', 'feed', 'all'],
+            "The Surrogate-Key keys of the public answers this change makes stale: purge them from the CDN (the README's caching section gives the rule per write). " +
+            "A saved public article names its own key, the unfiltered list `articles` and the lists its filters match before or after (`articles:rubric:<slug>` for its rubric and the rubric's ancestors, `articles:tag:<slug>`, `articles:author:<slug>`, `feed` when in it); " +
+            'a draft names none. A tag event names `tag:<id>`, which every answer showing the tag carries, the `tags` list and `articles:tag:<slug>` under its old and new slugs.',
+          example: [
+            'article:0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80',
+            'articles',
+            'articles:rubric:gorod',
+            'articles:tag:byudzhet',
+            'feed',
+            'all',
+          ],
         }),
         publishedAt: IsoDateTime.nullable()
           .optional()
