@@ -15,7 +15,17 @@ export interface Dataset {
   description?: string;
 }
 
-export type ServerTarget = { server: 'baseline' } | { server: 'cms'; dataset: string };
+/** Bare express (once per run), the stack-limit server or a CMS (once per database each). */
+export type ServerTarget = { server: 'baseline' } | { server: 'limit' } | { server: 'cms'; dataset: string };
+
+/** What a scenario is measured against besides bare express: a scenario of the same database. */
+export interface Reference {
+  scenario: string;
+  /** Requests per second as a share of the reference's, or p99 as a multiple of the reference's. */
+  by: 'throughput' | 'p99';
+  /** How the report names the reference. */
+  label: string;
+}
 
 export interface PreparedLoad {
   requests: autocannon.Request[];
@@ -32,6 +42,7 @@ export interface Scenario {
   id: string;
   title: string;
   target: ServerTarget;
+  reference?: Reference;
   /** Overrides of the run's connections and duration, for scenarios far slower than the rest. */
   load?: { connections?: number; minDurationSeconds?: number };
   /** Makes what the scenario needs (an upload, a key) and returns its requests, or why it cannot run. */
@@ -139,33 +150,68 @@ const searchQueries = [
   'водителей',
 ];
 
-/** 99 reads of what a front end asks for, then one save of an article, over and over. */
-function mixedLoad(
-  seeded: { articleSlugs: string[]; rubricSlugs: string[]; adminApiKey: string },
-  articleIds: string[],
-): autocannon.Request {
-  const reads = [
+/** What a front end asks for: the newest articles, the rubric pages, the feed and searches. */
+function mixedReads(seeded: { articleSlugs: string[]; rubricSlugs: string[] }): string[] {
+  return [
     ...hotSet(seeded.articleSlugs)
-      .slice(0, 60)
+      .slice(-mixedArticles)
       .map((slug) => `/v1/articles/${slug}`),
     ...seeded.rubricSlugs.map((slug) => `/v1/articles?rubric=${slug}&limit=20`),
     ...Array(20).fill('/v1/feed'),
-    ...searchQueries.slice(0, 13).map((q) => `/v1/search?q=${encodeURIComponent(q)}`),
+    ...searchQueries.map((q) => `/v1/search?q=${encodeURIComponent(q)}`),
   ];
-  let n = 0;
+}
+
+const mixedArticles = 60;
+
+/**
+ * The mixed reads in a fixed order; with `writeEvery`, every n-th request instead saves one of the articles read
+ * (their rubrics take turns, so the saves spread over all of them). The reads keep their order whatever the writes.
+ */
+function mixedLoad(
+  seeded: { articleSlugs: string[]; rubricSlugs: string[]; adminApiKey: string },
+  articleIds: string[],
+  writeEvery?: number,
+) {
+  const reads = mixedReads(seeded);
+  let request = 0;
+  let read = 0;
+  let write = 0;
   return {
     method: 'GET',
     path: reads[0]!,
-    setupRequest: (request) => {
-      const i = n++;
-      if (i % 100 !== 99) return { ...request, method: 'GET', path: reads[i % reads.length]!, body: undefined };
-      const id = articleIds[((i / 100) % articleIds.length) | 0]!;
+    setupRequest: (r) => {
+      if (!writeEvery || ++request % writeEvery !== 0) return { ...r, method: 'GET', path: reads[read++ % reads.length]!, body: undefined };
+      const id = articleIds[write++ % articleIds.length]!;
       return {
-        ...request,
+        ...r,
         method: 'PATCH',
         path: `/v1/admin/articles/${id}`,
         headers: { Authorization: `Bearer ${seeded.adminApiKey}`, 'Content-Type': 'application/json', 'If-Match': '*' },
         body: JSON.stringify({ lead: `Обновлено в ${new Date().toISOString()}` }),
+      };
+    },
+  } satisfies autocannon.Request;
+}
+
+/** A mixed scenario on the cached server; with writes, measured against the reads alone. */
+function mixedScenario(id: string, writePercent: number): Scenario {
+  return {
+    id,
+    title: writePercent ? `Mixed reads with ${writePercent} % writes, cached` : 'Mixed reads, no writes, cached',
+    target: { server: 'cms', dataset: 'ten-thousand' },
+    ...(writePercent ? { reference: { scenario: 'mixed-reads', by: 'throughput' as const, label: 'mix without writes' } } : {}),
+    prepare: async (server) => {
+      const seeded = server.seeded!;
+      const ids = writePercent ? await idsOf(server, hotSet(seeded.articleSlugs).slice(-mixedArticles)) : [];
+      return {
+        requests: [mixedLoad(seeded, ids, writePercent ? 100 / writePercent : undefined)],
+        note:
+          `${mixedArticles} of the newest articles, the ${seeded.rubricSlugs.length} rubric pages, the feed (20 of each 96 reads) ` +
+          `and ${searchQueries.length} searches` +
+          (writePercent
+            ? `; every ${100 / writePercent}th request saves one of those articles (PATCH of its lead with an API key, rubrics in turn)`
+            : '; the reads of the mixes with writes, in the same order'),
       };
     },
   };
@@ -185,6 +231,11 @@ const wrongSignIn: autocannon.Request = {
 };
 const floodConnections = 20;
 
+const articleLimit: Reference = { scenario: 'limit-article', by: 'throughput', label: 'article limit' };
+const listLimit: Reference = { scenario: 'limit-list', by: 'throughput', label: 'list limit' };
+// A search answers a list of hits: its tail latency is compared with the list's.
+const searchLimit: Reference = { scenario: 'limit-list', by: 'p99', label: 'list limit' };
+
 export const scenarios: Scenario[] = [
   {
     id: 'baseline',
@@ -193,9 +244,30 @@ export const scenarios: Scenario[] = [
     prepare: async () => ({ requests: [{ method: 'GET', path: '/hello' }] }),
   },
   {
+    id: 'limit-article',
+    title: 'Stack limit: article by slug, one prepared statement',
+    target: { server: 'limit' },
+    prepare: async (server) => ({
+      requests: [rotatingGet(server.seeded!.articleSlugs.map((slug) => `/v1/articles/${slug}`))],
+      note:
+        'express 5 and the driver alone (better-sqlite3 or pg): the article with rubric, authors, tags and cover ' +
+        'as JSON built by one prepared JOIN, all 10,000 articles in turn',
+    }),
+  },
+  {
+    id: 'limit-list',
+    title: 'Stack limit: list of 20, one prepared statement',
+    target: { server: 'limit' },
+    prepare: async (server) => ({
+      requests: [rotatingGet(server.seeded!.rubricSlugs.map((slug) => `/v1/articles?rubric=${slug}&limit=20`))],
+      note: "a rubric's 20 newest articles with rubric, authors, tags and cover, one prepared statement, 6 rubrics",
+    }),
+  },
+  {
     id: 'article-cached',
     title: 'Article by slug, cached',
     target: { server: 'cms', dataset: 'ten-thousand' },
+    reference: articleLimit,
     prepare: async (server) => ({
       requests: [rotatingGet(hotSet(server.seeded!.articleSlugs).map((slug) => `/v1/articles/${slug}`))],
       note: 'GET /v1/articles/{slug}, cycling through the 100 newest of 10,000 articles, from the in-process cache',
@@ -205,6 +277,7 @@ export const scenarios: Scenario[] = [
     id: 'article-uncached',
     title: 'Article by slug, uncached',
     target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    reference: articleLimit,
     prepare: async (server) => ({
       requests: [rotatingGet(server.seeded!.articleSlugs.map((slug) => `/v1/articles/${slug}`))],
       note: 'GET /v1/articles/{slug}, cycling through all 10,000 articles, cache off',
@@ -214,6 +287,7 @@ export const scenarios: Scenario[] = [
     id: 'rubric-page',
     title: 'Rubric page, cached',
     target: { server: 'cms', dataset: 'ten-thousand' },
+    reference: listLimit,
     prepare: async (server) => ({
       requests: [rotatingGet(server.seeded!.rubricSlugs.map((slug) => `/v1/articles?rubric=${slug}&limit=20`))],
       note: 'GET /v1/articles?rubric={slug}&limit=20 (with rubric, authors, tags, cover), 6 rubrics',
@@ -223,6 +297,7 @@ export const scenarios: Scenario[] = [
     id: 'rubric-page-uncached',
     title: 'Rubric page, uncached',
     target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    reference: listLimit,
     prepare: async (server) => ({
       requests: [rotatingGet(server.seeded!.rubricSlugs.map((slug) => `/v1/articles?rubric=${slug}&limit=20`))],
       note: 'the same, cache off',
@@ -232,18 +307,21 @@ export const scenarios: Scenario[] = [
     id: 'feed',
     title: 'Feed, cached',
     target: { server: 'cms', dataset: 'ten-thousand' },
+    reference: listLimit,
     prepare: async () => ({ requests: [{ method: 'GET', path: '/v1/feed' }], note: 'GET /v1/feed (default page size)' }),
   },
   {
     id: 'feed-uncached',
     title: 'Feed, uncached',
     target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    reference: listLimit,
     prepare: async () => ({ requests: [{ method: 'GET', path: '/v1/feed' }], note: 'the same, cache off' }),
   },
   {
     id: 'search',
     title: 'Search, uncached',
     target: { server: 'cms', dataset: 'ten-thousand-uncached' },
+    reference: searchLimit,
     prepare: async () => ({
       requests: [rotatingGet(searchQueries.map((q) => `/v1/search?q=${encodeURIComponent(q)}`))],
       note: `GET /v1/search over 10,000 articles, ${searchQueries.length} queries in other word forms than the text's, cache off`,
@@ -253,25 +331,15 @@ export const scenarios: Scenario[] = [
     id: 'search-cached',
     title: 'Search, cached',
     target: { server: 'cms', dataset: 'ten-thousand' },
+    reference: searchLimit,
     prepare: async () => ({
       requests: [rotatingGet(searchQueries.map((q) => `/v1/search?q=${encodeURIComponent(q)}`))],
       note: 'the same queries with the in-process cache: what repeated popular searches cost',
     }),
   },
-  {
-    id: 'mixed',
-    title: 'Mixed reads with 1% writes, cached',
-    target: { server: 'cms', dataset: 'ten-thousand' },
-    prepare: async (server) => {
-      const ids = await idsOf(server, hotSet(server.seeded!.articleSlugs).slice(0, 20));
-      return {
-        requests: [mixedLoad(server.seeded!, ids)],
-        note:
-          'articles, rubric pages, the feed and search; ' +
-          'every 100th request saves an article (PATCH with an API key), which purges its pages',
-      };
-    },
-  },
+  mixedScenario('mixed-reads', 0),
+  mixedScenario('mixed-writes-1', 1),
+  mixedScenario('mixed-writes-5', 5),
   {
     id: 'media-upload',
     title: 'Media upload (640×480 JPEG)',

@@ -1,19 +1,18 @@
 // A server for the benchmark, in its own process so that it has a core to itself and autocannon the other.
-// Started by bench/servers.ts: argv[2] is `baseline` or `cms`, argv[3] the CMS options as JSON.
-import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Started by bench/servers.ts: argv[2] is `baseline`, `limit`, `seed` or `cms`, argv[3] its options as JSON.
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import express from 'express';
-import { loadConfig } from '../src/config.ts';
-import { createContainer } from '../src/container.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
-import { createLogger } from '../src/http/logger.ts';
-import { seedContent, type SeededContent } from './seed.ts';
-import type { CmsServerOptions, ServerMessage } from './servers.ts';
+import { cmsContainer } from './cms-container.ts';
+import { createLimitApp } from './limit-server.ts';
+import { seedContent } from './seed.ts';
+import type { CmsServerOptions, LimitServerOptions, SeedOptions, ServerMessage, ServerRequest } from './servers.ts';
 
 const send = (message: ServerMessage) => process.send!(message);
 
@@ -28,6 +27,11 @@ async function listen(app: express.Express): Promise<Server> {
 
 const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+async function closeServer(server: Server) {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 async function startBaseline(): Promise<() => Promise<void>> {
   const app = express();
   app.get('/hello', (_req, res) => {
@@ -35,75 +39,106 @@ async function startBaseline(): Promise<() => Promise<void>> {
   });
   const server = await listen(app);
   send({ type: 'ready', url: urlOf(server) });
-  return async () => void server.close();
+  return () => closeServer(server);
 }
 
-const benchDir = new URL('.', import.meta.url).pathname;
-const cacheDir = join(benchDir, '.cache');
+async function startLimit(options: LimitServerOptions): Promise<() => Promise<void>> {
+  const { app, close } = createLimitApp(options.dialect, options.database);
+  const server = await listen(app);
+  send({ type: 'ready', url: urlOf(server) });
+  return async () => {
+    await closeServer(server);
+    await close();
+  };
+}
 
-/** A seed is reused while the migrations and the seeder are unchanged. */
-function seedCacheFile(articles: number): string {
-  const hash = createHash('sha256');
-  const migrations = join(benchDir, '../prisma/migrations/sqlite');
-  for (const name of readdirSync(migrations, { recursive: true }).map(String).sort()) hash.update(name);
-  hash.update(readFileSync(join(benchDir, 'seed.ts')));
-  return join(cacheDir, `seed-${articles}-${hash.digest('hex').slice(0, 12)}.db`);
+/** Seeds a fresh SQLite database through the services and saves a consistent copy at options.file; then exits. */
+async function seed(options: SeedOptions): Promise<() => Promise<void>> {
+  const dir = mkdtempSync(join(tmpdir(), 'cms-bench-seed-'));
+  const file = join(dir, 'seed.db');
+  await migrateDatabase(`file:${file}`);
+  let fixedTime: Date | null = null;
+  const { container } = cmsContainer(`file:${file}`, dir, {
+    logLevel: 'warn',
+    env: { WEBHOOK_WORKER: 'off' },
+    now: () => fixedTime ?? new Date(),
+  });
+  const started = performance.now();
+  const seeded = await seedContent(container, { articles: options.articles, setClock: (at) => (fixedTime = at) });
+  const seedSeconds = (performance.now() - started) / 1000;
+  await container.close();
+  // VACUUM INTO writes a consistent copy (WAL included), renamed into place only when whole.
+  mkdirSync(join(options.file, '..'), { recursive: true });
+  const partial = `${options.file}.partial`;
+  rmSync(partial, { force: true });
+  const copier = new Database(file);
+  try {
+    copier.exec(`VACUUM INTO '${partial.replaceAll("'", "''")}'`);
+  } finally {
+    copier.close();
+  }
+  writeFileSync(`${options.file}.json`, JSON.stringify(seeded));
+  renameSync(partial, options.file);
+  rmSync(dir, { recursive: true, force: true });
+  send({ type: 'seeded', seedSeconds });
+  return async () => undefined;
 }
 
 async function startCms(options: CmsServerOptions): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'cms-bench-'));
-  const file = join(dir, 'bench.db');
-  const databaseUrl = `file:${file}`;
-  const cached = seedCacheFile(options.articles);
-  const isSeedReused = existsSync(cached) && existsSync(`${cached}.json`);
-  if (isSeedReused) copyFileSync(cached, file);
-  // Production settings, demo content off; logs at the configured level go to this process's stdout (/dev/null).
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    MEDIA_DIR: join(dir, 'media'),
-    LOG_LEVEL: options.logLevel,
-    CMS_DEMO: 'false',
-    ...options.env,
-  });
-  await migrateDatabase(databaseUrl);
-  let fixedTime: Date | null = null;
-  const container = createContainer(config, { logger: createLogger(config.logLevel), now: () => fixedTime ?? new Date() });
-  const seedingStarted = performance.now();
-  let seeded: SeededContent;
-  if (isSeedReused) {
-    seeded = JSON.parse(readFileSync(`${cached}.json`, 'utf8')) as SeededContent;
+  let databaseUrl: string;
+  if (options.database.dialect === 'sqlite') {
+    const file = join(dir, 'bench.db');
+    copyFileSync(options.database.seedFile, file);
+    databaseUrl = `file:${file}`;
   } else {
-    seeded = await seedContent(container, { articles: options.articles, setClock: (at) => (fixedTime = at) });
-    // A consistent copy of the open database (WAL included), renamed into place only when whole.
-    mkdirSync(cacheDir, { recursive: true });
-    const partial = `${cached}.partial`;
-    rmSync(partial, { force: true });
-    // On a connection of its own: the app's connection may be inside a transaction (a webhook worker poll).
-    const copier = new Database(file);
-    try {
-      copier.exec(`VACUUM INTO '${partial.replaceAll("'", "''")}'`);
-    } finally {
-      copier.close();
-    }
-    writeFileSync(`${cached}.json`, JSON.stringify(seeded));
-    renameSync(partial, cached);
+    databaseUrl = options.database.url;
   }
-  const seedSeconds = (performance.now() - seedingStarted) / 1000;
+  await migrateDatabase(databaseUrl);
+  const { config, container } = cmsContainer(databaseUrl, dir, options);
   const server = await listen(container.app);
-  send({ type: 'ready', url: urlOf(server), seeded, seedSeconds, isSeedReused, mediaDir: config.mediaDir });
+  send({ type: 'ready', url: urlOf(server), mediaDir: config.mediaDir });
   return async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
     await container.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }
 
+/** The V8 sampling profiler on request, so that a profile holds the measured load and not the start-up. */
+function answerProfileRequests() {
+  const session = new Session();
+  session.connect();
+  process.on('message', (request: ServerRequest) => {
+    const answer = async () => {
+      if (request.type === 'profile-start') {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+        send({ type: 'profiled', file: '' });
+      } else if (request.type === 'profile-stop') {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(request.file, JSON.stringify(profile));
+        send({ type: 'profiled', file: request.file });
+      }
+    };
+    answer().catch((error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+  });
+}
+
+const starters: Record<string, (options: never) => Promise<() => Promise<void>>> = {
+  baseline: startBaseline,
+  limit: startLimit,
+  seed,
+  cms: startCms,
+};
+
 async function main() {
-  const kind = process.argv[2];
-  const stop = kind === 'baseline' ? await startBaseline() : await startCms(JSON.parse(process.argv[3] ?? '{}') as CmsServerOptions);
+  const kind = process.argv[2] ?? '';
+  const start = starters[kind];
+  if (!start) throw new Error(`unknown server kind "${kind}"`);
+  const stop = await start(JSON.parse(process.argv[3] ?? '{}') as never);
+  if (kind === 'seed') process.exit(0);
+  answerProfileRequests();
   // The parent going away (or asking) stops the server and removes its temporary database.
   const shutdown = () => void stop().finally(() => process.exit(0));
   process.on('disconnect', shutdown);
