@@ -8,7 +8,14 @@ export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed
  * A key naming a whole list: a page keyed by it changes when any record of the kind is added, removed or
  * changed (a query's result, or a page that shows records of the kind without their ids).
  */
-export type ListKey = 'articles' | 'feed' | 'rubrics' | 'tags' | 'users' | 'media';
+export type ListKey = 'articles' | 'feed' | 'rubrics' | 'tags' | 'users' | 'media' | CommentsKey;
+
+/**
+ * An article's comment count: answers that show it carry `comments:<article id>`, which a count update
+ * purges alone (an article page, which would be purged on every comment otherwise, does not carry it).
+ */
+export type CommentsKey = `comments:${string}`;
+export const commentsKeyOf = (articleId: string): CommentsKey => `comments:${articleId}`;
 
 /**
  * The key of answers whose route declares no `cache.lists`: every write purges it, so a route nobody
@@ -51,6 +58,8 @@ const writeEffects: Record<string, { kind?: EntityKind; lists: readonly ListKey[
   media: { kind: 'media', lists: ['media'], isPublic: true },
   feed_item: { kind: 'feed-item', lists: ['feed'], isPublic: true },
   api_key: { lists: [], isPublic: false },
+  // A count update purges its articles' `comments:<id>` keys itself: one write names many articles.
+  comment_count: { lists: [], isPublic: false },
   webhook: { lists: [], isPublic: false },
   webhook_delivery: { lists: [], isPublic: false },
 };

@@ -9,7 +9,21 @@ export type PublicFeedKey = [isPinned: boolean, publishedAt: string, id: string]
 
 const publicInclude = {
   rubric: { select: { id: true, name: true, slug: true, isActive: true } },
-  article: { select: { id: true, slug: true, title: true, lead: true, coverMedia: { include: { renditions: true } } } },
+  article: {
+    select: {
+      id: true,
+      slug: true,
+      title: true,
+      lead: true,
+      coverMedia: { include: { renditions: true } },
+      isSponsored: true,
+      adErid: true,
+      adAdvertiserName: true,
+      adAdvertiserInn: true,
+      adAdvertiserUrl: true,
+      commentCount: { select: { count: true } },
+    },
+  },
 } as const;
 
 type FeedItemData = Omit<FeedItem, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
