@@ -121,6 +121,12 @@ export function adMarkingInputOf(row: AdMarkingColumns): AdMarkingInput | null {
   };
 }
 
+/** The marking in a row's columns as management answers show it (parts a draft lacks are null); null when none. */
+export function toStoredAdMarking(row: AdMarkingColumns): { [K in keyof AdMarking]: string | null } | null {
+  if (!adMarkingInputOf(row)) return null;
+  return { erid: row.adErid, advertiserName: row.adAdvertiserName, advertiserInn: row.adAdvertiserInn, advertiserUrl: row.adAdvertiserUrl };
+}
+
 /** The complete marking in a row's columns, or null. */
 export function adMarkingOf(row: AdMarkingColumns): AdMarking | null {
   if (!row.adErid || !row.adAdvertiserName || !(row.adAdvertiserInn || row.adAdvertiserUrl)) return null;

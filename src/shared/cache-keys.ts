@@ -2,7 +2,7 @@ import { getRefId } from '@asteasolutions/zod-to-openapi';
 import type { ZodType } from 'zod';
 
 /** A kind of record a public answer can contain; its Surrogate-Key is `<kind>:<id>`. */
-export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed-item';
+export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed-item' | 'correction';
 
 /**
  * A key naming a whole list: a page keyed by it changes when any record of the kind is added, removed or
@@ -46,6 +46,8 @@ const entityKinds: Record<string, EntityKind> = {
   'Author.avatar': 'media',
   FeedItem: 'feed-item',
   PublicFeedItem: 'feed-item',
+  // Never changed once published: its key is never purged, its article's is.
+  ArticleCorrection: 'correction',
 };
 
 /** What a management write on a target type purges besides `<kind>:<id>`: the lists it can change. */

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
 import type { ArticleStatus } from '../../generated/sqlite/client.ts';
+import type { AdMarkingColumns } from '../../shared/ad-marking.ts';
 import { publicArticleWhere } from '../../shared/article-visibility.ts';
 import { olderThan } from '../../shared/cursor.ts';
 import { containsLiterally } from '../../shared/like-pattern.ts';
@@ -21,17 +22,26 @@ const summaryInclude = {
   authors: { select: { user: { select: { id: true, displayName: true, slug: true } } }, orderBy: byPosition },
   tags: { select: { tag: { select: { id: true, name: true, slug: true } } }, orderBy: byPosition },
   coverMedia: { include: { renditions: true } },
+  commentCount: { select: { count: true } },
 } satisfies PrismaNamespace.ArticleInclude;
+
+/** An article page's corrections, oldest first. */
+const correctionsInclude = {
+  select: { id: true, kind: true, text: true, publishedAt: true },
+  orderBy: [{ publishedAt: 'asc' as const }, { id: 'asc' as const }],
+} satisfies PrismaNamespace.Article$correctionsArgs;
 
 const publicInclude = {
   ...summaryInclude,
+  corrections: correctionsInclude,
   narrationMedia: { include: { renditions: true } },
   bodyMedia: { select: { media: { include: { renditions: true } } } },
 } satisfies PrismaNamespace.ArticleInclude;
 
 // A page's media (cover, narration, body photos) are read together, with their renditions, in two
 // statements after the article: Prisma would spend six on them, one relation at a time.
-const { coverMedia: _cover, ...pageIncludeWithoutMedia } = summaryInclude;
+const { coverMedia: _cover, ...summaryIncludeWithoutMedia } = summaryInclude;
+const pageIncludeWithoutMedia = { ...summaryIncludeWithoutMedia, corrections: correctionsInclude };
 type MediaWithRenditions = PrismaNamespace.MediaGetPayload<{ include: { renditions: true } }>;
 
 // Columns a public read never shows: the admin text filter's folded copy, and for list items the body.
@@ -45,6 +55,7 @@ function summaryIncludeFor(include: ReadonlySet<PublicInclude>): typeof summaryI
     authors: include.has('authors') ? summaryInclude.authors : false,
     tags: include.has('tags') ? summaryInclude.tags : false,
     coverMedia: include.has('cover') ? summaryInclude.coverMedia : false,
+    commentCount: include.has('commentCount') ? summaryInclude.commentCount : false,
   } as unknown as typeof summaryInclude;
 }
 
@@ -67,6 +78,9 @@ export interface ArticleData {
   showInFeed: boolean;
   embargoUntil: Date | null;
   searchText: string;
+  isSponsored: boolean;
+  commentsEnabled: boolean;
+  commentsClosedAt: Date | null;
 }
 
 export interface ArticleRelations {
@@ -190,7 +204,7 @@ export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
 
     create: async (
       tx: PrismaTx,
-      data: ArticleData & { createdById: string | null; at: Date },
+      data: ArticleData & Partial<AdMarkingColumns> & { createdById: string | null; at: Date },
       relations: ArticleRelations,
     ): Promise<string> => {
       const { at, ...columns } = data;
@@ -353,7 +367,7 @@ export function createArticlesRepository({ prisma }: { prisma: Prisma }) {
       const { coverMedia: _cover, ...relations } = summaryIncludeFor(include);
       const row = await prisma.article.findFirst({
         where: { AND: [{ slug }, publicArticleWhere(now)] },
-        include: relations,
+        include: { ...relations, corrections: correctionsInclude },
         omit: publicOmit,
       });
       return row ? (await withMedia([row]))[0]! : null;

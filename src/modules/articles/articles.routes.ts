@@ -1,6 +1,6 @@
 import { IdParams, PageQuery } from '../../shared/common.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
-import type { ListKey } from '../../shared/cache-keys.ts';
+import { commentsKeyOf, type ListKey } from '../../shared/cache-keys.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
 import { anyone, staffRead, staffWrite, editorsPublish, adminsOnly } from '../../http/access.ts';
 import {
@@ -325,7 +325,15 @@ function publicArticleLists(page: Record<string, unknown>): ListKey[] {
       : []),
     // An inactive rubric is shown as null, which names no record: its reactivation must still reach the page.
     ...(page.rubric === null ? ['rubrics' as const] : []),
+    // Only a page that embeds its comment count is purged by a count update.
+    ...('commentCount' in page ? [commentsKeyOf(String(page.id))] : []),
   ];
+}
+
+/** A list's `comments:<id>` keys, for the items that show their comment count. */
+function listCommentKeys(page: Record<string, unknown>): ListKey[] {
+  const items = (page.items ?? []) as { id: string; commentCount?: number }[];
+  return items.flatMap((item) => (item.commentCount !== undefined ? [commentsKeyOf(item.id)] : []));
 }
 
 export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
@@ -340,7 +348,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
       description: 'Filter by rubric (with its sub-rubrics), tag or author slug, and by publication time.',
       query: ListPublicArticlesQuery,
       response: ArticleSummaryPage,
-      cache: { lists: ['articles'] },
+      cache: { lists: (page) => ['articles', ...listCommentKeys(page)] },
       handler: ({ query }) => service.listPublic(query),
     }),
     defineRoute({

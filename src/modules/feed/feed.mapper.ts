@@ -1,4 +1,4 @@
-import { adMarkingInputOf, adMarkingOf, toPublicAdMarking, withErid } from '../../shared/ad-marking.ts';
+import { adMarkingOf, toPublicAdMarking, toStoredAdMarking, withErid } from '../../shared/ad-marking.ts';
 import { toMediaResponse } from '../media/media.mapper.ts';
 import type { FeedItemRow, PublicFeedItemRow } from './feed.repository.ts';
 import type { FeedItemResponse, PublicFeedItemResponse } from './feed.schemas.ts';
@@ -15,23 +15,11 @@ export function toFeedItemResponse(row: FeedItemRow): FeedItemResponse {
     publishedAt: row.publishedAt.toISOString(),
     visibleFrom: row.visibleFrom?.toISOString() ?? null,
     visibleUntil: row.visibleUntil?.toISOString() ?? null,
-    adMarking: adMarkingResponseOf(row),
+    adMarking: toStoredAdMarking(row),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-function adMarkingResponseOf(row: FeedItemRow): FeedItemResponse['adMarking'] {
-  const marking = adMarkingInputOf(row);
-  return marking
-    ? {
-        erid: marking.erid ?? null,
-        advertiserName: marking.advertiserName ?? null,
-        advertiserInn: marking.advertiserInn ?? null,
-        advertiserUrl: marking.advertiserUrl ?? null,
-      }
-    : null;
 }
 
 /** A promo's marking, or the marking of the sponsored article an item links. */
