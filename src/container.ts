@@ -175,7 +175,24 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, comments, ads, syndication, search, audit, webhooks, docs],
+    modules: [
+      health,
+      auth,
+      rubrics,
+      users,
+      apiKeys,
+      tags,
+      media,
+      feed,
+      articles,
+      comments,
+      ads,
+      syndication,
+      search,
+      audit,
+      webhooks,
+      docs,
+    ],
   });
 
   webhooks.worker?.start();

@@ -24,9 +24,7 @@ const CorrectionCommentLd = z
   .object({ '@type': z.literal('CorrectionComment'), text: z.string(), datePublished: IsoDateTime })
   .openapi('JsonLdCorrectionComment');
 
-const SponsorLd = z
-  .object({ '@type': z.literal('Organization'), name: z.string(), url: z.string().optional() })
-  .openapi('JsonLdSponsor');
+const SponsorLd = z.object({ '@type': z.literal('Organization'), name: z.string(), url: z.string().optional() }).openapi('JsonLdSponsor');
 
 export const NewsArticleJsonLdSchema = z
   .object({

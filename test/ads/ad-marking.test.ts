@@ -43,7 +43,10 @@ describeEachDialect('advertising marking', (dialect) => {
         'body.adMarking.advertiserInn',
       ]);
       const noErid = await promo({ advertiserName: 'ООО «Ромашка»', advertiserInn: orgInn }, 422);
-      expect([noErid.body.code, noErid.body.errors]).toEqual(['ad_marking_required', [{ field: 'body.adMarking.erid', message: expect.any(String) }]]);
+      expect([noErid.body.code, noErid.body.errors]).toEqual([
+        'ad_marking_required',
+        [{ field: 'body.adMarking.erid', message: expect.any(String) }],
+      ]);
       const noName = await promo({ erid: '2VtzqwRkN7h', advertiserInn: orgInn }, 422);
       expect(noName.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.adMarking.advertiserName']);
       const noInnOrSite = await promo({ erid: '2VtzqwRkN7h', advertiserName: 'ООО «Ромашка»' }, 422);
@@ -54,7 +57,10 @@ describeEachDialect('advertising marking', (dialect) => {
     it('when the INN fails its check digits or has the wrong length, then 422 invalid_inn', async () => {
       for (const inn of ['7707083894', '500312345615', '12345']) {
         const res = await promo({ ...romashka, advertiserInn: inn }, 422);
-        expect([res.body.code, res.body.errors]).toEqual(['invalid_inn', [{ field: 'body.adMarking.advertiserInn', message: 'Not a valid INN' }]]);
+        expect([res.body.code, res.body.errors]).toEqual([
+          'invalid_inn',
+          [{ field: 'body.adMarking.advertiserInn', message: 'Not a valid INN' }],
+        ]);
       }
     });
 
@@ -125,7 +131,11 @@ describeEachDialect('advertising marking', (dialect) => {
     let sponsored: { id: string; slug: string };
 
     beforeAll(async () => {
-      sponsored = await createDraft(t, { title: 'Как выбрать зимние шины: советы экспертов', isSponsored: true, lead: 'Партнёрский материал.' });
+      sponsored = await createDraft(t, {
+        title: 'Как выбрать зимние шины: советы экспертов',
+        isSponsored: true,
+        lead: 'Партнёрский материал.',
+      });
     });
 
     const publish = (status: number) =>
@@ -149,7 +159,13 @@ describeEachDialect('advertising marking', (dialect) => {
     });
 
     it('when it is marked and published, then the public article, its JSON-LD and the feed carry the marking', async () => {
-      await t.http().patch(`/v1/admin/articles/${sponsored.id}`).set(editor.headers).set('If-Match', '*').send({ adMarking: romashka }).expect(200);
+      await t
+        .http()
+        .patch(`/v1/admin/articles/${sponsored.id}`)
+        .set(editor.headers)
+        .set('If-Match', '*')
+        .send({ adMarking: romashka })
+        .expect(200);
       await publish(200);
       const page = await t.http().get(`/v1/articles/${sponsored.slug}`).expect(200);
       expect(page.body.adMarking).toMatchObject({ label: 'Реклама', text: 'Реклама. ООО «Ромашка», ИНН 7707083893. erid: 2VtzqwRkN7h' });
@@ -157,7 +173,9 @@ describeEachDialect('advertising marking', (dialect) => {
       const list = await t.http().get('/v1/articles').expect(200);
       expect(list.body.items.find((a: { id: string }) => a.id === sponsored.id).adMarking.erid).toBe('2VtzqwRkN7h');
       const feed = await t.http().get('/v1/feed').expect(200);
-      expect(feed.body.items.find((i: { article: { id: string } | null }) => i.article?.id === sponsored.id).adMarking.label).toBe('Реклама');
+      expect(feed.body.items.find((i: { article: { id: string } | null }) => i.article?.id === sponsored.id).adMarking.label).toBe(
+        'Реклама',
+      );
     });
 
     it('when a published sponsored article would lose its marking, then 422 ad_marking_required', async () => {

@@ -28,7 +28,11 @@ describeEachDialect('the ads report', (dialect) => {
     t.clock.set('2026-11-20T09:05:00.000Z');
     await feed.update(tires.id, { adMarking: { erid: 'TiresA2' } });
     t.clock.set('2026-11-20T09:10:00.000Z');
-    const sponsored = await createDraft(t, { title: 'Как выбрать зимние шины', isSponsored: true, adMarking: marking('Guide1', 'ИП Петров') });
+    const sponsored = await createDraft(t, {
+      title: 'Как выбрать зимние шины',
+      isSponsored: true,
+      adMarking: marking('Guide1', 'ИП Петров'),
+    });
     ids.sponsored = sponsored.id;
     ids.sponsoredSlug = sponsored.slug;
     await articles.publish(sponsored.id, adminActor);

@@ -27,9 +27,14 @@ describeEachDialect('comment counts', (dialect) => {
 
   const put = (counts: { articleId: string; count: number }[], headers = commentService.headers, status = 200) =>
     t.http().put('/v1/admin/comment-counts').set(headers).send({ counts }).expect(status);
-  const counts = (...ids: string[]) => t.http().get('/v1/comment-counts').query({ articles: ids.join(',') }).expect(200);
+  const counts = (...ids: string[]) =>
+    t
+      .http()
+      .get('/v1/comment-counts')
+      .query({ articles: ids.join(',') })
+      .expect(200);
 
-  it("when an article is created in a rubric that takes no comments, then it takes none unless it says so", async () => {
+  it('when an article is created in a rubric that takes no comments, then it takes none unless it says so', async () => {
     expect(quiet.commentsEnabled).toBe(false);
     expect(story.commentsEnabled).toBe(true);
     const rubricId = quiet.rubricId!;
@@ -61,7 +66,14 @@ describeEachDialect('comment counts', (dialect) => {
   it('when the update is malformed (too many, repeated, negative), then 422 and nothing changes', async () => {
     const many = Array.from({ length: 1001 }, (_, i) => ({ articleId: `a${i}`, count: 1 }));
     await put(many, commentService.headers, 422);
-    await put([{ articleId: story.id, count: 1 }, { articleId: story.id, count: 2 }], commentService.headers, 422);
+    await put(
+      [
+        { articleId: story.id, count: 1 },
+        { articleId: story.id, count: 2 },
+      ],
+      commentService.headers,
+      422,
+    );
     await put([{ articleId: story.id, count: -1 }], commentService.headers, 422);
     expect((await counts(story.id)).body.items[0].count).toBe(9);
     const tooMany = Array.from({ length: 101 }, (_, i) => `id${i}`).join(',');

@@ -41,7 +41,11 @@ describeEachDialect('corrections and honest update times', (dialect) => {
 
   it('when a published article is first read, then displayUpdatedAt is its publication time and it has no corrections', async () => {
     const res = await page();
-    expect(res.body).toMatchObject({ publishedAt: '2026-11-20T09:00:00.000Z', displayUpdatedAt: '2026-11-20T09:00:00.000Z', corrections: [] });
+    expect(res.body).toMatchObject({
+      publishedAt: '2026-11-20T09:00:00.000Z',
+      displayUpdatedAt: '2026-11-20T09:00:00.000Z',
+      corrections: [],
+    });
     expect(jsonLdOfPage(res.body)).toMatchObject({ dateModified: '2026-11-20T09:00:00.000Z' });
     expect(jsonLdOfPage(res.body).correction).toBeUndefined();
   });
@@ -119,7 +123,12 @@ describeEachDialect('corrections and honest update times', (dialect) => {
   });
 
   it('when a correction is added, then the audit log and the webhook outbox record article.corrected', async () => {
-    const audit = await t.http().get('/v1/admin/audit').query({ action: 'article.correct' }).set((await t.signIn('admin')).headers).expect(200);
+    const audit = await t
+      .http()
+      .get('/v1/admin/audit')
+      .query({ action: 'article.correct' })
+      .set((await t.signIn('admin')).headers)
+      .expect(200);
     expect(audit.body.items[0]).toMatchObject({ action: 'article.correct', targetType: 'article', targetId: article.id });
     const event = await t.container.db.prisma.webhookEvent.findFirst({ where: { type: 'article.corrected', entityId: article.id } });
     expect(event?.data).toMatchObject({ id: article.id, kind: 'correction', correctionId: expect.any(String) });

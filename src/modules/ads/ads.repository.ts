@@ -36,10 +36,7 @@ export function createAdsRepository({ prisma }: { prisma: Prisma }) {
     listShownBetween: (from: Date, to: Date, now: Date) =>
       prisma.adPlacement.findMany({
         where: {
-          AND: [
-            { firstPublicAt: { lte: to < now ? to : now } },
-            { OR: [{ lastPublicAt: null }, { lastPublicAt: { gte: from } }] },
-          ],
+          AND: [{ firstPublicAt: { lte: to < now ? to : now } }, { OR: [{ lastPublicAt: null }, { lastPublicAt: { gte: from } }] }],
         },
         orderBy: [{ firstPublicAt: 'asc' }, { id: 'asc' }],
         take: 10_000,

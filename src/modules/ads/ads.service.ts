@@ -72,7 +72,8 @@ export function createAdsService(deps: { repo: AdsRepository; urls: PublicUrls; 
   async function report(query: AdsReportInput): Promise<AdsReportResponse> {
     const from = new Date(query.from);
     const to = new Date(query.to);
-    if (to < from) throw new ValidationError('The period ends before it starts.', [{ field: 'query.to', message: 'Must not be before from' }]);
+    if (to < from)
+      throw new ValidationError('The period ends before it starts.', [{ field: 'query.to', message: 'Must not be before from' }]);
     const at = now();
     const rows = await repo.listShownBetween(from, to, at);
     return {

@@ -12,7 +12,11 @@ export function createCorrectionsRepository({ prisma }: { prisma: Prisma }) {
 
     /** An article's corrections, oldest first. */
     listOf: (articleId: string) =>
-      prisma.articleCorrection.findMany({ where: { articleId }, orderBy: [{ publishedAt: 'asc' }, { id: 'asc' }], select: correctionSelect }),
+      prisma.articleCorrection.findMany({
+        where: { articleId },
+        orderBy: [{ publishedAt: 'asc' }, { id: 'asc' }],
+        select: correctionSelect,
+      }),
 
     findOne: (articleId: string, id: string) => prisma.articleCorrection.findFirst({ where: { id, articleId }, select: correctionSelect }),
 

@@ -91,7 +91,12 @@ function notAllowed(allow: string): RequestHandler {
     sendProblem(
       req,
       res,
-      new AppError(405, 'method_not_allowed', 'Method not allowed', `Corrections are append-only: publish another one to correct one. Allowed: ${allow}.`),
+      new AppError(
+        405,
+        'method_not_allowed',
+        'Method not allowed',
+        `Corrections are append-only: publish another one to correct one. Allowed: ${allow}.`,
+      ),
     );
   };
 }

@@ -3,11 +3,7 @@ import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import type { ArticleContext } from './articles.context.ts';
-import type {
-  CorrectedArticleResponse,
-  CorrectionLogEntryResponse,
-  CreateCorrectionInput,
-} from './articles.corrections.schemas.ts';
+import type { CorrectedArticleResponse, CorrectionLogEntryResponse, CreateCorrectionInput } from './articles.corrections.schemas.ts';
 import type { ArticleCorrectionResponse, CorrectionKind } from './articles.public.schemas.ts';
 
 const toCorrection = (row: { id: string; kind: string; text: string; publishedAt: Date }): ArticleCorrectionResponse => ({
@@ -41,7 +37,13 @@ export function createCorrectionOperations(ctx: ArticleContext) {
         where: { deletedAt: null, status: 'published' },
         data: { displayUpdatedAt: at, updatedAt: at },
         alongside: async (tx) => {
-          const row = await corrections.create(tx, { articleId: id, kind: input.kind, text: input.text, actor: actorLabel(actor), publishedAt: at });
+          const row = await corrections.create(tx, {
+            articleId: id,
+            kind: input.kind,
+            text: input.text,
+            actor: actorLabel(actor),
+            publishedAt: at,
+          });
           added = toCorrection(row);
           // The webhook's data names the correction (details are read after this runs).
           Object.assign(details, { correctionId: row.id, text: input.text, displayUpdatedAt: at.toISOString() });

@@ -16,7 +16,7 @@ export function commentAdminRoutes(service: CommentsService): AnyRoute[] {
       tag,
       access: commentService,
       description: [
-        'For the comment service\'s API key (scope `comments`): each count is set to the number given, up or down, so a retry does no harm.',
+        "For the comment service's API key (scope `comments`): each count is set to the number given, up or down, so a retry does no harm.",
         'Ids that name no article are reported in `unknownArticleIds`; the others are still set.',
         'Purges only the answers showing those counts (`comments:<id>`), never the article pages or lists.',
       ].join(' '),
@@ -50,7 +50,10 @@ export function commentPublicRoutes(service: CommentsService): AnyRoute[] {
         sMaxAgeSeconds: 10,
         staleWhileRevalidateSeconds: 30,
         // `articles` too: an article published, taken down or closed to comments changes what is shown.
-        lists: (body) => ['articles', ...((body.items ?? []) as { articleId: string }[]).map((item): ListKey => commentsKeyOf(item.articleId))],
+        lists: (body) => [
+          'articles',
+          ...((body.items ?? []) as { articleId: string }[]).map((item): ListKey => commentsKeyOf(item.articleId)),
+        ],
       },
       handler: ({ query }) => service.publicCounts(query.articles),
     }),

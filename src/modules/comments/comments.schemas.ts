@@ -55,7 +55,9 @@ export const CommentCountSchema = z
   .openapi('CommentCount');
 
 export const CommentCountsSchema = z
-  .object({ items: z.array(CommentCountSchema).openapi({ description: 'The public articles among those asked for; others are left out.' }) })
+  .object({
+    items: z.array(CommentCountSchema).openapi({ description: 'The public articles among those asked for; others are left out.' }),
+  })
   .openapi('CommentCounts');
 
 export type PutCommentCountsInput = z.infer<typeof PutCommentCountsBody>;

@@ -31,7 +31,8 @@ const publishedAt = IsoDateTime.openapi({ description: 'The time shown with the 
 const visibleFrom = IsoDateTime.nullable().openapi({ description: 'Hidden from the public feed before this time; null for no start.' });
 const visibleUntil = IsoDateTime.nullable().openapi({ description: 'Hidden from the public feed from this time on; null for no end.' });
 const adMarking = AdMarkingBody.nullable().openapi({
-  description: 'Required on a `promo` item (422 `ad_marking_required` without its erid and advertiser; 422 `invalid_inn`); only promo items take one.',
+  description:
+    'Required on a `promo` item (422 `ad_marking_required` without its erid and advertiser; 422 `invalid_inn`); only promo items take one.',
 });
 
 export const CreateFeedItemBody = z

@@ -120,7 +120,12 @@ export function createFeedService({ repo, now, events, ads = noAdPlacementTracke
       const key = query.cursor ? decodeCursor(query.cursor, isPublicFeedKey) : undefined;
       const rows = await repo.listVisible(query.limit + 1, now(), query.rubric, key);
       const withCommentCount = query.include === 'commentCount';
-      return toPage(rows, query.limit, (row) => toPublicFeedItemResponse(row, { withCommentCount }), (r) => [r.isPinned, r.publishedAt.toISOString(), r.id]);
+      return toPage(
+        rows,
+        query.limit,
+        (row) => toPublicFeedItemResponse(row, { withCommentCount }),
+        (r) => [r.isPinned, r.publishedAt.toISOString(), r.id],
+      );
     },
 
     async get(id: string): Promise<FeedItemResponse> {

@@ -13,7 +13,7 @@ const parentId = z.string().max(64).nullable().openapi({ description: 'The paren
 const position = z.number().int().min(0).max(100_000).openapi({ description: 'Order among rubrics, ascending.', example: 30 });
 const commentsEnabledByDefault = z
   .boolean()
-  .openapi({ description: "Whether a new article of the rubric takes comments when it does not say (`commentsEnabled`).", example: true });
+  .openapi({ description: 'Whether a new article of the rubric takes comments when it does not say (`commentsEnabled`).', example: true });
 
 export const CreateRubricBody = z
   .strictObject({

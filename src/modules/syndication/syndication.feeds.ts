@@ -178,7 +178,11 @@ export function renderAtom(channel: FeedChannel, site: SiteInfo): string {
 export function toJsonFeed(channel: FeedChannel, site: SiteInfo): JsonFeed {
   const items = channel.items.map((a): JsonFeedItemResponse => {
     const item = factsOf(a, site);
-    const tags = [...(item.rubric ? [item.rubric.name] : []), ...item.tags.map((t) => t.name), ...(item.adMarking ? [SPONSORED_CATEGORY] : [])];
+    const tags = [
+      ...(item.rubric ? [item.rubric.name] : []),
+      ...item.tags.map((t) => t.name),
+      ...(item.adMarking ? [SPONSORED_CATEGORY] : []),
+    ];
     return {
       id: a.id,
       url: item.url,

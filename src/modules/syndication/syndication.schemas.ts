@@ -24,7 +24,10 @@ const JsonFeedItem = z
     date_published: IsoDateTime,
     date_modified: IsoDateTime,
     authors: z.array(JsonFeedAuthor).optional(),
-    tags: z.array(z.string()).optional().openapi({ description: "The rubric's name, then the tags' names; «Реклама» for a sponsored article." }),
+    tags: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "The rubric's name, then the tags' names; «Реклама» for a sponsored article." }),
     attachments: z.array(JsonFeedAttachment).optional(),
   })
   .openapi('JsonFeedItem');

@@ -16,7 +16,10 @@ const NEWS_MAX_URLS = 1000;
 const SITEMAP_CHUNK = 1000;
 
 export interface SyndicationDeps {
-  articles: Pick<ArticlesService, 'listNewestPublic' | 'countPublic' | 'streamPublicLinks' | 'listRecentPublicLinks' | 'listPublicCorrections'>;
+  articles: Pick<
+    ArticlesService,
+    'listNewestPublic' | 'countPublic' | 'streamPublicLinks' | 'listRecentPublicLinks' | 'listPublicCorrections'
+  >;
   rubrics: Pick<RubricsService, 'getPublic' | 'listPublic'>;
   site: SiteInfo;
   /** Most URLs in one sitemap file (50,000 by the protocol; lower in tests). */
