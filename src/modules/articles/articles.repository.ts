@@ -22,8 +22,11 @@ const summaryInclude = {
   authors: { select: { user: { select: { id: true, displayName: true, slug: true } } }, orderBy: byPosition },
   tags: { select: { tag: { select: { id: true, name: true, slug: true } } }, orderBy: byPosition },
   coverMedia: { include: { renditions: true } },
-  commentCount: { select: { count: true } },
 } satisfies PrismaNamespace.ArticleInclude;
+
+/** The comment count, read only for answers that ask for it (`include=commentCount`, the page's JSON-LD). */
+const commentCountInclude = { select: { count: true } } satisfies PrismaNamespace.Article$commentCountArgs;
+type WithCommentCount = { commentCount?: { count: number } | null };
 
 /** An article page's corrections, oldest first. */
 const correctionsInclude = {
@@ -55,13 +58,15 @@ function summaryIncludeFor(include: ReadonlySet<PublicInclude>): typeof summaryI
     authors: include.has('authors') ? summaryInclude.authors : false,
     tags: include.has('tags') ? summaryInclude.tags : false,
     coverMedia: include.has('cover') ? summaryInclude.coverMedia : false,
-    commentCount: include.has('commentCount') ? summaryInclude.commentCount : false,
+    commentCount: include.has('commentCount') ? commentCountInclude : false,
   } as unknown as typeof summaryInclude;
 }
 
 export type ArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof adminInclude }>;
-export type ArticleSummaryRow = PrismaNamespace.ArticleGetPayload<{ include: typeof summaryInclude; omit: typeof summaryOmit }>;
-export type PublicArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof publicInclude; omit: typeof publicOmit }>;
+export type ArticleSummaryRow = PrismaNamespace.ArticleGetPayload<{ include: typeof summaryInclude; omit: typeof summaryOmit }> &
+  WithCommentCount;
+export type PublicArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof publicInclude; omit: typeof publicOmit }> &
+  WithCommentCount;
 
 /** The columns an article save writes; relations are written from the id lists beside them. */
 export interface ArticleData {
