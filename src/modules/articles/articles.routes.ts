@@ -40,6 +40,9 @@ const publicChangeNote =
 const transitionNote =
   "An action the article's state does not allow answers 409 `invalid_transition` with `articleStatus` and `allowedActions`; an article in the trash, 409 `article_in_trash`.";
 const slugTaken = "The slug is another article's current or former slug; code `slug_taken`.";
+const adMarkingNote =
+  'The body is not valid; or an INN fails its check digits (`invalid_inn`); or a sponsored article public or on its way would be left ' +
+  'without its marking: erid, advertiser name, and INN or site (`ad_marking_required`).';
 
 export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
   return [
@@ -79,7 +82,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       body: CreateArticleBody,
       status: 201,
       response: ArticleSchema,
-      errors: { 409: slugTaken },
+      errors: { 409: slugTaken, 422: adMarkingNote },
       audit: { action: 'article.create', targetType },
       handler: ({ body, actor }) => service.create(body, actor),
     }),
@@ -97,7 +100,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       params: IdParams,
       body: UpdateArticleBody,
       response: ArticleSchema,
-      errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).` },
+      errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).`, 422: adMarkingNote },
       ifMatch: true,
       audit: { action: 'article.update', targetType },
       handler: ({ params, body, actor, expectedVersion }) => service.update(params.id, body, actor, expectedVersion),
@@ -182,7 +185,10 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       body: PublishArticleBody,
       isBodyOptional: true,
       response: ArticleSchema,
-      errors: { 409: transitionNote },
+      errors: {
+        409: transitionNote,
+        422: 'The body is not valid, or the article is sponsored and lacks its ad marking (`ad_marking_required`): an advertisement goes public only marked.',
+      },
       ifMatch: true,
       audit: { action: 'article.publish', targetType },
       handler: async ({ params, body, actor, expectedVersion, addAuditDetails }) => {
