@@ -26,7 +26,9 @@ const summaryInclude = {
 
 /** The comment count, read only for answers that ask for it (`include=commentCount`, the page's JSON-LD). */
 const commentCountInclude = { select: { count: true } } satisfies PrismaNamespace.Article$commentCountArgs;
-type WithCommentCount = { commentCount?: { count: number } | null };
+interface WithCommentCount {
+  commentCount?: { count: number } | null;
+}
 
 /** An article page's corrections, oldest first. */
 const correctionsInclude = {
