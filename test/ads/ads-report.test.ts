@@ -152,6 +152,17 @@ describeEachDialect('the ads report', (dialect) => {
     ]);
   });
 
+  it("when a promo's window is closed after the fact, then its time in public ends where the window did", async () => {
+    t.clock.set('2026-11-20T09:50:00.000Z');
+    await t.container.services.feed.update(ids.coffee!, { visibleUntil: '2026-11-20T09:47:00.000Z' });
+    const res = await report('2026-11-20T09:00:00.000Z', '2026-11-20T10:00:00.000Z').expect(200);
+    expect(res.body.items.find((i: { erid: string }) => i.erid === 'Coffee1')).toMatchObject({
+      firstPublicAt: '2026-11-20T09:40:00.000Z',
+      lastPublicAt: '2026-11-20T09:47:00.000Z',
+      isPublicNow: false,
+    });
+  });
+
   it('when an editor asks, then 403; a period ending before it starts is 422', async () => {
     const editor = await t.signIn('editor');
     const period = { from: '2026-11-20T09:00:00.000Z', to: '2026-11-20T10:00:00.000Z' };

@@ -38,12 +38,15 @@ export function createAdsService(deps: { repo: AdsRepository; urls: PublicUrls; 
     const at = now();
     const latest = await repo.findLatest(tx, state.subjectType, state.subjectId);
     const open = latest && (latest.lastPublicAt === null || latest.lastPublicAt > at) ? latest : null;
+    // Its end is now, or the end of its window when that has already passed.
+    const endsAt = state.window?.until && state.window.until <= at ? state.window.until : at;
     const end = async () => {
       if (!open) return;
       if (open.firstPublicAt > at) await repo.remove(tx, open.id);
-      else await repo.update(tx, open.id, { lastPublicAt: at });
+      else await repo.update(tx, open.id, { lastPublicAt: laterOf(endsAt, open.firstPublicAt) });
     };
-    if (!state.marking || !state.window) return end();
+    // Not public, or its window already over: whatever was open ends now.
+    if (!state.marking || !state.window || (state.window.until && state.window.until <= at)) return end();
     const { marking, window } = state;
     const url = state.link.type === 'article' ? urls.article(state.link.slug) : state.link.url;
     const described = {
