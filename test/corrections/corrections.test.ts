@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { ArticleResponse } from '../../src/modules/articles/articles.schemas.ts';
 import { adminActor, createDraft, createPublished } from '../articles/article-fixtures.ts';
 import { parseXml, getDocument, allOf, rfc822Pattern } from '../syndication/syndication-helpers.ts';
+import { cachingEnv, isFromStore } from '../caching/caching-fixtures.ts';
 import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 
 const base = 'https://news.example';
@@ -208,5 +209,29 @@ describeEachDialect('corrections and honest update times', (dialect) => {
     const log = await t.http().get('/v1/corrections').expect(200);
     expect(log.body.items.map((c: { article: { id: string } }) => c.article.id)).toEqual([other.id]);
     expect(allOf(parseXml((await getDocument(t, '/v1/feeds/corrections.xml')).body).rss.channel.item)).toHaveLength(1);
+  });
+});
+
+describeEachDialect('corrections and the public cache', (dialect) => {
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'], env: cachingEnv });
+
+  it('when a correction is published, then the stored article page, the log and its feed show it at once', async () => {
+    const article = await createPublished(t, { title: 'Мост через реку откроют в декабре' });
+    const urls = [`/v1/articles/${article.slug}`, '/v1/corrections', '/v1/feeds/corrections.xml'];
+    for (const url of urls) {
+      await t.http().get(url).expect(200);
+      expect(isFromStore(await t.http().get(url).expect(200)), url).toBe(true);
+    }
+    await t
+      .http()
+      .post(`/v1/admin/articles/${article.id}/corrections`)
+      .set(editor.headers)
+      .send({ kind: 'update', text: 'Мэрия перенесла открытие моста на январь.' })
+      .expect(201);
+    const page = await t.http().get(urls[0]!).expect(200);
+    expect([isFromStore(page), page.body.corrections.length]).toEqual([false, 1]);
+    const log = await t.http().get(urls[1]!).expect(200);
+    expect([isFromStore(log), log.body.items[0].text]).toEqual([false, 'Мэрия перенесла открытие моста на январь.']);
+    expect(isFromStore(await t.http().get(urls[2]!).expect(200))).toBe(false);
   });
 });
