@@ -64,6 +64,14 @@ export interface RateLimitSettings {
   publicPerAddress: RateLimit | null;
 }
 
+/** The newsroom's policy pages, named in the JSON-LD publisher as the Trust Project asks. */
+export interface SitePolicies {
+  publishingPrinciples?: string;
+  correctionsPolicy?: string;
+  masthead?: string;
+  ownershipFundingInfo?: string;
+}
+
 export interface Config {
   env: 'production' | 'development' | 'test';
   port: number;
@@ -110,6 +118,10 @@ export interface Config {
   publicBaseUrl: string;
   siteName: string;
   siteLanguage: string;
+  /** The Trust Project pages the JSON-LD publisher links (each only when configured). */
+  sitePolicies: SitePolicies;
+  /** An article's discussion page with `{slug}` and `{id}` in it; unset: no discussionUrl. */
+  commentsUrlTemplate?: string;
   sitemapPageSize: number;
   corsOrigins: string[];
   bodyLimit: string;
@@ -220,6 +232,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     siteName: e.SITE_NAME,
     siteLanguage: e.SITE_LANGUAGE,
+    sitePolicies: {
+      ...(e.SITE_PUBLISHING_PRINCIPLES_URL ? { publishingPrinciples: e.SITE_PUBLISHING_PRINCIPLES_URL } : {}),
+      ...(e.SITE_CORRECTIONS_POLICY_URL ? { correctionsPolicy: e.SITE_CORRECTIONS_POLICY_URL } : {}),
+      ...(e.SITE_MASTHEAD_URL ? { masthead: e.SITE_MASTHEAD_URL } : {}),
+      ...(e.SITE_OWNERSHIP_FUNDING_URL ? { ownershipFundingInfo: e.SITE_OWNERSHIP_FUNDING_URL } : {}),
+    },
+    ...(e.COMMENTS_URL_TEMPLATE ? { commentsUrlTemplate: e.COMMENTS_URL_TEMPLATE } : {}),
     sitemapPageSize: e.SITEMAP_PAGE_SIZE,
     corsOrigins: e.CORS_ORIGINS,
     bodyLimit: e.BODY_LIMIT,

@@ -26,6 +26,8 @@ import { createPublicUrls } from './shared/public-urls.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createDocsModule } from './modules/docs/index.ts';
 import { withAuditTrail } from './shared/domain-events.ts';
+import { createAdsModule } from './modules/ads/index.ts';
+import { createCommentsModule } from './modules/comments/index.ts';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -103,8 +105,16 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   // Tags and articles keep the search index in step in their own transactions.
   const searchIndex = createSearchIndex({ prisma });
   const tags = createTagsModule({ prisma, searchIndex, events });
-  const feed = createFeedModule({ prisma, dialect: db.dialect, now, events });
-  const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
+  const site: SiteInfo = {
+    urls: createPublicUrls(config.publicBaseUrl),
+    name: config.siteName,
+    language: config.siteLanguage,
+    policies: config.sitePolicies,
+    ...(config.commentsUrlTemplate ? { commentsUrlTemplate: config.commentsUrlTemplate } : {}),
+  };
+  // When marked ads (promo slots, sponsored articles) are public: the feed and the articles record it in their writes.
+  const ads = createAdsModule({ prisma, urls: site.urls, now });
+  const feed = createFeedModule({ prisma, dialect: db.dialect, now, events, ads: ads.tracker });
   const articles = createArticlesModule({
     prisma,
     dialect: db.dialect,
@@ -120,7 +130,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     events,
     audit: audit.trail,
     jsonLdOf: createArticleJsonLd(site),
+    ads: ads.tracker,
   });
+  // A count update purges only its articles' `comments:<id>` answers (the cache is built below).
+  const comments = createCommentsModule({ prisma, now, purge: (keys) => publicCache.purge(keys) });
   const search = createSearchModule({ prisma, now, articles: articles.service, rubrics: rubrics.service });
   const syndication = createSyndicationModule({
     articles: articles.service,
@@ -167,7 +180,24 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit, webhooks, docs],
+    modules: [
+      health,
+      auth,
+      rubrics,
+      users,
+      apiKeys,
+      tags,
+      media,
+      feed,
+      articles,
+      comments,
+      ads,
+      syndication,
+      search,
+      audit,
+      webhooks,
+      docs,
+    ],
   });
 
   webhooks.worker?.start();
@@ -190,6 +220,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
       audit: audit.service,
       search: search.service,
       searchIndex,
+      comments: comments.service,
+      ads: ads.service,
     },
     tokens: auth.tokens,
     publicCache,

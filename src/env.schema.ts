@@ -177,6 +177,20 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language code such as ru or en')
     .default('ru'),
+  /** The page of the newsroom's editorial principles: JSON-LD `publishingPrinciples` of the publisher (a Trust Project indicator). */
+  SITE_PUBLISHING_PRINCIPLES_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The page of the corrections policy: JSON-LD `correctionsPolicy` of the publisher. */
+  SITE_CORRECTIONS_POLICY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The masthead (who runs the newsroom): JSON-LD `masthead` of the publisher. */
+  SITE_MASTHEAD_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Who owns and funds the site: JSON-LD `ownershipFundingInfo` of the publisher. */
+  SITE_OWNERSHIP_FUNDING_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** An article's discussion page, `{slug}` and `{id}` filled in (e.g. `https://site/articles/{slug}#comments`): JSON-LD `discussionUrl`. */
+  COMMENTS_URL_TEMPLATE: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'An http(s) URL with {slug} or {id} in it')
+    .refine((v) => v.includes('{slug}') || v.includes('{id}'), 'Put {slug} or {id} in it')
+    .optional(),
   /** Most URLs in one sitemap file; above it /v1/sitemap.xml is an index of /v1/sitemaps/{n}.xml pages. */
   SITEMAP_PAGE_SIZE: z.coerce.number().int().min(1).max(50_000).default(50_000),
   /** Load demo content into an empty database at start-up; on by default outside production, `false` turns it off. */

@@ -80,6 +80,8 @@ export interface DemoFeedExtra {
   url: string;
   isPinned: boolean;
   hoursAgo: number;
+  /** A promo's advertising marking (38-FZ): a made-up erid and advertiser, with a made-up INN whose check digit is right. */
+  adMarking?: { erid: string; advertiserName: string; advertiserInn: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -892,5 +894,6 @@ export const demoFeedExtras: DemoFeedExtra[] = [
     url: 'https://ads.example/promo/photo-courses',
     isPinned: false,
     hoursAgo: 4,
+    adMarking: { erid: 'DemoPhoto2026', advertiserName: 'МБУК «Городской дом культуры»', advertiserInn: '5029123452' },
   },
 ];

@@ -150,6 +150,7 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
       headline: extra.headline,
       url: extra.url,
       isPinned: extra.isPinned,
+      ...(extra.adMarking ? { adMarking: extra.adMarking } : {}),
       publishedAt: new Date(now().getTime() - extra.hoursAgo * hour).toISOString(),
       ...(extra.rubricSlug ? { rubricId: idOf(rubricIds, extra.rubricSlug) } : {}),
     });

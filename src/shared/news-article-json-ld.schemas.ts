@@ -20,6 +20,12 @@ const ImageObjectLd = z
   })
   .openapi('JsonLdImageObject');
 
+const CorrectionCommentLd = z
+  .object({ '@type': z.literal('CorrectionComment'), text: z.string(), datePublished: IsoDateTime })
+  .openapi('JsonLdCorrectionComment');
+
+const SponsorLd = z.object({ '@type': z.literal('Organization'), name: z.string(), url: z.string().optional() }).openapi('JsonLdSponsor');
+
 export const NewsArticleJsonLdSchema = z
   .object({
     '@context': z.literal('https://schema.org'),
@@ -38,7 +44,24 @@ export const NewsArticleJsonLdSchema = z
     inLanguage: z.string(),
     url: z.string(),
     mainEntityOfPage: z.object({ '@type': z.literal('WebPage'), '@id': z.string() }),
-    publisher: z.object({ '@type': z.literal('NewsMediaOrganization'), name: z.string(), url: z.string() }),
+    publisher: z
+      .object({
+        '@type': z.literal('NewsMediaOrganization'),
+        name: z.string(),
+        url: z.string(),
+        publishingPrinciples: z.string().optional(),
+        correctionsPolicy: z.string().optional(),
+        masthead: z.string().optional(),
+        ownershipFundingInfo: z.string().optional(),
+      })
+      .openapi({ description: 'The newsroom, with its Trust Project pages when configured (SITE_*_URL).' }),
+    correction: z
+      .array(CorrectionCommentLd)
+      .optional()
+      .openapi({ description: "The article's corrections, clarifications and updates, oldest first." }),
+    sponsor: SponsorLd.optional().openapi({ description: 'The advertiser of a sponsored article.' }),
+    commentCount: z.number().int().optional().openapi({ description: 'The comment count when the page was made.' }),
+    discussionUrl: z.string().optional().openapi({ description: 'Where the comments are (COMMENTS_URL_TEMPLATE), while comments are on.' }),
   })
   .openapi('NewsArticleJsonLd', {
     description:

@@ -295,8 +295,9 @@ describeEachDialect('bad input gets a 4xx, never a 500', (dialect) => {
       if (op.path.startsWith('/v1/rubrics/')) params.slug = n.city.slug;
       if (op.path.startsWith('/v1/tags/')) params.slug = n.budget.slug;
       if (op.path.startsWith('/v1/authors/')) params.slug = n.anna.user.slug as string;
-      // The one public read that needs a parameter.
-      return urlOf(op, params) + (op.path === '/v1/search' ? '?q=бюджет' : '');
+      // The public reads that need a parameter.
+      const required: Record<string, string> = { '/v1/search': '?q=бюджет', '/v1/comment-counts': `?articles=${n.story.id}` };
+      return urlOf(op, params) + (required[op.path] ?? '');
     };
     const withQuery = (url: string, query: string) => `${url}${url.includes('?') ? '&' : '?'}${query}`;
 

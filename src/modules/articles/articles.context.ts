@@ -5,6 +5,8 @@ import { quotableTextsOf } from '../../shared/article-text.ts';
 import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import type { AuditTrail } from '../../shared/audit-intent.ts';
+import { adMarkingOf } from '../../shared/ad-marking.ts';
+import type { AdPlacementTracker } from '../../shared/ad-placements.ts';
 import { keysOfArticleChange, notePurge, type ArticlePlacement } from '../../shared/cache-keys.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
@@ -19,6 +21,7 @@ import { assertTransition, mustStayOnByline, visibleTo, type WorkflowAction } fr
 import type { PreviewTokens } from './articles.preview.ts';
 import type { PublicArticleResponse } from './articles.public.schemas.ts';
 import type { ArticleRelations, ArticleRow, ArticlesRepository } from './articles.repository.ts';
+import type { CorrectionsRepository } from './articles.corrections.repository.ts';
 import { contentOf } from './articles.revisions.ts';
 import type { ArticleResponse, UpdateArticleInput } from './articles.schemas.ts';
 
@@ -26,7 +29,8 @@ import type { ArticleResponse, UpdateArticleInput } from './articles.schemas.ts'
 
 export interface ArticlesDeps {
   repo: ArticlesRepository;
-  rubrics: Pick<RubricsService, 'exists' | 'findActiveIdBySlug' | 'slugsWithAncestors'>;
+  corrections: CorrectionsRepository;
+  rubrics: Pick<RubricsService, 'exists' | 'findActiveIdBySlug' | 'slugsWithAncestors' | 'takesCommentsByDefault'>;
   tags: Pick<TagsService, 'missingIds' | 'findIdBySlug' | 'slugsOf'>;
   users: Pick<UsersService, 'missingIds' | 'slugsOf'>;
   media: Pick<MediaService, 'kindsOf'>;
@@ -38,6 +42,8 @@ export interface ArticlesDeps {
   /** Writes the request's audit entry in the transaction of a change that has no webhook event (emptying the trash). */
   audit: AuditTrail;
   previews: PreviewTokens;
+  /** Records when sponsored articles are public, for the ads report, in the change's transaction. */
+  ads: AdPlacementTracker;
   now: () => Date;
   /** The schema.org description of an article page (built by the syndication module from the site's settings). */
   jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
@@ -182,6 +188,25 @@ export function createArticleContext(deps: ArticlesDeps) {
     if (row) await repo.addRevision(tx, { articleId: id, number: row.version, actor: actorLabel(actor), content: contentOf(row), at });
   }
 
+  /**
+   * Keeps a sponsored article's ad placement in step with the change its transaction made (public from its
+   * publication or embargo's end, until taken down); `wasSponsored` ends the placement of one no longer sponsored.
+   */
+  async function syncAdPlacement(tx: PrismaTx, id: string, wasSponsored: boolean): Promise<void> {
+    const row = await repo.findInTx(tx, id);
+    if (!row || !(row.isSponsored || wasSponsored)) return;
+    const isOnTheWay = (row.status === 'published' || row.status === 'scheduled') && !row.deletedAt && row.publishedAt;
+    const from = row.publishedAt && row.embargoUntil && row.embargoUntil > row.publishedAt ? row.embargoUntil : row.publishedAt;
+    await deps.ads.sync(tx, {
+      subjectType: 'article',
+      subjectId: id,
+      marking: row.isSponsored ? adMarkingOf(row) : null,
+      title: row.title,
+      link: { type: 'article', slug: row.slug },
+      window: isOnTheWay && from ? { from, until: null } : null,
+    });
+  }
+
   /** The webhook event of a change, in its transaction: `version` is the article's version after it. */
   function recordEvent(
     tx: PrismaTx,
@@ -275,7 +300,20 @@ export function createArticleContext(deps: ArticlesDeps) {
       throw new ValidationError(`The article is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
   }
 
-  return { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid, notePublicChange };
+  return {
+    deps,
+    repo,
+    now,
+    findOrThrow,
+    reload,
+    loadForChange,
+    writeChecked,
+    addRevision,
+    recordEvent,
+    assertValid,
+    notePublicChange,
+    syncAdPlacement,
+  };
 }
 
 export type ArticleContext = ReturnType<typeof createArticleContext>;

@@ -9,6 +9,7 @@ import type {
   GetPublicArticleInput,
   ListPublicArticlesInput,
   PublicArticleResponse,
+  PublicInclude,
 } from './articles.public.schemas.ts';
 import type { PreviewLinkResponse } from './articles.schemas.ts';
 
@@ -31,6 +32,9 @@ const toLink = (row: { id: string; slug: string; title: string; publishedAt: Dat
   publishedAt: (row.publishedAt ?? row.updatedAt).toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
+
+/** What the JSON-LD of a page describes, whatever `include` embeds: every relation and the comment count. */
+const jsonLdIncludes: ReadonlySet<PublicInclude> = new Set([...allIncludes, 'commentCount']);
 
 /** How many related articles an article page gets. */
 const RELATED_MAX = 6;
@@ -99,13 +103,14 @@ export function createPublicReadOperations(ctx: ArticleContext) {
       const include = new Set(query.include ?? allIncludes);
       const wantsJsonLd = !query.fields || query.fields.includes('jsonLd');
       // The JSON-LD describes the whole article, so it needs every relation whatever `include` embeds.
-      const row = await repo.findPublishedBySlug(slug, at, wantsJsonLd ? new Set([...include, ...allIncludes]) : include);
+      const row = await repo.findPublishedBySlug(slug, at, wantsJsonLd ? new Set([...include, ...jsonLdIncludes]) : include);
       if (row) {
         const related =
           include.has('related') && (!query.fields || query.fields.includes('related'))
             ? { related: (await repo.listRelated(row, at, RELATED_MAX)).map((r) => toArticleSummary(r)) }
             : {};
-        const jsonLd = wantsJsonLd ? { jsonLd: deps.jsonLdOf(toPublicArticle(row)) } : {};
+        // Its comment count is the one when the page was made: pages are not purged on every comment.
+        const jsonLd = wantsJsonLd ? { jsonLd: deps.jsonLdOf(toPublicArticle(row, jsonLdIncludes)) } : {};
         return { article: pickFields({ ...toPublicArticle(row, include), ...related, ...jsonLd }, query.fields) };
       }
       const movedTo = await repo.findRedirectTarget(slug, at);

@@ -1,3 +1,4 @@
+import { AdMarkingBody, AdMarkingSchema } from '../../shared/ad-marking.schemas.ts';
 import { ArticleBlock } from '../../shared/article-blocks.schemas.ts';
 import { IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
@@ -62,6 +63,13 @@ const fields = {
     description: 'Not public before this time, whatever its status; null for no embargo.',
     example: '2026-11-24T06:00:00.000Z',
   }),
+  isSponsored: z.boolean().openapi({
+    description: 'Sponsored content, an advertisement: publishing it needs `adMarking` (422 `ad_marking_required`).',
+    example: false,
+  }),
+  adMarking: AdMarkingBody.nullable(),
+  commentsEnabled: z.boolean().openapi({ description: "Whether it takes comments; left out on creation: its rubric's default." }),
+  commentsClosedAt: IsoDateTime.nullable().openapi({ description: 'No new comments from this time on; null: open while enabled.' }),
 };
 
 // The fields both bodies take as optional, in the order the document lists them.
@@ -73,6 +81,10 @@ const optionalOnCreateAndUpdate = {
   seoDescription: fields.seoDescription.optional(),
   showInFeed: fields.showInFeed.optional(),
   embargoUntil: fields.embargoUntil.optional(),
+  isSponsored: fields.isSponsored.optional(),
+  adMarking: fields.adMarking.optional(),
+  commentsEnabled: fields.commentsEnabled.optional(),
+  commentsClosedAt: fields.commentsClosedAt.optional(),
 };
 
 export const CreateArticleBody = z
@@ -100,6 +112,10 @@ export const UpdateArticleBody = z
     tagIds: fields.tagIds.optional(),
     authorIds: fields.authorIds.optional(),
     ...optionalOnCreateAndUpdate,
+    substantiveUpdate: z.boolean().optional().openapi({
+      description:
+        'The save changes the story for its readers: `displayUpdatedAt` («Обновлено») moves to now. A typo fix, a tag or a photo credit is not one.',
+    }),
   })
   .openapi('UpdateArticleBody', { description: 'Any subset of the fields; null clears a nullable one.' });
 
@@ -136,6 +152,13 @@ export const ArticleSchema = z
     publishedAt: IsoDateTime.nullable().openapi({ description: 'When it became (or, scheduled, becomes) public; null while a draft.' }),
     embargoUntil: fields.embargoUntil,
     deletedAt: IsoDateTime.nullable().openapi({ description: 'When it was moved to the trash; null when it is not there.' }),
+    displayUpdatedAt: IsoDateTime.nullable().openapi({
+      description: 'When a correction or a substantive update last changed the story (shown as «Обновлено»); null: never.',
+    }),
+    isSponsored: z.boolean(),
+    adMarking: z.union([AdMarkingSchema, z.null()]),
+    commentsEnabled: z.boolean(),
+    commentsClosedAt: IsoDateTime.nullable(),
     version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 4 }),
   })
   .openapi('Article', {
@@ -163,6 +186,11 @@ export const ArticleSchema = z
       publishedAt: '2026-11-23T09:30:00.000Z',
       embargoUntil: null,
       deletedAt: null,
+      displayUpdatedAt: null,
+      isSponsored: false,
+      adMarking: null,
+      commentsEnabled: true,
+      commentsClosedAt: null,
       version: 4,
     },
   });

@@ -1,7 +1,8 @@
 import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { Dialect } from '../../db/dialect.ts';
-import { columnsOf, jsonSqlFor, parseJsonValue } from '../../db/json-sql.ts';
+import { columnsOf, jsonBoolean, jsonSqlFor, parseJsonValue } from '../../db/json-sql.ts';
 import { Prisma as PrismaSql, type FeedItem, type FeedItemKind } from '../../generated/sqlite/client.ts';
+import type { AdMarkingColumns } from '../../shared/ad-marking.ts';
 import { olderThan } from '../../shared/cursor.ts';
 import { publicArticleSql } from '../../shared/article-visibility.ts';
 import { atVersion } from '../../shared/versioned-write.ts';
@@ -16,8 +17,31 @@ const { sql, join, empty } = PrismaSql;
 /** A feed item as the public sees it: with its rubric and, for an article item, the article and its cover. */
 export type PublicFeedItemRow = FeedItem & {
   rubric: RubricRefRow | null;
-  article: { id: string; slug: string; title: string; lead: string | null; coverMedia: MediaWithRenditionsRow | null } | null;
+  article: PublicFeedArticleRow | null;
 };
+
+/** What a feed item shows of its article: the link, the cover, the ad marking of a sponsored one, the comment count when asked. */
+export interface PublicFeedArticleRow extends AdMarkingColumns {
+  id: string;
+  slug: string;
+  title: string;
+  lead: string | null;
+  coverMedia: MediaWithRenditionsRow | null;
+  isSponsored: boolean;
+  commentCount?: { count: number } | null;
+}
+
+const articleColumns = [
+  'id',
+  'slug',
+  'title',
+  'lead',
+  'isSponsored',
+  'adErid',
+  'adAdvertiserName',
+  'adAdvertiserInn',
+  'adAdvertiserUrl',
+] as const;
 
 // Every column of the item, so that a column added later reaches the mapper.
 const itemColumns = columnsOf('f', Object.values(PrismaSql.FeedItemScalarFieldEnum));
@@ -29,12 +53,19 @@ export type FeedItemRow = FeedItem;
 export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dialect: Dialect }) {
   const json = jsonSqlFor(dialect);
   const rubricJson = json.nest(sql`(SELECT ${rubricRefJson(json, 'r')} FROM "Rubric" r WHERE r."id" = f."rubricId")`);
-  const articleJson = json.nest(
-    sql`(SELECT ${json.object([
-      ...(['id', 'slug', 'title', 'lead'] as const).map((c) => [c, sql`a.${PrismaSql.raw(`"${c}"`)}`] as const),
-      ['coverMedia', mediaByIdJson(json, sql`a."coverMediaId"`)],
-    ])} FROM "Article" a WHERE a."id" = f."articleId")`,
-  );
+  // The comment count only for the pages that show it (`include=commentCount`).
+  const articleJsonOf = (withCommentCount: boolean) =>
+    json.nest(
+      sql`(SELECT ${json.object([
+        ...articleColumns.map((c) => [c, sql`a.${PrismaSql.raw(`"${c}"`)}`] as const),
+        ['coverMedia', mediaByIdJson(json, sql`a."coverMediaId"`)],
+        ...(withCommentCount
+          ? [['commentCount', sql`(SELECT cc."count" FROM "ArticleCommentCount" cc WHERE cc."articleId" = a."id")`] as const]
+          : []),
+      ])} FROM "Article" a WHERE a."id" = f."articleId")`,
+    );
+  const articleJson = articleJsonOf(false);
+  const articleJsonWithCommentCount = articleJsonOf(true);
 
   /** "After this key" in the public order (pinned first, then newest), spelt out per isPinned value. */
   function afterPublicKey([isPinned, publishedAt, id]: PublicFeedKey) {
@@ -73,7 +104,13 @@ export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dial
      * What the public sees at `now`: inside the visibility window and, for articles, while the article is
      * public; one statement, the rubric and the article with its cover nested in it.
      */
-    listVisible: async (take: number, now: Date, rubricSlug: string | undefined, key?: PublicFeedKey): Promise<PublicFeedItemRow[]> => {
+    listVisible: async (
+      take: number,
+      now: Date,
+      rubricSlug: string | undefined,
+      key?: PublicFeedKey,
+      withCommentCount = false,
+    ): Promise<PublicFeedItemRow[]> => {
       const where = join(
         [
           sql`(f."visibleFrom" IS NULL OR f."visibleFrom" <= ${now})`,
@@ -87,16 +124,30 @@ export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dial
         ' AND ',
       );
       const rows = await prisma.$queryRaw<(FeedItem & { rubric: unknown; article: unknown })[]>`
-        SELECT ${itemColumns}, ${rubricJson} AS "rubric", ${articleJson} AS "article" FROM "FeedItem" f
+        SELECT ${itemColumns}, ${rubricJson} AS "rubric", ${withCommentCount ? articleJsonWithCommentCount : articleJson} AS "article" FROM "FeedItem" f
         WHERE ${where} ORDER BY f."isPinned" DESC, f."publishedAt" DESC, f."id" DESC LIMIT ${take}`;
       return rows.map(({ rubric, article, ...item }) => {
-        const articleRow = parseJsonValue<(Omit<NonNullable<PublicFeedItemRow['article']>, 'coverMedia'> & { coverMedia: never }) | null>(
-          article,
-        );
+        const articleRow = parseJsonValue<
+          | (Omit<PublicFeedArticleRow, 'coverMedia' | 'isSponsored' | 'commentCount'> & {
+              coverMedia: never;
+              isSponsored: boolean | number;
+              commentCount?: number | null;
+            })
+          | null
+        >(article);
+        if (!articleRow) return { ...item, rubric: toRubricRefRow(rubric), article: null };
+        const { commentCount, ...articleColumnsRead } = articleRow;
         return {
           ...item,
           rubric: toRubricRefRow(rubric),
-          article: articleRow ? { ...articleRow, coverMedia: toMediaRow(articleRow.coverMedia) } : null,
+          article: {
+            ...articleColumnsRead,
+            isSponsored: jsonBoolean(articleRow.isSponsored),
+            coverMedia: toMediaRow(articleRow.coverMedia),
+            ...(withCommentCount
+              ? { commentCount: commentCount === null || commentCount === undefined ? null : { count: commentCount } }
+              : {}),
+          },
         };
       });
     },

@@ -1,5 +1,6 @@
 import { IsoDateTime, PageQuery, RubricRefSchema, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
+import { AdMarkingBody, AdMarkingSchema, PublicAdMarkingSchema } from '../../shared/ad-marking.schemas.ts';
 import { MediaSchema } from '../media/media.schemas.ts';
 
 export const feedItemKinds = ['article', 'live', 'link', 'promo'] as const;
@@ -29,6 +30,10 @@ const isPinned = z.boolean().openapi({ description: 'Pinned items come first in 
 const publishedAt = IsoDateTime.openapi({ description: 'The time shown with the item, and its place in the feed.' });
 const visibleFrom = IsoDateTime.nullable().openapi({ description: 'Hidden from the public feed before this time; null for no start.' });
 const visibleUntil = IsoDateTime.nullable().openapi({ description: 'Hidden from the public feed from this time on; null for no end.' });
+const adMarking = AdMarkingBody.nullable().openapi({
+  description:
+    'Required on a `promo` item (422 `ad_marking_required` without its erid and advertiser; 422 `invalid_inn`); only promo items take one.',
+});
 
 export const CreateFeedItemBody = z
   .strictObject({
@@ -41,6 +46,7 @@ export const CreateFeedItemBody = z
     publishedAt: publishedAt.optional().openapi({ description: 'Defaults to now.' }),
     visibleFrom: visibleFrom.optional(),
     visibleUntil: visibleUntil.optional(),
+    adMarking: adMarking.optional(),
   })
   .openapi('CreateFeedItemBody');
 
@@ -53,6 +59,7 @@ export const UpdateFeedItemBody = z
     publishedAt: publishedAt.optional(),
     visibleFrom: visibleFrom.optional(),
     visibleUntil: visibleUntil.optional(),
+    adMarking: adMarking.optional(),
   })
   .openapi('UpdateFeedItemBody', { description: 'The kind and the linked article cannot change; delete the item and create another.' });
 
@@ -68,6 +75,7 @@ export const FeedItemSchema = z
     publishedAt: IsoDateTime,
     visibleFrom: IsoDateTime.nullable(),
     visibleUntil: IsoDateTime.nullable(),
+    adMarking: z.union([AdMarkingSchema, z.null()]).openapi({ description: "A promo item's ad marking." }),
     version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
@@ -84,6 +92,7 @@ export const FeedItemSchema = z
       publishedAt: '2026-11-20T09:00:00.000Z',
       visibleFrom: '2026-11-20T08:45:00.000Z',
       visibleUntil: '2026-11-20T13:00:00.000Z',
+      adMarking: null,
       version: 1,
       createdAt: '2026-11-20T08:40:00.000Z',
       updatedAt: '2026-11-20T08:40:00.000Z',
@@ -93,7 +102,14 @@ export const FeedItemSchema = z
 // A union rather than .nullable(): a nullable reference to the registered Media schema is generated as a
 // broken allOf.
 export const FeedArticleSchema = z
-  .object({ id: z.string(), slug: z.string(), title: z.string(), lead: z.string().nullable(), cover: z.union([MediaSchema, z.null()]) })
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    title: z.string(),
+    lead: z.string().nullable(),
+    cover: z.union([MediaSchema, z.null()]),
+    commentCount: z.number().int().optional().openapi({ description: 'With `include=commentCount`: how many comments it has.' }),
+  })
   .openapi('FeedArticle', { description: 'The article a feed item of kind `article` links.' });
 
 export const PublicFeedItemSchema = z
@@ -102,10 +118,13 @@ export const PublicFeedItemSchema = z
     kind,
     headline: z.string(),
     rubric: RubricRefSchema.nullable(),
-    url: z.string().nullable(),
+    url: z.string().nullable().openapi({ description: "The link; a promo's carries its erid in the query, as the law asks." }),
     isPinned: z.boolean(),
     publishedAt: IsoDateTime,
     article: z.union([FeedArticleSchema, z.null()]),
+    adMarking: z.union([PublicAdMarkingSchema, z.null()]).openapi({
+      description: 'On a promo item and on the item of a sponsored article: show `text` above it, and give its links `rel="sponsored"`.',
+    }),
   })
   .openapi('PublicFeedItem', {
     example: {
@@ -123,6 +142,7 @@ export const PublicFeedItemSchema = z
         lead: 'Первые пассажиры проехали по продлённой линии утром в пятницу.',
         cover: null,
       },
+      adMarking: null,
     },
   });
 
@@ -130,6 +150,10 @@ export const ListFeedItemsQuery = PageQuery.extend({
   kind: kind.optional().openapi({ param: { description: 'Only items of this kind.' } }),
 });
 export const PublicFeedQuery = PageQuery.extend({
+  include: z
+    .literal('commentCount')
+    .optional()
+    .openapi({ param: { description: '`commentCount`: the comment count of each article item (`article.commentCount`).' } }),
   rubric: z
     .string()
     .min(1)

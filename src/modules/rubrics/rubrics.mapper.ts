@@ -10,6 +10,7 @@ export function toRubricResponse(row: RubricRow): RubricResponse {
     parentId: row.parentId,
     position: row.position,
     isActive: row.isActive,
+    commentsEnabledByDefault: row.commentsEnabledByDefault,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

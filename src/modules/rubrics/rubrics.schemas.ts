@@ -11,6 +11,9 @@ const description = z
   .openapi({ example: 'Футбол, хоккей, теннис и всё, что происходит на стадионах страны.' });
 const parentId = z.string().max(64).nullable().openapi({ description: 'The parent rubric, for a sub-rubric.' });
 const position = z.number().int().min(0).max(100_000).openapi({ description: 'Order among rubrics, ascending.', example: 30 });
+const commentsEnabledByDefault = z
+  .boolean()
+  .openapi({ description: 'Whether a new article of the rubric takes comments when it does not say (`commentsEnabled`).', example: true });
 
 export const CreateRubricBody = z
   .strictObject({
@@ -20,6 +23,7 @@ export const CreateRubricBody = z
     parentId: parentId.optional(),
     position: position.optional(),
     isActive: z.boolean().optional(),
+    commentsEnabledByDefault: commentsEnabledByDefault.optional(),
   })
   .openapi('CreateRubricBody');
 
@@ -31,6 +35,7 @@ export const UpdateRubricBody = z
     parentId: parentId.optional(),
     position: position.optional(),
     isActive: z.boolean().optional(),
+    commentsEnabledByDefault: commentsEnabledByDefault.optional(),
   })
   .openapi('UpdateRubricBody');
 
@@ -43,6 +48,7 @@ export const RubricSchema = z
     parentId: z.string().nullable(),
     position: z.number().int(),
     isActive: z.boolean(),
+    commentsEnabledByDefault,
     version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
