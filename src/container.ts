@@ -26,6 +26,7 @@ import { createPublicUrls } from './shared/public-urls.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createDocsModule } from './modules/docs/index.ts';
 import { withAuditTrail } from './shared/domain-events.ts';
+import { createNarrationModule } from './modules/narration/index.ts';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -105,6 +106,20 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   const tags = createTagsModule({ prisma, searchIndex, events });
   const feed = createFeedModule({ prisma, now, events });
   const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
+  // Narration: articles' changes queue their narration in their own transactions (narration.service.watching).
+  const narration = createNarrationModule({
+    prisma,
+    now,
+    logger,
+    settings: config.narration,
+    language: config.siteLanguage,
+    media: media.service,
+    maxBytes: config.mediaMaxBytes,
+    events,
+    audit: audit.trail,
+    articleVisibleTo: (id, actor) => articles.service.get(id, actor),
+    purgeArticle: (id) => publicCache.purgeAfterWrite({ targetType: 'article', targetId: id }),
+  });
   const articles = createArticlesModule({
     prisma,
     now,
@@ -116,7 +131,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     media: media.service,
     feed: feed.service,
     searchIndex,
-    events,
+    events: narration.service.watching(events),
     audit: audit.trail,
     jsonLdOf: createArticleJsonLd(site),
   });
@@ -166,10 +181,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit, webhooks, docs],
+    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, narration, syndication, search, audit, webhooks, docs],
   });
 
   webhooks.worker?.start();
+  narration.worker?.start();
 
   return {
     config,
@@ -194,9 +210,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     publicCache,
     rateLimits,
     webhooks: { service: webhooks.service, worker: webhooks.worker },
+    narration: { service: narration.service, worker: narration.worker },
     close: async () => {
       // The worker goes first: it releases the queue it holds while the database is still open.
       await webhooks.worker?.stop();
+      await narration.close();
       await publicCache.close();
       await rateLimits.close();
       await db.close();

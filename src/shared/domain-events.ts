@@ -9,6 +9,7 @@ export const domainEventTypes = [
   'article.unpublished',
   'article.scheduled',
   'article.deleted',
+  'article.narrated',
   'rubric.created',
   'rubric.updated',
   'rubric.deleted',

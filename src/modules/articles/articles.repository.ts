@@ -13,6 +13,7 @@ const byPosition = { position: 'asc' as const };
 const adminInclude = {
   authors: { select: { userId: true }, orderBy: byPosition },
   tags: { select: { tagId: true }, orderBy: byPosition },
+  narrationJob: true,
 } satisfies PrismaNamespace.ArticleInclude;
 
 // Everything a public list item shows, loaded per page in a fixed number of queries whatever its size.
@@ -62,6 +63,7 @@ export interface ArticleData {
   rubricId: string | null;
   coverMediaId: string | null;
   narrationMediaId: string | null;
+  narration?: string | null;
   seoTitle: string | null;
   seoDescription: string | null;
   showInFeed: boolean;
