@@ -16,7 +16,7 @@ const narrationEnv = {
   NARRATION_HTTP_URL: voice.url,
   NARRATION_HTTP_KEY: 'test-voice-key',
   NARRATION_VOICE: 'alena',
-  NARRATION_HTTP_TIMEOUT_MS: '1500',
+  NARRATION_HTTP_TIMEOUT_MS: '3000',
   NARRATION_HTTP_RETRIES: '1',
   NARRATION_MAX_ATTEMPTS: '2',
   NARRATION_RETRY_BASE_SECONDS: '600',
@@ -165,6 +165,23 @@ describeEachDialect('generated narration', (dialect) => {
     expect(audit).toHaveLength(1);
   });
 
+  it('when a rubric says off, its articles are not narrated unless their own setting says auto; the dictionary is read as editors wrote it', async () => {
+    const quiet = await t.http().post('/v1/admin/rubrics').set(auth()).send({ name: 'Объявления', narration: 'off' });
+    expect(quiet.status).toBe(201);
+    expect(quiet.body.narration).toBe('off');
+    const unread = await draftWithPhoto('Расписание приёма граждан', { rubricId: quiet.body.id });
+    expect((await publish(unread.id)).narrationStatus.state).toBe('none');
+
+    const dictionary = await t.http().post('/v1/admin/pronunciations').set(auth()).send({ term: 'Заречье', spoken: 'За-речье' });
+    expect(dictionary.status).toBe(201);
+    const read = await draftWithPhoto('Новый мост в Заречье', { rubricId: quiet.body.id, narration: 'auto' });
+    expect(read.narration).toBe('auto');
+    await publish(read.id);
+    await untilState(t, read.id, 'ready');
+    expect(voice.requests).toHaveLength(1);
+    expect(voice.requests[0]!.body.text).toContain('Новый мост в За-речье');
+  });
+
   it('authors may not request a narration; an article in no one’s reach answers 404', async () => {
     const draft = await draftWithPhoto('Черновик без озвучки');
     const author = await t.signIn('author');
@@ -174,10 +191,10 @@ describeEachDialect('generated narration', (dialect) => {
 
   it('when the voice service does not answer in time or answers 5xx, then the job is retried with back-off and finally fails', async () => {
     const draft = await draftWithPhoto('Отключение воды в Заречье', { narration: 'off' });
-    voice.answerWith(() => ({ kind: 'hang', delayMs: 4000 }));
+    voice.answerWith(() => ({ kind: 'hang', delayMs: 8000 }));
     expect((await t.http().post(`/v1/admin/articles/${draft.id}/narration`).set(auth())).status).toBe(202);
     const waiting = await untilState(t, draft.id, 'queued');
-    expect(waiting.narrationStatus.error).toMatch(/did not answer within 1500 ms/);
+    expect(waiting.narrationStatus.error).toMatch(/did not answer within 3000 ms/);
     // One retry within the attempt (NARRATION_HTTP_RETRIES=1).
     expect(voice.requests).toHaveLength(2);
 

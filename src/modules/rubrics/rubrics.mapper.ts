@@ -10,6 +10,7 @@ export function toRubricResponse(row: RubricRow): RubricResponse {
     parentId: row.parentId,
     position: row.position,
     isActive: row.isActive,
+    narration: row.narration === 'auto' || row.narration === 'off' ? row.narration : null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -35,7 +35,15 @@ export function createRubricsRepository({ prisma }: { prisma: Prisma }) {
       prisma.rubric.findFirst({ where: { slug, isActive: true }, include: publicInclude }),
     /** Writes run in a transaction so that `then` (the webhook event) is committed with them or not at all. */
     create: (
-      data: { name: string; slug: string; description: string | null; parentId: string | null; position: number; isActive: boolean },
+      data: {
+        name: string;
+        slug: string;
+        description: string | null;
+        parentId: string | null;
+        position: number;
+        isActive: boolean;
+        narration: string | null;
+      },
       then: (tx: PrismaTx, row: Rubric) => Promise<void>,
     ) =>
       prisma.$transaction(async (tx) => {

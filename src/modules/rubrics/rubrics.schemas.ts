@@ -1,3 +1,4 @@
+import { NarrationModeSchema } from '../../shared/narration.schemas.ts';
 import { IsoDateTime, PageQuery, RubricRefSchema, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
 
@@ -20,6 +21,7 @@ export const CreateRubricBody = z
     parentId: parentId.optional(),
     position: position.optional(),
     isActive: z.boolean().optional(),
+    narration: NarrationModeSchema.optional(),
   })
   .openapi('CreateRubricBody');
 
@@ -31,6 +33,7 @@ export const UpdateRubricBody = z
     parentId: parentId.optional(),
     position: position.optional(),
     isActive: z.boolean().optional(),
+    narration: NarrationModeSchema.optional(),
   })
   .openapi('UpdateRubricBody');
 
@@ -43,6 +46,9 @@ export const RubricSchema = z
     parentId: z.string().nullable(),
     position: z.number().int(),
     isActive: z.boolean(),
+    narration: NarrationModeSchema.openapi({
+      description: 'Whether its articles are narrated when their own `narration` is null; null follows NARRATION_DEFAULT.',
+    }),
     version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,

@@ -86,6 +86,7 @@ export function createRubricsService({ repo, events }: RubricsServiceDeps) {
           parentId: input.parentId ?? null,
           position: input.position ?? 0,
           isActive: input.isActive ?? true,
+          narration: input.narration ?? null,
         },
         recordEvent('rubric.created', actor),
       );
