@@ -1,5 +1,5 @@
 // `npx tsx bench/narration.ts`: the builtin voice's cost on this machine, and what it does to public reads.
-// Narrates a 3 KB article (wall time, CPU of the process, both threads) and measures the cached read's p99
+// Narrates a 3 KB article (wall time, CPU of the server and of the voice process) and measures the cached read's p99
 // of another article alone and while the job runs. Standalone: an in-process app on a fresh SQLite file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,8 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.ts';
 import { createContainer } from '../src/container.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { createBuiltinProvider } from '../src/modules/narration/narration.providers.ts';
+import { normaliseRussian } from '../src/modules/narration/russian-normaliser.ts';
 import type { Actor } from '../src/shared/actor.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -63,6 +65,17 @@ try {
   const path = `/v1/articles/${read.slug}`;
   await fetch(`${url}${path}`);
 
+  // The voice alone, started and warm: its wall time and the CPU its process spent.
+  const voice = createBuiltinProvider({ voice: 'ru', wordsPerMinute: 165 });
+  await voice.synthesize({ passages: ['Проверка.'], language: 'ru' });
+  const voiceStartedAt = performance.now();
+  const alone = await voice.synthesize({
+    passages: [narrated.title, narrated.lead ?? '', ...body.map((b) => normaliseRussian(b.text))],
+    language: 'ru',
+  });
+  const voiceWallMs = performance.now() - voiceStartedAt;
+  await voice.close();
+
   const idle = await measure(url, path);
 
   const cpuBefore = process.cpuUsage();
@@ -86,8 +99,10 @@ try {
         state: status,
         audioSeconds: article.narrationStatus.durationSeconds,
         narrationWallMs: Math.round(wallMs),
-        // The whole process while the job ran, the read load included: an upper bound of the synthesis's own.
-        processCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        synthesisWallMs: Math.round(voiceWallMs),
+        synthesisCpuMs: alone.cpuMs,
+        // The server while the job ran (reads, storing the audio), the voice's process not included.
+        serverCpuMs: Math.round((cpu.user + cpu.system) / 1000),
         cachedReadP99IdleMs: idle.p99,
         cachedReadP99DuringNarrationMs: busy.p99,
         ratio: Math.round((busy.p99 / Math.max(1, idle.p99)) * 100) / 100,

@@ -9,10 +9,10 @@ const passages = [
   'Заседание прошло 23 ноября 2026 г. в здании на ул. Ленина.',
 ].map((p) => normaliseRussian(p));
 
-describe('the builtin voice (eSpeak-NG in a worker thread, lamejs)', () => {
+describe('the builtin voice (eSpeak-NG in a child process, lamejs)', () => {
   it('reads Russian offline into an MP3 of plausible length, without holding the event loop', async () => {
     const voice = createBuiltinProvider({ voice: 'ru', wordsPerMinute: 165 });
-    // The thread's first start (the voice's data loaded) is not what this measures.
+    // The voice's first start (its data loaded) is not what this measures.
     await voice.synthesize({ passages: ['Проверка голоса.'], language: 'ru' });
     let longestGapMs = 0;
     let last = performance.now();
@@ -34,10 +34,10 @@ describe('the builtin voice (eSpeak-NG in a worker thread, lamejs)', () => {
       // 48 kbit/s: 6 KB a second.
       expect(result.audio.length / decoded!).toBeGreaterThan(5_000);
       expect(result.audio.length / decoded!).toBeLessThan(7_000);
-      // Synthesis runs on the other thread: the event loop never waits for a large part of it (generous for a loaded machine).
+      // Synthesis runs in another process: the event loop never waits for a large part of it (generous for a loaded machine).
       expect(longestGapMs).toBeLessThan(Math.max(250, synthesisMs / 3));
 
-      // The thread is kept: a second narration needs no new start.
+      // The process is kept: a second narration needs no new start.
       const second = await voice.synthesize({ passages: [passages[0]!], language: 'ru' });
       expect(mp3DurationSeconds(second.audio)).toBeGreaterThan(1);
     } finally {

@@ -1,7 +1,6 @@
-// The offline voice, in a worker thread so that synthesis never holds the event loop: eSpeak-NG
-// (compiled to WebAssembly, its Russian voice included) makes 16-bit PCM, lamejs encodes it as MP3.
-// Plain JavaScript: a worker thread loads it without the TypeScript loader.
-import { parentPort } from 'node:worker_threads';
+// The offline voice, in a child process so that synthesis never holds the server's event loop nor,
+// run at the lowest priority, its CPU: eSpeak-NG (compiled to WebAssembly, its Russian voice included)
+// makes 16-bit PCM, lamejs encodes it as MP3. Plain JavaScript: node runs it without the TypeScript loader.
 import factory from '@echogarden/espeak-ng-emscripten';
 import { Mp3Encoder } from '@breezystack/lamejs';
 
@@ -32,6 +31,7 @@ function synthesisOf({ module, worker }, text) {
 }
 
 async function synthesize({ passages, voice, rate }) {
+  const cpuBefore = process.cpuUsage();
   engine ??= await start();
   engine.worker.set_voice(voice, voice, 0, 0, 0);
   engine.worker.set_rate(rate);
@@ -64,14 +64,20 @@ async function synthesize({ passages, voice, rate }) {
     audio.set(part, offset);
     offset += part.length;
   }
-  return { audio, durationSeconds: samples / engine.sampleRate };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { audio, durationSeconds: samples / engine.sampleRate, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
 }
 
-parentPort.on('message', async (request) => {
-  try {
-    const result = await synthesize(request);
-    parentPort.postMessage({ id: request.id, ...result }, [result.audio.buffer]);
-  } catch (error) {
-    parentPort.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
-  }
+// One request at a time, in the order sent: eSpeak-NG is not re-entrant.
+let queue = Promise.resolve();
+process.on('message', (request) => {
+  queue = queue.then(async () => {
+    try {
+      process.send({ id: request.id, ...(await synthesize(request)) });
+    } catch (error) {
+      process.send({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
 });
+// The server went away: so does its voice.
+process.on('disconnect', () => process.exit(0));

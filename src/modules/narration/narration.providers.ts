@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { audioDurationSeconds } from './narration.audio.ts';
 
 /** What a voice is asked to read: passages already normalised (numbers, dates, the dictionary in words). */
@@ -12,6 +13,8 @@ export interface SynthesisResult {
   audio: Buffer;
   mimeType: string;
   durationSeconds: number | null;
+  /** CPU time the synthesis took, when the voice runs here (builtin). */
+  cpuMs?: number;
 }
 
 /** A voice: the offline one that ships with the CMS, or a vendor's behind HTTP. */
@@ -26,42 +29,60 @@ export class SynthesisError extends Error {
   override name = 'SynthesisError';
 }
 
+// The lowest scheduling priority: on a machine short of cores, public reads go first.
+const lowestPriority = 19;
+
 /**
- * eSpeak-NG's Russian voice in a worker thread, encoded to 48 kbit/s mono MP3. The thread is started at
- * the first narration and kept for the next; requests go through it one at a time.
+ * eSpeak-NG's Russian voice in a child process at the lowest priority, encoded to 48 kbit/s mono MP3.
+ * The process is started at the first narration and kept for the next; requests go through it one at a time.
  */
 export function createBuiltinProvider(settings: { voice: string; wordsPerMinute: number }): NarrationProvider {
-  let thread: Worker | undefined;
+  let child: ChildProcess | undefined;
   let nextId = 0;
   const waiting = new Map<number, { resolve: (result: SynthesisResult) => void; reject: (error: Error) => void }>();
 
   function failAll(error: Error): void {
     for (const { reject } of waiting.values()) reject(error);
     waiting.clear();
-    thread = undefined;
+    child = undefined;
   }
 
-  function started(): Worker {
-    if (thread) return thread;
-    const worker = new Worker(new URL('./builtin-voice.worker.mjs', import.meta.url));
-    worker.on('message', (message: { id: number; audio?: Uint8Array; durationSeconds?: number; error?: string }) => {
+  function started(): ChildProcess {
+    if (child) return child;
+    // Without the parent's loaders (tsx, vitest): the file is plain JavaScript.
+    const voice = fork(new URL('./builtin-voice.worker.mjs', import.meta.url), [], {
+      serialization: 'advanced',
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    try {
+      if (voice.pid) setPriority(voice.pid, lowestPriority);
+    } catch {
+      // Not allowed here (some containers): it still runs off the event loop.
+    }
+    voice.on('message', (message: { id: number; audio?: Uint8Array; durationSeconds?: number; cpuMs?: number; error?: string }) => {
       const request = waiting.get(message.id);
       if (!request) return;
       waiting.delete(message.id);
+      if (waiting.size === 0) voice.channel?.unref();
       if (message.error || !message.audio) request.reject(new SynthesisError(message.error ?? 'The voice made no audio.'));
       else
         request.resolve({
           audio: Buffer.from(message.audio.buffer, message.audio.byteOffset, message.audio.byteLength),
           mimeType: 'audio/mpeg',
           durationSeconds: message.durationSeconds ?? null,
+          ...(message.cpuMs !== undefined ? { cpuMs: message.cpuMs } : {}),
         });
     });
-    worker.on('error', (error) => failAll(new SynthesisError(`The voice thread failed: ${error.message}`)));
-    worker.on('exit', () => failAll(new SynthesisError('The voice thread stopped.')));
-    // A thread waiting for work does not keep the process alive.
-    worker.unref();
-    thread = worker;
-    return worker;
+    voice.on('error', (error) => failAll(new SynthesisError(`The voice process failed: ${error.message}`)));
+    voice.on('exit', () => {
+      if (child === voice) failAll(new SynthesisError('The voice process stopped.'));
+    });
+    // A voice waiting for work does not keep the server alive.
+    voice.unref();
+    voice.channel?.unref();
+    child = voice;
+    return voice;
   }
 
   return {
@@ -72,20 +93,28 @@ export function createBuiltinProvider(settings: { voice: string; wordsPerMinute:
         if (signal?.aborted) return reject(new SynthesisError('Synthesis was cancelled.'));
         const id = nextId++;
         waiting.set(id, { resolve, reject });
-        // Stopping does not wait for the thread: its answer, when it comes, is dropped.
+        // Stopping does not wait for the voice: its answer, when it comes, is dropped.
         signal?.addEventListener(
           'abort',
           () => {
-            if (waiting.delete(id)) reject(new SynthesisError('Synthesis was cancelled.'));
+            if (!waiting.delete(id)) return;
+            if (waiting.size === 0) child?.channel?.unref();
+            reject(new SynthesisError('Synthesis was cancelled.'));
           },
           { once: true },
         );
-        started().postMessage({ id, passages, voice: settings.voice, rate: settings.wordsPerMinute });
+        const voice = started();
+        // Waiting for an answer keeps the channel (and the server) alive; the last answer lets it go.
+        voice.channel?.ref();
+        voice.send({ id, passages, voice: settings.voice, rate: settings.wordsPerMinute });
       }),
     async close() {
-      const running = thread;
-      thread = undefined;
-      await running?.terminate();
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill();
+      await exited;
     },
   };
 }
