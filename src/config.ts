@@ -139,6 +139,22 @@ export interface Config {
   /** Password hashes waiting for a turn, at most; one more answers 503 server_busy. */
   passwordHashMaxWaiting: number;
   webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean; retentionMs: number };
+  narration: NarrationSettings;
+}
+
+/** Generated narration: when articles are narrated, by which voice, and how its worker runs. */
+export interface NarrationSettings {
+  isWorkerEnabled: boolean;
+  concurrency: number;
+  defaultMode: 'auto' | 'off';
+  provider:
+    | { name: 'builtin'; voice: string; wordsPerMinute: number }
+    | { name: 'http'; url: string; key?: string; voice: string; timeoutMs: number; retries: number };
+  debounceMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  leaseMs: number;
+  pollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +190,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `MEDIA_RENDITION_WIDTHS and MEDIA_ASPECT_RATIOS would make up to ${renditionsPerImage} renditions of an image, ` +
         `more than MEDIA_MAX_RENDITIONS_PER_IMAGE (${e.MEDIA_MAX_RENDITIONS_PER_IMAGE}): configure fewer, or raise the limit.`,
     );
+  }
+  if (e.NARRATION_PROVIDER === 'http' && !e.NARRATION_HTTP_URL) {
+    throw new ConfigError('NARRATION_PROVIDER=http needs NARRATION_HTTP_URL.');
   }
   if (e.HTTP_REQUEST_TIMEOUT_MS && e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS may not be longer than HTTP_REQUEST_TIMEOUT_MS.');
@@ -266,6 +285,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       e.PASSWORD_HASH_CONCURRENCY ??
       Math.max(1, Math.min(Math.floor((Number(env.UV_THREADPOOL_SIZE) || 4) / 2), availableParallelism() - 1)),
     passwordHashMaxWaiting: e.PASSWORD_HASH_MAX_WAITING,
+    narration: {
+      // Like the webhook worker: tests start it only where they test it.
+      isWorkerEnabled: (e.NARRATION_WORKER ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
+      concurrency: e.NARRATION_CONCURRENCY,
+      defaultMode: e.NARRATION_DEFAULT ?? (e.NODE_ENV === 'test' ? 'off' : 'auto'),
+      provider:
+        e.NARRATION_PROVIDER === 'http'
+          ? {
+              name: 'http',
+              url: e.NARRATION_HTTP_URL!,
+              ...(e.NARRATION_HTTP_KEY ? { key: e.NARRATION_HTTP_KEY } : {}),
+              voice: e.NARRATION_VOICE ?? 'default',
+              timeoutMs: e.NARRATION_HTTP_TIMEOUT_MS,
+              retries: e.NARRATION_HTTP_RETRIES,
+            }
+          : { name: 'builtin', voice: e.NARRATION_VOICE ?? 'ru', wordsPerMinute: e.NARRATION_WORDS_PER_MINUTE },
+      debounceMs: e.NARRATION_DEBOUNCE_SECONDS * 1000,
+      maxAttempts: e.NARRATION_MAX_ATTEMPTS,
+      retryBaseMs: e.NARRATION_RETRY_BASE_SECONDS * 1000,
+      leaseMs: e.NARRATION_LEASE_SECONDS * 1000,
+      pollIntervalMs: e.NARRATION_POLL_INTERVAL_MS,
+    },
     webhooks: {
       // Tests start the worker only where they test it, so that no background query runs elsewhere.
       isWorkerEnabled: (e.WEBHOOK_WORKER ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',

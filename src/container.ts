@@ -28,6 +28,7 @@ import { createDocsModule } from './modules/docs/index.ts';
 import { withAuditTrail } from './shared/domain-events.ts';
 import { createAdsModule } from './modules/ads/index.ts';
 import { createCommentsModule } from './modules/comments/index.ts';
+import { createNarrationModule } from './modules/narration/index.ts';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -115,6 +116,21 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   // When marked ads (promo slots, sponsored articles) are public: the feed and the articles record it in their writes.
   const ads = createAdsModule({ prisma, urls: site.urls, now });
   const feed = createFeedModule({ prisma, dialect: db.dialect, now, events, ads: ads.tracker });
+  // Narration: articles' changes queue their narration in their own transactions (narration.service.watching).
+  const narration = createNarrationModule({
+    prisma,
+    now,
+    logger,
+    settings: config.narration,
+    language: config.siteLanguage,
+    media: media.service,
+    maxBytes: config.mediaMaxBytes,
+    events,
+    audit: audit.trail,
+    articleVisibleTo: (id, actor) => articles.service.get(id, actor),
+    // A new narration changes what a public save would: the article's page, its lists and the feeds.
+    purgeArticle: async (id) => publicCache.purge(await articles.service.publicKeysOf(id)),
+  });
   const articles = createArticlesModule({
     prisma,
     dialect: db.dialect,
@@ -127,7 +143,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     media: media.service,
     feed: feed.service,
     searchIndex,
-    events,
+    events: narration.service.watching(events),
     audit: audit.trail,
     jsonLdOf: createArticleJsonLd(site),
     ads: ads.tracker,
@@ -190,6 +206,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
       media,
       feed,
       articles,
+      narration,
       comments,
       ads,
       syndication,
@@ -201,6 +218,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   });
 
   webhooks.worker?.start();
+  narration.worker?.start();
 
   return {
     config,
@@ -227,9 +245,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     publicCache,
     rateLimits,
     webhooks: { service: webhooks.service, worker: webhooks.worker },
+    narration: { service: narration.service, worker: narration.worker },
     close: async () => {
       // The worker goes first: it releases the queue it holds while the database is still open.
       await webhooks.worker?.stop();
+      await narration.close();
       await publicCache.close();
       await rateLimits.close();
       await db.close();

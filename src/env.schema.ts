@@ -272,4 +272,34 @@ export const EnvSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   /** Days a finished delivery (and an event left with none) is kept before the worker deletes it. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  /** `on` runs the narration worker in this process; `off` leaves it to other instances. Default on, off with NODE_ENV=test. */
+  NARRATION_WORKER: z.enum(['on', 'off']).optional(),
+  /** Narrations this instance synthesises at once. */
+  NARRATION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /** Whether articles are narrated on publish and on edits when neither they nor their rubric say (`narration`). Default auto, off with NODE_ENV=test. */
+  NARRATION_DEFAULT: z.enum(['auto', 'off']).optional(),
+  /** The voice: `builtin` (offline, eSpeak-NG's Russian voice) or `http` (a vendor's service at NARRATION_HTTP_URL). */
+  NARRATION_PROVIDER: z.enum(['builtin', 'http']).default('builtin'),
+  /** The voice's name: an eSpeak-NG voice for `builtin` (default `ru`), the vendor's voice id for `http`. */
+  NARRATION_VOICE: z.string().min(1).max(100).optional(),
+  /** Speaking rate of the builtin voice, in words per minute. */
+  NARRATION_WORDS_PER_MINUTE: z.coerce.number().int().min(80).max(450).default(165),
+  /** Where the `http` provider POSTs `{ text, ssml, voice, language, format }`; it answers with the audio. */
+  NARRATION_HTTP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Sent to NARRATION_HTTP_URL as a bearer token. */
+  NARRATION_HTTP_KEY: z.string().min(1).optional(),
+  /** How long the voice service has to answer, in milliseconds. */
+  NARRATION_HTTP_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(120_000),
+  /** Tries after the first for a timeout, a network error or a 5xx answer of the voice service, within one attempt of the job. */
+  NARRATION_HTTP_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Quiet time after a save of a published article before it is narrated again: ten quick saves make one job. */
+  NARRATION_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Attempts of a job before its narration is marked failed; each retry waits twice as long as the last. */
+  NARRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  /** Delay before a failed job's first retry, in seconds. */
+  NARRATION_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  /** How long a worker holds a job; a job of a killed worker is taken over after it. */
+  NARRATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** How often the worker looks for due jobs when nothing woke it, in milliseconds. */
+  NARRATION_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
 });

@@ -10,6 +10,7 @@ export const domainEventTypes = [
   'article.scheduled',
   'article.deleted',
   'article.corrected',
+  'article.narrated',
   'rubric.created',
   'rubric.updated',
   'rubric.deleted',

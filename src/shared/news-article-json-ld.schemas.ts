@@ -25,6 +25,22 @@ const CorrectionCommentLd = z
   .openapi('JsonLdCorrectionComment');
 
 const SponsorLd = z.object({ '@type': z.literal('Organization'), name: z.string(), url: z.string().optional() }).openapi('JsonLdSponsor');
+const SpeakableLd = z
+  .object({ '@type': z.literal('SpeakableSpecification'), cssSelector: z.array(z.string()) })
+  .openapi('JsonLdSpeakable', {
+    description:
+      'The parts read aloud by assistants: the headline and the lead. Mark them with `data-speakable="headline"` and `data-speakable="lead"`.',
+  });
+
+const AudioObjectLd = z
+  .object({
+    '@type': z.literal('AudioObject'),
+    contentUrl: z.string(),
+    encodingFormat: z.string().openapi({ example: 'audio/mpeg' }),
+    duration: z.string().optional().openapi({ description: 'ISO 8601, e.g. `PT1M34S`.', example: 'PT1M34S' }),
+    name: z.string().optional(),
+  })
+  .openapi('JsonLdAudioObject');
 
 export const NewsArticleJsonLdSchema = z
   .object({
@@ -41,6 +57,8 @@ export const NewsArticleJsonLdSchema = z
     author: z.array(z.union([PersonLd, OrganizationLd])).openapi({ description: 'The byline; the publisher when it is empty.' }),
     articleSection: z.string().optional().openapi({ description: "The rubric's name." }),
     keywords: z.array(z.string()).optional().openapi({ description: "The tags' names." }),
+    speakable: SpeakableLd,
+    audio: AudioObjectLd.optional().openapi({ description: 'The article read aloud, when it has a narration.' }),
     inLanguage: z.string(),
     url: z.string(),
     mainEntityOfPage: z.object({ '@type': z.literal('WebPage'), '@id': z.string() }),

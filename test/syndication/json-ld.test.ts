@@ -73,6 +73,7 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
       ],
       articleSection: 'Экономика',
       keywords: ['Бюджет'],
+      speakable: { '@type': 'SpeakableSpecification', cssSelector: ['[data-speakable="headline"]', '[data-speakable="lead"]'] },
       inLanguage: 'ru',
       url,
       mainEntityOfPage: { '@type': 'WebPage', '@id': url },

@@ -155,12 +155,12 @@ export function createArticleContext(deps: ArticlesDeps) {
   }
 
   /**
-   * Notes for the purge stage which public answers a change of the article alters (none unless it is public or
-   * scheduled before or after) and returns the keys, for its webhook event. Looks slugs up only when it matters.
+   * Which public answers a change of the article alters (none unless it is public or scheduled before or
+   * after). Looks slugs up only when it matters.
    */
-  async function notePublicChange(id: string, before: PublicState | null, after: PublicState | null): Promise<readonly string[]> {
+  async function keysOfChange(id: string, before: PublicState | null, after: PublicState | null): Promise<string[]> {
     const shown = [before, after].filter((state): state is PublicState => state !== null && isPublicBound(state));
-    if (!shown.length) return notePurge([]);
+    if (!shown.length) return [];
     const ids = (pick: (state: PublicState) => readonly (string | null)[]) =>
       [...new Set(shown.flatMap(pick))].filter((value): value is string => value !== null);
     const [rubricSlugs, tagSlugs, authorSlugs] = await Promise.all([
@@ -179,7 +179,23 @@ export function createArticleContext(deps: ArticlesDeps) {
             isInFeed: state.showInFeed,
           }
         : null;
-    return notePurge(keysOfArticleChange(id, placementOf(before), placementOf(after)));
+    return keysOfArticleChange(id, placementOf(before), placementOf(after));
+  }
+
+  /** Notes for the purge stage the keys a change of the article alters, and returns them, for its webhook event. */
+  async function notePublicChange(id: string, before: PublicState | null, after: PublicState | null): Promise<readonly string[]> {
+    return notePurge(await keysOfChange(id, before, after));
+  }
+
+  /**
+   * The keys of the public answers that show the article as it is now, for a change made outside a request
+   * (a generated narration): what a public save of it purges; none while it is not public.
+   */
+  async function publicKeysOf(id: string): Promise<string[]> {
+    const row = await repo.findVisible(id, {});
+    if (!row) return [];
+    const state = publicStateOf(row);
+    return keysOfChange(id, state, state);
   }
 
   /** Stores the article's content as saved by this transaction, numbered with its new version. */
@@ -312,6 +328,7 @@ export function createArticleContext(deps: ArticlesDeps) {
     recordEvent,
     assertValid,
     notePublicChange,
+    publicKeysOf,
     syncAdPlacement,
   };
 }

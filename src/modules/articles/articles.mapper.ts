@@ -1,4 +1,5 @@
 import { adMarkingOf, toPublicAdMarking, toStoredAdMarking } from '../../shared/ad-marking.ts';
+import { toNarrationStatus } from '../../shared/narration.schemas.ts';
 import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
 import { toMediaResponse } from '../media/media.mapper.ts';
 import type { ArticleRow, ArticleSummaryRow, PublicArticleRow } from './articles.repository.ts';
@@ -30,6 +31,8 @@ export function toArticleResponse(row: ArticleRow): ArticleResponse {
     authorIds: row.authors.map((a) => a.userId),
     coverMediaId: row.coverMediaId,
     narrationMediaId: row.narrationMediaId,
+    narration: row.narration === 'auto' || row.narration === 'off' ? row.narration : null,
+    narrationStatus: toNarrationStatus(row.narrationJob),
     seoTitle: row.seoTitle,
     seoDescription: row.seoDescription,
     createdAt: row.createdAt.toISOString(),

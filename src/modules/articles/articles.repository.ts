@@ -19,6 +19,7 @@ const byPosition = { position: 'asc' as const };
 const adminInclude = {
   authors: { select: { userId: true }, orderBy: byPosition },
   tags: { select: { tagId: true }, orderBy: byPosition },
+  narrationJob: true,
 } satisfies PrismaNamespace.ArticleInclude;
 
 // The shapes of the public reads (articles.public-sql.ts reads them in one statement each): a list item,
@@ -71,6 +72,7 @@ export interface ArticleData {
   rubricId: string | null;
   coverMediaId: string | null;
   narrationMediaId: string | null;
+  narration?: string | null;
   seoTitle: string | null;
   seoDescription: string | null;
   showInFeed: boolean;

@@ -1,4 +1,5 @@
 import { AdMarkingBody, AdMarkingSchema } from '../../shared/ad-marking.schemas.ts';
+import { NarrationModeSchema, NarrationStatusSchema } from '../../shared/narration.schemas.ts';
 import { ArticleBlock } from '../../shared/article-blocks.schemas.ts';
 import { IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
@@ -76,6 +77,7 @@ const fields = {
 const optionalOnCreateAndUpdate = {
   coverMediaId: fields.coverMediaId.optional(),
   narrationMediaId: fields.narrationMediaId.optional(),
+  narration: NarrationModeSchema.optional(),
   keyPoints: fields.keyPoints.optional(),
   seoTitle: fields.seoTitle.optional(),
   seoDescription: fields.seoDescription.optional(),
@@ -145,6 +147,8 @@ export const ArticleSchema = z
     authorIds: z.array(z.string()),
     coverMediaId: z.string().nullable(),
     narrationMediaId: z.string().nullable(),
+    narration: NarrationModeSchema,
+    narrationStatus: NarrationStatusSchema,
     seoTitle: z.string().nullable(),
     seoDescription: z.string().nullable(),
     createdAt: IsoDateTime,
@@ -179,6 +183,16 @@ export const ArticleSchema = z
       authorIds: [exampleIds.author],
       coverMediaId: exampleIds.photo,
       narrationMediaId: null,
+      narration: null,
+      narrationStatus: {
+        state: 'ready',
+        provider: 'builtin',
+        voice: 'espeak-ng:ru',
+        textHash: '4f1c0e6b2a9d8c7e5f3a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e',
+        durationSeconds: 94.2,
+        error: null,
+        updatedAt: '2026-11-23T09:31:10.000Z',
+      },
       seoTitle: null,
       seoDescription: null,
       createdAt: '2026-11-23T08:10:00.000Z',

@@ -21,6 +21,7 @@ export function createArticlesService(deps: ArticlesDeps) {
     ...createWorkflowOperations(ctx),
     ...createPublicReadOperations(ctx),
     ...createCorrectionOperations(ctx),
+    publicKeysOf: ctx.publicKeysOf,
   };
 }
 

@@ -11,6 +11,7 @@ export function toRubricResponse(row: RubricRow): RubricResponse {
     position: row.position,
     isActive: row.isActive,
     commentsEnabledByDefault: row.commentsEnabledByDefault,
+    narration: row.narration === 'auto' || row.narration === 'off' ? row.narration : null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -65,6 +65,7 @@ export function createRubricsRepository({ prisma, dialect }: { prisma: Prisma; d
         position: number;
         isActive: boolean;
         commentsEnabledByDefault: boolean;
+        narration: string | null;
       },
       then: (tx: PrismaTx, row: Rubric) => Promise<void>,
     ) =>

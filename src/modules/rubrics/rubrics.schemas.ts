@@ -1,3 +1,4 @@
+import { NarrationModeSchema } from '../../shared/narration.schemas.ts';
 import { IsoDateTime, PageQuery, RubricRefSchema, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
 
@@ -24,6 +25,7 @@ export const CreateRubricBody = z
     position: position.optional(),
     isActive: z.boolean().optional(),
     commentsEnabledByDefault: commentsEnabledByDefault.optional(),
+    narration: NarrationModeSchema.optional(),
   })
   .openapi('CreateRubricBody');
 
@@ -36,6 +38,7 @@ export const UpdateRubricBody = z
     position: position.optional(),
     isActive: z.boolean().optional(),
     commentsEnabledByDefault: commentsEnabledByDefault.optional(),
+    narration: NarrationModeSchema.optional(),
   })
   .openapi('UpdateRubricBody');
 
@@ -49,6 +52,9 @@ export const RubricSchema = z
     position: z.number().int(),
     isActive: z.boolean(),
     commentsEnabledByDefault,
+    narration: NarrationModeSchema.openapi({
+      description: 'Whether its articles are narrated when their own `narration` is null; null follows NARRATION_DEFAULT.',
+    }),
     version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,

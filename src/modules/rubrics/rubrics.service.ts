@@ -116,6 +116,7 @@ export function createRubricsService({ repo, events }: RubricsServiceDeps) {
           position: input.position ?? 0,
           isActive: input.isActive ?? true,
           commentsEnabledByDefault: input.commentsEnabledByDefault ?? true,
+          narration: input.narration ?? null,
         },
         recordEvent('rubric.created', actor),
       );

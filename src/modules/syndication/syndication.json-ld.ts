@@ -51,6 +51,27 @@ function discussionUrlOf(template: string, slug: string, id: string): string {
   return template.replaceAll('{slug}', encodeURIComponent(slug)).replaceAll('{id}', encodeURIComponent(id));
 }
 
+// What assistants read aloud: the headline and the lead, as the front end marks them.
+const speakableSelectors = ['[data-speakable="headline"]', '[data-speakable="lead"]'];
+
+/** Seconds as an ISO 8601 duration: 94.2 → PT1M34S. */
+export function isoDuration(seconds: number): string {
+  const whole = Math.round(seconds);
+  const minutes = Math.floor(whole / 60);
+  return `PT${minutes ? `${minutes}M` : ''}${whole % 60}S`;
+}
+
+/** The narration as a schema.org AudioObject. */
+function audioObjectOf(narration: MediaResponse, urls: PublicUrls, title: string): NonNullable<NewsArticleJsonLd['audio']> {
+  return {
+    '@type': 'AudioObject',
+    contentUrl: urls.absolute(narration.url),
+    encodingFormat: narration.mimeType,
+    ...(narration.durationSeconds ? { duration: isoDuration(narration.durationSeconds) } : {}),
+    name: title,
+  };
+}
+
 /** Builds an article page's schema.org NewsArticle from the article in its public shape (with every relation). */
 export function createArticleJsonLd(site: SiteInfo) {
   return (article: PublicArticleResponse): NewsArticleJsonLd => {
@@ -72,6 +93,8 @@ export function createArticleJsonLd(site: SiteInfo) {
           [{ '@type': 'Organization' as const, name: site.name }],
       ...(article.rubric ? { articleSection: article.rubric.name } : {}),
       ...(article.tags?.length ? { keywords: article.tags.map((tag) => tag.name) } : {}),
+      speakable: { '@type': 'SpeakableSpecification', cssSelector: speakableSelectors },
+      ...(article.narration ? { audio: audioObjectOf(article.narration, site.urls, article.title ?? '') } : {}),
       inLanguage: site.language,
       url,
       mainEntityOfPage: { '@type': 'WebPage', '@id': url },
