@@ -127,6 +127,16 @@ export interface Config {
   /** Password hashes waiting for a turn, at most; one more answers 503 server_busy. */
   passwordHashMaxWaiting: number;
   webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean; retentionMs: number };
+  stream: StreamSettings;
+}
+
+/** The real-time stream's limits and timings. */
+export interface StreamSettings {
+  maxClients: number;
+  heartbeatMs: number;
+  retentionMs: number;
+  pollIntervalMs: number;
+  maxBufferedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -258,6 +268,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
       allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE,
       retentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
+    },
+    stream: {
+      maxClients: e.STREAM_MAX_CLIENTS,
+      heartbeatMs: Math.round(e.STREAM_HEARTBEAT_SECONDS * 1000),
+      retentionMs: e.STREAM_RETENTION_MINUTES * 60_000,
+      pollIntervalMs: e.STREAM_POLL_INTERVAL_MS,
+      maxBufferedBytes: e.STREAM_MAX_BUFFERED_BYTES,
     },
   };
 }

@@ -26,6 +26,27 @@ import { createPublicUrls } from './shared/public-urls.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createDocsModule } from './modules/docs/index.ts';
 import { withAuditTrail } from './shared/domain-events.ts';
+import { createLiveModule } from './modules/live/index.ts';
+import { createStreamModule } from './modules/stream/index.ts';
+import { keysPurgedBy } from './shared/cache-keys.ts';
+import { feedTopic, type StreamEventInput } from './shared/stream-events.ts';
+import type { PublicCache } from './http/public-cache.ts';
+
+/** The public cache, whose purges after a write that touches the feed also tell the stream's `feed` topic. */
+function withFeedEvents(cache: PublicCache, emit: (event: StreamEventInput) => Promise<void>, logger: Logger): PublicCache {
+  return {
+    ...cache,
+    async purgeAfterWrite(write) {
+      await cache.purgeAfterWrite(write);
+      const keys = keysPurgedBy(write);
+      if (keys !== 'everything' && !keys.includes('feed')) return;
+      // The write is done: a stream that cannot be told is logged, not answered with an error.
+      await emit({ topic: feedTopic, type: 'feed.changed', data: {} }).catch((error: unknown) =>
+        logger.error({ err: error }, 'stream: could not record a feed change'),
+      );
+    },
+  };
+}
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -105,6 +126,26 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   const tags = createTagsModule({ prisma, searchIndex, events });
   const feed = createFeedModule({ prisma, now, events });
   const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
+  // The real-time stream: services write its events in their transactions; every instance fans them out.
+  const stream = createStreamModule({
+    prisma,
+    now,
+    logger,
+    settings: config.stream,
+    ...(config.redis ? { redis: config.redis } : {}),
+    nextScheduledChange: (after) => nextScheduledChange(after),
+  });
+  const live = createLiveModule({
+    prisma,
+    now,
+    media: media.service,
+    // Live and articles know each other: coverage actions answer the article, article pages show the coverage.
+    getArticle: (id, actor) => articles.service.get(id, actor),
+    searchIndex,
+    events,
+    stream: stream.recorder,
+    purge: (keys) => publicCache.purge(keys),
+  });
   const articles = createArticlesModule({
     prisma,
     now,
@@ -119,6 +160,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     events,
     audit: audit.trail,
     jsonLdOf: createArticleJsonLd(site),
+    publicArticleExtras: (article, fields) => live.service.withLiveCoverage(article, fields),
   });
   const search = createSearchModule({ prisma, now, articles: articles.service, rubrics: rubrics.service });
   const syndication = createSyndicationModule({
@@ -136,16 +178,18 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   });
 
   const redis = config.redis;
+  /** The next time public content changes by the clock alone: a scheduled article, an embargo's end, a feed item's window. */
+  async function nextScheduledChange(after: Date): Promise<Date | null> {
+    const times = (await Promise.all([articles.service.nextPublicChangeAfter(after), feed.service.nextPublicChangeAfter(after)])).filter(
+      (t): t is Date => t !== null,
+    );
+    return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+  }
   const publicCache = createPublicCache({
     settings: config.publicCache,
     now,
     logger,
-    nextScheduledChange: async (after) => {
-      const times = (await Promise.all([articles.service.nextPublicChangeAfter(after), feed.service.nextPublicChangeAfter(after)])).filter(
-        (t): t is Date => t !== null,
-      );
-      return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
-    },
+    nextScheduledChange,
     ...(redis ? { connectBus: (handlers) => createRedisPurgeBus({ url: redis.url, channel: redis.channel, logger, ...handlers }) } : {}),
   });
 
@@ -161,12 +205,13 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   const app = createApp({
     config,
     logger,
-    publicCache,
+    // A write that changes what the feed may show tells the stream's `feed` topic.
+    publicCache: withFeedEvents(publicCache, (event) => stream.hub.emit(event), logger),
     rateLimits,
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit, webhooks, docs],
+    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, live, stream, syndication, search, audit, webhooks, docs],
   });
 
   webhooks.worker?.start();
@@ -186,6 +231,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
       media: media.service,
       feed: feed.service,
       articles: articles.service,
+      live: live.service,
       audit: audit.service,
       search: search.service,
       searchIndex,
@@ -193,8 +239,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     tokens: auth.tokens,
     publicCache,
     rateLimits,
+    stream: stream.hub,
     webhooks: { service: webhooks.service, worker: webhooks.worker },
     close: async () => {
+      await stream.hub.close();
       // The worker goes first: it releases the queue it holds while the database is still open.
       await webhooks.worker?.stop();
       await publicCache.close();

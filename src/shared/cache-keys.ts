@@ -2,13 +2,20 @@ import { getRefId } from '@asteasolutions/zod-to-openapi';
 import type { ZodType } from 'zod';
 
 /** A kind of record a public answer can contain; its Surrogate-Key is `<kind>:<id>`. */
-export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed-item';
+export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed-item' | 'live-entry';
 
 /**
  * A key naming a whole list: a page keyed by it changes when any record of the kind is added, removed or
  * changed (a query's result, or a page that shows records of the kind without their ids).
  */
-export type ListKey = 'articles' | 'feed' | 'rubrics' | 'tags' | 'users' | 'media';
+export type ListKey = 'articles' | 'feed' | 'rubrics' | 'tags' | 'users' | 'media' | LiveEntriesKey;
+
+/** The entries of one live article: every entry write to it purges this key and the article's own. */
+export type LiveEntriesKey = `live-entries:${string}`;
+export const liveEntriesKey = (articleId: string): LiveEntriesKey => `live-entries:${articleId}`;
+
+/** What an entry write to a live article purges: its page and its entries, never a whole list. */
+export const keysOfLiveEntryWrite = (articleId: string): string[] => [`article:${articleId}`, liveEntriesKey(articleId)];
 
 /**
  * The key of answers whose route declares no `cache.lists`: every write purges it, so a route nobody
@@ -39,6 +46,8 @@ const entityKinds: Record<string, EntityKind> = {
   'Author.avatar': 'media',
   FeedItem: 'feed-item',
   PublicFeedItem: 'feed-item',
+  PublicLiveEntry: 'live-entry',
+  LiveKeyEvent: 'live-entry',
 };
 
 /** What a management write on a target type purges besides `<kind>:<id>`: the lists it can change. */
@@ -50,6 +59,8 @@ const writeEffects: Record<string, { kind?: EntityKind; lists: readonly ListKey[
   user: { kind: 'user', lists: ['users', 'articles'], isPublic: true },
   media: { kind: 'media', lists: ['media'], isPublic: true },
   feed_item: { kind: 'feed-item', lists: ['feed'], isPublic: true },
+  // An entry write names the entry, not its article: the live service purges keysOfLiveEntryWrite(articleId) itself.
+  live_entry: { lists: [], isPublic: false },
   api_key: { lists: [], isPublic: false },
   webhook: { lists: [], isPublic: false },
   webhook_delivery: { lists: [], isPublic: false },

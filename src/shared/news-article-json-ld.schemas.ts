@@ -20,10 +20,22 @@ const ImageObjectLd = z
   })
   .openapi('JsonLdImageObject');
 
+const BlogPostingLd = z
+  .object({
+    '@type': z.literal('BlogPosting'),
+    headline: z.string(),
+    articleBody: z.string(),
+    datePublished: IsoDateTime,
+    dateModified: IsoDateTime,
+    url: z.string(),
+    author: z.array(PersonLd).optional(),
+  })
+  .openapi('JsonLdBlogPosting', { description: 'An entry of a live blog.' });
+
 export const NewsArticleJsonLdSchema = z
   .object({
     '@context': z.literal('https://schema.org'),
-    '@type': z.literal('NewsArticle'),
+    '@type': z.enum(['NewsArticle', 'LiveBlogPosting']).openapi({ description: '`LiveBlogPosting` for a live blog (format `live`).' }),
     headline: z.string(),
     description: z.string().optional().openapi({ description: 'The lead.' }),
     image: z
@@ -39,6 +51,9 @@ export const NewsArticleJsonLdSchema = z
     url: z.string(),
     mainEntityOfPage: z.object({ '@type': z.literal('WebPage'), '@id': z.string() }),
     publisher: z.object({ '@type': z.literal('NewsMediaOrganization'), name: z.string(), url: z.string() }),
+    coverageStartTime: IsoDateTime.optional().openapi({ description: 'A live blog: when its coverage started.' }),
+    coverageEndTime: IsoDateTime.optional().openapi({ description: 'A live blog: when its coverage ended; absent while it runs.' }),
+    liveBlogUpdate: z.array(BlogPostingLd).optional().openapi({ description: 'A live blog: its newest 50 entries, newest first.' }),
   })
   .openapi('NewsArticleJsonLd', {
     description:

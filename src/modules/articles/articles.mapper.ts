@@ -36,6 +36,9 @@ export function toArticleResponse(row: ArticleRow): ArticleResponse {
     embargoUntil: row.embargoUntil?.toISOString() ?? null,
     deletedAt: row.deletedAt?.toISOString() ?? null,
     version: row.version,
+    format: row.format,
+    coverageStartedAt: row.coverageStartedAt?.toISOString() ?? null,
+    coverageEndedAt: row.coverageEndedAt?.toISOString() ?? null,
   };
 }
 

@@ -67,6 +67,9 @@ export interface ArticleData {
   showInFeed: boolean;
   embargoUntil: Date | null;
   searchText: string;
+  /** Set on creation only: a live blog starts its coverage when it is created. */
+  format?: 'standard' | 'live';
+  coverageStartedAt?: Date | null;
 }
 
 export interface ArticleRelations {

@@ -9,6 +9,7 @@ import {
   GetPublicArticleQuery,
   ListPublicArticlesQuery,
   PublicArticleSchema,
+  type PublicArticleResponse,
 } from './articles.public.schemas.ts';
 import {
   ArticlePage,
@@ -328,7 +329,10 @@ function publicArticleLists(page: Record<string, unknown>): ListKey[] {
   ];
 }
 
-export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
+/** Adds to a public article what another module keeps of it (a live blog's coverage), asked for by `fields`. */
+export type PublicArticleExtras = (article: PublicArticleResponse, fields: readonly string[] | undefined) => Promise<PublicArticleResponse>;
+
+export function articlePublicRoutes(service: ArticlesService, withExtras?: PublicArticleExtras): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -372,7 +376,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
         const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
         if ('movedTo' in found)
           return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}${search}` });
-        return found.article;
+        return withExtras ? withExtras(found.article, query.fields) : found.article;
       },
     }),
     defineRoute({

@@ -42,10 +42,11 @@ export function createWriteOperations(ctx: ArticleContext) {
       searchText: searchTextOf(input.title, lead, input.body),
     };
     const at = now();
+    const isLive = input.format === 'live';
     const id = await repo.inTransaction(async (tx) => {
       const createdId = await repo.create(
         tx,
-        { ...data, createdById: userIdOf(actor), at },
+        { ...data, ...(isLive ? { format: 'live' as const, coverageStartedAt: at } : {}), createdById: userIdOf(actor), at },
         { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) },
       );
       await addRevision(tx, createdId, actor, at);

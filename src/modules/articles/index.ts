@@ -9,7 +9,7 @@ import type { RubricsService } from '../rubrics/index.ts';
 import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
 import { createArticlesRepository } from './articles.repository.ts';
-import { articleAdminRoutes, articlePublicRoutes } from './articles.routes.ts';
+import { articleAdminRoutes, articlePublicRoutes, type PublicArticleExtras } from './articles.routes.ts';
 import { createPreviewTokens } from './articles.preview.ts';
 import type { PublicArticleResponse } from './articles.public.schemas.ts';
 import { createArticlesService } from './articles.service.ts';
@@ -32,8 +32,10 @@ export function createArticlesModule(deps: {
   audit?: AuditTrail;
   /** The schema.org JSON-LD of an article page. */
   jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
+  /** What other modules add to a public article page (a live blog's coverage). */
+  publicArticleExtras?: PublicArticleExtras;
 }) {
-  const { prisma, jwtSecret, previewTtlSeconds, ...services } = deps;
+  const { prisma, jwtSecret, previewTtlSeconds, publicArticleExtras, ...services } = deps;
   const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
   const service = createArticlesService({
     repo: createArticlesRepository({ prisma }),
@@ -42,7 +44,7 @@ export function createArticlesModule(deps: {
     events: deps.events ?? noEventRecorder,
     audit: deps.audit ?? noAuditTrail,
   });
-  return { service, adminRoutes: articleAdminRoutes(service), publicRoutes: articlePublicRoutes(service) };
+  return { service, adminRoutes: articleAdminRoutes(service), publicRoutes: articlePublicRoutes(service, publicArticleExtras) };
 }
 
 export type { ArticlesService, PublicArticleLink } from './articles.service.ts';

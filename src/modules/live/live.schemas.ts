@@ -1,0 +1,158 @@
+import { ArticleBlock } from '../../shared/article-blocks.schemas.ts';
+import { AuthorRefSchema, IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
+import { z } from '../../shared/zod.ts';
+import { PublicArticleBlock } from '../articles/articles.blocks.schemas.ts';
+
+// Live coverage: the entries of a live article, as the newsroom writes them and as the public reads them.
+
+export const ENTRY_MAX_BLOCKS = 50;
+/** Entries on an article page's `live` block, newest first. */
+export const LIVE_PAGE_SIZE = 20;
+/** Entries the article's JSON-LD lists as `liveBlogUpdate`. */
+export const JSON_LD_UPDATES = 50;
+
+const id = z.string().min(1).max(64);
+const unique = (ids: string[]) => new Set(ids).size === ids.length;
+
+const fields = {
+  title: z.string().trim().min(1).max(300).nullable().openapi({ example: 'Дума начала заседание' }),
+  body: z
+    .array(ArticleBlock)
+    .min(1)
+    .max(ENTRY_MAX_BLOCKS)
+    .openapi({ description: `The entry's blocks, 1 to ${ENTRY_MAX_BLOCKS}, of the article body types.` }),
+  isKeyEvent: z.boolean().openapi({ description: 'Marked as a key event: listed in `keyEvents` and filtered by `?keyEvents=true`.' }),
+  isPinned: z
+    .boolean()
+    .openapi({ description: 'Shown on top of the live blog; pinning an entry unpins the one pinned before, in the same write.' }),
+  authorIds: z
+    .array(id)
+    .max(20)
+    .refine(unique, 'Each author once')
+    .openapi({ description: 'Users in byline order; the poster by default.', example: ['0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c'] }),
+};
+
+export const CreateLiveEntryBody = z
+  .strictObject({
+    title: fields.title.optional(),
+    body: fields.body,
+    isKeyEvent: fields.isKeyEvent.optional(),
+    isPinned: fields.isPinned.optional(),
+    authorIds: fields.authorIds.optional(),
+  })
+  .openapi('CreateLiveEntryBody');
+
+export const UpdateLiveEntryBody = z
+  .strictObject({
+    title: fields.title.optional(),
+    body: fields.body.optional(),
+    isKeyEvent: fields.isKeyEvent.optional(),
+    isPinned: fields.isPinned.optional(),
+    authorIds: fields.authorIds.optional(),
+  })
+  .openapi('UpdateLiveEntryBody', { description: 'Any subset of the fields; null clears the title.' });
+
+const entryExample = {
+  id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4b10',
+  articleId: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a80',
+  title: 'Дума начала заседание',
+  body: [{ type: 'paragraph', text: 'Депутаты собрались в полном составе: на повестке бюджет на 2027 год.' }],
+  isKeyEvent: true,
+  isPinned: false,
+  authorIds: ['0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c'],
+  publishedAt: '2026-11-20T09:05:00.000Z',
+  updatedAt: '2026-11-20T09:05:00.000Z',
+  version: 1,
+};
+
+export const LiveEntrySchema = z
+  .object({
+    id: z.string(),
+    articleId: z.string(),
+    title: z.string().nullable(),
+    body: z.array(ArticleBlock),
+    isKeyEvent: z.boolean(),
+    isPinned: z.boolean(),
+    authorIds: z.array(z.string()),
+    publishedAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 1 }),
+  })
+  .openapi('LiveEntry', { example: entryExample });
+
+export const LiveEntryPage = pageOf(LiveEntrySchema, 'LiveEntryPage');
+
+export const LiveEntryParams = z.strictObject({
+  id: id.openapi({ param: { description: 'The id of the live article.' }, example: entryExample.articleId }),
+  entryId: id.openapi({ param: { description: 'The id of the entry.' }, example: entryExample.id }),
+});
+
+export const PublicLiveEntrySchema = z
+  .object({
+    id: z.string(),
+    title: z.string().nullable(),
+    body: z.array(PublicArticleBlock),
+    isKeyEvent: z.boolean(),
+    isPinned: z.boolean(),
+    authors: z.array(AuthorRefSchema),
+    publishedAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+  })
+  .openapi('PublicLiveEntry', { description: 'An entry of a live blog, its photos resolved.' });
+
+export const KeyEventSchema = z
+  .object({ id: z.string(), title: z.string().nullable(), publishedAt: IsoDateTime })
+  .openapi('LiveKeyEvent', { description: 'A key event, to link down to its entry.' });
+
+export const LiveBlockSchema = z
+  .object({
+    isLive: z.boolean().openapi({ description: 'True while coverage runs (not ended).' }),
+    coverageStartedAt: IsoDateTime.nullable(),
+    coverageEndedAt: IsoDateTime.nullable(),
+    pinned: z.union([PublicLiveEntrySchema, z.null()]),
+    keyEvents: z.array(KeyEventSchema).openapi({ description: 'Every key event, newest first (at most 100).' }),
+    entries: z.array(PublicLiveEntrySchema).openapi({ description: `The newest ${LIVE_PAGE_SIZE} entries, newest first.` }),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` to `/v1/articles/{slug}/live-entries` for older entries.' }),
+    entryCount: z.number().int(),
+    since: z.string().openapi({ description: 'Pass as `since` to `/v1/articles/{slug}/live-entries` for what changed after this answer.' }),
+  })
+  .openapi('LiveBlock', { description: 'A live article: its coverage, pinned entry, key events and newest entries.' });
+
+export const PublicLiveEntriesQuery = PageQuery.extend({
+  keyEvents: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .openapi({ param: { description: '`true`: key events only.' } }),
+  since: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({
+      param: {
+        description:
+          'A `since` token from an earlier answer: instead of a page, the entries added or edited after it (oldest change first) ' +
+          'and the ids deleted after it.',
+      },
+    }),
+});
+
+export const PublicLiveEntryPage = z
+  .object({
+    articleId: z.string(),
+    items: z.array(PublicLiveEntrySchema),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    deletedIds: z.array(z.string()).openapi({ description: 'With `since`: the entries deleted after it; otherwise empty.' }),
+    since: z.string().openapi({
+      description: 'Pass as `since` next time for what changed after this answer; with `since`, fewer than `limit` items means up to date.',
+    }),
+  })
+  .openapi('PublicLiveEntryPage');
+
+export type CreateLiveEntryInput = z.infer<typeof CreateLiveEntryBody>;
+export type UpdateLiveEntryInput = z.infer<typeof UpdateLiveEntryBody>;
+export type LiveEntryResponse = z.infer<typeof LiveEntrySchema>;
+export type PublicLiveEntryResponse = z.infer<typeof PublicLiveEntrySchema>;
+export type LiveBlockResponse = z.infer<typeof LiveBlockSchema>;
+export type PublicLiveEntriesInput = z.infer<typeof PublicLiveEntriesQuery>;
+export type PublicLiveEntryPageResponse = z.infer<typeof PublicLiveEntryPage>;
