@@ -205,6 +205,9 @@ export function createStreamHub(deps: StreamHubDeps) {
     }
   }
 
+  // Connected at once, so that the first event written here is not held up while Redis connects.
+  ensureBus();
+
   const recorder: StreamRecorder = {
     record: (tx, event) => repo.insert(tx, event, now()),
     committed() {
