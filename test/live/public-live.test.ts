@@ -77,7 +77,9 @@ describeEachDialect('live coverage: what the public reads', (dialect) => {
     const nothing = await t.http().get(`/v1/articles/${article.slug}/live-entries`).query({ since: before.body.since }).expect(200);
     expect(nothing.body).toMatchObject({ items: [], deletedIds: [], since: before.body.since });
 
-    const added = await postEntry(t, article.id, editor.headers, { body: [paragraph('Эвакуация жителей двух сёл завершена.')] }).expect(201);
+    const added = await postEntry(t, article.id, editor.headers, { body: [paragraph('Эвакуация жителей двух сёл завершена.')] }).expect(
+      201,
+    );
     await t
       .http()
       .patch(`/v1/admin/articles/${article.id}/live-entries/${entryIds[0]}`)
@@ -85,7 +87,12 @@ describeEachDialect('live coverage: what the public reads', (dialect) => {
       .set('If-Match', '"1"')
       .send({ title: 'Сводка №1 (уточнено)' })
       .expect(200);
-    await t.http().delete(`/v1/admin/articles/${article.id}/live-entries/${entryIds[1]}`).set(editor.headers).set('If-Match', '"1"').expect(204);
+    await t
+      .http()
+      .delete(`/v1/admin/articles/${article.id}/live-entries/${entryIds[1]}`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .expect(204);
 
     const changes = await t.http().get(`/v1/articles/${article.slug}/live-entries`).query({ since: before.body.since }).expect(200);
     expect(changes.body.items.map((e: { id: string; title: string | null }) => [e.id, e.title])).toEqual([
@@ -130,7 +137,12 @@ describeEachDialect('live coverage: what the public reads', (dialect) => {
 
   it('when the coverage ends, then the article says so and its JSON-LD has coverageEndTime', async () => {
     const read = await t.http().get(`/v1/admin/articles/${article.id}`).set(editor.headers).expect(200);
-    await t.http().post(`/v1/admin/articles/${article.id}/end-coverage`).set(editor.headers).set('If-Match', read.headers.etag!).expect(200);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${article.id}/end-coverage`)
+      .set(editor.headers)
+      .set('If-Match', read.headers.etag!)
+      .expect(200);
     const res = await t.http().get(`/v1/articles/${article.slug}`).expect(200);
     expect(res.body.live).toMatchObject({ isLive: false, coverageEndedAt: t.clock.now().toISOString() });
     expect(res.body.jsonLd.coverageEndTime).toBe(t.clock.now().toISOString());
@@ -162,5 +174,53 @@ describeEachDialect('live coverage: cached public answers', (dialect) => {
     expect(entries.headers.age).toBeUndefined();
     expect(entries.body.items).toHaveLength(1);
     expect((await read(urls[2]!)).headers.age).toBeDefined();
+  });
+});
+
+describeEachDialect('live coverage in the feed', (dialect) => {
+  const { t, editor } = useTestApp(dialect, { roles: ['editor'] });
+
+  it('when a live blog is published, then the feed has it as a live item with its article, marked live until the coverage ends', async () => {
+    const article = await createLiveArticle(t, editor, { title: 'Саммит в Казани: онлайн' });
+    const liveItem = async () =>
+      ((await t.http().get('/v1/feed').expect(200)).body.items as { kind: string; isLive: boolean; article: { id: string } | null }[]).find(
+        (item) => item.article?.id === article.id,
+      );
+    expect(await liveItem()).toMatchObject({ kind: 'live', isLive: true, article: { id: article.id, slug: article.slug } });
+
+    const read = await t.http().get(`/v1/admin/articles/${article.id}`).set(editor.headers).expect(200);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${article.id}/end-coverage`)
+      .set(editor.headers)
+      .set('If-Match', read.headers.etag!)
+      .expect(200);
+    expect(await liveItem()).toMatchObject({ kind: 'live', isLive: false });
+  });
+
+  it('when an editor links a live item to an article that is not a live blog, then 422', async () => {
+    const standard = await t
+      .http()
+      .post('/v1/admin/articles')
+      .set(editor.headers)
+      .send({ title: 'Итоги недели', body: [paragraph('Главное за неделю.')], showInFeed: false })
+      .expect(201);
+    const refused = await t
+      .http()
+      .post('/v1/admin/feed-items')
+      .set(editor.headers)
+      .send({ kind: 'live', headline: 'Не живой блог', articleId: standard.body.id })
+      .expect(422);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.articleId']);
+    const blog = await createLiveArticle(t, editor, { title: 'Ночь музеев: онлайн', isPublished: false });
+    const linked = await t
+      .http()
+      .post('/v1/admin/feed-items')
+      .set(editor.headers)
+      .send({ kind: 'live', headline: 'Ночь музеев: следим онлайн', articleId: blog.id })
+      .expect(201);
+    expect(linked.body).toMatchObject({ kind: 'live', articleId: blog.id, url: null });
+    // A draft live blog's item waits for the article.
+    expect(((await t.http().get('/v1/feed').expect(200)).body.items as { id: string }[]).map((i) => i.id)).not.toContain(linked.body.id);
   });
 });

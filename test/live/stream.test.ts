@@ -79,7 +79,12 @@ describe.skipIf(!hasPostgres)('the stream across two instances on one PostgreSQL
     const client = await openStream(`${b.url}/v1/stream?topics=live:${article.id},feed`);
     await client.until((all) => all.some((e) => e.retry));
     const read = await t.http().get(`/v1/admin/articles/${article.id}`).set(editor.headers).expect(200);
-    await t.http().post(`/v1/admin/articles/${article.id}/end-coverage`).set(editor.headers).set('If-Match', read.headers.etag!).expect(200);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${article.id}/end-coverage`)
+      .set(editor.headers)
+      .set('If-Match', read.headers.etag!)
+      .expect(200);
     const events = await client.events(2);
     expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['live.ended', 'feed.changed']));
     await client.close();
@@ -108,7 +113,9 @@ describeEachDialect('the stream without Redis', (dialect) => {
   it('when an entry is posted on A, then B reads it from the database and streams it; heartbeats come meanwhile', async () => {
     const client = await openStream(`${b.url}/v1/stream?topics=live:${article.id}`);
     expect(await client.until((all) => all.some((e) => e.comment === 'heartbeat'))).toBe(true);
-    const posted = await postEntry(t, article.id, editor.headers, { body: [paragraph('Снегоуборочная техника вышла на улицы.')] }).expect(201);
+    const posted = await postEntry(t, article.id, editor.headers, { body: [paragraph('Снегоуборочная техника вышла на улицы.')] }).expect(
+      201,
+    );
     const [event] = await client.events(1);
     expect(JSON.parse(event!.data!).entry.id).toBe(posted.body.id);
     await client.close();
@@ -120,7 +127,7 @@ describeEachDialect('the stream without Redis', (dialect) => {
     const refused = await fetch(`${b.url}/v1/stream?topics=feed`);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect((await refused.json()).code).toBe('server_busy');
+    expect(((await refused.json()) as { code: string }).code).toBe('server_busy');
     for (const client of clients) await client.close();
   });
 

@@ -88,12 +88,9 @@ export const CreateArticleBody = z
       .optional()
       .openapi({ description: 'Users in byline order; an author must include themselves and is the default.' }),
     ...optionalOnCreateAndUpdate,
-    format: z
-      .enum(articleFormats)
-      .optional()
-      .openapi({
-        description: '`live` makes a live blog, whose entries are posted under it; `standard` when left out. It cannot change later.',
-      }),
+    format: z.enum(articleFormats).optional().openapi({
+      description: '`live` makes a live blog, whose entries are posted under it; `standard` when left out. It cannot change later.',
+    }),
   })
   .openapi('CreateArticleBody');
 

@@ -31,6 +31,7 @@ export function toPublicFeedItemResponse(row: PublicFeedItemRow): PublicFeedItem
     url: row.url,
     isPinned: row.isPinned,
     publishedAt: row.publishedAt.toISOString(),
+    isLive: row.kind === 'live' && (!article || (article.format === 'live' && article.coverageEndedAt === null)),
     article: article
       ? {
           id: article.id,

@@ -9,7 +9,18 @@ export type PublicFeedKey = [isPinned: boolean, publishedAt: string, id: string]
 
 const publicInclude = {
   rubric: { select: { id: true, name: true, slug: true, isActive: true } },
-  article: { select: { id: true, slug: true, title: true, lead: true, coverMedia: { include: { renditions: true } } } },
+  article: {
+    select: {
+      id: true,
+      slug: true,
+      title: true,
+      lead: true,
+      coverMedia: { include: { renditions: true } },
+      // A live item's live blog is marked live while its coverage runs.
+      format: true,
+      coverageEndedAt: true,
+    },
+  },
 } as const;
 
 type FeedItemData = Omit<FeedItem, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
@@ -29,7 +40,8 @@ export function createFeedRepository({ prisma }: { prisma: Prisma }) {
     rubricExists: async (id: string) => (await prisma.rubric.count({ where: { id } })) > 0,
     // The articles module depends on this one (it puts articles in the feed), so the feed reads the
     // little it needs of an article itself rather than through the articles service.
-    findArticle: (id: string) => prisma.article.findUnique({ where: { id }, select: { id: true, status: true, rubricId: true } }),
+    findArticle: (id: string) =>
+      prisma.article.findUnique({ where: { id }, select: { id: true, status: true, rubricId: true, format: true, deletedAt: true } }),
 
     /** Newest first, (publishedAt, id) descending, after the given key. */
     list: (take: number, kind: FeedItemKind | undefined, key?: [string, string]) =>
@@ -56,7 +68,8 @@ export function createFeedRepository({ prisma }: { prisma: Prisma }) {
           AND: [
             { OR: [{ visibleFrom: null }, { visibleFrom: { lte: now } }] },
             { OR: [{ visibleUntil: null }, { visibleUntil: { gt: now } }] },
-            { OR: [{ kind: { not: 'article' as const } }, { article: { is: publicArticleWhere(now) } }] },
+            // An item that links an article (an article item, a live blog) shows while the article is public.
+            { OR: [{ articleId: null }, { article: { is: publicArticleWhere(now) } }] },
             ...(rubricSlug ? [{ rubric: { is: { slug: rubricSlug, isActive: true } } }] : []),
             ...(key ? [afterPublicKey(key)] : []),
           ],
@@ -99,11 +112,17 @@ export function createFeedRepository({ prisma }: { prisma: Prisma }) {
         return count === 1;
       }),
 
-    upsertForArticle: (tx: PrismaTx, article: { id: string; title: string; rubricId: string | null; publishedAt: Date }, at: Date) =>
-      tx.feedItem.upsert({
+    upsertForArticle: async (
+      tx: PrismaTx,
+      article: { id: string; title: string; rubricId: string | null; publishedAt: Date },
+      at: Date,
+    ) => {
+      // A live blog goes in the feed as a live item («Прямой эфир»), marked live while its coverage runs.
+      const format = (await tx.article.findUnique({ where: { id: article.id }, select: { format: true } }))?.format;
+      return tx.feedItem.upsert({
         where: { articleId: article.id },
         create: {
-          kind: 'article',
+          kind: format === 'live' ? 'live' : 'article',
           headline: article.title,
           rubricId: article.rubricId,
           articleId: article.id,
@@ -119,7 +138,8 @@ export function createFeedRepository({ prisma }: { prisma: Prisma }) {
           updatedAt: at,
           version: { increment: 1 },
         },
-      }),
+      });
+    },
 
     deleteForArticle: (tx: PrismaTx, articleId: string) => tx.feedItem.deleteMany({ where: { articleId } }),
   };
