@@ -17,10 +17,7 @@ export function authPublicRoutes(service: AuthService): AnyRoute[] {
       description: 'Sign-ins and failed sign-ins are recorded in the audit log.',
       body: LoginBody,
       response: TokenPairSchema,
-      errors: {
-        401: 'The e-mail or password is wrong, or the account is disabled.',
-        503: 'This server is checking as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.',
-      },
+      errors: { 401: 'The e-mail or password is wrong, or the account is disabled.', 503: 'This server is checking as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.' },
       // Failed sign-ins per e-mail and address and per address: a password spray meets 429 before any hashing.
       rateLimit: { failures: 'sign-in', accountOf: (body) => body.email },
       handler: ({ body, res }) => service.login(body.email, body.password, { requestId: res.locals.requestId as string }),

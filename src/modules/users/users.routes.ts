@@ -40,10 +40,7 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       body: CreateUserBody,
       status: 201,
       response: UserSchema,
-      errors: {
-        409: 'The e-mail or slug is taken.',
-        503: 'This server is hashing as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.',
-      },
+      errors: { 409: 'The e-mail or slug is taken.', 503: 'This server is hashing as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.' },
       audit: { action: 'user.create', targetType: 'user' },
       handler: ({ body }) => service.create(body),
     }),
@@ -59,10 +56,7 @@ export function userAdminRoutes(service: UsersService): AnyRoute[] {
       params: IdParams,
       body: UpdateUserBody,
       response: UserSchema,
-      errors: {
-        409: 'The e-mail or slug is taken, or an admin would lock themselves out.',
-        503: 'This server is hashing as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.',
-      },
+      errors: { 409: 'The e-mail or slug is taken, or an admin would lock themselves out.', 503: 'This server is hashing as many passwords as it takes at once (code `server_busy`); nothing changed. Retry after Retry-After.' },
       ifMatch: true,
       audit: { action: 'user.update', targetType: 'user' },
       handler: async ({ params, body, actor, expectedVersion, addAuditDetails }) => {
