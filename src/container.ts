@@ -29,21 +29,31 @@ import { withAuditTrail } from './shared/domain-events.ts';
 import { createLiveModule } from './modules/live/index.ts';
 import { createStreamModule } from './modules/stream/index.ts';
 import { keysPurgedBy } from './shared/cache-keys.ts';
-import { feedTopic, type StreamEventInput } from './shared/stream-events.ts';
+import { articleTopic, feedTopic, type StreamEventInput } from './shared/stream-events.ts';
 import type { PublicCache } from './http/public-cache.ts';
 
-/** The public cache, whose purges after a write that touches the feed also tell the stream's `feed` topic. */
-function withFeedEvents(cache: PublicCache, emit: (event: StreamEventInput) => Promise<void>, logger: Logger): PublicCache {
+/**
+ * The public cache, whose purges after a write also tell the stream: `feed` when the write may change the
+ * feed, `article:{id}` when it changed a public article.
+ */
+function withStreamEvents(
+  cache: PublicCache,
+  stream: { emit: (event: StreamEventInput) => Promise<void>; isPublicArticle: (id: string) => Promise<boolean>; logger: Logger },
+): PublicCache {
   return {
     ...cache,
     async purgeAfterWrite(write) {
       await cache.purgeAfterWrite(write);
       const keys = keysPurgedBy(write);
-      if (keys !== 'everything' && !keys.includes('feed')) return;
-      // The write is done: a stream that cannot be told is logged, not answered with an error.
-      await emit({ topic: feedTopic, type: 'feed.changed', data: {} }).catch((error: unknown) =>
-        logger.error({ err: error }, 'stream: could not record a feed change'),
-      );
+      try {
+        if (keys === 'everything' || keys.includes('feed')) await stream.emit({ topic: feedTopic, type: 'feed.changed', data: {} });
+        if (write.targetType === 'article' && write.targetId && (await stream.isPublicArticle(write.targetId))) {
+          await stream.emit({ topic: articleTopic(write.targetId), type: 'article.updated', data: { articleId: write.targetId } });
+        }
+      } catch (error) {
+        // The write is done: a stream that cannot be told is logged, not answered with an error.
+        stream.logger.error({ err: error }, 'stream: could not record a change');
+      }
     },
   };
 }
@@ -206,7 +216,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     config,
     logger,
     // A write that changes what the feed may show tells the stream's `feed` topic.
-    publicCache: withFeedEvents(publicCache, (event) => stream.hub.emit(event), logger),
+    publicCache: withStreamEvents(publicCache, {
+      emit: (event) => stream.hub.emit(event),
+      isPublicArticle: async (id) => (await articles.service.findPublicByIds([id])).length === 1,
+      logger,
+    }),
     rateLimits,
     authenticate,
     recordAudit: audit.service.record,

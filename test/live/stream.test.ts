@@ -96,12 +96,14 @@ describeEachDialect('the stream without Redis', (dialect) => {
   let editor: SignedIn;
   let a: Awaited<ReturnType<typeof listen>>;
   let b: Awaited<ReturnType<typeof listen>>;
+  let instanceB: ReturnType<TestApp['startInstance']>;
   let article: { id: string; slug: string };
   beforeAll(async () => {
     t = await createTestApp(dialect, { STREAM_POLL_INTERVAL_MS: '50', STREAM_HEARTBEAT_SECONDS: '0.1', STREAM_MAX_CLIENTS: '2' });
     editor = await t.signIn('editor');
     a = await listen(t.container);
-    b = await listen(t.startInstance().container);
+    instanceB = t.startInstance();
+    b = await listen(instanceB.container);
     article = await createLiveArticle(t, editor, { title: 'Снегопад в городе: онлайн' });
   });
   afterAll(async () => {
@@ -140,6 +142,59 @@ describeEachDialect('the stream without Redis', (dialect) => {
     const client = await openStream(`${b.url}/v1/stream?topics=live:${article.id}`, { 'Last-Event-ID': String(newest._max.id! - 1) });
     const [event] = await client.events(1);
     expect(event!.event).toBe('reset');
+    await client.close();
+  });
+
+  it('when a public article is edited, then its topic hears article.updated; a draft edit is not streamed', async () => {
+    const client = await openStream(`${b.url}/v1/stream?topics=article:${article.id}`);
+    await client.until((all) => all.some((e) => e.retry));
+    const read = await t.http().get(`/v1/admin/articles/${article.id}`).set(editor.headers).expect(200);
+    await t
+      .http()
+      .patch(`/v1/admin/articles/${article.id}`)
+      .set(editor.headers)
+      .set('If-Match', read.headers.etag!)
+      .send({ lead: 'Синоптики обещают снег до утра.' })
+      .expect(200);
+    const [event] = await client.events(1);
+    expect(event).toMatchObject({ event: 'article.updated' });
+    expect(JSON.parse(event!.data!)).toEqual({ topic: `article:${article.id}`, articleId: article.id });
+    await client.close();
+
+    const draft = await createLiveArticle(t, editor, { title: 'Черновик трансляции', isPublished: false });
+    await t
+      .http()
+      .patch(`/v1/admin/articles/${draft.id}`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .send({ lead: 'Черновик.' })
+      .expect(200);
+    expect(await t.container.db.prisma.streamEvent.count({ where: { topic: `article:${draft.id}` } })).toBe(0);
+  });
+
+  it('when a scheduled article becomes public, then the feed topic hears feed.changed at that moment, once', async () => {
+    const client = await openStream(`${b.url}/v1/stream?topics=feed`);
+    await client.until((all) => all.some((e) => e.retry));
+    const draft = await createLiveArticle(t, editor, { title: 'Парад: трансляция начнётся в полдень', isPublished: false });
+    const publishAt = new Date(t.clock.now().getTime() + 3_600_000);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${draft.id}/publish`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .send({ publishAt: publishAt.toISOString() })
+      .expect(200);
+    const isScheduledEvent = (e: { data?: string }) => e.data?.includes('"at"') ?? false;
+    expect(client.received.some(isScheduledEvent)).toBe(false);
+    t.clock.set(publishAt);
+    instanceB.clock.set(publishAt);
+    // What the instance's timer does at that time.
+    await instanceB.container.stream.checkSchedule();
+    expect(await client.until((all) => all.some(isScheduledEvent))).toBe(true);
+    const scheduled = client.received.find(isScheduledEvent)!;
+    expect(scheduled.event).toBe('feed.changed');
+    expect(JSON.parse(scheduled.data!)).toEqual({ topic: 'feed', at: publishAt.toISOString() });
+    expect(await t.container.db.prisma.streamEvent.count({ where: { dedupeKey: `feed:${publishAt.toISOString()}` } })).toBe(1);
     await client.close();
   });
 

@@ -16,13 +16,9 @@ const headline = z
   .max(300)
   .openapi({ example: 'Прямая трансляция: заседание городской думы о бюджете на 2027 год' });
 const rubricId = z.string().max(64).nullable().openapi({ description: 'The rubric the item is shown under.' });
-const articleId = z
-  .string()
-  .max(64)
-  .nullable()
-  .openapi({
-    description: 'For kind `article`: the published article it links. For kind `live`: a live blog (format `live`), instead of `url`.',
-  });
+const articleId = z.string().max(64).nullable().openapi({
+  description: 'For kind `article`: the published article it links. For kind `live`: a live blog (format `live`), instead of `url`.',
+});
 const url = z
   .url({ protocol: /^https?$/ })
   .max(2000)

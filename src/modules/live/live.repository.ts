@@ -144,7 +144,7 @@ export function createLiveRepository({ prisma }: { prisma: Prisma }) {
         where: { articleId, isKeyEvent: true, deletedAt: null },
         orderBy: newestFirst,
         take,
-        select: { id: true, title: true, publishedAt: true },
+        select: { id: true, title: true, body: true, publishedAt: true },
       }),
 
     countEntries: (articleId: string) => prisma.liveEntry.count({ where: { articleId, deletedAt: null } }),

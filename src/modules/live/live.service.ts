@@ -246,11 +246,7 @@ export function createLiveService(deps: LiveServiceDeps) {
         coverageStartedAt: (article.coverageStartedAt ?? article.publishedAt)?.toISOString() ?? null,
         coverageEndedAt: article.coverageEndedAt?.toISOString() ?? null,
         pinned: pinned ? byId.get(pinned.id)! : null,
-        keyEvents: keyEvents.map((e) => ({
-          id: e.id,
-          title: e.title ?? headlineOf(rows.find((r) => r.id === e.id) ?? { title: null, body: [] }),
-          publishedAt: e.publishedAt.toISOString(),
-        })),
+        keyEvents: keyEvents.map((e) => ({ id: e.id, title: headlineOf(e), publishedAt: e.publishedAt.toISOString() })),
         entries: page.items,
         nextCursor: page.nextCursor,
         entryCount,

@@ -54,6 +54,7 @@ export function createStreamHub(deps: StreamHubDeps) {
   let pollTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let scheduleTimer: NodeJS.Timeout | undefined;
+  let checkedUpTo: Date | null = null;
   let lastPruneAt = 0;
   let isClosed = false;
   let bus: StreamBus | undefined;
@@ -97,6 +98,8 @@ export function createStreamHub(deps: StreamHubDeps) {
       gapSeenAt = null;
       cursor = row.id;
       deliver(row);
+      // A change to the feed may have scheduled something: when it comes is read again.
+      if (row.type === 'feed.changed') void watchSchedule();
     }
     return rows.length === READ_BATCH;
   }
@@ -144,6 +147,7 @@ export function createStreamHub(deps: StreamHubDeps) {
     clearTimeout(scheduleTimer);
     starting = undefined;
     cursor = null;
+    checkedUpTo = null;
   }
 
   function drop(client: Client): void {
@@ -153,20 +157,26 @@ export function createStreamHub(deps: StreamHubDeps) {
 
   /**
    * A scheduled or embargoed article becomes public by the clock, with no write: at that moment the feed
-   * changed. Every instance watches; the event is written once (keyed by the time).
+   * changed. Every instance watches; the event is written once (keyed by the time). `checkedUpTo`: every
+   * such moment up to it has been told.
    */
   async function watchSchedule(): Promise<void> {
     if (!deps.nextScheduledChange || isClosed || !starting) return;
+    clearTimeout(scheduleTimer);
     try {
-      const next = await deps.nextScheduledChange(now());
-      if (!next || !starting) return;
-      const wait = next.getTime() - now().getTime();
-      if (wait > 0) {
-        scheduleTimer = setTimeout(() => void watchSchedule(), Math.min(wait, 60_000)).unref();
+      const from = checkedUpTo ?? now();
+      const next = await deps.nextScheduledChange(from);
+      if (!starting) return;
+      if (next && next.getTime() <= now().getTime()) {
+        await emitScheduled(next);
+        checkedUpTo = next;
+        scheduleTimer = setTimeout(() => void watchSchedule(), 10).unref();
         return;
       }
-      await emitScheduled(next);
-      scheduleTimer = setTimeout(() => void watchSchedule(), 10).unref();
+      checkedUpTo = now() > from ? now() : from;
+      // Re-read at least every minute; a write that schedules something re-reads at once (its feed.changed).
+      if (next) scheduleTimer = setTimeout(() => void watchSchedule(), Math.min(next.getTime() - now().getTime(), 60_000)).unref();
+      else scheduleTimer = setTimeout(() => void watchSchedule(), 60_000).unref();
     } catch (error) {
       logger.error({ err: error }, 'stream: could not read the next scheduled change');
       scheduleTimer = setTimeout(() => void watchSchedule(), 60_000).unref();
