@@ -173,7 +173,7 @@ export function createStreamHub(deps: StreamHubDeps) {
         scheduleTimer = setTimeout(() => void watchSchedule(), 10).unref();
         return;
       }
-      checkedUpTo = now() > from ? now() : from;
+      checkedUpTo = new Date(Math.max(now().getTime(), from.getTime()));
       // Re-read at least every minute; a write that schedules something re-reads at once (its feed.changed).
       if (next) scheduleTimer = setTimeout(() => void watchSchedule(), Math.min(next.getTime() - now().getTime(), 60_000)).unref();
       else scheduleTimer = setTimeout(() => void watchSchedule(), 60_000).unref();
