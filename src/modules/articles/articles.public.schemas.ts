@@ -1,9 +1,9 @@
 import { AuthorRefSchema, IsoDateTime, PageQuery, RubricRefSchema, TagRefSchema, pageOf } from '../../shared/common.schemas.ts';
 import { NewsArticleJsonLdSchema } from '../../shared/news-article-json-ld.schemas.ts';
 import { z } from '../../shared/zod.ts';
-import { LiveBlockSchema } from '../live/live.schemas.ts';
 import { MediaSchema } from '../media/media.schemas.ts';
 import { PublicArticleBlock } from './articles.blocks.schemas.ts';
+import { LiveBlockSchema } from './articles.live.schemas.ts';
 import { exampleIds } from './articles.schemas.ts';
 
 export { PublicArticleBlock, PublicImageBlock } from './articles.blocks.schemas.ts';

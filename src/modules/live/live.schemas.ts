@@ -1,13 +1,13 @@
 import { ArticleBlock } from '../../shared/article-blocks.schemas.ts';
-import { AuthorRefSchema, IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
+import { IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
-import { PublicArticleBlock } from '../articles/articles.blocks.schemas.ts';
+import { LIVE_PAGE_SIZE, LiveBlockSchema, PublicLiveEntrySchema } from '../articles/articles.live.schemas.ts';
+
+export { LIVE_PAGE_SIZE, LiveBlockSchema, PublicLiveEntrySchema };
 
 // Live coverage: the entries of a live article, as the newsroom writes them and as the public reads them.
 
 export const ENTRY_MAX_BLOCKS = 50;
-/** Entries on an article page's `live` block, newest first. */
-export const LIVE_PAGE_SIZE = 20;
 /** Entries the article's JSON-LD lists as `liveBlogUpdate`. */
 export const JSON_LD_UPDATES = 50;
 
@@ -87,37 +87,6 @@ export const LiveEntryParams = z.strictObject({
   entryId: id.openapi({ param: { description: 'The id of the entry.' }, example: entryExample.id }),
 });
 
-export const PublicLiveEntrySchema = z
-  .object({
-    id: z.string(),
-    title: z.string().nullable(),
-    body: z.array(PublicArticleBlock),
-    isKeyEvent: z.boolean(),
-    isPinned: z.boolean(),
-    authors: z.array(AuthorRefSchema),
-    publishedAt: IsoDateTime,
-    updatedAt: IsoDateTime,
-  })
-  .openapi('PublicLiveEntry', { description: 'An entry of a live blog, its photos resolved.' });
-
-export const KeyEventSchema = z
-  .object({ id: z.string(), title: z.string().nullable(), publishedAt: IsoDateTime })
-  .openapi('LiveKeyEvent', { description: 'A key event, to link down to its entry.' });
-
-export const LiveBlockSchema = z
-  .object({
-    isLive: z.boolean().openapi({ description: 'True while coverage runs (not ended).' }),
-    coverageStartedAt: IsoDateTime.nullable(),
-    coverageEndedAt: IsoDateTime.nullable(),
-    pinned: z.union([PublicLiveEntrySchema, z.null()]),
-    keyEvents: z.array(KeyEventSchema).openapi({ description: 'Every key event, newest first (at most 100).' }),
-    entries: z.array(PublicLiveEntrySchema).openapi({ description: `The newest ${LIVE_PAGE_SIZE} entries, newest first.` }),
-    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` to `/v1/articles/{slug}/live-entries` for older entries.' }),
-    entryCount: z.number().int(),
-    since: z.string().openapi({ description: 'Pass as `since` to `/v1/articles/{slug}/live-entries` for what changed after this answer.' }),
-  })
-  .openapi('LiveBlock', { description: 'A live article: its coverage, pinned entry, key events and newest entries.' });
-
 export const PublicLiveEntriesQuery = PageQuery.extend({
   keyEvents: z
     .enum(['true', 'false'])
@@ -149,10 +118,9 @@ export const PublicLiveEntryPage = z
   })
   .openapi('PublicLiveEntryPage');
 
+export type { LiveBlockResponse, PublicLiveEntryResponse } from '../articles/articles.live.schemas.ts';
 export type CreateLiveEntryInput = z.infer<typeof CreateLiveEntryBody>;
 export type UpdateLiveEntryInput = z.infer<typeof UpdateLiveEntryBody>;
 export type LiveEntryResponse = z.infer<typeof LiveEntrySchema>;
-export type PublicLiveEntryResponse = z.infer<typeof PublicLiveEntrySchema>;
-export type LiveBlockResponse = z.infer<typeof LiveBlockSchema>;
 export type PublicLiveEntriesInput = z.infer<typeof PublicLiveEntriesQuery>;
 export type PublicLiveEntryPageResponse = z.infer<typeof PublicLiveEntryPage>;
