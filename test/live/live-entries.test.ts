@@ -45,11 +45,16 @@ describeEachDialect('live coverage: entries and their access', (dialect) => {
       .send({ title: 'Заседание открыто с опозданием' })
       .expect(200);
     expect(edited.body).toMatchObject({ title: 'Заседание открыто с опозданием', version: 2 });
-    const revisions = await prisma().liveEntryRevision.findMany({ where: { entryId: id }, orderBy: { number: 'asc' } });
-    expect(revisions.map((r) => [r.number, (r.content as { title: string }).title])).toEqual([
-      [1, 'Заседание открыто'],
+    const revisions = await t
+      .http()
+      .get(`${entryUrl(id)}/revisions`)
+      .set(editor.headers)
+      .expect(200);
+    expect(revisions.body.items.map((r: { number: number; content: { title: string } }) => [r.number, r.content.title])).toEqual([
       [2, 'Заседание открыто с опозданием'],
+      [1, 'Заседание открыто'],
     ]);
+    expect(revisions.body.items[0].actor).toBe(`user:${editor.user.id}`);
 
     await t.http().delete(entryUrl(id)).set(editor.headers).set('If-Match', edited.headers.etag!).expect(204);
     await t.http().get(entryUrl(id)).set(editor.headers).expect(404);

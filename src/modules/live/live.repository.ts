@@ -119,6 +119,14 @@ export function createLiveRepository({ prisma }: { prisma: Prisma }) {
       await tx.liveEntryRevision.create({ data: { ...data, createdAt: at }, select: { id: true } });
     },
 
+    /** Newest first, by number, before the given one. */
+    listRevisions: (entryId: string, take: number, beforeNumber?: number) =>
+      prisma.liveEntryRevision.findMany({
+        where: { entryId, ...(beforeNumber === undefined ? {} : { number: { lt: beforeNumber } }) },
+        orderBy: { number: 'desc' },
+        take,
+      }),
+
     findEntry: (articleId: string, id: string): Promise<LiveEntryRow | null> =>
       prisma.liveEntry.findFirst({ where: { id, articleId, deletedAt: null } }),
 

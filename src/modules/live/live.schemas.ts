@@ -82,6 +82,24 @@ export const LiveEntrySchema = z
 
 export const LiveEntryPage = pageOf(LiveEntrySchema, 'LiveEntryPage');
 
+export const LiveEntryRevisionSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int().openapi({ description: 'The version of the entry this save made.' }),
+    actor: z.string().openapi({ description: '`user:<id>` or `apiKey:<id>`.' }),
+    createdAt: IsoDateTime,
+    content: z.object({
+      title: z.string().nullable(),
+      body: z.array(ArticleBlock),
+      isKeyEvent: z.boolean(),
+      isPinned: z.boolean(),
+      authorIds: z.array(z.string()),
+    }),
+  })
+  .openapi('LiveEntryRevision', { description: 'A saved state of a live entry.' });
+
+export const LiveEntryRevisionPage = pageOf(LiveEntryRevisionSchema, 'LiveEntryRevisionPage');
+
 export const LiveEntryParams = z.strictObject({
   id: id.openapi({ param: { description: 'The id of the live article.' }, example: entryExample.articleId }),
   entryId: id.openapi({ param: { description: 'The id of the entry.' }, example: entryExample.id }),
@@ -122,5 +140,6 @@ export type { LiveBlockResponse, PublicLiveEntryResponse } from '../articles/art
 export type CreateLiveEntryInput = z.infer<typeof CreateLiveEntryBody>;
 export type UpdateLiveEntryInput = z.infer<typeof UpdateLiveEntryBody>;
 export type LiveEntryResponse = z.infer<typeof LiveEntrySchema>;
+export type LiveEntryRevisionResponse = z.infer<typeof LiveEntryRevisionSchema>;
 export type PublicLiveEntriesInput = z.infer<typeof PublicLiveEntriesQuery>;
 export type PublicLiveEntryPageResponse = z.infer<typeof PublicLiveEntryPage>;

@@ -22,6 +22,7 @@ import {
   type CreateLiveEntryInput,
   type LiveBlockResponse,
   type LiveEntryResponse,
+  type LiveEntryRevisionResponse,
   type PublicLiveEntriesInput,
   type PublicLiveEntryPageResponse,
   type PublicLiveEntryResponse,
@@ -262,6 +263,31 @@ export function createLiveService(deps: LiveServiceDeps) {
       const key = query.cursor ? decodeCursor(query.cursor, isDateIdKey) : undefined;
       const rows = await repo.listEntries(articleId, query.limit + 1, { key });
       return toPage(rows, query.limit, toLiveEntryResponse, (r) => [r.publishedAt.toISOString(), r.id]);
+    },
+
+    /** An entry's saved states, newest first. */
+    async listEntryRevisions(
+      articleId: string,
+      entryId: string,
+      query: { limit: number; cursor?: string },
+      actor: Actor,
+    ): Promise<Page<LiveEntryRevisionResponse>> {
+      await loadArticleForEntries(articleId, actor);
+      await findEntryOrThrow(articleId, entryId);
+      const key = query.cursor ? decodeCursor(query.cursor, isSinceToken) : undefined;
+      const rows = await repo.listRevisions(entryId, query.limit + 1, key?.[0]);
+      return toPage(
+        rows,
+        query.limit,
+        (r) => ({
+          id: r.id,
+          number: r.number,
+          actor: r.actor,
+          createdAt: r.createdAt.toISOString(),
+          content: r.content as LiveEntryRevisionResponse['content'],
+        }),
+        (r) => [r.number],
+      );
     },
 
     async getEntry(articleId: string, entryId: string, actor: Actor): Promise<LiveEntryResponse> {
