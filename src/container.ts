@@ -28,13 +28,13 @@ import { createDocsModule } from './modules/docs/index.ts';
 import { withAuditTrail } from './shared/domain-events.ts';
 import { createLiveModule } from './modules/live/index.ts';
 import { createStreamModule } from './modules/stream/index.ts';
-import { keysPurgedBy } from './shared/cache-keys.ts';
+import { keysPurgedBy, liveEntriesKey } from './shared/cache-keys.ts';
 import { articleTopic, feedTopic, type StreamEventInput } from './shared/stream-events.ts';
 import type { PublicCache } from './http/public-cache.ts';
 
 /**
- * The public cache, whose purges after a write also tell the stream: `feed` when the write may change the
- * feed, `article:{id}` when it changed a public article.
+ * The public cache, whose purges after a write also reach a live blog's entries and tell the stream: `feed`
+ * when the write may change the feed, `article:{id}` when it changed a public article.
  */
 function withStreamEvents(
   cache: PublicCache,
@@ -44,6 +44,8 @@ function withStreamEvents(
     ...cache,
     async purgeAfterWrite(write) {
       await cache.purgeAfterWrite(write);
+      // A live blog's entries answer 404 once the article is not public: its article writes reach them too.
+      if (write.targetType === 'article' && write.targetId) cache.purge([liveEntriesKey(write.targetId)]);
       const keys = keysPurgedBy(write);
       try {
         if (keys === 'everything' || keys.includes('feed')) await stream.emit({ topic: feedTopic, type: 'feed.changed', data: {} });

@@ -174,6 +174,16 @@ describeEachDialect('live coverage: cached public answers', (dialect) => {
     expect(entries.headers.age).toBeUndefined();
     expect(entries.body.items).toHaveLength(1);
     expect((await read(urls[2]!)).headers.age).toBeDefined();
+
+    // Unpublished, the live blog's cached entries go with it.
+    const current = await t.http().get(`/v1/admin/articles/${article.id}`).set(editor.headers).expect(200);
+    await t
+      .http()
+      .post(`/v1/admin/articles/${article.id}/unpublish`)
+      .set(editor.headers)
+      .set('If-Match', current.headers.etag!)
+      .expect(200);
+    await t.http().get(urls[1]!).expect(404);
   });
 });
 
