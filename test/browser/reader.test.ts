@@ -434,6 +434,31 @@ describe.skipIf(!hasChromium && !process.env.CI)("the reader's page in a real br
     await page.locator('[data-testid="live-label"]').waitFor({ state: 'detached', timeout: 2000 });
   });
 
+  it("a live blog's feed item leads to it, labelled «Прямой эфир» while its coverage runs", async () => {
+    const editor = await t.signIn('editor');
+    const live = await createLiveArticle(t, editor, { title: 'Фестиваль огней: онлайн' });
+    const item = () => page.locator('[data-testid="feed"] .feed-item', { hasText: 'Фестиваль огней: онлайн' });
+    await page.goto(`${readerUrl}/`);
+    await ready();
+    expect(await item().locator('.headline').getAttribute('href')).toBe(`/articles/${live.slug}`);
+    expect(await item().locator('.badge-live').textContent()).toBe('Прямой эфир');
+
+    const read = await t.http().get(`/v1/admin/articles/${live.id}`).set(editor.headers).expect(200);
+    await t.http().post(`/v1/admin/articles/${live.id}/end-coverage`).set(editor.headers).set('If-Match', read.headers.etag!).expect(200);
+    // A fresh profile: the feed answer the browser holds may be kept for its max-age.
+    const later = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    try {
+      const again = await later.newPage();
+      await again.goto(`${readerUrl}/`);
+      await again.waitForSelector('body[data-state="ready"]');
+      const ended = again.locator('[data-testid="feed"] .feed-item', { hasText: 'Фестиваль огней: онлайн' });
+      expect(await ended.locator('.headline').getAttribute('href')).toBe(`/articles/${live.slug}`);
+      expect(await ended.locator('.badge-live').count()).toBe(0);
+    } finally {
+      await later.close();
+    }
+  });
+
   it('the page logged no errors', () => {
     expect(browserErrors).toEqual([]);
   });
