@@ -1,3 +1,4 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Logger } from 'pino';
 import type { StreamSettings } from '../../config.ts';
 import type { Prisma } from '../../db/database.ts';
@@ -5,6 +6,7 @@ import { createRedisStreamBus } from './stream.bus.ts';
 import { createStreamHub } from './stream.hub.ts';
 import { createStreamRepository } from './stream.repository.ts';
 import { streamPublicRoutes } from './stream.routes.ts';
+import { streamEventDataSchemas } from './stream.schemas.ts';
 
 /** The real-time stream: GET /v1/stream, and the recorder services write its events through. */
 export function createStreamModule(deps: {
@@ -30,7 +32,16 @@ export function createStreamModule(deps: {
         }
       : {}),
   });
-  return { hub, recorder: hub.recorder, adminRoutes: [], publicRoutes: streamPublicRoutes(hub) };
+  return {
+    hub,
+    recorder: hub.recorder,
+    adminRoutes: [],
+    publicRoutes: streamPublicRoutes(hub),
+    /** The data of each event type, as components the stream's description names. */
+    registerOpenApi(registry: OpenAPIRegistry): void {
+      for (const [name, schema] of Object.entries(streamEventDataSchemas)) registry.register(name, schema);
+    },
+  };
 }
 
 export type { StreamHub } from './stream.hub.ts';
