@@ -51,6 +51,9 @@ const isSinceToken = (values: unknown[]): values is [number] =>
   values.length === 1 && Number.isInteger(values[0]) && Number(values[0]) >= 0;
 const sinceToken = (sequence: number) => encodeCursor([sequence]);
 
+/** A conditional write that matched nothing, thrown to roll its transaction back. */
+class RaceLost extends Error {}
+
 const notLive = () => new ConflictError('The article is not a live blog (format `standard`): it has no entries.', 'article_not_live');
 const inTrash = () => new ConflictError('The article is in the trash; restore it first.', 'article_in_trash');
 
@@ -142,34 +145,41 @@ export function createLiveService(deps: LiveServiceDeps) {
     options: { pin?: boolean } = {},
   ): Promise<LiveEntryRow | null> {
     const at = now();
-    const result = await repo.inTransaction(async (tx) => {
-      const sequence = await repo.nextSequence(tx, article.id, at);
-      const row = await write(tx, sequence, at);
-      if (!row) return null;
-      const unpinnedIds = options.pin ? await repo.unpinOthers(tx, article.id, row.id, sequence, at) : [];
-      if (type !== 'deleted')
-        await repo.addRevision(tx, { entryId: row.id, number: row.version, actor: actorLabel(actor), content: contentOf(row), at });
-      await deps.searchIndex.reindexArticle(tx, article.id);
-      const eventType = `live_entry.${type}` as DomainEventType;
-      await deps.events.record(tx, {
-        type: eventType,
-        entity: { id: row.id, slug: null, version: row.version, rubricId: article.rubricId },
-        actor: actorLabel(actor),
-        details: { articleId: article.id, surrogateKeys: keysOfLiveEntryWrite(article.id) },
+    const result = await repo
+      .inTransaction(async (tx) => {
+        const sequence = await repo.nextSequence(tx, article.id, at);
+        const row = await write(tx, sequence, at);
+        // Another request changed the entry meanwhile: nothing of this one is kept, its change number included.
+        if (!row) throw new RaceLost();
+        const unpinnedIds = options.pin ? await repo.unpinOthers(tx, article.id, row.id, sequence, at) : [];
+        if (type !== 'deleted')
+          await repo.addRevision(tx, { entryId: row.id, number: row.version, actor: actorLabel(actor), content: contentOf(row), at });
+        await deps.searchIndex.reindexArticle(tx, article.id);
+        const eventType = `live_entry.${type}` as DomainEventType;
+        await deps.events.record(tx, {
+          type: eventType,
+          entity: { id: row.id, slug: null, version: row.version, rubricId: article.rubricId },
+          actor: actorLabel(actor),
+          details: { articleId: article.id, surrogateKeys: keysOfLiveEntryWrite(article.id) },
+        });
+        // Only what the public may see is streamed: entries of an article not public yet wait for it.
+        if (await repo.isPublicInTx(tx, article.id, at)) {
+          const data =
+            type === 'deleted'
+              ? { articleId: article.id, id: row.id }
+              : { articleId: article.id, entry: (await toPublic([row], tx))[0], unpinnedIds };
+          await deps.stream.record(tx, { topic: liveTopic(article.id), type: eventType as StreamEventType, data });
+        }
+        return row;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof RaceLost) return null;
+        throw error;
       });
-      // Only what the public may see is streamed: entries of an article not public yet wait for it.
-      if (await repo.isPublicInTx(tx, article.id, at)) {
-        const data =
-          type === 'deleted'
-            ? { articleId: article.id, id: row.id }
-            : { articleId: article.id, entry: (await toPublic([row], tx))[0], unpinnedIds };
-        await deps.stream.record(tx, { topic: liveTopic(article.id), type: eventType as StreamEventType, data });
-      }
-      return row;
-    });
+    if (!result) return null;
     deps.events.committed();
     deps.stream.committed();
-    if (result) deps.purge(keysOfLiveEntryWrite(article.id));
+    deps.purge(keysOfLiveEntryWrite(article.id));
     return result;
   }
 
