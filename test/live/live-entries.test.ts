@@ -106,6 +106,14 @@ describeEachDialect('live coverage: entries and their access', (dialect) => {
     expect(firstNow.body).toMatchObject({ isPinned: false, version: 2 });
   });
 
+  it('when several entries are pinned at the same moment, then exactly one stays pinned', async () => {
+    const posts = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => postEntry(t, article.id, editor.headers, { body: [paragraph(`Срочно, версия ${n}.`)], isPinned: true })),
+    );
+    expect(posts.map((res) => res.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(await prisma().liveEntry.count({ where: { articleId: article.id, isPinned: true, deletedAt: null } })).toBe(1);
+  });
+
   it('when entries are posted, then webhook events live_entry.* are recorded with the article and the keys to purge', async () => {
     await t
       .http()
