@@ -1,3 +1,4 @@
+import type { FanoutResult } from './stream-fanout.ts';
 import { cpus, totalmem } from 'node:os';
 
 export interface ScenarioResult {
@@ -133,7 +134,26 @@ function goalsTable(results: ScenarioResult[]): string {
     : '_The goals need the baseline and their scenarios in the same run._';
 }
 
-export function performanceDocument(results: ScenarioResult[], info: RunInfo, seedNotes: string[]): string {
+/** The stream's fan-out section: what one entry costs to reach every open stream of an instance. */
+function fanoutSection(fanout: FanoutResult | undefined): string {
+  if (!fanout) return '';
+  const goal = fanout.p99Ms < 1000 ? 'met' : '**not met**';
+  return `
+## Live stream fan-out (\`stream-fanout\`)
+
+${fanout.clients} Server-Sent Events clients on one instance (\`GET /v1/stream?topics=live:{articleId}\`, each its own
+connection from the load process), ${fanout.entries} entries posted one after another with an admin API key; each
+delay runs from the POST's start until a client has read the event.
+
+| Clients | Entries | p50 (ms) | p99 (ms) | Slowest client (ms) | Missed | Server memory a connection |
+|---:|---:|---:|---:|---:|---:|---:|
+| ${fanout.clients} | ${fanout.entries} | ${fanout.p50Ms.toFixed(1)} | ${fanout.p99Ms.toFixed(1)} | ${fanout.lastClientMaxMs.toFixed(1)} | ${fanout.missed} | ${(fanout.bytesPerConnection / 1024).toFixed(1)} kB |
+
+Goal: p99 under 1 s — ${goal}. The memory is the server's resident set grown while the streams opened, divided by them.
+`;
+}
+
+export function performanceDocument(results: ScenarioResult[], info: RunInfo, seedNotes: string[], fanout?: FanoutResult): string {
   const load =
     `autocannon, ${info.connections} connections, ${info.durationSeconds} s per scenario after a ${info.warmupSeconds} s warm-up ` +
     'that is not counted, one scenario at a time, 127.0.0.1 only';
@@ -162,7 +182,7 @@ errors and timeouts (it should be 0).
 ## Goals
 
 ${goalsTable(results)}
-
+${fanoutSection(fanout)}
 ## Where the time goes
 
 - **Cached answers** (article, rubric page, feed, repeated searches) cost no query: the stored bytes, ETag and

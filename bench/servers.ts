@@ -22,6 +22,8 @@ export interface RunningServer {
   isSeedReused?: boolean;
   /** The CMS's local media folder, where a scenario may place a stored file directly. */
   mediaDir?: string;
+  /** The server's process id (its memory is read from it). */
+  pid?: number;
   stop: () => Promise<void>;
 }
 
@@ -50,6 +52,7 @@ function startServer(args: string[], timeoutMs: number): Promise<RunningServer> 
         ...(message.seedSeconds !== undefined ? { seedSeconds: message.seedSeconds } : {}),
         isSeedReused: message.isSeedReused ?? false,
         ...(message.mediaDir ? { mediaDir: message.mediaDir } : {}),
+        ...(child.pid ? { pid: child.pid } : {}),
         stop,
       });
     });

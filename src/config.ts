@@ -140,6 +140,7 @@ export interface Config {
   passwordHashMaxWaiting: number;
   webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean; retentionMs: number };
   narration: NarrationSettings;
+  stream: StreamSettings;
 }
 
 /** Generated narration: when articles are narrated, by which voice, and how its worker runs. */
@@ -155,6 +156,15 @@ export interface NarrationSettings {
   retryBaseMs: number;
   leaseMs: number;
   pollIntervalMs: number;
+}
+
+/** The real-time stream's limits and timings. */
+export interface StreamSettings {
+  maxClients: number;
+  heartbeatMs: number;
+  retentionMs: number;
+  pollIntervalMs: number;
+  maxBufferedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -318,6 +328,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
       allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE,
       retentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
+    },
+    stream: {
+      maxClients: e.STREAM_MAX_CLIENTS,
+      heartbeatMs: Math.round(e.STREAM_HEARTBEAT_SECONDS * 1000),
+      retentionMs: e.STREAM_RETENTION_MINUTES * 60_000,
+      pollIntervalMs: e.STREAM_POLL_INTERVAL_MS,
+      maxBufferedBytes: e.STREAM_MAX_BUFFERED_BYTES,
     },
   };
 }

@@ -270,6 +270,16 @@ export const EnvSchema = z.object({
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** Allow receivers on private, loopback and link-local addresses (a receiver inside your network; tests). */
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  /** Real-time stream (GET /v1/stream) connections this instance holds at most; one more answers 503 with Retry-After. */
+  STREAM_MAX_CLIENTS: z.coerce.number().int().min(0).max(1_000_000).default(5000),
+  /** Seconds between the stream's heartbeat comments, which keep proxies from closing an idle connection. */
+  STREAM_HEARTBEAT_SECONDS: z.coerce.number().min(0.01).max(300).default(15),
+  /** Minutes the stream's events are kept for clients that reconnect with Last-Event-ID (15 at least). */
+  STREAM_RETENTION_MINUTES: z.coerce.number().int().min(15).max(10_080).default(30),
+  /** How often an instance reads new stream events from the database, in milliseconds (with REDIS_URL, a safety net). */
+  STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(500),
+  /** Bytes a stream client may leave unread before it is dropped (it reconnects with Last-Event-ID). */
+  STREAM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1_048_576),
   /** Days a finished delivery (and an event left with none) is kept before the worker deletes it. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   /** `on` runs the narration worker in this process; `off` leaves it to other instances. Default on, off with NODE_ENV=test. */

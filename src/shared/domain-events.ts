@@ -23,6 +23,9 @@ export const domainEventTypes = [
   'media.created',
   'media.updated',
   'media.deleted',
+  'live_entry.created',
+  'live_entry.updated',
+  'live_entry.deleted',
 ] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
 

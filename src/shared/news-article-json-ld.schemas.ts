@@ -42,10 +42,22 @@ const AudioObjectLd = z
   })
   .openapi('JsonLdAudioObject');
 
+const BlogPostingLd = z
+  .object({
+    '@type': z.literal('BlogPosting'),
+    headline: z.string(),
+    articleBody: z.string(),
+    datePublished: IsoDateTime,
+    dateModified: IsoDateTime,
+    url: z.string(),
+    author: z.array(PersonLd).optional(),
+  })
+  .openapi('JsonLdBlogPosting', { description: 'An entry of a live blog.' });
+
 export const NewsArticleJsonLdSchema = z
   .object({
     '@context': z.literal('https://schema.org'),
-    '@type': z.literal('NewsArticle'),
+    '@type': z.enum(['NewsArticle', 'LiveBlogPosting']).openapi({ description: '`LiveBlogPosting` for a live blog (format `live`).' }),
     headline: z.string(),
     description: z.string().optional().openapi({ description: 'The lead.' }),
     image: z
@@ -80,6 +92,9 @@ export const NewsArticleJsonLdSchema = z
     sponsor: SponsorLd.optional().openapi({ description: 'The advertiser of a sponsored article.' }),
     commentCount: z.number().int().optional().openapi({ description: 'The comment count when the page was made.' }),
     discussionUrl: z.string().optional().openapi({ description: 'Where the comments are (COMMENTS_URL_TEMPLATE), while comments are on.' }),
+    coverageStartTime: IsoDateTime.optional().openapi({ description: 'A live blog: when its coverage started.' }),
+    coverageEndTime: IsoDateTime.optional().openapi({ description: 'A live blog: when its coverage ended; absent while it runs.' }),
+    liveBlogUpdate: z.array(BlogPostingLd).optional().openapi({ description: 'A live blog: its newest 50 entries, newest first.' }),
   })
   .openapi('NewsArticleJsonLd', {
     description:

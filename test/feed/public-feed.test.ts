@@ -134,6 +134,7 @@ describeEachDialect('the public feed', (dialect) => {
         url: null,
         isPinned: false,
         publishedAt: '2026-11-20T08:00:00.000Z',
+        isLive: false,
         rubric: { id: rubric.id, name: 'Город', slug: 'gorod' },
         article: { id: article.id, slug: article.slug, title: article.title, lead: article.lead, cover: publicCover },
         adMarking: null,

@@ -46,6 +46,9 @@ export function toArticleResponse(row: ArticleRow): ArticleResponse {
     commentsEnabled: row.commentsEnabled,
     commentsClosedAt: row.commentsClosedAt?.toISOString() ?? null,
     version: row.version,
+    format: row.format,
+    coverageStartedAt: row.coverageStartedAt?.toISOString() ?? null,
+    coverageEndedAt: row.coverageEndedAt?.toISOString() ?? null,
   };
 }
 

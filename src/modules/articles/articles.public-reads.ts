@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../errors.ts';
+import type { ArticleFormat } from '../../generated/sqlite/client.ts';
 import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
@@ -23,7 +24,8 @@ export interface PublicArticleLink {
 }
 
 /** What a public slug leads to: the article, or the current slug when it is a former one. */
-export type PublicArticleLookup = { article: PublicArticleResponse } | { movedTo: string };
+/** A public article (with its format, for what other modules add to a live blog's page), or where its former slug moved. */
+export type PublicArticleLookup = { article: PublicArticleResponse; format: ArticleFormat } | { movedTo: string };
 
 const toLink = (row: { id: string; slug: string; title: string; publishedAt: Date | null; updatedAt: Date }): PublicArticleLink => ({
   id: row.id,
@@ -111,7 +113,7 @@ export function createPublicReadOperations(ctx: ArticleContext) {
             : {};
         // Its comment count is the one when the page was made: pages are not purged on every comment.
         const jsonLd = wantsJsonLd ? { jsonLd: deps.jsonLdOf(toPublicArticle(row, jsonLdIncludes)) } : {};
-        return { article: pickFields({ ...toPublicArticle(row, include), ...related, ...jsonLd }, query.fields) };
+        return { article: pickFields({ ...toPublicArticle(row, include), ...related, ...jsonLd }, query.fields), format: row.format };
       }
       const movedTo = await repo.findRedirectTarget(slug, at);
       if (movedTo) return { movedTo };

@@ -1,19 +1,15 @@
-import { EmbedBlock, HeadingBlock, ImageBlock, ListBlock, ParagraphBlock, QuoteBlock } from '../../shared/article-blocks.schemas.ts';
 import { AuthorRefSchema, IsoDateTime, PageQuery, RubricRefSchema, TagRefSchema, pageOf } from '../../shared/common.schemas.ts';
 import { NewsArticleJsonLdSchema } from '../../shared/news-article-json-ld.schemas.ts';
 import { PublicAdMarkingSchema } from '../../shared/ad-marking.schemas.ts';
 import { z } from '../../shared/zod.ts';
 import { MediaSchema } from '../media/media.schemas.ts';
+import { PublicArticleBlock } from './articles.blocks.schemas.ts';
+import { LiveBlockSchema } from './articles.live.schemas.ts';
 import { exampleIds } from './articles.schemas.ts';
 
+export { PublicArticleBlock, PublicImageBlock } from './articles.blocks.schemas.ts';
+
 // What the public API answers and the queries it takes: published articles for front ends.
-
-/** A body photo as the public sees it: the block with its media (url, credit) resolved. */
-export const PublicImageBlock = z.object({ ...ImageBlock.shape, media: MediaSchema }).openapi('PublicImageBlock');
-
-export const PublicArticleBlock = z
-  .discriminatedUnion('type', [ParagraphBlock, HeadingBlock, QuoteBlock, PublicImageBlock, EmbedBlock, ListBlock])
-  .openapi('PublicArticleBlock');
 
 // A union rather than .nullable(): a nullable reference to a registered schema is generated as a broken allOf.
 const nullableMedia = z.union([MediaSchema, z.null()]);
@@ -92,6 +88,7 @@ export const PublicArticleSchema = z
       .openapi({ description: 'With `include=related`: up to 6 public articles of the same rubric or with a shared tag, newest first.' }),
     // Describes the whole article whatever `include` embeds.
     jsonLd: NewsArticleJsonLdSchema.optional(),
+    live: LiveBlockSchema.optional().openapi({ description: 'A live blog (format `live`) only: its coverage and newest entries.' }),
   })
   .openapi('PublicArticle', {
     description: 'A published article with its body, photos and credits. Fields left out by `include` or `fields` are absent.',
@@ -114,6 +111,7 @@ const articleFields = [
   'commentsClosedAt',
   'related',
   'jsonLd',
+  'live',
 ] as const;
 
 /** A comma-separated list parameter whose every item must be one of `allowed`. */

@@ -81,6 +81,9 @@ export interface ArticleData {
   isSponsored: boolean;
   commentsEnabled: boolean;
   commentsClosedAt: Date | null;
+  /** Set on creation only: a live blog starts its coverage when it is created. */
+  format?: 'standard' | 'live';
+  coverageStartedAt?: Date | null;
 }
 
 export interface ArticleRelations {

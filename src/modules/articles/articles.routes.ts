@@ -10,6 +10,7 @@ import {
   GetPublicArticleQuery,
   ListPublicArticlesQuery,
   PublicArticleSchema,
+  type PublicArticleResponse,
 } from './articles.public.schemas.ts';
 import {
   ArticlePage,
@@ -357,7 +358,10 @@ function listCommentKeys(page: Record<string, unknown>): ListKey[] {
   return items.flatMap((item) => (item.commentCount !== undefined ? [commentsKeyOf(item.id)] : []));
 }
 
-export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
+/** Adds to a public article what another module keeps of it (a live blog's coverage), asked for by `fields`. */
+export type PublicArticleExtras = (article: PublicArticleResponse, fields: readonly string[] | undefined) => Promise<PublicArticleResponse>;
+
+export function articlePublicRoutes(service: ArticlesService, withExtras?: PublicArticleExtras): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -401,7 +405,8 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
         const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
         if ('movedTo' in found)
           return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}${search}` });
-        return found.article;
+        // Only a live blog has more to add: a standard article's page stays one statement (its format came with it).
+        return withExtras && found.format === 'live' ? withExtras(found.article, query.fields) : found.article;
       },
     }),
     defineRoute({

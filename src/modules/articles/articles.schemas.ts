@@ -7,6 +7,7 @@ import { z } from '../../shared/zod.ts';
 // The management side's shapes; what the public API answers is in articles.public.schemas.ts.
 
 export const BODY_MAX_BLOCKS = 500;
+export const articleFormats = ['standard', 'live'] as const;
 export const KEY_POINTS_MAX = 20;
 
 const id = z.string().min(1).max(64);
@@ -101,6 +102,9 @@ export const CreateArticleBody = z
       .optional()
       .openapi({ description: 'Users in byline order; an author must include themselves and is the default.' }),
     ...optionalOnCreateAndUpdate,
+    format: z.enum(articleFormats).optional().openapi({
+      description: '`live` makes a live blog, whose entries are posted under it; `standard` when left out. It cannot change later.',
+    }),
   })
   .openapi('CreateArticleBody');
 
@@ -164,6 +168,11 @@ export const ArticleSchema = z
     commentsEnabled: z.boolean(),
     commentsClosedAt: IsoDateTime.nullable(),
     version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 4 }),
+    format: z.enum(articleFormats).openapi({ description: '`live`: a live blog, with entries under `/live-entries`.' }),
+    coverageStartedAt: IsoDateTime.nullable().openapi({
+      description: 'A live blog: when its coverage started; null for a standard article.',
+    }),
+    coverageEndedAt: IsoDateTime.nullable().openapi({ description: 'A live blog: when its coverage ended; null while it runs.' }),
   })
   .openapi('Article', {
     example: {
@@ -206,6 +215,9 @@ export const ArticleSchema = z
       commentsEnabled: true,
       commentsClosedAt: null,
       version: 4,
+      format: 'standard',
+      coverageStartedAt: null,
+      coverageEndedAt: null,
     },
   });
 

@@ -52,10 +52,17 @@ export function createWriteOperations(ctx: ArticleContext) {
     const at = now();
     // A new article is a draft: no public answer shows it yet.
     const surrogateKeys = notePurge([]);
+    const isLive = input.format === 'live';
     const id = await repo.inTransaction(async (tx) => {
       const createdId = await repo.create(
         tx,
-        { ...data, ...(input.adMarking ? toAdColumns(input.adMarking) : {}), createdById: userIdOf(actor), at },
+        {
+          ...data,
+          ...(input.adMarking ? toAdColumns(input.adMarking) : {}),
+          ...(isLive ? { format: 'live' as const, coverageStartedAt: at } : {}),
+          createdById: userIdOf(actor),
+          at,
+        },
         { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) },
       );
       await addRevision(tx, createdId, actor, at);

@@ -12,7 +12,7 @@ import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
 import { createArticlesRepository } from './articles.repository.ts';
 import { createCorrectionsRepository } from './articles.corrections.repository.ts';
-import { articleAdminRoutes, articlePublicRoutes } from './articles.routes.ts';
+import { articleAdminRoutes, articlePublicRoutes, type PublicArticleExtras } from './articles.routes.ts';
 import { correctionAdminRoutes, correctionMethodGuard, correctionPublicRoutes } from './articles.corrections.routes.ts';
 import { createPreviewTokens } from './articles.preview.ts';
 import type { PublicArticleResponse } from './articles.public.schemas.ts';
@@ -40,8 +40,10 @@ export function createArticlesModule(deps: {
   jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
   /** Records when sponsored articles are public (the ads report). */
   ads?: AdPlacementTracker;
+  /** What other modules add to a public article page (a live blog's coverage). */
+  publicArticleExtras?: PublicArticleExtras;
 }) {
-  const { prisma, dialect, jwtSecret, previewTtlSeconds, ...services } = deps;
+  const { prisma, dialect, jwtSecret, previewTtlSeconds, publicArticleExtras, ...services } = deps;
   const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
   const service = createArticlesService({
     repo: createArticlesRepository({ prisma, dialect }),
@@ -55,7 +57,7 @@ export function createArticlesModule(deps: {
   return {
     service,
     adminRoutes: [...articleAdminRoutes(service), ...correctionAdminRoutes(service)],
-    publicRoutes: [...articlePublicRoutes(service), ...correctionPublicRoutes(service)],
+    publicRoutes: [...articlePublicRoutes(service, publicArticleExtras), ...correctionPublicRoutes(service)],
     router: correctionMethodGuard(),
   };
 }

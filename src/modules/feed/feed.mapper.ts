@@ -41,6 +41,7 @@ export function toPublicFeedItemResponse(row: PublicFeedItemRow, options: { with
     url: row.url && row.kind === 'promo' && marking ? withErid(row.url, marking.erid) : row.url,
     isPinned: row.isPinned,
     publishedAt: row.publishedAt.toISOString(),
+    isLive: row.kind === 'live' && (!article || (article.format === 'live' && article.coverageEndedAt === null)),
     article: article
       ? {
           id: article.id,

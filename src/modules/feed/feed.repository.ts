@@ -1,7 +1,7 @@
 import type { Prisma, PrismaTx } from '../../db/database.ts';
 import type { Dialect } from '../../db/dialect.ts';
-import { columnsOf, jsonBoolean, jsonSqlFor, parseJsonValue } from '../../db/json-sql.ts';
-import { Prisma as PrismaSql, type FeedItem, type FeedItemKind } from '../../generated/sqlite/client.ts';
+import { columnsOf, jsonBoolean, jsonDate, jsonSqlFor, parseJsonValue } from '../../db/json-sql.ts';
+import { Prisma as PrismaSql, type ArticleFormat, type FeedItem, type FeedItemKind } from '../../generated/sqlite/client.ts';
 import type { AdMarkingColumns } from '../../shared/ad-marking.ts';
 import { olderThan } from '../../shared/cursor.ts';
 import { publicArticleSql } from '../../shared/article-visibility.ts';
@@ -28,6 +28,9 @@ export interface PublicFeedArticleRow extends AdMarkingColumns {
   lead: string | null;
   coverMedia: MediaWithRenditionsRow | null;
   isSponsored: boolean;
+  /** A live item's live blog is marked live while its coverage runs. */
+  format: ArticleFormat;
+  coverageEndedAt: Date | null;
   commentCount?: { count: number } | null;
 }
 
@@ -41,6 +44,8 @@ const articleColumns = [
   'adAdvertiserName',
   'adAdvertiserInn',
   'adAdvertiserUrl',
+  'format',
+  'coverageEndedAt',
 ] as const;
 
 // Every column of the item, so that a column added later reaches the mapper.
@@ -80,7 +85,8 @@ export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dial
     rubricExists: async (id: string) => (await prisma.rubric.count({ where: { id } })) > 0,
     // The articles module depends on this one (it puts articles in the feed), so the feed reads the
     // little it needs of an article itself rather than through the articles service.
-    findArticle: (id: string) => prisma.article.findUnique({ where: { id }, select: { id: true, status: true, rubricId: true } }),
+    findArticle: (id: string) =>
+      prisma.article.findUnique({ where: { id }, select: { id: true, status: true, rubricId: true, format: true, deletedAt: true } }),
 
     /** Newest first, (publishedAt, id) descending, after the given key. */
     list: (take: number, kind: FeedItemKind | undefined, key?: [string, string]) =>
@@ -115,7 +121,8 @@ export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dial
         [
           sql`(f."visibleFrom" IS NULL OR f."visibleFrom" <= ${now})`,
           sql`(f."visibleUntil" IS NULL OR f."visibleUntil" > ${now})`,
-          sql`(f."kind" <> 'article' OR EXISTS (SELECT 1 FROM "Article" a WHERE a."id" = f."articleId" AND ${publicArticleSql(now, 'a')}))`,
+          // An item that links an article (an article item, a live blog) shows while the article is public.
+          sql`(f."articleId" IS NULL OR EXISTS (SELECT 1 FROM "Article" a WHERE a."id" = f."articleId" AND ${publicArticleSql(now, 'a')}))`,
           rubricSlug
             ? sql`EXISTS (SELECT 1 FROM "Rubric" r WHERE r."id" = f."rubricId" AND r."slug" = ${rubricSlug} AND r."isActive" = ${true})`
             : empty,
@@ -128,9 +135,10 @@ export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dial
         WHERE ${where} ORDER BY f."isPinned" DESC, f."publishedAt" DESC, f."id" DESC LIMIT ${take}`;
       return rows.map(({ rubric, article, ...item }) => {
         const articleRow = parseJsonValue<
-          | (Omit<PublicFeedArticleRow, 'coverMedia' | 'isSponsored' | 'commentCount'> & {
+          | (Omit<PublicFeedArticleRow, 'coverMedia' | 'isSponsored' | 'coverageEndedAt' | 'commentCount'> & {
               coverMedia: never;
               isSponsored: boolean | number;
+              coverageEndedAt: string | null;
               commentCount?: number | null;
             })
           | null
@@ -143,6 +151,7 @@ export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dial
           article: {
             ...articleColumnsRead,
             isSponsored: jsonBoolean(articleRow.isSponsored),
+            coverageEndedAt: jsonDate(articleRow.coverageEndedAt),
             coverMedia: toMediaRow(articleRow.coverMedia),
             ...(withCommentCount
               ? { commentCount: commentCount === null || commentCount === undefined ? null : { count: commentCount } }
@@ -185,11 +194,17 @@ export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dial
         return count === 1;
       }),
 
-    upsertForArticle: (tx: PrismaTx, article: { id: string; title: string; rubricId: string | null; publishedAt: Date }, at: Date) =>
-      tx.feedItem.upsert({
+    upsertForArticle: async (
+      tx: PrismaTx,
+      article: { id: string; title: string; rubricId: string | null; publishedAt: Date },
+      at: Date,
+    ) => {
+      // A live blog goes in the feed as a live item («Прямой эфир»), marked live while its coverage runs.
+      const format = (await tx.article.findUnique({ where: { id: article.id }, select: { format: true } }))?.format;
+      return tx.feedItem.upsert({
         where: { articleId: article.id },
         create: {
-          kind: 'article',
+          kind: format === 'live' ? 'live' : 'article',
           headline: article.title,
           rubricId: article.rubricId,
           articleId: article.id,
@@ -205,7 +220,8 @@ export function createFeedRepository({ prisma, dialect }: { prisma: Prisma; dial
           updatedAt: at,
           version: { increment: 1 },
         },
-      }),
+      });
+    },
 
     deleteForArticle: (tx: PrismaTx, articleId: string) => tx.feedItem.deleteMany({ where: { articleId } }),
   };

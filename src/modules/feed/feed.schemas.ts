@@ -7,7 +7,7 @@ export const feedItemKinds = ['article', 'live', 'link', 'promo'] as const;
 
 const kind = z.enum(feedItemKinds).openapi({
   description:
-    '`article` links a published article; `live` is a broadcast (stream URL in `url`); `link` an external link; `promo` an ad slot.',
+    '`article` links a published article; `live` is a broadcast (stream URL in `url`) or a live blog (`articleId`); `link` an external link; `promo` an ad slot.',
   example: 'live',
 });
 const headline = z
@@ -17,7 +17,9 @@ const headline = z
   .max(300)
   .openapi({ example: 'Прямая трансляция: заседание городской думы о бюджете на 2027 год' });
 const rubricId = z.string().max(64).nullable().openapi({ description: 'The rubric the item is shown under.' });
-const articleId = z.string().max(64).nullable().openapi({ description: 'For kind `article`: the published article it links.' });
+const articleId = z.string().max(64).nullable().openapi({
+  description: 'For kind `article`: the published article it links. For kind `live`: a live blog (format `live`), instead of `url`.',
+});
 const url = z
   .url({ protocol: /^https?$/ })
   .max(2000)
@@ -110,7 +112,7 @@ export const FeedArticleSchema = z
     cover: z.union([MediaSchema, z.null()]),
     commentCount: z.number().int().optional().openapi({ description: 'With `include=commentCount`: how many comments it has.' }),
   })
-  .openapi('FeedArticle', { description: 'The article a feed item of kind `article` links.' });
+  .openapi('FeedArticle', { description: 'The article a feed item of kind `article` links, or the live blog of an item of kind `live`.' });
 
 export const PublicFeedItemSchema = z
   .object({
@@ -121,6 +123,7 @@ export const PublicFeedItemSchema = z
     url: z.string().nullable().openapi({ description: "The link; a promo's carries its erid in the query, as the law asks." }),
     isPinned: z.boolean(),
     publishedAt: IsoDateTime,
+    isLive: z.boolean().openapi({ description: 'A `live` item on air: a broadcast, or a live blog whose coverage runs («Прямой эфир»).' }),
     article: z.union([FeedArticleSchema, z.null()]),
     adMarking: z.union([PublicAdMarkingSchema, z.null()]).openapi({
       description: 'On a promo item and on the item of a sponsored article: show `text` above it, and give its links `rel="sponsored"`.',
@@ -135,6 +138,7 @@ export const PublicFeedItemSchema = z
       url: null,
       isPinned: false,
       publishedAt: '2026-11-20T08:30:00.000Z',
+      isLive: false,
       article: {
         id: '0197a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a90',
         slug: 'v-podmoskove-otkryli-novuyu-stantsiyu-skorostnogo-tramvaya',

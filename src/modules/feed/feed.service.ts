@@ -134,21 +134,26 @@ export function createFeedService({ repo, now, events, ads = noAdPlacementTracke
 
     async create(input: CreateFeedItemInput, actor?: Actor): Promise<FeedItemResponse> {
       const isArticle = input.kind === 'article';
+      // A live item links a live blog (format `live`) or a stream URL.
+      const isLiveBlog = input.kind === 'live' && !!input.articleId;
       const visibleFrom = toDate(input.visibleFrom) ?? null;
       const visibleUntil = toDate(input.visibleUntil) ?? null;
       const errors: FieldError[] = [];
       if (isArticle) {
         if (!input.articleId) errors.push({ field: 'body.articleId', message: 'Required for an article item' });
         if (input.url) errors.push({ field: 'body.url', message: 'An article item has no url: it links its article' });
-      } else {
+      } else if (!isLiveBlog) {
         if (!input.url) errors.push({ field: 'body.url', message: `Required for a ${input.kind} item` });
-        if (input.articleId) errors.push({ field: 'body.articleId', message: 'Only an article item links an article' });
+        if (input.articleId) errors.push({ field: 'body.articleId', message: 'Only an article or a live item links an article' });
       }
       errors.push(...windowErrors(visibleFrom, visibleUntil), ...(await rubricErrors(input.rubricId)));
       errors.push(...markingErrors(input.kind, input.adMarking, input.adMarking !== undefined));
-      const article = isArticle && input.articleId ? await repo.findArticle(input.articleId) : null;
+      const article = (isArticle || isLiveBlog) && input.articleId ? await repo.findArticle(input.articleId) : null;
       if (isArticle && input.articleId && article?.status !== 'published') {
         errors.push({ field: 'body.articleId', message: 'No published article has this id' });
+      }
+      if (isLiveBlog && (article?.format !== 'live' || article.deletedAt)) {
+        errors.push({ field: 'body.articleId', message: 'No live blog (an article of format `live`) has this id' });
       }
       throwIfAny(errors);
       if (article && (await repo.hasItemForArticle(article.id))) {
@@ -192,7 +197,7 @@ export function createFeedService({ repo, now, events, ads = noAdPlacementTracke
       const errors: FieldError[] = [];
       if (current.kind === 'article' && input.url)
         errors.push({ field: 'body.url', message: 'An article item has no url: it links its article' });
-      if (current.kind !== 'article' && input.url === null)
+      if (current.kind !== 'article' && !current.articleId && input.url === null)
         errors.push({ field: 'body.url', message: `Required for a ${current.kind} item` });
       errors.push(
         ...windowErrors(

@@ -5,6 +5,7 @@ import type { View } from '../view.ts';
 import { listText, markKeyPoints, runsPerItem, type Run } from '../key-points.ts';
 import { figure } from '../picture.ts';
 import { articleCard } from './article-list.ts';
+import { closeLiveStream, liveCoverage } from './live.ts';
 
 const highlightSetting = 'reader:highlight-key-points';
 const bodySizes = '(min-width: 760px) 720px, 100vw';
@@ -164,6 +165,7 @@ function commentCount(article: PublicArticle): HTMLElement | null {
 }
 
 export async function articlePage(view: View, slug: string): Promise<void> {
+  closeLiveStream();
   const article = dataOf(
     await api.GET('/v1/articles/{slug}', {
       params: { path: { slug }, query: { include: 'rubric,authors,tags,cover,related' } },
@@ -194,6 +196,7 @@ export async function articlePage(view: View, slug: string): Promise<void> {
     ),
     article.cover ? figure(article.cover, null, { sizes: bodySizes, aspectRatio: 'original', eager: true }) : '',
     body(article.body ?? [], article.keyPoints ?? []),
+    article.live ? liveCoverage(article, article.live) : '',
     article.tags?.length
       ? h(
           'ul',

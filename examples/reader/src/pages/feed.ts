@@ -9,11 +9,13 @@ const kindLabels: Partial<Record<FeedItem['kind'], string>> = { live: 'Прям�
 
 /** One headline of the feed: time, rubric label, the headline linking where the item leads. */
 function feedItem(item: FeedItem): HTMLElement {
-  const href = item.kind === 'article' && item.article ? articlePath(item.article.slug) : item.url;
-  const external = item.kind !== 'article';
+  // An article item, or a live item of a live blog, leads to the article page; other items lead away.
+  const href = item.article ? articlePath(item.article.slug) : item.url;
+  const external = !item.article;
   // A paid link (a promo, a sponsored article) says so to search engines too.
   const rel = item.adMarking || item.kind === 'promo' ? 'sponsored noopener' : 'noopener';
-  const label = kindLabels[item.kind] ?? (item.adMarking ? 'Реклама' : undefined);
+  // A live item is labelled only while it is on air (a live blog whose coverage ended is not).
+  const label = item.kind === 'live' && !item.isLive ? undefined : (kindLabels[item.kind] ?? (item.adMarking ? 'Реклама' : undefined));
   const comments = item.article?.commentCount;
   return h(
     'li',
