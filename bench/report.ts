@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import type { FanoutResult } from './stream-fanout.ts';
 import { dialectNames, type BenchDialect } from './databases.ts';
 import type { ProfileSummary } from './profile.ts';
 import type { Reference } from './scenarios.ts';
@@ -296,7 +297,32 @@ function writeCostSection(results: ScenarioResult[], databases: BenchDialect[]):
 const notesFile = new URL('./performance-notes.md', import.meta.url);
 const readNotes = () => (existsSync(notesFile) ? readFileSync(notesFile, 'utf8').trim() : '');
 
-export function performanceDocument(results: ScenarioResult[], info: RunInfo, seedNotes: string[], profiles: ProfileSummary[]): string {
+/** The stream's fan-out section: what one entry costs to reach every open stream of an instance. */
+function fanoutSection(fanout: FanoutResult | undefined): string {
+  if (!fanout) return '';
+  const goal = fanout.p99Ms < 1000 ? 'met' : '**not met**';
+  return `
+## Live stream fan-out (\`stream-fanout\`)
+
+${fanout.clients} Server-Sent Events clients on one instance (SQLite; \`GET /v1/stream?topics=live:{articleId}\`, each its own
+connection from the load process), ${fanout.entries} entries posted one after another with an admin API key; each
+delay runs from the POST's start until a client has read the event.
+
+| Clients | Entries | p50 (ms) | p99 (ms) | Slowest client (ms) | Missed | Server memory a connection |
+|---:|---:|---:|---:|---:|---:|---:|
+| ${fanout.clients} | ${fanout.entries} | ${fanout.p50Ms.toFixed(1)} | ${fanout.p99Ms.toFixed(1)} | ${fanout.lastClientMaxMs.toFixed(1)} | ${fanout.missed} | ${(fanout.bytesPerConnection / 1024).toFixed(1)} kB |
+
+Goal: p99 under 1 s — ${goal}. The memory is the server's resident set grown while the streams opened, divided by them.
+`;
+}
+
+export function performanceDocument(
+  results: ScenarioResult[],
+  info: RunInfo,
+  seedNotes: string[],
+  profiles: ProfileSummary[],
+  fanout?: FanoutResult,
+): string {
   const load =
     `autocannon, ${info.connections} connections, ${info.durationSeconds} s per scenario after a ${info.warmupSeconds} s warm-up ` +
     'that is not counted, one scenario at a time, 127.0.0.1 only';
@@ -333,7 +359,7 @@ p99 for search) or, for the mixes with writes, with the same mix without writes;
 ## Goals
 
 ${goalsTable(results, info.databases)}
-
+${fanoutSection(fanout)}
 ## Where the time goes
 
 ${readNotes()}

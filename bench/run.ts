@@ -21,6 +21,7 @@ import { summariseProfile, type ProfileSummary } from './profile.ts';
 import { goalsText, machine, markdownTable, performanceDocument, textTable, type ScenarioResult } from './report.ts';
 import { datasets, scenarios, type PreparedLoad, type Scenario } from './scenarios.ts';
 import type { SeededContent } from './seed.ts';
+import { measureStreamFanout, type FanoutResult } from './stream-fanout.ts';
 import { seedDatabase, startBaselineServer, startCmsServer, startLimitServer, type CmsDatabase, type RunningServer } from './servers.ts';
 
 const { values: args } = parseArgs({
@@ -36,8 +37,13 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     out: { type: 'string', default: fileURLToPath(new URL('../docs/PERFORMANCE.md', import.meta.url)) },
     'no-write': { type: 'boolean', default: false },
+    'fanout-clients': { type: 'string', default: '2000' },
+    'fanout-entries': { type: 'string', default: '20' },
   },
 });
+
+// The stream's fan-out is measured apart from the autocannon scenarios: it holds connections open.
+const fanoutId = 'stream-fanout';
 
 const durationSeconds = Number(args.duration);
 const connections = Number(args.connections);
@@ -51,8 +57,9 @@ const listOf = (value: string | undefined) =>
     .filter((s) => s && s !== 'none');
 const only = listOf(args.only);
 const selected = only ? scenarios.filter((s) => only.includes(s.id)) : scenarios;
-if (only && selected.length !== only.length) {
-  throw new Error(`unknown scenario in --only; the ids are: ${scenarios.map((s) => s.id).join(', ')}`);
+const isFanoutSelected = !only || only.includes(fanoutId);
+if (only && selected.length + (isFanoutSelected ? 1 : 0) !== only.length) {
+  throw new Error(`unknown scenario in --only; the ids are: ${[...scenarios.map((s) => s.id), fanoutId].join(', ')}`);
 }
 const databases = listOf(args.databases) as BenchDialect[];
 const unknownDatabase = databases.find((d) => !benchDialects.includes(d));
@@ -280,11 +287,11 @@ async function setUp(dialect: BenchDialect, seeds: Seed[]): Promise<DatabaseSetu
 }
 
 /** The CMS on a fresh copy of the seed; its database goes when it stops. */
-async function startCmsOn(setup: DatabaseSetup, seed: Seed, dataset: string, dialect: BenchDialect) {
+async function startCmsOn(setup: DatabaseSetup, seed: Seed, dataset: string, dialect: BenchDialect, extraEnv: Record<string, string> = {}) {
   const { database, drop } = await setup.fresh(seed, dataset);
   try {
-    const env = datasets[dataset]!.env;
-    const server = await startCmsServer({ database, logLevel, ...(env ? { env } : {}) });
+    const env = { ...datasets[dataset]!.env, ...extraEnv };
+    const server = await startCmsServer({ database, logLevel, env });
     // One public read before any scenario: the first loads the query engine and compiles the read path (seconds on a busy machine).
     await fetch(`${server.url}/v1/feed`, { signal: AbortSignal.timeout(60_000) })
       .then((response) => response.arrayBuffer())
@@ -340,6 +347,7 @@ async function main() {
   const results: ScenarioResult[] = [];
   const profiles: ProfileSummary[] = [];
   const seedNotes: string[] = [];
+  let fanout: FanoutResult | undefined;
 
   await runOn(
     selected.filter((s) => s.target.server === 'baseline'),
@@ -354,7 +362,14 @@ async function main() {
     ...new Set([...cmsScenarios, ...(profiled ?? [])].flatMap((s) => (s.target.server === 'cms' ? [s.target.dataset] : []))),
   ];
   const limitArticles = datasets['ten-thousand']!.articles;
-  const seedSizes = [...new Set([...(limitScenarios.length ? [limitArticles] : []), ...datasetNames.map((n) => datasets[n]!.articles)])];
+  const fanoutDataset = 'ten-thousand';
+  const seedSizes = [
+    ...new Set([
+      ...(limitScenarios.length ? [limitArticles] : []),
+      ...datasetNames.map((n) => datasets[n]!.articles),
+      ...(isFanoutSelected ? [datasets[fanoutDataset]!.articles] : []),
+    ]),
+  ];
   const seeds = new Map<number, Seed>();
   for (const articles of seedSizes) {
     const seed = await seedFor(articles);
@@ -364,6 +379,7 @@ async function main() {
       ...datasetNames
         .filter((n) => datasets[n]!.articles === articles)
         .map((n) => `"${n}"${datasets[n]!.description ? ` — ${datasets[n]!.description}` : ''}`),
+      ...(isFanoutSelected && datasets[fanoutDataset]!.articles === articles ? ['the stream fan-out'] : []),
     ];
     seedNotes.push(
       `${articles.toLocaleString('en-US')} published articles (6 rubrics, 20 tags, 4 authors, 10 photos), ${seed.note}; ` +
@@ -418,6 +434,21 @@ async function main() {
           console.log(`the profile failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
+      // Streams are the same code on both databases (an entry's write is one save): measured once, on the first.
+      if (isFanoutSelected && dialect === databases[0]) {
+        const clients = Number(args['fanout-clients']);
+        process.stdout.write(`Stream fan-out: ${clients} clients on one instance… `);
+        const seed = seeds.get(datasets[fanoutDataset]!.articles)!;
+        const server = await startCmsOn(setup, seed, fanoutDataset, dialect, { STREAM_MAX_CLIENTS: String(clients + 100) });
+        try {
+          fanout = await measureStreamFanout(server, { clients, entries: Number(args['fanout-entries']) });
+          process.stdout.write(
+            `p50 ${fanout.p50Ms.toFixed(1)} ms, p99 ${fanout.p99Ms.toFixed(1)} ms, ${Math.round(fanout.bytesPerConnection / 1024)} kB a connection\n`,
+          );
+        } finally {
+          await server.stop();
+        }
+      }
     } finally {
       await setup.close();
     }
@@ -428,7 +459,7 @@ async function main() {
   if (!args['no-write']) {
     const out = resolve(args.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, performanceDocument(results, info, seedNotes, profiles));
+    writeFileSync(out, performanceDocument(results, info, seedNotes, profiles, fanout));
     console.log(`Wrote ${out}`);
   } else {
     console.log(markdownTable(results, databases));

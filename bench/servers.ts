@@ -40,6 +40,8 @@ export interface RunningServer {
   seeded?: SeededContent;
   /** The CMS's local media folder, where a scenario may place a stored file directly. */
   mediaDir?: string;
+  /** The server's process id (its memory is read from it). */
+  pid?: number;
   /** Samples the server process's CPU (the V8 profiler, as `node --cpu-prof` does) between start and stop. */
   profiler: { start: () => Promise<void>; stop: (file: string) => Promise<void> };
   stop: () => Promise<void>;
@@ -86,16 +88,17 @@ function startProcess(kind: string, options: object, timeoutMs: number) {
       child.on('message', onMessage);
       child.send(request);
     });
-  return { message, stop, ask };
+  return { message, stop, ask, pid: child.pid };
 }
 
 async function startServer(kind: string, options: object, timeoutMs: number): Promise<RunningServer> {
-  const { message, stop, ask } = startProcess(kind, options, timeoutMs);
+  const { message, stop, ask, pid } = startProcess(kind, options, timeoutMs);
   const ready = await message;
   if (ready.type !== 'ready') throw new Error(`the ${kind} process answered ${ready.type}`);
   return {
     url: ready.url,
     ...(ready.mediaDir ? { mediaDir: ready.mediaDir } : {}),
+    ...(pid ? { pid } : {}),
     profiler: {
       start: () => ask({ type: 'profile-start' }, 'profiled'),
       stop: (file) => ask({ type: 'profile-stop', file }, 'profiled'),

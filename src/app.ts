@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): Express & { openApiDocument: () => Ret
   app.use(
     cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       allowedHeaders: [
         'Authorization',
         'Content-Type',

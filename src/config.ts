@@ -64,6 +64,14 @@ export interface RateLimitSettings {
   publicPerAddress: RateLimit | null;
 }
 
+/** The newsroom's policy pages, named in the JSON-LD publisher as the Trust Project asks. */
+export interface SitePolicies {
+  publishingPrinciples?: string;
+  correctionsPolicy?: string;
+  masthead?: string;
+  ownershipFundingInfo?: string;
+}
+
 export interface Config {
   env: 'production' | 'development' | 'test';
   port: number;
@@ -110,6 +118,10 @@ export interface Config {
   publicBaseUrl: string;
   siteName: string;
   siteLanguage: string;
+  /** The Trust Project pages the JSON-LD publisher links (each only when configured). */
+  sitePolicies: SitePolicies;
+  /** An article's discussion page with `{slug}` and `{id}` in it; unset: no discussionUrl. */
+  commentsUrlTemplate?: string;
   sitemapPageSize: number;
   corsOrigins: string[];
   bodyLimit: string;
@@ -127,6 +139,32 @@ export interface Config {
   /** Password hashes waiting for a turn, at most; one more answers 503 server_busy. */
   passwordHashMaxWaiting: number;
   webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean; retentionMs: number };
+  narration: NarrationSettings;
+  stream: StreamSettings;
+}
+
+/** Generated narration: when articles are narrated, by which voice, and how its worker runs. */
+export interface NarrationSettings {
+  isWorkerEnabled: boolean;
+  concurrency: number;
+  defaultMode: 'auto' | 'off';
+  provider:
+    | { name: 'builtin'; voice: string; wordsPerMinute: number }
+    | { name: 'http'; url: string; key?: string; voice: string; timeoutMs: number; retries: number };
+  debounceMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+}
+
+/** The real-time stream's limits and timings. */
+export interface StreamSettings {
+  maxClients: number;
+  heartbeatMs: number;
+  retentionMs: number;
+  pollIntervalMs: number;
+  maxBufferedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +200,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `MEDIA_RENDITION_WIDTHS and MEDIA_ASPECT_RATIOS would make up to ${renditionsPerImage} renditions of an image, ` +
         `more than MEDIA_MAX_RENDITIONS_PER_IMAGE (${e.MEDIA_MAX_RENDITIONS_PER_IMAGE}): configure fewer, or raise the limit.`,
     );
+  }
+  if (e.NARRATION_PROVIDER === 'http' && !e.NARRATION_HTTP_URL) {
+    throw new ConfigError('NARRATION_PROVIDER=http needs NARRATION_HTTP_URL.');
   }
   if (e.HTTP_REQUEST_TIMEOUT_MS && e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS may not be longer than HTTP_REQUEST_TIMEOUT_MS.');
@@ -220,6 +261,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     siteName: e.SITE_NAME,
     siteLanguage: e.SITE_LANGUAGE,
+    sitePolicies: {
+      ...(e.SITE_PUBLISHING_PRINCIPLES_URL ? { publishingPrinciples: e.SITE_PUBLISHING_PRINCIPLES_URL } : {}),
+      ...(e.SITE_CORRECTIONS_POLICY_URL ? { correctionsPolicy: e.SITE_CORRECTIONS_POLICY_URL } : {}),
+      ...(e.SITE_MASTHEAD_URL ? { masthead: e.SITE_MASTHEAD_URL } : {}),
+      ...(e.SITE_OWNERSHIP_FUNDING_URL ? { ownershipFundingInfo: e.SITE_OWNERSHIP_FUNDING_URL } : {}),
+    },
+    ...(e.COMMENTS_URL_TEMPLATE ? { commentsUrlTemplate: e.COMMENTS_URL_TEMPLATE } : {}),
     sitemapPageSize: e.SITEMAP_PAGE_SIZE,
     corsOrigins: e.CORS_ORIGINS,
     bodyLimit: e.BODY_LIMIT,
@@ -247,6 +295,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       e.PASSWORD_HASH_CONCURRENCY ??
       Math.max(1, Math.min(Math.floor((Number(env.UV_THREADPOOL_SIZE) || 4) / 2), availableParallelism() - 1)),
     passwordHashMaxWaiting: e.PASSWORD_HASH_MAX_WAITING,
+    narration: {
+      // Like the webhook worker: tests start it only where they test it.
+      isWorkerEnabled: (e.NARRATION_WORKER ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
+      concurrency: e.NARRATION_CONCURRENCY,
+      defaultMode: e.NARRATION_DEFAULT ?? (e.NODE_ENV === 'test' ? 'off' : 'auto'),
+      provider:
+        e.NARRATION_PROVIDER === 'http'
+          ? {
+              name: 'http',
+              url: e.NARRATION_HTTP_URL!,
+              ...(e.NARRATION_HTTP_KEY ? { key: e.NARRATION_HTTP_KEY } : {}),
+              voice: e.NARRATION_VOICE ?? 'default',
+              timeoutMs: e.NARRATION_HTTP_TIMEOUT_MS,
+              retries: e.NARRATION_HTTP_RETRIES,
+            }
+          : { name: 'builtin', voice: e.NARRATION_VOICE ?? 'ru', wordsPerMinute: e.NARRATION_WORDS_PER_MINUTE },
+      debounceMs: e.NARRATION_DEBOUNCE_SECONDS * 1000,
+      maxAttempts: e.NARRATION_MAX_ATTEMPTS,
+      retryBaseMs: e.NARRATION_RETRY_BASE_SECONDS * 1000,
+      leaseMs: e.NARRATION_LEASE_SECONDS * 1000,
+      pollIntervalMs: e.NARRATION_POLL_INTERVAL_MS,
+    },
     webhooks: {
       // Tests start the worker only where they test it, so that no background query runs elsewhere.
       isWorkerEnabled: (e.WEBHOOK_WORKER ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
@@ -258,6 +328,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
       allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE,
       retentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
+    },
+    stream: {
+      maxClients: e.STREAM_MAX_CLIENTS,
+      heartbeatMs: Math.round(e.STREAM_HEARTBEAT_SECONDS * 1000),
+      retentionMs: e.STREAM_RETENTION_MINUTES * 60_000,
+      pollIntervalMs: e.STREAM_POLL_INTERVAL_MS,
+      maxBufferedBytes: e.STREAM_MAX_BUFFERED_BYTES,
     },
   };
 }

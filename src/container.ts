@@ -26,6 +26,43 @@ import { createPublicUrls } from './shared/public-urls.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createDocsModule } from './modules/docs/index.ts';
 import { withAuditTrail } from './shared/domain-events.ts';
+import { createAdsModule } from './modules/ads/index.ts';
+import { createCommentsModule } from './modules/comments/index.ts';
+import { createNarrationModule } from './modules/narration/index.ts';
+import { createLiveModule } from './modules/live/index.ts';
+import { createStreamModule } from './modules/stream/index.ts';
+import { keysPurgedBy, liveEntriesKey } from './shared/cache-keys.ts';
+import { articleTopic, feedTopic, type StreamEventInput } from './shared/stream-events.ts';
+import type { PublicCache } from './http/public-cache.ts';
+
+/**
+ * The public cache, whose purges after a write also reach a live blog's entries and tell the stream: `feed`
+ * when the write may change the feed, `article:{id}` when it changed a public article.
+ */
+function withStreamEvents(
+  cache: PublicCache,
+  stream: { emit: (event: StreamEventInput) => Promise<void>; isPublicArticle: (id: string) => Promise<boolean>; logger: Logger },
+): PublicCache {
+  return {
+    ...cache,
+    async purgeAfterWrite(write) {
+      await cache.purgeAfterWrite(write);
+      const keys = keysPurgedBy(write);
+      // A live blog's entries answer 404 once the article is not public: the writes that purge its page reach them too.
+      if (write.targetType === 'article' && write.targetId && keys !== 'everything' && keys.includes(`article:${write.targetId}`))
+        cache.purge([liveEntriesKey(write.targetId)]);
+      try {
+        if (keys === 'everything' || keys.includes('feed')) await stream.emit({ topic: feedTopic, type: 'feed.changed', data: {} });
+        if (write.targetType === 'article' && write.targetId && (await stream.isPublicArticle(write.targetId))) {
+          await stream.emit({ topic: articleTopic(write.targetId), type: 'article.updated', data: { articleId: write.targetId } });
+        }
+      } catch (error) {
+        // The write is done: a stream that cannot be told is logged, not answered with an error.
+        stream.logger.error({ err: error }, 'stream: could not record a change');
+      }
+    },
+  };
+}
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -103,8 +140,53 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   // Tags and articles keep the search index in step in their own transactions.
   const searchIndex = createSearchIndex({ prisma });
   const tags = createTagsModule({ prisma, searchIndex, events });
-  const feed = createFeedModule({ prisma, dialect: db.dialect, now, events });
-  const site: SiteInfo = { urls: createPublicUrls(config.publicBaseUrl), name: config.siteName, language: config.siteLanguage };
+  const site: SiteInfo = {
+    urls: createPublicUrls(config.publicBaseUrl),
+    name: config.siteName,
+    language: config.siteLanguage,
+    policies: config.sitePolicies,
+    ...(config.commentsUrlTemplate ? { commentsUrlTemplate: config.commentsUrlTemplate } : {}),
+  };
+  // When marked ads (promo slots, sponsored articles) are public: the feed and the articles record it in their writes.
+  const ads = createAdsModule({ prisma, urls: site.urls, now });
+  const feed = createFeedModule({ prisma, dialect: db.dialect, now, events, ads: ads.tracker });
+  // Narration: articles' changes queue their narration in their own transactions (narration.service.watching).
+  const narration = createNarrationModule({
+    prisma,
+    now,
+    logger,
+    settings: config.narration,
+    language: config.siteLanguage,
+    media: media.service,
+    maxBytes: config.mediaMaxBytes,
+    events,
+    audit: audit.trail,
+    articleVisibleTo: (id, actor) => articles.service.get(id, actor),
+    // A new narration changes what a public save would: the article's page, its lists and the feeds.
+    purgeArticle: async (id) => publicCache.purge(await articles.service.publicKeysOf(id)),
+  });
+  // The real-time stream: services write its events in their transactions; every instance fans them out.
+  const stream = createStreamModule({
+    prisma,
+    now,
+    logger,
+    settings: config.stream,
+    ...(config.redis ? { redis: config.redis } : {}),
+    nextScheduledChange: (after) => nextScheduledChange(after),
+  });
+  const live = createLiveModule({
+    prisma,
+    now,
+    media: media.service,
+    // Live and articles know each other: coverage actions answer the article, article pages show the coverage.
+    getArticle: (id, actor) => articles.service.get(id, actor),
+    searchIndex,
+    events,
+    stream: stream.recorder,
+    purge: (keys) => publicCache.purge(keys),
+    // A coverage action changes what a public save of the article would.
+    articleKeysOf: (id) => articles.service.publicKeysOf(id),
+  });
   const articles = createArticlesModule({
     prisma,
     dialect: db.dialect,
@@ -117,10 +199,14 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     media: media.service,
     feed: feed.service,
     searchIndex,
-    events,
+    events: narration.service.watching(events),
     audit: audit.trail,
     jsonLdOf: createArticleJsonLd(site),
+    ads: ads.tracker,
+    publicArticleExtras: (article, fields) => live.service.withLiveCoverage(article, fields),
   });
+  // A count update purges only its articles' `comments:<id>` answers (the cache is built below).
+  const comments = createCommentsModule({ prisma, now, purge: (keys) => publicCache.purge(keys) });
   const search = createSearchModule({ prisma, now, articles: articles.service, rubrics: rubrics.service });
   const syndication = createSyndicationModule({
     articles: articles.service,
@@ -137,16 +223,18 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   });
 
   const redis = config.redis;
+  /** The next time public content changes by the clock alone: a scheduled article, an embargo's end, a feed item's window. */
+  async function nextScheduledChange(after: Date): Promise<Date | null> {
+    const times = (await Promise.all([articles.service.nextPublicChangeAfter(after), feed.service.nextPublicChangeAfter(after)])).filter(
+      (t): t is Date => t !== null,
+    );
+    return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+  }
   const publicCache = createPublicCache({
     settings: config.publicCache,
     now,
     logger,
-    nextScheduledChange: async (after) => {
-      const times = (await Promise.all([articles.service.nextPublicChangeAfter(after), feed.service.nextPublicChangeAfter(after)])).filter(
-        (t): t is Date => t !== null,
-      );
-      return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
-    },
+    nextScheduledChange,
     ...(redis ? { connectBus: (handlers) => createRedisPurgeBus({ url: redis.url, channel: redis.channel, logger, ...handlers }) } : {}),
   });
 
@@ -162,15 +250,41 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
   const app = createApp({
     config,
     logger,
-    publicCache,
+    // A write that changes what the feed may show tells the stream's `feed` topic.
+    publicCache: withStreamEvents(publicCache, {
+      emit: (event) => stream.hub.emit(event),
+      isPublicArticle: async (id) => (await articles.service.findPublicByIds([id])).length === 1,
+      logger,
+    }),
     rateLimits,
     authenticate,
     recordAudit: audit.service.record,
     idempotency: createIdempotencyStore({ prisma, dialect: db.dialect, now }),
-    modules: [health, auth, rubrics, users, apiKeys, tags, media, feed, articles, syndication, search, audit, webhooks, docs],
+    modules: [
+      health,
+      auth,
+      rubrics,
+      users,
+      apiKeys,
+      tags,
+      media,
+      feed,
+      articles,
+      narration,
+      live,
+      stream,
+      comments,
+      ads,
+      syndication,
+      search,
+      audit,
+      webhooks,
+      docs,
+    ],
   });
 
   webhooks.worker?.start();
+  narration.worker?.start();
 
   return {
     config,
@@ -187,17 +301,24 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
       media: media.service,
       feed: feed.service,
       articles: articles.service,
+      live: live.service,
       audit: audit.service,
       search: search.service,
       searchIndex,
+      comments: comments.service,
+      ads: ads.service,
     },
     tokens: auth.tokens,
     publicCache,
     rateLimits,
+    stream: stream.hub,
     webhooks: { service: webhooks.service, worker: webhooks.worker },
+    narration: { service: narration.service, worker: narration.worker },
     close: async () => {
+      await stream.hub.close();
       // The worker goes first: it releases the queue it holds while the database is still open.
       await webhooks.worker?.stop();
+      await narration.close();
       await publicCache.close();
       await rateLimits.close();
       await db.close();

@@ -177,6 +177,20 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language code such as ru or en')
     .default('ru'),
+  /** The page of the newsroom's editorial principles: JSON-LD `publishingPrinciples` of the publisher (a Trust Project indicator). */
+  SITE_PUBLISHING_PRINCIPLES_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The page of the corrections policy: JSON-LD `correctionsPolicy` of the publisher. */
+  SITE_CORRECTIONS_POLICY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The masthead (who runs the newsroom): JSON-LD `masthead` of the publisher. */
+  SITE_MASTHEAD_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Who owns and funds the site: JSON-LD `ownershipFundingInfo` of the publisher. */
+  SITE_OWNERSHIP_FUNDING_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** An article's discussion page, `{slug}` and `{id}` filled in (e.g. `https://site/articles/{slug}#comments`): JSON-LD `discussionUrl`. */
+  COMMENTS_URL_TEMPLATE: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'An http(s) URL with {slug} or {id} in it')
+    .refine((v) => v.includes('{slug}') || v.includes('{id}'), 'Put {slug} or {id} in it')
+    .optional(),
   /** Most URLs in one sitemap file; above it /v1/sitemap.xml is an index of /v1/sitemaps/{n}.xml pages. */
   SITEMAP_PAGE_SIZE: z.coerce.number().int().min(1).max(50_000).default(50_000),
   /** Load demo content into an empty database at start-up; on by default outside production, `false` turns it off. */
@@ -256,6 +270,46 @@ export const EnvSchema = z.object({
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** Allow receivers on private, loopback and link-local addresses (a receiver inside your network; tests). */
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  /** Real-time stream (GET /v1/stream) connections this instance holds at most; one more answers 503 with Retry-After. */
+  STREAM_MAX_CLIENTS: z.coerce.number().int().min(0).max(1_000_000).default(5000),
+  /** Seconds between the stream's heartbeat comments, which keep proxies from closing an idle connection. */
+  STREAM_HEARTBEAT_SECONDS: z.coerce.number().min(0.01).max(300).default(15),
+  /** Minutes the stream's events are kept for clients that reconnect with Last-Event-ID (15 at least). */
+  STREAM_RETENTION_MINUTES: z.coerce.number().int().min(15).max(10_080).default(30),
+  /** How often an instance reads new stream events from the database, in milliseconds (with REDIS_URL, a safety net). */
+  STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(500),
+  /** Bytes a stream client may leave unread before it is dropped (it reconnects with Last-Event-ID). */
+  STREAM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1_048_576),
   /** Days a finished delivery (and an event left with none) is kept before the worker deletes it. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  /** `on` runs the narration worker in this process; `off` leaves it to other instances. Default on, off with NODE_ENV=test. */
+  NARRATION_WORKER: z.enum(['on', 'off']).optional(),
+  /** Narrations this instance synthesises at once. */
+  NARRATION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /** Whether articles are narrated on publish and on edits when neither they nor their rubric say (`narration`). Default auto, off with NODE_ENV=test. */
+  NARRATION_DEFAULT: z.enum(['auto', 'off']).optional(),
+  /** The voice: `builtin` (offline, eSpeak-NG's Russian voice) or `http` (a vendor's service at NARRATION_HTTP_URL). */
+  NARRATION_PROVIDER: z.enum(['builtin', 'http']).default('builtin'),
+  /** The voice's name: an eSpeak-NG voice for `builtin` (default `ru`), the vendor's voice id for `http`. */
+  NARRATION_VOICE: z.string().min(1).max(100).optional(),
+  /** Speaking rate of the builtin voice, in words per minute. */
+  NARRATION_WORDS_PER_MINUTE: z.coerce.number().int().min(80).max(450).default(165),
+  /** Where the `http` provider POSTs `{ text, ssml, voice, language, format }`; it answers with the audio. */
+  NARRATION_HTTP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Sent to NARRATION_HTTP_URL as a bearer token. */
+  NARRATION_HTTP_KEY: z.string().min(1).optional(),
+  /** How long the voice service has to answer, in milliseconds. */
+  NARRATION_HTTP_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(120_000),
+  /** Tries after the first for a timeout, a network error or a 5xx answer of the voice service, within one attempt of the job. */
+  NARRATION_HTTP_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Quiet time after a save of a published article before it is narrated again: ten quick saves make one job. */
+  NARRATION_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Attempts of a job before its narration is marked failed; each retry waits twice as long as the last. */
+  NARRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  /** Delay before a failed job's first retry, in seconds. */
+  NARRATION_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  /** How long a worker holds a job; a job of a killed worker is taken over after it. */
+  NARRATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** How often the worker looks for due jobs when nothing woke it, in milliseconds. */
+  NARRATION_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
 });

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     forceTimer.unref();
+    // Streams never finish by themselves: they are ended cleanly first, and their clients reconnect elsewhere.
+    void container.stream.close();
     // close() stops accepting and waits for in-flight requests; idle keep-alive sockets are closed now.
     server.close(async () => {
       clearTimeout(forceTimer);

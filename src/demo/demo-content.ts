@@ -4,7 +4,7 @@
  * Everything here is fictional and written for this project: the city of Верхнереченск, the people
  * quoted, the agencies and photographers in the credits do not exist. The news is deliberately
  * neutral and everyday. The photos are drawn in code (demo-pictures.ts) and the narrations are
- * synthesised speech of the articles' own text (assets/, made by scripts/make-demo-narration.ts);
+ * generated from the articles' own text by the narration pipeline at first start;
  * both are uploaded like any file, so they get real URLs and renditions.
  *
  * Rules the loader and the tests rely on:
@@ -40,11 +40,8 @@ export interface DemoAuthor {
 
 export interface DemoMedia {
   key: string;
-  kind: 'image' | 'audio';
-  /** Audio: its file in src/demo/assets/. Images are drawn by demo-pictures.ts from their key. */
-  file?: string;
-  /** Audio: the file's length, which an upload does not measure (printed by scripts/make-demo-narration.ts). */
-  durationSeconds?: number;
+  /** Photos, drawn by demo-pictures.ts from their key. */
+  kind: 'image';
   caption?: string;
   altText?: string;
   credit?: string;
@@ -64,7 +61,8 @@ export interface DemoArticle {
   tagSlugs: string[];
   authorSlugs: string[];
   coverMediaKey?: string;
-  narrationMediaKey?: string;
+  /** Narrated by the pipeline (`narration: "auto"`); the others are not (`"off"`). */
+  isNarrated?: boolean;
   body: DemoBlock[];
   keyPoints: string[];
   seoTitle?: string;
@@ -80,6 +78,8 @@ export interface DemoFeedExtra {
   url: string;
   isPinned: boolean;
   hoursAgo: number;
+  /** A promo's advertising marking (38-FZ): a made-up erid and advertiser, with a made-up INN whose check digit is right. */
+  adMarking?: { erid: string; advertiserName: string; advertiserInn: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,24 +241,6 @@ export const demoMedia: DemoMedia[] = [
     credit: 'Альпийское фотобюро/Йонас Фогель',
     source: 'Альпийское фотобюро',
   },
-  {
-    key: 'narration-elektrobus',
-    kind: 'audio',
-    file: 'narration-elektrobus.mp3',
-    durationSeconds: 58.9,
-    caption: 'Аудиоверсия статьи об электробусе',
-    credit: 'Синтезированный голос (espeak-ng)',
-    source: 'Городские новости',
-  },
-  {
-    key: 'narration-kubsat',
-    kind: 'audio',
-    file: 'narration-kubsat.mp3',
-    durationSeconds: 60,
-    caption: 'Аудиоверсия статьи о студенческом спутнике',
-    credit: 'Синтезированный голос (espeak-ng)',
-    source: 'Городские новости',
-  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -293,7 +275,7 @@ export const demoArticles: DemoArticle[] = [
     tagSlugs: ['transport', 'ekologiya', 'gorodskaya-sreda'],
     authorSlugs: ['denis-orekhov'],
     coverMediaKey: 'elektrobus',
-    narrationMediaKey: 'narration-elektrobus',
+    isNarrated: true,
     body: [
       {
         type: 'paragraph',
@@ -583,7 +565,7 @@ export const demoArticles: DemoArticle[] = [
     tagSlugs: ['kosmos', 'obrazovanie', 'tekhnologii'],
     authorSlugs: ['olga-vetlugina'],
     coverMediaKey: 'kubsat',
-    narrationMediaKey: 'narration-kubsat',
+    isNarrated: true,
     body: [
       {
         type: 'paragraph',
@@ -892,5 +874,6 @@ export const demoFeedExtras: DemoFeedExtra[] = [
     url: 'https://ads.example/promo/photo-courses',
     isPinned: false,
     hoursAgo: 4,
+    adMarking: { erid: 'DemoPhoto2026', advertiserName: 'МБУК «Городской дом культуры»', advertiserInn: '5029123452' },
   },
 ];

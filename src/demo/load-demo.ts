@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Container } from '../container.ts';
 import { receiveBytes } from '../modules/media/index.ts';
 import type { Actor } from '../shared/actor.ts';
@@ -21,7 +19,6 @@ export const demoPassword = 'demo-password-2026';
 export const demoAdminEmail = 'admin@demo.newsroom.example';
 
 const hour = 3_600_000;
-const assetsDir = fileURLToPath(new URL('./assets/', import.meta.url));
 
 async function eachConcurrently<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -31,10 +28,8 @@ async function eachConcurrently<T>(items: readonly T[], limit: number, run: (ite
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
-async function demoFile({ key, kind, file }: DemoMedia): Promise<{ data: Buffer; fileName: string }> {
-  if (kind === 'image') return { data: await drawDemoPicture(key), fileName: `${key}.jpg` };
-  if (!file) throw new Error(`demo media ${key} names no file`);
-  return { data: await readFile(`${assetsDir}${file}`), fileName: file };
+async function demoFile({ key }: DemoMedia): Promise<{ data: Buffer; fileName: string }> {
+  return { data: await drawDemoPicture(key), fileName: `${key}.jpg` };
 }
 
 /**
@@ -77,10 +72,8 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
     const { data, fileName } = await demoFile(media);
     const received = await receiveBytes(data, config.mediaMaxBytes, fileName);
     if (received.type.kind !== media.kind) throw new Error(`demo media ${media.key} is ${received.type.kind}, not ${media.kind}`);
-    const { caption, altText, credit, source, durationSeconds } = media;
+    const { caption, altText, credit, source } = media;
     const { media: uploaded } = await services.media.upload(received, { caption, altText, credit, source }, adminActor);
-    // An upload does not measure a recording's length; the newsroom enters it, as PATCH allows.
-    if (durationSeconds !== undefined) await services.media.update(uploaded.id, { durationSeconds }, adminActor);
     mediaIds.set(media.key, uploaded.id);
   });
 
@@ -126,7 +119,8 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
         tagIds: article.tagSlugs.map((s) => idOf(tagIds, s)),
         authorIds: article.authorSlugs.map((s) => idOf(userIds, s)),
         ...(article.coverMediaKey ? { coverMediaId: idOf(mediaIds, article.coverMediaKey) } : {}),
-        ...(article.narrationMediaKey ? { narrationMediaId: idOf(mediaIds, article.narrationMediaKey) } : {}),
+        // Publishing queues the narrated ones: the worker reads them aloud after start-up, like any newsroom's.
+        narration: article.isNarrated ? 'auto' : 'off',
         ...(article.seoTitle ? { seoTitle: article.seoTitle } : {}),
         ...(article.seoDescription ? { seoDescription: article.seoDescription } : {}),
         showInFeed: article.showInFeed ?? true,
@@ -150,6 +144,7 @@ export async function loadDemoContent(container: Container): Promise<boolean> {
       headline: extra.headline,
       url: extra.url,
       isPinned: extra.isPinned,
+      ...(extra.adMarking ? { adMarking: extra.adMarking } : {}),
       publishedAt: new Date(now().getTime() - extra.hoursAgo * hour).toISOString(),
       ...(extra.rubricSlug ? { rubricId: idOf(rubricIds, extra.rubricSlug) } : {}),
     });

@@ -22,3 +22,6 @@ export const editorsWrite = { roles: ['admin', 'editor'], scope: 'write' } as co
 export const editorsPublish = { roles: ['admin', 'editor'], scope: 'publish' } as const satisfies Access;
 
 export const adminsOnly = { roles: ['admin'], scope: 'admin' } as const satisfies Access;
+
+/** The comment service's key (scope `comments`), and admins. */
+export const commentService = { roles: ['admin'], scope: 'comments' } as const satisfies Access;

@@ -45,7 +45,7 @@ export class HttpResult {
 }
 
 export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined> {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI-style path, e.g. `/v1/admin/articles/{id}`. */
   path: string;
   operationId: string;

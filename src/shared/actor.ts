@@ -1,8 +1,8 @@
 export const roles = ['admin', 'editor', 'author'] as const;
 export type Role = (typeof roles)[number];
 
-/** What an API key may do: read content, write content, publish, manage media, administer. */
-export const scopes = ['read', 'write', 'publish', 'media', 'admin'] as const;
+/** What an API key may do: read content, write content, publish, manage media, administer, report comment counts. */
+export const scopes = ['read', 'write', 'publish', 'media', 'admin', 'comments'] as const;
 export type Scope = (typeof scopes)[number];
 
 /** Who makes a management request: a signed-in user or a newsroom tool's API key. */

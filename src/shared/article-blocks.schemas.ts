@@ -4,11 +4,15 @@ import { z } from './zod.ts';
 // Shared because search and syndication read bodies too, and the text walker over them lives in shared/.
 
 const blockText = z.string().trim().min(1).max(20_000);
+// Text blocks may be kept out of the generated narration (a table read as prose, a repeated credit).
+const speak = z.boolean().optional().openapi({ description: 'false keeps the block out of the generated narration; read by default.' });
+
 const caption = z.string().trim().max(1000).openapi({ example: 'Новый пешеходный мост через Нерль, вид с набережной' });
 
 export const ParagraphBlock = z
   .strictObject({
     type: z.literal('paragraph'),
+    speak,
     text: blockText.openapi({ example: 'Городская дума утвердила бюджет на следующий год: расходы на ремонт дорог вырастут на 12%.' }),
   })
   .openapi('ParagraphBlock');
@@ -16,6 +20,7 @@ export const ParagraphBlock = z
 export const HeadingBlock = z
   .strictObject({
     type: z.literal('heading'),
+    speak,
     text: z.string().trim().min(1).max(300).openapi({ example: 'Что изменится для жителей' }),
     level: z.union([z.literal(2), z.literal(3)]).openapi({ description: 'h2 or h3; the title is the h1.', example: 2 }),
   })
@@ -24,6 +29,7 @@ export const HeadingBlock = z
 export const QuoteBlock = z
   .strictObject({
     type: z.literal('quote'),
+    speak,
     text: blockText.openapi({ example: 'Мы впервые за десять лет закладываем в бюджет полный ремонт набережной.' }),
     attribution: z.string().trim().min(1).max(300).optional().openapi({ example: 'Ирина Полякова, председатель бюджетного комитета' }),
   })
@@ -56,6 +62,7 @@ export const EmbedBlock = z
 export const ListBlock = z
   .strictObject({
     type: z.literal('list'),
+    speak,
     style: z.enum(['bulleted', 'numbered']).openapi({ example: 'bulleted' }),
     items: z
       .array(z.string().trim().min(1).max(2000))

@@ -3,7 +3,7 @@ import { getRefId } from '@asteasolutions/zod-to-openapi';
 import type { ZodType } from 'zod';
 
 /** A kind of record a public answer can contain; its Surrogate-Key is `<kind>:<id>`. */
-export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed-item';
+export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed-item' | 'correction' | 'live-entry';
 
 /**
  * A key naming a whole list: a page keyed by it changes when any record of the kind is added, removed or
@@ -11,7 +11,17 @@ export type EntityKind = 'article' | 'rubric' | 'tag' | 'user' | 'media' | 'feed
  * the unfiltered article list (the home page, sitemaps, the site's syndication feeds): every change of a
  * public article purges it. The article lists filtered by a record carry `articles:<filter>:<slug>` instead.
  */
-export type ListKey = 'articles' | 'feed' | 'rubrics' | 'tags' | 'users' | 'media' | ArticleListKey | typeof rubricFilteredKey;
+export type ListKey =
+  | 'articles'
+  | 'feed'
+  | 'rubrics'
+  | 'tags'
+  | 'users'
+  | 'media'
+  | ArticleListKey
+  | typeof rubricFilteredKey
+  | CommentsKey
+  | LiveEntriesKey;
 
 /** What a public article list is filtered by: a rubric (with its sub-rubrics), a tag, an author. */
 export type ArticleFilter = 'rubric' | 'tag' | 'author';
@@ -19,6 +29,23 @@ export type ArticleListKey = `articles:${ArticleFilter}:${string}`;
 
 /** The key of the article lists filtered by the record with this slug (the slug as the query names it). */
 export const articleListKey = (filter: ArticleFilter, slug: string): ArticleListKey => `articles:${filter}:${encodeURIComponent(slug)}`;
+
+/** The entries of one live article: every entry write to it purges this key and the article's own. */
+export type LiveEntriesKey = `live-entries:${string}`;
+export const liveEntriesKey = (articleId: string): LiveEntriesKey => `live-entries:${articleId}`;
+
+/**
+ * What an entry write to a live article purges: its page and its entries (with `all`), never a whole list; the
+ * answers that show the article (a feed item linking it, search hits) carry its key.
+ */
+export const keysOfLiveEntryWrite = (articleId: string): string[] => withSafetyNet([`article:${articleId}`, liveEntriesKey(articleId)]);
+
+/**
+ * An article's comment count: answers that show it carry `comments:<article id>`, which a count update
+ * purges alone (an article page, which would be purged on every comment otherwise, does not carry it).
+ */
+export type CommentsKey = `comments:${string}`;
+export const commentsKeyOf = (articleId: string): CommentsKey => `comments:${articleId}`;
 
 /**
  * Carried by every list filtered by rubric beside its own key: a rubric moved, deactivated or deleted changes
@@ -56,6 +83,12 @@ const entityKinds: Record<string, EntityKind> = {
   'Author.avatar': 'media',
   FeedItem: 'feed-item',
   PublicFeedItem: 'feed-item',
+  // Never changed once published: its key is never purged, its article's is.
+  ArticleCorrection: 'correction',
+  CorrectionLogEntry: 'correction',
+  CorrectedArticleRef: 'article',
+  PublicLiveEntry: 'live-entry',
+  LiveKeyEvent: 'live-entry',
 };
 
 /**
@@ -70,7 +103,11 @@ const writeEffects: Record<string, { kind?: EntityKind; lists: readonly ListKey[
   user: { kind: 'user', lists: [], isPublic: true, isNotedByService: true },
   media: { kind: 'media', lists: ['media'], isPublic: true },
   feed_item: { kind: 'feed-item', lists: ['feed'], isPublic: true },
+  // An entry write names the entry, not its article: the live service purges keysOfLiveEntryWrite(articleId) itself.
+  live_entry: { lists: [], isPublic: false },
   api_key: { lists: [], isPublic: false },
+  // A count update purges its articles' `comments:<id>` keys itself: one write names many articles.
+  comment_count: { lists: [], isPublic: false },
   webhook: { lists: [], isPublic: false },
   webhook_delivery: { lists: [], isPublic: false },
 };

@@ -9,6 +9,8 @@ export const domainEventTypes = [
   'article.unpublished',
   'article.scheduled',
   'article.deleted',
+  'article.corrected',
+  'article.narrated',
   'rubric.created',
   'rubric.updated',
   'rubric.deleted',
@@ -21,6 +23,9 @@ export const domainEventTypes = [
   'media.created',
   'media.updated',
   'media.deleted',
+  'live_entry.created',
+  'live_entry.updated',
+  'live_entry.deleted',
 ] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
 

@@ -8,6 +8,7 @@ import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReaderServer } from '../../examples/reader/server/serve.ts';
 import { loadDemoContent } from '../../src/demo/load-demo.ts';
+import { createLiveArticle, paragraph, postEntry } from '../live/live-fixtures.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 // Debian's chromium, driven by playwright-core: a browser download does not work offline. .ci/run
@@ -387,6 +388,76 @@ describe.skipIf(!hasChromium && !process.env.CI)("the reader's page in a real br
     await expect.poll(() => live.locator('tbody .response-col_status').first().textContent(), { timeout: 10_000 }).toContain('200');
     expect(await live.locator('tbody .response-col_description').first().textContent()).toContain('"slug"');
   }, 90_000); // Swagger UI renders some 100 operations: 16 s on an idle 2-core machine
+
+  it('a live blog shows its key events and entries, and new, edited and deleted ones and its end arrive without a reload', async () => {
+    const editor = await t.signIn('editor');
+    const live = await createLiveArticle(t, editor, { title: 'Городской марафон: прямой эфир' });
+    const start = await postEntry(t, live.id, editor.headers, {
+      title: 'Старт забега',
+      body: [paragraph('Бегуны вышли на старт у центрального стадиона.')],
+      isKeyEvent: true,
+    }).expect(201);
+    await page.goto(`${readerUrl}/articles/${live.slug}`);
+    await ready();
+    await page.locator('[data-testid="live-label"]').waitFor();
+    expect(await page.locator('[data-testid="live-key-events"] a').getAttribute('href')).toBe(`#entry-${start.body.id}`);
+    expect(await page.locator('[data-testid="live-entry"]').count()).toBe(1);
+    // The page's stream is open before anything is posted (the first connection replays nothing).
+    await expect.poll(() => t.container.stream.stats().clients, { timeout: 5000 }).toBeGreaterThan(0);
+
+    const posted = await postEntry(t, live.id, editor.headers, { body: [paragraph('Лидер прошёл отметку в десять километров.')] }).expect(
+      201,
+    );
+    const entry = page.locator(`#entry-${posted.body.id}`);
+    await entry.waitFor({ timeout: 2000 });
+    expect(await entry.textContent()).toContain('Лидер прошёл отметку в десять километров.');
+
+    await t
+      .http()
+      .patch(`/v1/admin/articles/${live.id}/live-entries/${posted.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', '"1"')
+      .send({ body: [paragraph('Лидер прошёл отметку в пятнадцать километров.')] })
+      .expect(200);
+    await page.locator(`#entry-${posted.body.id}`, { hasText: 'пятнадцать километров' }).waitFor({ timeout: 2000 });
+
+    await t
+      .http()
+      .delete(`/v1/admin/articles/${live.id}/live-entries/${posted.body.id}`)
+      .set(editor.headers)
+      .set('If-Match', '"2"')
+      .expect(204);
+    await entry.waitFor({ state: 'detached', timeout: 2000 });
+
+    const read = await t.http().get(`/v1/admin/articles/${live.id}`).set(editor.headers).expect(200);
+    await t.http().post(`/v1/admin/articles/${live.id}/end-coverage`).set(editor.headers).set('If-Match', read.headers.etag!).expect(200);
+    await page.locator('[data-testid="live-label"]').waitFor({ state: 'detached', timeout: 2000 });
+  });
+
+  it("a live blog's feed item leads to it, labelled «Прямой эфир» while its coverage runs", async () => {
+    const editor = await t.signIn('editor');
+    const live = await createLiveArticle(t, editor, { title: 'Фестиваль огней: онлайн' });
+    const item = () => page.locator('[data-testid="feed"] .feed-item', { hasText: 'Фестиваль огней: онлайн' });
+    await page.goto(`${readerUrl}/`);
+    await ready();
+    expect(await item().locator('.headline').getAttribute('href')).toBe(`/articles/${live.slug}`);
+    expect(await item().locator('.badge-live').textContent()).toBe('Прямой эфир');
+
+    const read = await t.http().get(`/v1/admin/articles/${live.id}`).set(editor.headers).expect(200);
+    await t.http().post(`/v1/admin/articles/${live.id}/end-coverage`).set(editor.headers).set('If-Match', read.headers.etag!).expect(200);
+    // A fresh profile: the feed answer the browser holds may be kept for its max-age.
+    const later = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    try {
+      const again = await later.newPage();
+      await again.goto(`${readerUrl}/`);
+      await again.waitForSelector('body[data-state="ready"]');
+      const ended = again.locator('[data-testid="feed"] .feed-item', { hasText: 'Фестиваль огней: онлайн' });
+      expect(await ended.locator('.headline').getAttribute('href')).toBe(`/articles/${live.slug}`);
+      expect(await ended.locator('.badge-live').count()).toBe(0);
+    } finally {
+      await later.close();
+    }
+  });
 
   it('the page logged no errors', () => {
     expect(browserErrors).toEqual([]);

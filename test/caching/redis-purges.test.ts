@@ -141,6 +141,10 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       expect((await connectionsOf(channel)).map((c) => c.name).sort()).toEqual([
         `newsroom-cms:${channel}:publish`,
         `newsroom-cms:${channel}:publish`,
+        `newsroom-cms:${channel}:stream:publish`,
+        `newsroom-cms:${channel}:stream:publish`,
+        `newsroom-cms:${channel}:stream:subscribe`,
+        `newsroom-cms:${channel}:stream:subscribe`,
         `newsroom-cms:${channel}:subscribe`,
         `newsroom-cms:${channel}:subscribe`,
       ]);

@@ -134,8 +134,10 @@ describeEachDialect('the public feed', (dialect) => {
         url: null,
         isPinned: false,
         publishedAt: '2026-11-20T08:00:00.000Z',
+        isLive: false,
         rubric: { id: rubric.id, name: 'Город', slug: 'gorod' },
         article: { id: article.id, slug: article.slug, title: article.title, lead: article.lead, cover: publicCover },
+        adMarking: null,
       },
       expect.objectContaining({ kind: 'link', url: 'https://partner.example/news', rubric: null, article: null }),
     ]);

@@ -78,6 +78,28 @@ describe('the server process', () => {
     expect(server.lines().join('\n')).not.toContain('wrong-password-123');
   });
 
+  it('when it gets SIGTERM with real-time streams open, then it ends them cleanly and exits 0 without waiting for them', async () => {
+    const server = await startServer({ DATABASE_URL: `file:${join(dir, 'streams.db')}`, SHUTDOWN_TIMEOUT_MS: '20000' });
+    const ended = new Promise<{ text: string; at: number }>((resolve, reject) => {
+      const req = request({ port: server.port, path: '/v1/stream?topics=feed' }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+          if (text.includes('retry:')) server.child.kill('SIGTERM');
+        });
+        res.on('end', () => resolve({ text, at: Date.now() }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const signalledAt = Date.now();
+    const { text, at } = await ended;
+    expect(text).toContain('retry:');
+    expect(await server.exited).toBe(0);
+    // Well before the shutdown timeout, which is what an open stream would otherwise have waited for.
+    expect(at - signalledAt).toBeLessThan(10_000);
+  });
+
   it('when NODE_ENV=production and JWT_SECRET is missing or weak, then it refuses to start with a clear message', async () => {
     for (const secret of [undefined, 'short', 'a'.repeat(40)]) {
       const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts')], {

@@ -293,6 +293,8 @@ describeEachDialect('every public GET, for a fixed dataset', (dialect) => {
       headline: 'Подписка на газету',
       url: 'https://example.org/promo',
       rubricId: city.id,
+      // A promo is an advertisement: it cannot be created without its marking.
+      adMarking: { erid: 'SnapPromo2026', advertiserName: 'ООО «Городская газета»', advertiserInn: '7707083893' },
     });
     names.add('promo', promo.id);
     for (const item of await t.container.db.prisma.feedItem.findMany({ where: { articleId: { not: null } } }))

@@ -73,10 +73,12 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
       ],
       articleSection: 'Экономика',
       keywords: ['Бюджет'],
+      speakable: { '@type': 'SpeakableSpecification', cssSelector: ['[data-speakable="headline"]', '[data-speakable="lead"]'] },
       inLanguage: 'ru',
       url,
       mainEntityOfPage: { '@type': 'WebPage', '@id': url },
       publisher: { '@type': 'NewsMediaOrganization', name: 'Городские вести', url: `${base}/` },
+      commentCount: 0,
     });
     for (const picture of res.body.jsonLd.image) expect(picture.contentUrl).toBe(picture.url);
     // The whole 400×300 picture, then its 16:9 and 1:1 crops: the largest JPEG of each.
@@ -102,9 +104,17 @@ describeEachDialect('schema.org JSON-LD of an article', (dialect) => {
     expect(only.body.jsonLd.headline).toBe(article.title);
   });
 
-  it('when an article is edited after publishing, then dateModified moves and datePublished stays', async () => {
+  it('when an article is edited after publishing, then dateModified moves only for a substantive update, and datePublished stays', async () => {
+    t.clock.set('2026-11-20T11:00:00.000Z');
+    await t.container.services.articles.update(article.id, { lead: 'Дороги и школы получат больше всего денег.' }, adminActor);
+    const typoFix = await t.http().get(`/v1/articles/${article.slug}`).expect(200);
+    expect(typoFix.body.jsonLd).toMatchObject({ datePublished: '2026-11-20T09:00:00.000Z', dateModified: '2026-11-20T09:00:00.000Z' });
     t.clock.set('2026-11-20T11:30:00.000Z');
-    await t.container.services.articles.update(article.id, { lead: 'Дороги и школы получат больше всего.' }, adminActor);
+    await t.container.services.articles.update(
+      article.id,
+      { lead: 'Дороги и школы получат больше всего.', substantiveUpdate: true },
+      adminActor,
+    );
     const res = await t.http().get(`/v1/articles/${article.slug}`).expect(200);
     expect(res.body.jsonLd).toMatchObject({
       datePublished: '2026-11-20T09:00:00.000Z',

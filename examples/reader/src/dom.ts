@@ -37,5 +37,19 @@ export function time(iso: string, { short = false } = {}): HTMLTimeElement {
   return h('time', { datetime: iso }, (short && sameDay ? timeOnly : dateTime).format(at));
 }
 
+/** The advertising marking line (38-FZ): «Реклама», the advertiser and the erid, shown above an ad. */
+export function adMarkingLine(marking: { text: string } | null | undefined): HTMLElement | null {
+  return marking ? h('p', { class: 'ad-marking', 'data-testid': 'ad-marking' }, marking.text) : null;
+}
+
+/** «N комментариев», in the right Russian form. */
+export function commentCountText(count: number): string {
+  const tens = count % 100;
+  const ones = count % 10;
+  const word =
+    tens >= 11 && tens <= 14 ? 'комментариев' : ones === 1 ? 'комментарий' : ones >= 2 && ones <= 4 ? 'комментария' : 'комментариев';
+  return `${count} ${word}`;
+}
+
 export const articlePath = (slug: string) => `/articles/${encodeURIComponent(slug)}`;
 export const rubricPath = (slug: string) => `/rubrics/${encodeURIComponent(slug)}`;

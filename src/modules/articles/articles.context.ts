@@ -5,6 +5,8 @@ import { quotableTextsOf } from '../../shared/article-text.ts';
 import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import type { AuditTrail } from '../../shared/audit-intent.ts';
+import { adMarkingOf } from '../../shared/ad-marking.ts';
+import type { AdPlacementTracker } from '../../shared/ad-placements.ts';
 import { keysOfArticleChange, notePurge, type ArticlePlacement } from '../../shared/cache-keys.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
 import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
@@ -19,6 +21,7 @@ import { assertTransition, mustStayOnByline, visibleTo, type WorkflowAction } fr
 import type { PreviewTokens } from './articles.preview.ts';
 import type { PublicArticleResponse } from './articles.public.schemas.ts';
 import type { ArticleRelations, ArticleRow, ArticlesRepository } from './articles.repository.ts';
+import type { CorrectionsRepository } from './articles.corrections.repository.ts';
 import { contentOf } from './articles.revisions.ts';
 import type { ArticleResponse, UpdateArticleInput } from './articles.schemas.ts';
 
@@ -26,7 +29,8 @@ import type { ArticleResponse, UpdateArticleInput } from './articles.schemas.ts'
 
 export interface ArticlesDeps {
   repo: ArticlesRepository;
-  rubrics: Pick<RubricsService, 'exists' | 'findActiveIdBySlug' | 'slugsWithAncestors'>;
+  corrections: CorrectionsRepository;
+  rubrics: Pick<RubricsService, 'exists' | 'findActiveIdBySlug' | 'slugsWithAncestors' | 'takesCommentsByDefault'>;
   tags: Pick<TagsService, 'missingIds' | 'findIdBySlug' | 'slugsOf'>;
   users: Pick<UsersService, 'missingIds' | 'slugsOf'>;
   media: Pick<MediaService, 'kindsOf'>;
@@ -38,6 +42,8 @@ export interface ArticlesDeps {
   /** Writes the request's audit entry in the transaction of a change that has no webhook event (emptying the trash). */
   audit: AuditTrail;
   previews: PreviewTokens;
+  /** Records when sponsored articles are public, for the ads report, in the change's transaction. */
+  ads: AdPlacementTracker;
   now: () => Date;
   /** The schema.org description of an article page (built by the syndication module from the site's settings). */
   jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
@@ -149,12 +155,12 @@ export function createArticleContext(deps: ArticlesDeps) {
   }
 
   /**
-   * Notes for the purge stage which public answers a change of the article alters (none unless it is public or
-   * scheduled before or after) and returns the keys, for its webhook event. Looks slugs up only when it matters.
+   * Which public answers a change of the article alters (none unless it is public or scheduled before or
+   * after). Looks slugs up only when it matters.
    */
-  async function notePublicChange(id: string, before: PublicState | null, after: PublicState | null): Promise<readonly string[]> {
+  async function keysOfChange(id: string, before: PublicState | null, after: PublicState | null): Promise<string[]> {
     const shown = [before, after].filter((state): state is PublicState => state !== null && isPublicBound(state));
-    if (!shown.length) return notePurge([]);
+    if (!shown.length) return [];
     const ids = (pick: (state: PublicState) => readonly (string | null)[]) =>
       [...new Set(shown.flatMap(pick))].filter((value): value is string => value !== null);
     const [rubricSlugs, tagSlugs, authorSlugs] = await Promise.all([
@@ -173,13 +179,48 @@ export function createArticleContext(deps: ArticlesDeps) {
             isInFeed: state.showInFeed,
           }
         : null;
-    return notePurge(keysOfArticleChange(id, placementOf(before), placementOf(after)));
+    return keysOfArticleChange(id, placementOf(before), placementOf(after));
+  }
+
+  /** Notes for the purge stage the keys a change of the article alters, and returns them, for its webhook event. */
+  async function notePublicChange(id: string, before: PublicState | null, after: PublicState | null): Promise<readonly string[]> {
+    return notePurge(await keysOfChange(id, before, after));
+  }
+
+  /**
+   * The keys of the public answers that show the article as it is now, for a change made outside a request
+   * (a generated narration): what a public save of it purges; none while it is not public.
+   */
+  async function publicKeysOf(id: string): Promise<string[]> {
+    const row = await repo.findVisible(id, {});
+    if (!row) return [];
+    const state = publicStateOf(row);
+    return keysOfChange(id, state, state);
   }
 
   /** Stores the article's content as saved by this transaction, numbered with its new version. */
   async function addRevision(tx: PrismaTx, id: string, actor: Actor, at: Date): Promise<void> {
     const row = await repo.findInTx(tx, id);
     if (row) await repo.addRevision(tx, { articleId: id, number: row.version, actor: actorLabel(actor), content: contentOf(row), at });
+  }
+
+  /**
+   * Keeps a sponsored article's ad placement in step with the change its transaction made (public from its
+   * publication or embargo's end, until taken down); `wasSponsored` ends the placement of one no longer sponsored.
+   */
+  async function syncAdPlacement(tx: PrismaTx, id: string, wasSponsored: boolean): Promise<void> {
+    const row = await repo.findInTx(tx, id);
+    if (!row || !(row.isSponsored || wasSponsored)) return;
+    const isOnTheWay = (row.status === 'published' || row.status === 'scheduled') && !row.deletedAt && row.publishedAt;
+    const from = row.publishedAt && row.embargoUntil && row.embargoUntil > row.publishedAt ? row.embargoUntil : row.publishedAt;
+    await deps.ads.sync(tx, {
+      subjectType: 'article',
+      subjectId: id,
+      marking: row.isSponsored ? adMarkingOf(row) : null,
+      title: row.title,
+      link: { type: 'article', slug: row.slug },
+      window: isOnTheWay && from ? { from, until: null } : null,
+    });
   }
 
   /** The webhook event of a change, in its transaction: `version` is the article's version after it. */
@@ -275,7 +316,21 @@ export function createArticleContext(deps: ArticlesDeps) {
       throw new ValidationError(`The article is not valid: ${errors.length === 1 ? 'one field' : `${errors.length} fields`}.`, errors);
   }
 
-  return { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid, notePublicChange };
+  return {
+    deps,
+    repo,
+    now,
+    findOrThrow,
+    reload,
+    loadForChange,
+    writeChecked,
+    addRevision,
+    recordEvent,
+    assertValid,
+    notePublicChange,
+    publicKeysOf,
+    syncAdPlacement,
+  };
 }
 
 export type ArticleContext = ReturnType<typeof createArticleContext>;

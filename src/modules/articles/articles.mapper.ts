@@ -1,7 +1,10 @@
+import { adMarkingOf, toPublicAdMarking, toStoredAdMarking } from '../../shared/ad-marking.ts';
+import { toNarrationStatus } from '../../shared/narration.schemas.ts';
 import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
 import { toMediaResponse } from '../media/media.mapper.ts';
 import type { ArticleRow, ArticleSummaryRow, PublicArticleRow } from './articles.repository.ts';
 import type {
+  ArticleCorrectionResponse,
   ArticleSummaryResponse,
   PublicArticleBlockResponse,
   PublicArticleResponse,
@@ -28,6 +31,8 @@ export function toArticleResponse(row: ArticleRow): ArticleResponse {
     authorIds: row.authors.map((a) => a.userId),
     coverMediaId: row.coverMediaId,
     narrationMediaId: row.narrationMediaId,
+    narration: row.narration === 'auto' || row.narration === 'off' ? row.narration : null,
+    narrationStatus: toNarrationStatus(row.narrationJob),
     seoTitle: row.seoTitle,
     seoDescription: row.seoDescription,
     createdAt: row.createdAt.toISOString(),
@@ -35,7 +40,15 @@ export function toArticleResponse(row: ArticleRow): ArticleResponse {
     publishedAt: row.publishedAt?.toISOString() ?? null,
     embargoUntil: row.embargoUntil?.toISOString() ?? null,
     deletedAt: row.deletedAt?.toISOString() ?? null,
+    displayUpdatedAt: row.displayUpdatedAt?.toISOString() ?? null,
+    isSponsored: row.isSponsored,
+    adMarking: toStoredAdMarking(row),
+    commentsEnabled: row.commentsEnabled,
+    commentsClosedAt: row.commentsClosedAt?.toISOString() ?? null,
     version: row.version,
+    format: row.format,
+    coverageStartedAt: row.coverageStartedAt?.toISOString() ?? null,
+    coverageEndedAt: row.coverageEndedAt?.toISOString() ?? null,
   };
 }
 
@@ -59,7 +72,22 @@ export function toArticleSummary(row: ArticleSummaryRow, include: ReadonlySet<Pu
     // Public rows have publishedAt; a draft shown in a preview has none yet.
     publishedAt: (row.publishedAt ?? row.updatedAt).toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    displayUpdatedAt: displayUpdatedAtOf(row).toISOString(),
+    adMarking: adMarkingOfSponsored(row),
+    ...(include.has('commentCount') ? { commentCount: row.commentCount?.count ?? 0 } : {}),
   };
+}
+
+/** «Обновлено»: the last correction or substantive update, never before the publication (a draft's edits do not count). */
+function displayUpdatedAtOf(row: { publishedAt: Date | null; updatedAt: Date; displayUpdatedAt: Date | null }): Date {
+  const published = row.publishedAt ?? row.updatedAt;
+  return row.displayUpdatedAt && row.displayUpdatedAt > published ? row.displayUpdatedAt : published;
+}
+
+/** A sponsored article's marking for the public; null for an article that is not an ad. */
+function adMarkingOfSponsored(row: ArticleSummaryRow) {
+  const marking = row.isSponsored ? adMarkingOf(row) : null;
+  return marking ? toPublicAdMarking(marking) : null;
 }
 
 /** Keeps only the named fields (and the id) of a response; all of them when no list is given. */
@@ -84,5 +112,13 @@ export function toPublicArticle(row: PublicArticleRow, include: ReadonlySet<Publ
     narration: row.narrationMedia ? toMediaResponse(row.narrationMedia) : null,
     seoTitle: row.seoTitle,
     seoDescription: row.seoDescription,
+    corrections: row.corrections.map((c) => ({
+      id: c.id,
+      kind: c.kind as ArticleCorrectionResponse['kind'],
+      text: c.text,
+      publishedAt: c.publishedAt.toISOString(),
+    })),
+    commentsEnabled: row.commentsEnabled,
+    commentsClosedAt: row.commentsClosedAt?.toISOString() ?? null,
   };
 }

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../errors.ts';
+import type { ArticleFormat } from '../../generated/sqlite/client.ts';
 import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
@@ -9,6 +10,7 @@ import type {
   GetPublicArticleInput,
   ListPublicArticlesInput,
   PublicArticleResponse,
+  PublicInclude,
 } from './articles.public.schemas.ts';
 import type { PreviewLinkResponse } from './articles.schemas.ts';
 
@@ -22,7 +24,8 @@ export interface PublicArticleLink {
 }
 
 /** What a public slug leads to: the article, or the current slug when it is a former one. */
-export type PublicArticleLookup = { article: PublicArticleResponse } | { movedTo: string };
+/** A public article (with its format, for what other modules add to a live blog's page), or where its former slug moved. */
+export type PublicArticleLookup = { article: PublicArticleResponse; format: ArticleFormat } | { movedTo: string };
 
 const toLink = (row: { id: string; slug: string; title: string; publishedAt: Date | null; updatedAt: Date }): PublicArticleLink => ({
   id: row.id,
@@ -31,6 +34,9 @@ const toLink = (row: { id: string; slug: string; title: string; publishedAt: Dat
   publishedAt: (row.publishedAt ?? row.updatedAt).toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
+
+/** What the JSON-LD of a page describes, whatever `include` embeds: every relation and the comment count. */
+const jsonLdIncludes: ReadonlySet<PublicInclude> = new Set([...allIncludes, 'commentCount']);
 
 /** How many related articles an article page gets. */
 const RELATED_MAX = 6;
@@ -99,14 +105,15 @@ export function createPublicReadOperations(ctx: ArticleContext) {
       const include = new Set(query.include ?? allIncludes);
       const wantsJsonLd = !query.fields || query.fields.includes('jsonLd');
       // The JSON-LD describes the whole article, so it needs every relation whatever `include` embeds.
-      const row = await repo.findPublishedBySlug(slug, at, wantsJsonLd ? new Set([...include, ...allIncludes]) : include);
+      const row = await repo.findPublishedBySlug(slug, at, wantsJsonLd ? new Set([...include, ...jsonLdIncludes]) : include);
       if (row) {
         const related =
           include.has('related') && (!query.fields || query.fields.includes('related'))
             ? { related: (await repo.listRelated(row, at, RELATED_MAX)).map((r) => toArticleSummary(r)) }
             : {};
-        const jsonLd = wantsJsonLd ? { jsonLd: deps.jsonLdOf(toPublicArticle(row)) } : {};
-        return { article: pickFields({ ...toPublicArticle(row, include), ...related, ...jsonLd }, query.fields) };
+        // Its comment count is the one when the page was made: pages are not purged on every comment.
+        const jsonLd = wantsJsonLd ? { jsonLd: deps.jsonLdOf(toPublicArticle(row, jsonLdIncludes)) } : {};
+        return { article: pickFields({ ...toPublicArticle(row, include), ...related, ...jsonLd }, query.fields), format: row.format };
       }
       const movedTo = await repo.findRedirectTarget(slug, at);
       if (movedTo) return { movedTo };

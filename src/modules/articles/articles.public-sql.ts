@@ -1,4 +1,4 @@
-import { columnsOf, objectOfColumns, parseJsonValue, type JsonSql } from '../../db/json-sql.ts';
+import { columnsOf, jsonDate, objectOfColumns, parseJsonValue, type JsonSql } from '../../db/json-sql.ts';
 import { Prisma } from '../../generated/sqlite/client.ts';
 import { publicArticleSql } from '../../shared/article-visibility.ts';
 import { mediaByIdJson, mediaJsonOf, toMediaRow } from '../media/media.public-sql.ts';
@@ -45,7 +45,16 @@ export type RawArticleRow = Record<string, unknown> & {
   coverMedia?: unknown;
   narrationMedia?: unknown;
   bodyMedia?: unknown;
+  corrections?: unknown;
+  commentCount?: unknown;
 };
+
+interface CorrectionJson {
+  id: string;
+  kind: string;
+  text: string;
+  publishedAt: string;
+}
 
 const byNewest = sql`ORDER BY a."publishedAt" DESC, a."id" DESC`;
 
@@ -85,6 +94,10 @@ export function createPublicArticleSql(json: JsonSql) {
         ? sql`${json.array(tag, sql`FROM "ArticleTag" at JOIN "Tag" g ON g."id" = at."tagId" WHERE at."articleId" = a."id"`, sql`at."position"`)} AS "tags"`
         : empty,
       include.has('cover') ? sql`${mediaByIdJson(json, sql`a."coverMediaId"`)} AS "coverMedia"` : empty,
+      // Only for answers that show it: pages are not purged on every comment, the answers carrying `comments:<id>` are.
+      include.has('commentCount')
+        ? sql`(SELECT cc."count" FROM "ArticleCommentCount" cc WHERE cc."articleId" = a."id") AS "commentCount"`
+        : empty,
       ...(shape === 'page'
         ? [
             sql`${mediaByIdJson(json, sql`a."narrationMediaId"`)} AS "narrationMedia"`,
@@ -93,6 +106,11 @@ export function createPublicArticleSql(json: JsonSql) {
               // In any order: the mapper finds each photo by its id.
               sql`FROM "ArticleBodyMedia" abm JOIN "Media" bm ON bm."id" = abm."mediaId" WHERE abm."articleId" = a."id"`,
             )} AS "bodyMedia"`,
+            sql`${json.array(
+              objectOfColumns(json, 'c', ['id', 'kind', 'text', 'publishedAt']),
+              sql`FROM "ArticleCorrection" c WHERE c."articleId" = a."id"`,
+              sql`c."publishedAt", c."id"`,
+            )} AS "corrections"`,
           ]
         : []),
     ].filter((part) => part !== empty);
@@ -121,9 +139,14 @@ export function createPublicArticleSql(json: JsonSql) {
 
   /** A row read by `select`, in the shape Prisma gives with the same relations (the repository names its type). */
   function toRow(row: RawArticleRow): Record<string, unknown> {
-    const { rubric, authors, tags, coverMedia, narrationMedia, bodyMedia, ...columns } = row;
+    const { rubric, authors, tags, coverMedia, narrationMedia, bodyMedia, corrections, commentCount, ...columns } = row;
     return {
       ...columns,
+      ...('commentCount' in row ? { commentCount: commentCount === null ? null : { count: Number(commentCount) } } : {}),
+      corrections: (parseJsonValue<CorrectionJson[] | undefined>(corrections) ?? []).map((c) => ({
+        ...c,
+        publishedAt: jsonDate(c.publishedAt),
+      })),
       rubric: toRubricRefRow(rubric),
       authors: (parseJsonValue<{ id: string; displayName: string; slug: string }[] | undefined>(authors) ?? []).map((user) => ({ user })),
       tags: (parseJsonValue<Ref[] | undefined>(tags) ?? []).map((tag) => ({ tag })),

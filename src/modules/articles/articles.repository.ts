@@ -2,6 +2,7 @@ import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
 import type { Dialect } from '../../db/dialect.ts';
 import { jsonSqlFor } from '../../db/json-sql.ts';
 import type { ArticleStatus } from '../../generated/sqlite/client.ts';
+import type { AdMarkingColumns } from '../../shared/ad-marking.ts';
 import { publicArticleWhere } from '../../shared/article-visibility.ts';
 import { olderThan } from '../../shared/cursor.ts';
 import { containsLiterally } from '../../shared/like-pattern.ts';
@@ -18,6 +19,7 @@ const byPosition = { position: 'asc' as const };
 const adminInclude = {
   authors: { select: { userId: true }, orderBy: byPosition },
   tags: { select: { tagId: true }, orderBy: byPosition },
+  narrationJob: true,
 } satisfies PrismaNamespace.ArticleInclude;
 
 // The shapes of the public reads (articles.public-sql.ts reads them in one statement each): a list item,
@@ -29,8 +31,20 @@ const summaryInclude = {
   coverMedia: { include: { renditions: true } },
 } satisfies PrismaNamespace.ArticleInclude;
 
+/** The comment count, read only for answers that ask for it (`include=commentCount`, the page's JSON-LD). */
+interface WithCommentCount {
+  commentCount?: { count: number } | null;
+}
+
+/** An article page's corrections, oldest first. */
+const correctionsInclude = {
+  select: { id: true, kind: true, text: true, publishedAt: true },
+  orderBy: [{ publishedAt: 'asc' as const }, { id: 'asc' as const }],
+} satisfies PrismaNamespace.Article$correctionsArgs;
+
 const publicInclude = {
   ...summaryInclude,
+  corrections: correctionsInclude,
   narrationMedia: { include: { renditions: true } },
   bodyMedia: { select: { media: { include: { renditions: true } } } },
 } satisfies PrismaNamespace.ArticleInclude;
@@ -43,8 +57,10 @@ const summaryOmit = { ...publicOmit, body: true, keyPoints: true } satisfies Pri
 const allRelations: ReadonlySet<PublicInclude> = new Set(['rubric', 'authors', 'tags', 'cover']);
 
 export type ArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof adminInclude }>;
-export type ArticleSummaryRow = PrismaNamespace.ArticleGetPayload<{ include: typeof summaryInclude; omit: typeof summaryOmit }>;
-export type PublicArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof publicInclude; omit: typeof publicOmit }>;
+export type ArticleSummaryRow = PrismaNamespace.ArticleGetPayload<{ include: typeof summaryInclude; omit: typeof summaryOmit }> &
+  WithCommentCount;
+export type PublicArticleRow = PrismaNamespace.ArticleGetPayload<{ include: typeof publicInclude; omit: typeof publicOmit }> &
+  WithCommentCount;
 
 /** The columns an article save writes; relations are written from the id lists beside them. */
 export interface ArticleData {
@@ -56,11 +72,18 @@ export interface ArticleData {
   rubricId: string | null;
   coverMediaId: string | null;
   narrationMediaId: string | null;
+  narration?: string | null;
   seoTitle: string | null;
   seoDescription: string | null;
   showInFeed: boolean;
   embargoUntil: Date | null;
   searchText: string;
+  isSponsored: boolean;
+  commentsEnabled: boolean;
+  commentsClosedAt: Date | null;
+  /** Set on creation only: a live blog starts its coverage when it is created. */
+  format?: 'standard' | 'live';
+  coverageStartedAt?: Date | null;
 }
 
 export interface ArticleRelations {
@@ -146,7 +169,7 @@ export function createArticlesRepository({ prisma, dialect }: { prisma: Prisma; 
 
     create: async (
       tx: PrismaTx,
-      data: ArticleData & { createdById: string | null; at: Date },
+      data: ArticleData & Partial<AdMarkingColumns> & { createdById: string | null; at: Date },
       relations: ArticleRelations,
     ): Promise<string> => {
       const { at, ...columns } = data;

@@ -1,6 +1,6 @@
 import { IdParams, PageQuery } from '../../shared/common.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
-import { articleListKey, rubricFilteredKey, type ListKey } from '../../shared/cache-keys.ts';
+import { articleListKey, commentsKeyOf, rubricFilteredKey, type ListKey } from '../../shared/cache-keys.ts';
 import type { ListRequest } from '../../http/public-cache.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
 import { anyone, staffRead, staffWrite, editorsPublish, adminsOnly } from '../../http/access.ts';
@@ -10,6 +10,7 @@ import {
   GetPublicArticleQuery,
   ListPublicArticlesQuery,
   PublicArticleSchema,
+  type PublicArticleResponse,
 } from './articles.public.schemas.ts';
 import {
   ArticlePage,
@@ -41,6 +42,9 @@ const publicChangeNote =
 const transitionNote =
   "An action the article's state does not allow answers 409 `invalid_transition` with `articleStatus` and `allowedActions`; an article in the trash, 409 `article_in_trash`.";
 const slugTaken = "The slug is another article's current or former slug; code `slug_taken`.";
+const adMarkingNote =
+  'The body is not valid; or an INN fails its check digits (`invalid_inn`); or a sponsored article public or on its way would be left ' +
+  'without its marking: erid, advertiser name, and INN or site (`ad_marking_required`).';
 
 export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
   return [
@@ -80,7 +84,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       body: CreateArticleBody,
       status: 201,
       response: ArticleSchema,
-      errors: { 409: slugTaken },
+      errors: { 409: slugTaken, 422: adMarkingNote },
       audit: { action: 'article.create', targetType },
       handler: ({ body, actor }) => service.create(body, actor),
     }),
@@ -98,7 +102,7 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       params: IdParams,
       body: UpdateArticleBody,
       response: ArticleSchema,
-      errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).` },
+      errors: { 409: `${slugTaken} Or the article is in the trash (\`article_in_trash\`).`, 422: adMarkingNote },
       ifMatch: true,
       audit: { action: 'article.update', targetType },
       handler: ({ params, body, actor, expectedVersion }) => service.update(params.id, body, actor, expectedVersion),
@@ -183,7 +187,10 @@ export function articleAdminRoutes(service: ArticlesService): AnyRoute[] {
       body: PublishArticleBody,
       isBodyOptional: true,
       response: ArticleSchema,
-      errors: { 409: transitionNote },
+      errors: {
+        409: transitionNote,
+        422: 'The body is not valid, or the article is sponsored and lacks its ad marking (`ad_marking_required`): an advertisement goes public only marked.',
+      },
       ifMatch: true,
       audit: { action: 'article.publish', targetType },
       handler: async ({ params, body, actor, expectedVersion, addAuditDetails }) => {
@@ -326,6 +333,8 @@ function publicArticleLists(page: Record<string, unknown>): ListKey[] {
       : []),
     // An inactive rubric is shown as null, which names no record: its reactivation must still reach the page.
     ...(page.rubric === null ? ['rubrics' as const] : []),
+    // Only a page that embeds its comment count is purged by a count update.
+    ...('commentCount' in page ? [commentsKeyOf(String(page.id))] : []),
   ];
 }
 
@@ -343,7 +352,16 @@ function publicListLists(_page: Record<string, unknown>, { query }: ListRequest)
   return ['articles'];
 }
 
-export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
+/** A list's `comments:<id>` keys, for the items that show their comment count. */
+function listCommentKeys(page: Record<string, unknown>): ListKey[] {
+  const items = (page.items ?? []) as { id: string; commentCount?: number }[];
+  return items.flatMap((item) => (item.commentCount !== undefined ? [commentsKeyOf(item.id)] : []));
+}
+
+/** Adds to a public article what another module keeps of it (a live blog's coverage), asked for by `fields`. */
+export type PublicArticleExtras = (article: PublicArticleResponse, fields: readonly string[] | undefined) => Promise<PublicArticleResponse>;
+
+export function articlePublicRoutes(service: ArticlesService, withExtras?: PublicArticleExtras): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -355,7 +373,7 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
       description: 'Filter by rubric (with its sub-rubrics), tag or author slug, and by publication time.',
       query: ListPublicArticlesQuery,
       response: ArticleSummaryPage,
-      cache: { lists: publicListLists },
+      cache: { lists: (page, request) => [...publicListLists(page, request), ...listCommentKeys(page)] },
       handler: ({ query }) => service.listPublic(query),
     }),
     defineRoute({
@@ -387,7 +405,8 @@ export function articlePublicRoutes(service: ArticlesService): AnyRoute[] {
         const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
         if ('movedTo' in found)
           return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}${search}` });
-        return found.article;
+        // Only a live blog has more to add: a standard article's page stays one statement (its format came with it).
+        return withExtras && found.format === 'live' ? withExtras(found.article, query.fields) : found.article;
       },
     }),
     defineRoute({

@@ -1,3 +1,5 @@
+import { AdMarkingBody, AdMarkingSchema } from '../../shared/ad-marking.schemas.ts';
+import { NarrationModeSchema, NarrationStatusSchema } from '../../shared/narration.schemas.ts';
 import { ArticleBlock } from '../../shared/article-blocks.schemas.ts';
 import { IsoDateTime, PageQuery, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
@@ -5,6 +7,7 @@ import { z } from '../../shared/zod.ts';
 // The management side's shapes; what the public API answers is in articles.public.schemas.ts.
 
 export const BODY_MAX_BLOCKS = 500;
+export const articleFormats = ['standard', 'live'] as const;
 export const KEY_POINTS_MAX = 20;
 
 const id = z.string().min(1).max(64);
@@ -62,17 +65,29 @@ const fields = {
     description: 'Not public before this time, whatever its status; null for no embargo.',
     example: '2026-11-24T06:00:00.000Z',
   }),
+  isSponsored: z.boolean().openapi({
+    description: 'Sponsored content, an advertisement: publishing it needs `adMarking` (422 `ad_marking_required`).',
+    example: false,
+  }),
+  adMarking: AdMarkingBody.nullable(),
+  commentsEnabled: z.boolean().openapi({ description: "Whether it takes comments; left out on creation: its rubric's default." }),
+  commentsClosedAt: IsoDateTime.nullable().openapi({ description: 'No new comments from this time on; null: open while enabled.' }),
 };
 
 // The fields both bodies take as optional, in the order the document lists them.
 const optionalOnCreateAndUpdate = {
   coverMediaId: fields.coverMediaId.optional(),
   narrationMediaId: fields.narrationMediaId.optional(),
+  narration: NarrationModeSchema.optional(),
   keyPoints: fields.keyPoints.optional(),
   seoTitle: fields.seoTitle.optional(),
   seoDescription: fields.seoDescription.optional(),
   showInFeed: fields.showInFeed.optional(),
   embargoUntil: fields.embargoUntil.optional(),
+  isSponsored: fields.isSponsored.optional(),
+  adMarking: fields.adMarking.optional(),
+  commentsEnabled: fields.commentsEnabled.optional(),
+  commentsClosedAt: fields.commentsClosedAt.optional(),
 };
 
 export const CreateArticleBody = z
@@ -87,6 +102,9 @@ export const CreateArticleBody = z
       .optional()
       .openapi({ description: 'Users in byline order; an author must include themselves and is the default.' }),
     ...optionalOnCreateAndUpdate,
+    format: z.enum(articleFormats).optional().openapi({
+      description: '`live` makes a live blog, whose entries are posted under it; `standard` when left out. It cannot change later.',
+    }),
   })
   .openapi('CreateArticleBody');
 
@@ -100,6 +118,10 @@ export const UpdateArticleBody = z
     tagIds: fields.tagIds.optional(),
     authorIds: fields.authorIds.optional(),
     ...optionalOnCreateAndUpdate,
+    substantiveUpdate: z.boolean().optional().openapi({
+      description:
+        'The save changes the story for its readers: `displayUpdatedAt` («Обновлено») moves to now. A typo fix, a tag or a photo credit is not one.',
+    }),
   })
   .openapi('UpdateArticleBody', { description: 'Any subset of the fields; null clears a nullable one.' });
 
@@ -129,6 +151,8 @@ export const ArticleSchema = z
     authorIds: z.array(z.string()),
     coverMediaId: z.string().nullable(),
     narrationMediaId: z.string().nullable(),
+    narration: NarrationModeSchema,
+    narrationStatus: NarrationStatusSchema,
     seoTitle: z.string().nullable(),
     seoDescription: z.string().nullable(),
     createdAt: IsoDateTime,
@@ -136,7 +160,19 @@ export const ArticleSchema = z
     publishedAt: IsoDateTime.nullable().openapi({ description: 'When it became (or, scheduled, becomes) public; null while a draft.' }),
     embargoUntil: fields.embargoUntil,
     deletedAt: IsoDateTime.nullable().openapi({ description: 'When it was moved to the trash; null when it is not there.' }),
+    displayUpdatedAt: IsoDateTime.nullable().openapi({
+      description: 'When a correction or a substantive update last changed the story (shown as «Обновлено»); null: never.',
+    }),
+    isSponsored: z.boolean(),
+    adMarking: z.union([AdMarkingSchema, z.null()]),
+    commentsEnabled: z.boolean(),
+    commentsClosedAt: IsoDateTime.nullable(),
     version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 4 }),
+    format: z.enum(articleFormats).openapi({ description: '`live`: a live blog, with entries under `/live-entries`.' }),
+    coverageStartedAt: IsoDateTime.nullable().openapi({
+      description: 'A live blog: when its coverage started; null for a standard article.',
+    }),
+    coverageEndedAt: IsoDateTime.nullable().openapi({ description: 'A live blog: when its coverage ended; null while it runs.' }),
   })
   .openapi('Article', {
     example: {
@@ -156,6 +192,16 @@ export const ArticleSchema = z
       authorIds: [exampleIds.author],
       coverMediaId: exampleIds.photo,
       narrationMediaId: null,
+      narration: null,
+      narrationStatus: {
+        state: 'ready',
+        provider: 'builtin',
+        voice: 'espeak-ng:ru',
+        textHash: '4f1c0e6b2a9d8c7e5f3a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e',
+        durationSeconds: 94.2,
+        error: null,
+        updatedAt: '2026-11-23T09:31:10.000Z',
+      },
       seoTitle: null,
       seoDescription: null,
       createdAt: '2026-11-23T08:10:00.000Z',
@@ -163,7 +209,15 @@ export const ArticleSchema = z
       publishedAt: '2026-11-23T09:30:00.000Z',
       embargoUntil: null,
       deletedAt: null,
+      displayUpdatedAt: null,
+      isSponsored: false,
+      adMarking: null,
+      commentsEnabled: true,
+      commentsClosedAt: null,
       version: 4,
+      format: 'standard',
+      coverageStartedAt: null,
+      coverageEndedAt: null,
     },
   });
 

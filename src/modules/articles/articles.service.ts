@@ -1,5 +1,6 @@
 import { createAdminReadOperations } from './articles.admin-reads.ts';
 import { createArticleContext, type ArticlesDeps } from './articles.context.ts';
+import { createCorrectionOperations } from './articles.corrections.ts';
 import { createPublicReadOperations } from './articles.public-reads.ts';
 import { createWorkflowOperations } from './articles.workflow.ts';
 import { createWriteOperations } from './articles.writes.ts';
@@ -19,6 +20,8 @@ export function createArticlesService(deps: ArticlesDeps) {
     ...createWriteOperations(ctx),
     ...createWorkflowOperations(ctx),
     ...createPublicReadOperations(ctx),
+    ...createCorrectionOperations(ctx),
+    publicKeysOf: ctx.publicKeysOf,
   };
 }
 

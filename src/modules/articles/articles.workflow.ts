@@ -2,6 +2,7 @@ import type { PrismaTx } from '../../db/database.ts';
 import { ConflictError } from '../../errors.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { addAuditDetails } from '../../shared/audit-intent.ts';
+import { adMarkingInputOf, requireAdMarking } from '../../shared/ad-marking.ts';
 import { notePurge } from '../../shared/cache-keys.ts';
 import type { DomainEventType } from '../../shared/domain-events.ts';
 import { toDate, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
@@ -17,7 +18,7 @@ function eventOf(action: WorkflowAction, status: ArticleRow['status']): DomainEv
 
 /** The article's way from draft to public and back: review, publication, archive, the trash. */
 export function createWorkflowOperations(ctx: ArticleContext) {
-  const { deps, repo, now, loadForChange, writeChecked, reload } = ctx;
+  const { deps, repo, now, loadForChange, writeChecked, reload, syncAdPlacement } = ctx;
 
   /**
    * Moves the article along the workflow: checks the caller's version and the state the action starts
@@ -35,6 +36,8 @@ export function createWorkflowOperations(ctx: ArticleContext) {
   ): Promise<ArticleResponse> {
     const current = await loadForChange(id, actor, expectedVersion);
     assertTransition(action, current.status);
+    // An advertisement goes public only with its marking (38-FZ art. 18.1).
+    if (action === 'publish' && current.isSponsored) requireAdMarking(adMarkingInputOf(current), 'adMarking', 'The sponsored article');
     const at = now();
     const { feed, ...state } = next(current, at);
     await writeChecked(current, actor, expectedVersion, {
@@ -43,6 +46,7 @@ export function createWorkflowOperations(ctx: ArticleContext) {
       alongside: async (tx) => {
         if (feed) await feed(tx);
         await deps.searchIndex.reindexArticle(tx, id);
+        await syncAdPlacement(tx, id, current.isSponsored);
       },
       event: eventOf(action, state.status),
       details: action === 'publish' ? { publishedAt: state.publishedAt?.toISOString() ?? null } : undefined,
@@ -105,6 +109,7 @@ export function createWorkflowOperations(ctx: ArticleContext) {
         alongside: async (tx) => {
           await deps.feed.takeArticleOutOfFeed(tx, id);
           await deps.searchIndex.reindexArticle(tx, id);
+          await syncAdPlacement(tx, id, current.isSponsored);
         },
         event: 'article.deleted',
       });

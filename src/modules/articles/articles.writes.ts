@@ -2,6 +2,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { ArticleBlockInput } from '../../shared/article-blocks.schemas.ts';
 import { bodyTextsOf, foldForSearch } from '../../shared/article-text.ts';
 import type { Actor } from '../../shared/actor.ts';
+import { adMarkingInputOf, assertInnValid, requireAdMarking, toAdColumns } from '../../shared/ad-marking.ts';
 import { notePurge } from '../../shared/cache-keys.ts';
 import { userIdOf } from '../../shared/actor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
@@ -19,12 +20,14 @@ const isOnTheWay = (status: string) => status === 'published' || status === 'sch
 
 /** What editors save: a new article, its changes, an older revision's content brought back. */
 export function createWriteOperations(ctx: ArticleContext) {
-  const { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid } = ctx;
+  const { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid, syncAdPlacement } = ctx;
 
   async function create(input: CreateArticleInput, actor: Actor): Promise<ArticleResponse> {
     const authorIds = input.authorIds ?? defaultAuthorIds(actor);
     const keyPoints = input.keyPoints ?? [];
     await assertValid({ ...input, authorIds, keyPoints }, { body: input.body, keyPoints }, actor);
+    // A draft may wait for its erid; a wrong INN is refused at once.
+    assertInnValid(input.adMarking, 'body.adMarking');
     const slug = await resolveSlug({ given: input.slug, source: input.title, isTaken: (s) => repo.isSlugTaken(s) });
     const lead = input.lead ?? null;
     const data: ArticleData = {
@@ -36,19 +39,30 @@ export function createWriteOperations(ctx: ArticleContext) {
       rubricId: input.rubricId ?? null,
       coverMediaId: input.coverMediaId ?? null,
       narrationMediaId: input.narrationMediaId ?? null,
+      narration: input.narration ?? null,
       seoTitle: input.seoTitle ?? null,
       seoDescription: input.seoDescription ?? null,
       showInFeed: input.showInFeed ?? true,
       embargoUntil: toDate(input.embargoUntil),
       searchText: searchTextOf(input.title, lead, input.body),
+      isSponsored: input.isSponsored ?? false,
+      commentsEnabled: input.commentsEnabled ?? (await deps.rubrics.takesCommentsByDefault(input.rubricId ?? null)),
+      commentsClosedAt: toDate(input.commentsClosedAt),
     };
     const at = now();
     // A new article is a draft: no public answer shows it yet.
     const surrogateKeys = notePurge([]);
+    const isLive = input.format === 'live';
     const id = await repo.inTransaction(async (tx) => {
       const createdId = await repo.create(
         tx,
-        { ...data, createdById: userIdOf(actor), at },
+        {
+          ...data,
+          ...(input.adMarking ? toAdColumns(input.adMarking) : {}),
+          ...(isLive ? { format: 'live' as const, coverageStartedAt: at } : {}),
+          createdById: userIdOf(actor),
+          at,
+        },
         { authorIds, tagIds: input.tagIds ?? [], bodyMediaIds: imageIdsOf(input.body) },
       );
       await addRevision(tx, createdId, actor, at);
@@ -80,6 +94,13 @@ export function createWriteOperations(ctx: ArticleContext) {
     const lead = input.lead === undefined ? current.lead : input.lead;
     const rubricId = input.rubricId === undefined ? current.rubricId : input.rubricId;
     const showInFeed = input.showInFeed ?? current.showInFeed;
+    const isSponsored = input.isSponsored ?? current.isSponsored;
+    assertInnValid(input.adMarking, 'body.adMarking');
+    // An article public or on its way stays marked while it is sponsored.
+    if (isSponsored && isOnTheWay(current.status) && (input.isSponsored !== undefined || input.adMarking !== undefined)) {
+      const marking = input.adMarking === null ? null : { ...adMarkingInputOf(current), ...input.adMarking };
+      requireAdMarking(marking, 'body.adMarking', 'A sponsored article');
+    }
     const at = now();
     await writeChecked(current, actor, expectedVersion, {
       // The save also needs the article still in a state the caller may change (an author's still a draft).
@@ -93,9 +114,16 @@ export function createWriteOperations(ctx: ArticleContext) {
         rubricId,
         ...(input.coverMediaId !== undefined ? { coverMediaId: input.coverMediaId } : {}),
         ...(input.narrationMediaId !== undefined ? { narrationMediaId: input.narrationMediaId } : {}),
+        ...(input.narration !== undefined ? { narration: input.narration } : {}),
         ...(input.seoTitle !== undefined ? { seoTitle: input.seoTitle } : {}),
         ...(input.seoDescription !== undefined ? { seoDescription: input.seoDescription } : {}),
         ...(input.embargoUntil !== undefined ? { embargoUntil: toDate(input.embargoUntil) } : {}),
+        ...(input.adMarking !== undefined ? toAdColumns(input.adMarking) : {}),
+        ...(input.commentsEnabled !== undefined ? { commentsEnabled: input.commentsEnabled } : {}),
+        ...(input.commentsClosedAt !== undefined ? { commentsClosedAt: toDate(input.commentsClosedAt) } : {}),
+        // Readers are told the story changed only when an editor says it did.
+        ...(input.substantiveUpdate ? { displayUpdatedAt: at } : {}),
+        isSponsored,
         showInFeed,
         searchText: searchTextOf(title, lead, body),
         updatedAt: at,
@@ -113,6 +141,7 @@ export function createWriteOperations(ctx: ArticleContext) {
         }
         await deps.searchIndex.reindexArticle(tx, id);
         await addRevision(tx, id, actor, at);
+        await syncAdPlacement(tx, id, current.isSponsored);
       },
       event: 'article.updated',
       entity: { slug, rubricId },

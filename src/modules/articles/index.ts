@@ -1,5 +1,6 @@
 import type { Prisma } from '../../db/database.ts';
 import type { Dialect } from '../../db/dialect.ts';
+import { noAdPlacementTracker, type AdPlacementTracker } from '../../shared/ad-placements.ts';
 import { noAuditTrail, type AuditTrail } from '../../shared/audit-intent.ts';
 import { noEventRecorder, type EventRecorder } from '../../shared/domain-events.ts';
 import type { NewsArticleJsonLd } from '../../shared/news-article-json-ld.schemas.ts';
@@ -10,7 +11,9 @@ import type { RubricsService } from '../rubrics/index.ts';
 import type { TagsService } from '../tags/index.ts';
 import type { UsersService } from '../users/index.ts';
 import { createArticlesRepository } from './articles.repository.ts';
-import { articleAdminRoutes, articlePublicRoutes } from './articles.routes.ts';
+import { createCorrectionsRepository } from './articles.corrections.repository.ts';
+import { articleAdminRoutes, articlePublicRoutes, type PublicArticleExtras } from './articles.routes.ts';
+import { correctionAdminRoutes, correctionMethodGuard, correctionPublicRoutes } from './articles.corrections.routes.ts';
 import { createPreviewTokens } from './articles.preview.ts';
 import type { PublicArticleResponse } from './articles.public.schemas.ts';
 import { createArticlesService } from './articles.service.ts';
@@ -35,17 +38,28 @@ export function createArticlesModule(deps: {
   audit?: AuditTrail;
   /** The schema.org JSON-LD of an article page. */
   jsonLdOf: (article: PublicArticleResponse) => NewsArticleJsonLd;
+  /** Records when sponsored articles are public (the ads report). */
+  ads?: AdPlacementTracker;
+  /** What other modules add to a public article page (a live blog's coverage). */
+  publicArticleExtras?: PublicArticleExtras;
 }) {
-  const { prisma, dialect, jwtSecret, previewTtlSeconds, ...services } = deps;
+  const { prisma, dialect, jwtSecret, previewTtlSeconds, publicArticleExtras, ...services } = deps;
   const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
   const service = createArticlesService({
     repo: createArticlesRepository({ prisma, dialect }),
+    corrections: createCorrectionsRepository({ prisma }),
     previews,
     ...services,
     events: deps.events ?? noEventRecorder,
     audit: deps.audit ?? noAuditTrail,
+    ads: deps.ads ?? noAdPlacementTracker,
   });
-  return { service, adminRoutes: articleAdminRoutes(service), publicRoutes: articlePublicRoutes(service) };
+  return {
+    service,
+    adminRoutes: [...articleAdminRoutes(service), ...correctionAdminRoutes(service)],
+    publicRoutes: [...articlePublicRoutes(service, publicArticleExtras), ...correctionPublicRoutes(service)],
+    router: correctionMethodGuard(),
+  };
 }
 
 export type { ArticlesService, PublicArticleLink } from './articles.service.ts';

@@ -1,4 +1,5 @@
 import { IdParams } from '../../shared/common.schemas.ts';
+import { commentsKeyOf, type ListKey } from '../../shared/cache-keys.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { anyone, editorsPublish, editorsRead } from '../../http/access.ts';
 import {
@@ -55,7 +56,13 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       body: CreateFeedItemBody,
       status: 201,
       response: FeedItemSchema,
-      errors: { 409: 'The article already has a feed item (code `article_in_feed`).' },
+      errors: {
+        409: 'The article already has a feed item (code `article_in_feed`).',
+        422: [
+          'The body is not valid; or a promo item lacks its marking: erid, advertiser name, and INN or site (`ad_marking_required`);',
+          'or the INN fails its check digits (`invalid_inn`).',
+        ].join(' '),
+      },
       audit: { action: 'feed_item.create', targetType: 'feed_item' },
       handler: ({ body, actor }) => service.create(body, actor),
     }),
@@ -70,6 +77,7 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
       body: UpdateFeedItemBody,
       response: FeedItemSchema,
       ifMatch: true,
+      errors: { 422: 'The body is not valid, a promo item would lose its marking (`ad_marking_required`), or a bad INN (`invalid_inn`).' },
       audit: { action: 'feed_item.update', targetType: 'feed_item' },
       handler: ({ params, body, expectedVersion, actor }) => service.update(params.id, body, expectedVersion, actor),
     }),
@@ -90,6 +98,11 @@ export function feedAdminRoutes(service: FeedService): AnyRoute[] {
   ];
 }
 
+function commentsKeysOf(page: Record<string, unknown>): ListKey[] {
+  const items = (page.items ?? []) as { article: { id: string; commentCount?: number } | null }[];
+  return items.flatMap((item) => (item.article?.commentCount !== undefined ? [commentsKeyOf(item.article.id)] : []));
+}
+
 export function feedPublicRoutes(service: FeedService): AnyRoute[] {
   return [
     defineRoute({
@@ -102,7 +115,8 @@ export function feedPublicRoutes(service: FeedService): AnyRoute[] {
       description: 'Only items inside their visibility window; an article item only while its article is published.',
       query: PublicFeedQuery,
       response: PublicFeedPage,
-      cache: { lists: ['feed'] },
+      // With comment counts, each article item's `comments:<id>` too: a count update purges the page.
+      cache: { lists: (page) => ['feed', ...commentsKeysOf(page)] },
       handler: ({ query }) => service.listPublic(query),
     }),
   ];

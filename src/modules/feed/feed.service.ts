@@ -4,6 +4,16 @@ import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, isDateIdKey, toPage, type Page } from '../../shared/cursor.ts';
 import type { DomainEventType, EventRecorder } from '../../shared/domain-events.ts';
+import {
+  adMarkingInputOf,
+  adMarkingOf,
+  assertInnValid,
+  requireAdMarking,
+  toAdColumns,
+  withErid,
+  type AdMarkingInput,
+} from '../../shared/ad-marking.ts';
+import { noAdPlacementTracker, type AdPlacementTracker } from '../../shared/ad-placements.ts';
 import { toFeedItemResponse, toPublicFeedItemResponse } from './feed.mapper.ts';
 import type { FeedItemRow, FeedRepository, PublicFeedKey } from './feed.repository.ts';
 import type {
@@ -32,16 +42,43 @@ export interface FeedServiceDeps {
   now: () => Date;
   /** Where each change's webhook event is recorded, in the change's transaction. */
   events: EventRecorder;
+  /** Records when promo slots are public, for the ads report, in the change's transaction. */
+  ads?: AdPlacementTracker;
 }
 
-export function createFeedService({ repo, now, events }: FeedServiceDeps) {
-  // The webhook event of a write, recorded in its transaction.
-  const recordEvent = (type: DomainEventType, actor: Actor | undefined) => (tx: PrismaTx, row: FeedItemRow) =>
-    events.record(tx, {
+export function createFeedService({ repo, now, events, ads = noAdPlacementTracker }: FeedServiceDeps) {
+  // The webhook event of a write and the promo's time in public, recorded in its transaction.
+  const recordEvent = (type: DomainEventType, actor: Actor | undefined) => async (tx: PrismaTx, row: FeedItemRow) => {
+    await events.record(tx, {
       type,
       entity: { id: row.id, slug: null, version: row.version, rubricId: row.rubricId },
       actor: actor ? actorLabel(actor) : 'system',
     });
+    if (row.kind === 'promo') await ads.sync(tx, placementOf(row, type !== 'feed_item.deleted'));
+  };
+
+  /** A promo slot as the ads report sees it: public from its window's start (or now) to its end, until deleted. */
+  function placementOf(row: FeedItemRow, isPresent: boolean) {
+    const marking = adMarkingOf(row);
+    return {
+      subjectType: 'feed_item' as const,
+      subjectId: row.id,
+      marking,
+      title: row.headline,
+      link: { type: 'url' as const, url: row.url && marking ? withErid(row.url, marking.erid) : (row.url ?? '') },
+      window: isPresent ? { from: row.visibleFrom ?? now(), until: row.visibleUntil } : null,
+    };
+  }
+
+  /** A promo item's marking must be whole; any other item takes none. */
+  function markingErrors(kind: string, marking: AdMarkingInput | null | undefined, isGiven: boolean): FieldError[] {
+    assertInnValid(marking, 'body.adMarking');
+    if (kind === 'promo') {
+      requireAdMarking(marking, 'body.adMarking', 'A promo item');
+      return [];
+    }
+    return isGiven && marking ? [{ field: 'body.adMarking', message: 'Only a promo item carries an ad marking' }] : [];
+  }
 
   async function findOrThrow(id: string): Promise<FeedItemRow> {
     const row = await repo.findById(id);
@@ -81,8 +118,14 @@ export function createFeedService({ repo, now, events }: FeedServiceDeps) {
 
     async listPublic(query: PublicFeedInput): Promise<Page<PublicFeedItemResponse>> {
       const key = query.cursor ? decodeCursor(query.cursor, isPublicFeedKey) : undefined;
-      const rows = await repo.listVisible(query.limit + 1, now(), query.rubric, key);
-      return toPage(rows, query.limit, toPublicFeedItemResponse, (r) => [r.isPinned, r.publishedAt.toISOString(), r.id]);
+      const withCommentCount = query.include === 'commentCount';
+      const rows = await repo.listVisible(query.limit + 1, now(), query.rubric, key, withCommentCount);
+      return toPage(
+        rows,
+        query.limit,
+        (row) => toPublicFeedItemResponse(row, { withCommentCount }),
+        (r) => [r.isPinned, r.publishedAt.toISOString(), r.id],
+      );
     },
 
     async get(id: string): Promise<FeedItemResponse> {
@@ -91,20 +134,26 @@ export function createFeedService({ repo, now, events }: FeedServiceDeps) {
 
     async create(input: CreateFeedItemInput, actor?: Actor): Promise<FeedItemResponse> {
       const isArticle = input.kind === 'article';
+      // A live item links a live blog (format `live`) or a stream URL.
+      const isLiveBlog = input.kind === 'live' && !!input.articleId;
       const visibleFrom = toDate(input.visibleFrom) ?? null;
       const visibleUntil = toDate(input.visibleUntil) ?? null;
       const errors: FieldError[] = [];
       if (isArticle) {
         if (!input.articleId) errors.push({ field: 'body.articleId', message: 'Required for an article item' });
         if (input.url) errors.push({ field: 'body.url', message: 'An article item has no url: it links its article' });
-      } else {
+      } else if (!isLiveBlog) {
         if (!input.url) errors.push({ field: 'body.url', message: `Required for a ${input.kind} item` });
-        if (input.articleId) errors.push({ field: 'body.articleId', message: 'Only an article item links an article' });
+        if (input.articleId) errors.push({ field: 'body.articleId', message: 'Only an article or a live item links an article' });
       }
       errors.push(...windowErrors(visibleFrom, visibleUntil), ...(await rubricErrors(input.rubricId)));
-      const article = isArticle && input.articleId ? await repo.findArticle(input.articleId) : null;
+      errors.push(...markingErrors(input.kind, input.adMarking, input.adMarking !== undefined));
+      const article = (isArticle || isLiveBlog) && input.articleId ? await repo.findArticle(input.articleId) : null;
       if (isArticle && input.articleId && article?.status !== 'published') {
         errors.push({ field: 'body.articleId', message: 'No published article has this id' });
+      }
+      if (isLiveBlog && (article?.format !== 'live' || article.deletedAt)) {
+        errors.push({ field: 'body.articleId', message: 'No live blog (an article of format `live`) has this id' });
       }
       throwIfAny(errors);
       if (article && (await repo.hasItemForArticle(article.id))) {
@@ -125,6 +174,11 @@ export function createFeedService({ repo, now, events }: FeedServiceDeps) {
           publishedAt: toDate(input.publishedAt) ?? at,
           visibleFrom,
           visibleUntil,
+          adErid: null,
+          adAdvertiserName: null,
+          adAdvertiserInn: null,
+          adAdvertiserUrl: null,
+          ...(input.kind === 'promo' && input.adMarking ? toAdColumns(input.adMarking) : {}),
           createdAt: at,
           updatedAt: at,
         },
@@ -143,7 +197,7 @@ export function createFeedService({ repo, now, events }: FeedServiceDeps) {
       const errors: FieldError[] = [];
       if (current.kind === 'article' && input.url)
         errors.push({ field: 'body.url', message: 'An article item has no url: it links its article' });
-      if (current.kind !== 'article' && input.url === null)
+      if (current.kind !== 'article' && !current.articleId && input.url === null)
         errors.push({ field: 'body.url', message: `Required for a ${current.kind} item` });
       errors.push(
         ...windowErrors(
@@ -152,6 +206,9 @@ export function createFeedService({ repo, now, events }: FeedServiceDeps) {
         ),
         ...(await rubricErrors(input.rubricId)),
       );
+      // The marking as it will be: the parts sent over the parts kept.
+      const marking = input.adMarking === null ? null : { ...adMarkingInputOf(current), ...input.adMarking };
+      errors.push(...markingErrors(current.kind, marking, input.adMarking !== undefined));
       throwIfAny(errors);
       const isUpdated = await repo.updateAtVersion(
         id,
@@ -164,6 +221,7 @@ export function createFeedService({ repo, now, events }: FeedServiceDeps) {
           publishedAt: toDate(input.publishedAt) ?? undefined,
           visibleFrom,
           visibleUntil,
+          ...(input.adMarking !== undefined ? toAdColumns(input.adMarking) : {}),
           updatedAt: now(),
         },
         recordEvent('feed_item.updated', actor),

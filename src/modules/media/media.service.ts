@@ -72,9 +72,9 @@ function translateImageError(error: unknown): unknown {
 
 export function createMediaService({ repo, now, storage, publicBaseUrl = '', images, aspectRatios = [], events }: MediaServiceDeps) {
   const recordEvent =
-    (type: DomainEventType, actor: Actor): AfterWrite =>
+    (type: DomainEventType, actor: Actor | null): AfterWrite =>
     (tx, row) =>
-      events.record(tx, { type, entity: { id: row.id, slug: null, version: row.version }, actor: actorLabel(actor) });
+      events.record(tx, { type, entity: { id: row.id, slug: null, version: row.version }, actor: actor ? actorLabel(actor) : 'system' });
 
   async function findOrThrow(id: string): Promise<MediaRow> {
     const row = await repo.findById(id);
@@ -208,7 +208,9 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ima
     async upload(
       file: ReceivedFile,
       metadata: UploadMetadataInput,
-      actor: Actor,
+      /** null: the app itself made the file (a generated narration). */
+      actor: Actor | null,
+      facts: { durationSeconds?: number } = {},
     ): Promise<{ created: boolean; media: AdminMediaResponse }> {
       const existing = await repo.findByContentHash(file.contentHash);
       if (existing) return { created: false, media: toAdminMediaResponse(existing) };
@@ -239,7 +241,7 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ima
             sizeBytes: file.sizeBytes,
             width: image?.facts.width ?? null,
             height: image?.facts.height ?? null,
-            durationSeconds: null,
+            durationSeconds: facts.durationSeconds ?? null,
             caption: metadata.caption ?? null,
             altText: metadata.altText ?? null,
             credit: metadata.credit ?? null,
@@ -249,7 +251,7 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ima
             dominantColor: image?.facts.dominantColor ?? null,
             contentHash: file.contentHash,
             storageKey: originalKey,
-            createdById: userIdOf(actor),
+            createdById: actor ? userIdOf(actor) : null,
             createdAt: at,
             updatedAt: at,
           },

@@ -10,6 +10,8 @@ export function toRubricResponse(row: RubricRow): RubricResponse {
     parentId: row.parentId,
     position: row.position,
     isActive: row.isActive,
+    commentsEnabledByDefault: row.commentsEnabledByDefault,
+    narration: row.narration === 'auto' || row.narration === 'off' ? row.narration : null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -57,7 +57,16 @@ export function createRubricsRepository({ prisma, dialect }: { prisma: Prisma; d
     findActiveBySlug: async (slug: string): Promise<PublicRubricRow | null> => (await readPublic(sql`r."slug" = ${slug}`))[0] ?? null,
     /** Writes run in a transaction so that `then` (the webhook event) is committed with them or not at all. */
     create: (
-      data: { name: string; slug: string; description: string | null; parentId: string | null; position: number; isActive: boolean },
+      data: {
+        name: string;
+        slug: string;
+        description: string | null;
+        parentId: string | null;
+        position: number;
+        isActive: boolean;
+        commentsEnabledByDefault: boolean;
+        narration: string | null;
+      },
       then: (tx: PrismaTx, row: Rubric) => Promise<void>,
     ) =>
       prisma.$transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { NarrationModeSchema } from '../../shared/narration.schemas.ts';
 import { IsoDateTime, PageQuery, RubricRefSchema, pageOf } from '../../shared/common.schemas.ts';
 import { z } from '../../shared/zod.ts';
 
@@ -11,6 +12,9 @@ const description = z
   .openapi({ example: 'Футбол, хоккей, теннис и всё, что происходит на стадионах страны.' });
 const parentId = z.string().max(64).nullable().openapi({ description: 'The parent rubric, for a sub-rubric.' });
 const position = z.number().int().min(0).max(100_000).openapi({ description: 'Order among rubrics, ascending.', example: 30 });
+const commentsEnabledByDefault = z
+  .boolean()
+  .openapi({ description: 'Whether a new article of the rubric takes comments when it does not say (`commentsEnabled`).', example: true });
 
 export const CreateRubricBody = z
   .strictObject({
@@ -20,6 +24,8 @@ export const CreateRubricBody = z
     parentId: parentId.optional(),
     position: position.optional(),
     isActive: z.boolean().optional(),
+    commentsEnabledByDefault: commentsEnabledByDefault.optional(),
+    narration: NarrationModeSchema.optional(),
   })
   .openapi('CreateRubricBody');
 
@@ -31,6 +37,8 @@ export const UpdateRubricBody = z
     parentId: parentId.optional(),
     position: position.optional(),
     isActive: z.boolean().optional(),
+    commentsEnabledByDefault: commentsEnabledByDefault.optional(),
+    narration: NarrationModeSchema.optional(),
   })
   .openapi('UpdateRubricBody');
 
@@ -43,6 +51,10 @@ export const RubricSchema = z
     parentId: z.string().nullable(),
     position: z.number().int(),
     isActive: z.boolean(),
+    commentsEnabledByDefault,
+    narration: NarrationModeSchema.openapi({
+      description: 'Whether its articles are narrated when their own `narration` is null; null follows NARRATION_DEFAULT.',
+    }),
     version: z.number().int().openapi({ description: 'Goes up by one with each change; send it back as If-Match (the ETag).', example: 3 }),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,

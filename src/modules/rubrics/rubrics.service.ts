@@ -99,6 +99,11 @@ export function createRubricsService({ repo, events }: RubricsServiceDeps) {
       return (await repo.findById(id)) !== null;
     },
 
+    /** Whether a new article of the rubric takes comments by default; true without a rubric (or for an unknown one). */
+    async takesCommentsByDefault(id: string | null): Promise<boolean> {
+      return id ? ((await repo.findById(id))?.commentsEnabledByDefault ?? true) : true;
+    },
+
     async create(input: CreateRubricInput, actor?: Actor): Promise<RubricResponse> {
       await assertParentAllowed(null, input.parentId);
       const slug = await resolveSlug({ given: input.slug, source: input.name, isTaken: (s) => repo.isSlugTaken(s) });
@@ -110,6 +115,8 @@ export function createRubricsService({ repo, events }: RubricsServiceDeps) {
           parentId: input.parentId ?? null,
           position: input.position ?? 0,
           isActive: input.isActive ?? true,
+          commentsEnabledByDefault: input.commentsEnabledByDefault ?? true,
+          narration: input.narration ?? null,
         },
         recordEvent('rubric.created', actor),
       );

@@ -25,3 +25,5 @@ export function createSearchModule(deps: { prisma: Prisma; now: () => Date; arti
 
 export type { SearchIndexer } from '../../shared/search-indexer.ts';
 export type { SearchService } from './search.service.ts';
+/** The words of a text with their offsets, and the stemmed term each is indexed by: other modules rank text as search does. */
+export { termOf, wordsOf } from './search.text.ts';

@@ -229,6 +229,8 @@ export function createSearchRepository({ prisma }: { prisma: PrismaClient }) {
           publishedAt: true,
           deletedAt: true,
           tags: { select: { tag: { select: { name: true } } } },
+          // A live blog is found by the words of its entries too.
+          liveEntries: { where: { deletedAt: null }, select: { title: true, body: true } },
         },
       }),
 

@@ -36,6 +36,19 @@ function closestForms(query: string, indexed: string[]): string[] {
     .slice(0, MAX_FORMS_PER_WORD);
 }
 
+/** The body of an article followed by its live entries' titles and blocks, which count as body text. */
+function withLiveEntries(row: { body: unknown; liveEntries: { title: string | null; body: unknown }[] }): unknown[] {
+  const body = Array.isArray(row.body) ? row.body : [];
+  if (!row.liveEntries.length) return body;
+  return [
+    ...body,
+    ...row.liveEntries.flatMap((entry) => [
+      ...(entry.title ? [{ type: 'paragraph', text: entry.title }] : []),
+      ...(Array.isArray(entry.body) ? entry.body : []),
+    ]),
+  ];
+}
+
 /**
  * Keeps the search index in step with the articles: every article write calls `reindexArticle` in its
  * transaction, a tag's rename or deletion reindexes the articles that carry it.
@@ -47,7 +60,7 @@ export function createSearchIndexer(deps: { repo: SearchRepository }): SearchInd
     // Only an article with a publication time can be public; drafts and the trash are kept out.
     const isIndexed = row?.publishedAt && !row.deletedAt;
     const scores = isIndexed
-      ? termScoresOf({ title: row.title, lead: row.lead, body: row.body, tagNames: row.tags.map((t) => t.tag.name) })
+      ? termScoresOf({ title: row.title, lead: row.lead, body: withLiveEntries(row), tagNames: row.tags.map((t) => t.tag.name) })
       : new Map<string, number>();
     await repo.replaceTerms(tx, articleId, scores, row?.publishedAt ?? new Date(0));
   }

@@ -3,7 +3,8 @@ import { bodyToHtml } from './syndication.html.ts';
 import { lastModifiedOf, type SiteInfo } from './syndication.json-ld.ts';
 import { feedImageOf, type FeedImage } from './syndication.media.ts';
 import { JSON_FEED_VERSION, type JsonFeed, type JsonFeedItemResponse } from './syndication.schemas.ts';
-import { element, emptyElement, rfc822, textElement, xmlDocument } from './syndication.xml.ts';
+import { element, emptyElement, escapeXml, rfc822, textElement, xmlDocument } from './syndication.xml.ts';
+import { AD_LABEL } from '../../shared/ad-marking.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -34,7 +35,16 @@ interface ItemFacts {
   tags: { name: string; slug: string }[];
   image: (FeedImage & { caption: string | null; credit: string | null }) | null;
   narration: { url: string; mimeType: string; sizeBytes: number | null } | null;
+  /** A sponsored article's marking line («Реклама. …»); null for any other. */
+  adMarking: string | null;
 }
+
+/** The category every format gives a sponsored item, beside the marking line at the top of its content. */
+const SPONSORED_CATEGORY = AD_LABEL;
+
+/** The marking line first, then the body, so that a reader of the feed sees it before the ad. */
+const htmlWithMarking = (html: string, marking: string | null) =>
+  marking ? `<p class="ad-marking">${escapeXml(marking)}</p>${html}` : html;
 
 function factsOf(article: PublicArticleResponse, site: SiteInfo): ItemFacts {
   const image = article.cover ? feedImageOf(article.cover) : null;
@@ -45,7 +55,7 @@ function factsOf(article: PublicArticleResponse, site: SiteInfo): ItemFacts {
     url: site.urls.article(article.slug ?? ''),
     title: article.title ?? '',
     lead: article.lead ?? null,
-    html: bodyToHtml(article.body ?? [], site.urls.absolute),
+    html: htmlWithMarking(bodyToHtml(article.body ?? [], site.urls.absolute), article.adMarking?.text ?? null),
     publishedAt,
     modifiedAt: lastModifiedOf({ publishedAt, updatedAt: article.updatedAt }),
     authors: (article.authors ?? []).map((a) => a.displayName),
@@ -58,6 +68,7 @@ function factsOf(article: PublicArticleResponse, site: SiteInfo): ItemFacts {
     narration: article.narration
       ? { url: site.urls.absolute(article.narration.url), mimeType: article.narration.mimeType, sizeBytes: article.narration.sizeBytes }
       : null,
+    adMarking: article.adMarking?.text ?? null,
   };
 }
 
@@ -82,6 +93,7 @@ export function renderRss(channel: FeedChannel, site: SiteInfo): string {
       ...item.authors.map((name) => textElement('dc:creator', name)),
       item.rubric ? textElement('category', item.rubric.name, { domain: item.rubric.url }) : '',
       ...item.tags.map((tag) => textElement('category', tag.name)),
+      item.adMarking ? textElement('category', SPONSORED_CATEGORY) : '',
       item.image ? emptyElement('enclosure', { url: item.image.url, length: item.image.sizeBytes ?? 0, type: item.image.mimeType }) : '',
       item.image
         ? element(
@@ -135,6 +147,7 @@ export function renderAtom(channel: FeedChannel, site: SiteInfo): string {
       ...item.authors.map((name) => element('author', {}, [textElement('name', name)])),
       item.rubric ? emptyElement('category', { term: item.rubric.slug, label: item.rubric.name, scheme: site.urls.rubric('') }) : '',
       ...item.tags.map((tag) => emptyElement('category', { term: tag.slug, label: tag.name })),
+      item.adMarking ? emptyElement('category', { term: 'sponsored', label: SPONSORED_CATEGORY }) : '',
       textElement('summary', item.lead),
       item.html ? textElement('content', item.html, { type: 'html' }) : '',
       item.image
@@ -165,12 +178,17 @@ export function renderAtom(channel: FeedChannel, site: SiteInfo): string {
 export function toJsonFeed(channel: FeedChannel, site: SiteInfo): JsonFeed {
   const items = channel.items.map((a): JsonFeedItemResponse => {
     const item = factsOf(a, site);
-    const tags = [...(item.rubric ? [item.rubric.name] : []), ...item.tags.map((t) => t.name)];
+    const tags = [
+      ...(item.rubric ? [item.rubric.name] : []),
+      ...item.tags.map((t) => t.name),
+      ...(item.adMarking ? [SPONSORED_CATEGORY] : []),
+    ];
     return {
       id: a.id,
       url: item.url,
       title: item.title,
       ...(item.lead ? { summary: item.lead } : {}),
+      ...(item.adMarking ? { _ad_marking: { text: item.adMarking } } : {}),
       content_html: item.html,
       ...(item.image ? { image: item.image.url } : {}),
       date_published: item.publishedAt,

@@ -69,6 +69,20 @@ export function syndicationPublicRoutes(service: SyndicationService): AnyRoute[]
     }),
     defineRoute({
       method: 'get',
+      path: '/v1/feeds/corrections.xml',
+      operationId: 'getCorrectionsFeed',
+      summary: "The site's corrections log as RSS 2.0",
+      tag,
+      access: anyone,
+      description: `The ${FEED_ITEMS} newest corrections, clarifications and updates of the articles public now, newest first: each item links its article.`,
+      mediaType: rss,
+      response: xmlDocument('An RSS 2.0 document.'),
+      // Its items are corrections of public articles: any change of one purges `articles`.
+      cache: { lists: ['articles'] },
+      handler: () => service.correctionsRss(),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/v1/rubrics/{slug}/feeds/rss.xml',
       operationId: 'getRubricRssFeed',
       summary: "A rubric's RSS 2.0 feed",

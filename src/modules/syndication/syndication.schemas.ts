@@ -15,12 +15,19 @@ const JsonFeedItem = z
     url: z.string(),
     title: z.string(),
     summary: z.string().optional().openapi({ description: 'The lead.' }),
+    _ad_marking: z
+      .object({ text: z.string() })
+      .optional()
+      .openapi({ description: 'A sponsored article (an advertisement): the marking line to show with it. A JSON Feed extension.' }),
     content_html: z.string(),
     image: z.string().optional().openapi({ description: 'The cover picture.' }),
     date_published: IsoDateTime,
     date_modified: IsoDateTime,
     authors: z.array(JsonFeedAuthor).optional(),
-    tags: z.array(z.string()).optional().openapi({ description: "The rubric's name, then the tags' names." }),
+    tags: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "The rubric's name, then the tags' names; «Реклама» for a sponsored article." }),
     attachments: z.array(JsonFeedAttachment).optional(),
   })
   .openapi('JsonFeedItem');

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../errors.ts';
 import type { ArticlesService } from '../articles/index.ts';
 import type { RubricsService } from '../rubrics/index.ts';
+import { renderCorrectionsRss } from './syndication.corrections.ts';
 import { renderAtom, renderRss, toJsonFeed, type FeedChannel, type FeedFormat } from './syndication.feeds.ts';
 import { lastModifiedOf, type SiteInfo } from './syndication.json-ld.ts';
 import type { JsonFeed } from './syndication.schemas.ts';
@@ -15,7 +16,10 @@ const NEWS_MAX_URLS = 1000;
 const SITEMAP_CHUNK = 1000;
 
 export interface SyndicationDeps {
-  articles: Pick<ArticlesService, 'listNewestPublic' | 'countPublic' | 'streamPublicLinks' | 'listRecentPublicLinks'>;
+  articles: Pick<
+    ArticlesService,
+    'listNewestPublic' | 'countPublic' | 'streamPublicLinks' | 'listRecentPublicLinks' | 'listPublicCorrections'
+  >;
   rubrics: Pick<RubricsService, 'getPublic' | 'listPublic'>;
   site: SiteInfo;
   /** Most URLs in one sitemap file (50,000 by the protocol; lower in tests). */
@@ -77,6 +81,9 @@ export function createSyndicationService(deps: SyndicationDeps) {
     rss: async (rubricSlug?: string): Promise<string> => renderRss(await channelOf(rubricSlug), site),
     atom: async (rubricSlug?: string): Promise<string> => renderAtom(await channelOf(rubricSlug), site),
     jsonFeed: async (rubricSlug?: string): Promise<JsonFeed> => toJsonFeed(await channelOf(rubricSlug), site),
+    /** The newest corrections of public articles. */
+    correctionsRss: async (): Promise<string> =>
+      renderCorrectionsRss((await deps.articles.listPublicCorrections({ limit: FEED_ITEMS })).items, site, deps.now()),
 
     /** Every public URL in one file, or, when they do not fit, an index of the files that hold them. */
     async sitemap(): Promise<string> {

@@ -29,6 +29,7 @@ const nouns: Record<string, string> = {
   tag: 'a tag',
   feed_item: 'a feed item',
   media: 'a media item',
+  live_entry: 'an entry of a live blog (`data.articleId` names the article)',
 };
 const describeEvent = (type: string) => `${nouns[type.slice(0, type.indexOf('.'))]} is ${type.slice(type.indexOf('.') + 1)}`;
 

@@ -1,14 +1,17 @@
 import type { ArticleSummary, SearchHit } from '../api/client.ts';
-import { articlePath, h, rubricPath, time } from '../dom.ts';
+import { adMarkingLine, articlePath, h, rubricPath, time } from '../dom.ts';
 import { picture } from '../picture.ts';
 
 /** An article in a list (rubric, tag, search, related): photo, rubric, title, lead or snippet, date. */
 export function articleCard(article: ArticleSummary | SearchHit, { snippetHtml }: { snippetHtml?: string } = {}): HTMLElement {
+  // A sponsored article is an ad: marked above its headline, its link `rel="sponsored"`.
+  const marking = 'adMarking' in article ? article.adMarking : null;
   const text = h(
     'div',
     { class: 'card-text' },
     article.rubric ? h('a', { class: 'rubric-label', href: rubricPath(article.rubric.slug) }, article.rubric.name) : null,
-    h('h3', {}, h('a', { href: articlePath(article.slug ?? '') }, article.title ?? '')),
+    adMarkingLine(marking),
+    h('h3', {}, h('a', { href: articlePath(article.slug ?? ''), ...(marking ? { rel: 'sponsored' } : {}) }, article.title ?? '')),
     snippetHtml !== undefined ? snippet(snippetHtml) : article.lead ? h('p', { class: 'lead' }, article.lead) : null,
     article.publishedAt ? time(article.publishedAt) : null,
   );

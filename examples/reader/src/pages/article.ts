@@ -1,10 +1,11 @@
 import { api, apiUrl, dataOf, type Block, type Media, type PublicArticle } from '../api/client.ts';
-import { articlePath, h, rubricPath, time } from '../dom.ts';
+import { adMarkingLine, articlePath, commentCountText, h, rubricPath, time } from '../dom.ts';
 import { articleHead } from '../seo.ts';
 import type { View } from '../view.ts';
 import { listText, markKeyPoints, runsPerItem, type Run } from '../key-points.ts';
 import { figure } from '../picture.ts';
 import { articleCard } from './article-list.ts';
+import { closeLiveStream, liveCoverage } from './live.ts';
 
 const highlightSetting = 'reader:highlight-key-points';
 const bodySizes = '(min-width: 760px) 720px, 100vw';
@@ -127,7 +128,44 @@ function authors(article: PublicArticle): HTMLElement | null {
   return h('p', { class: 'byline' }, article.authors.map((a) => a.displayName).join(', '));
 }
 
+const correctionLabels: Record<string, string> = { correction: 'Исправление', clarification: 'Уточнение', update: 'Обновление' };
+
+/** «Обновлено»: only when a correction or a substantive update changed the story after it came out. */
+function updated(article: PublicArticle): HTMLElement | null {
+  if (!article.displayUpdatedAt || !article.publishedAt || article.displayUpdatedAt <= article.publishedAt) return null;
+  return h('span', { class: 'updated', 'data-testid': 'updated' }, 'Обновлено ', time(article.displayUpdatedAt));
+}
+
+/** Corrections, clarifications and updates at the foot of the article, oldest first. */
+function corrections(article: PublicArticle): HTMLElement | null {
+  if (!article.corrections?.length) return null;
+  return h(
+    'section',
+    { class: 'corrections', 'data-testid': 'corrections', 'aria-labelledby': 'corrections-title' },
+    h('h2', { id: 'corrections-title', class: 'section-title' }, 'Исправления и уточнения'),
+    h(
+      'ul',
+      {},
+      article.corrections.map((c) =>
+        h('li', {}, h('strong', {}, `${correctionLabels[c.kind] ?? c.kind}. `), time(c.publishedAt), ' ', c.text),
+      ),
+    ),
+  );
+}
+
+/** The live comment count, read apart from the page (which is cached longer and not purged on every comment). */
+function commentCount(article: PublicArticle): HTMLElement | null {
+  if (article.commentsEnabled === false) return null;
+  const element = h('span', { class: 'comment-count', 'data-testid': 'comment-count' });
+  void api.GET('/v1/comment-counts', { params: { query: { articles: article.id } } }).then(({ data }) => {
+    const count = data?.items[0]?.count;
+    if (count !== undefined) element.textContent = commentCountText(count);
+  });
+  return element;
+}
+
 export async function articlePage(view: View, slug: string): Promise<void> {
+  closeLiveStream();
   const article = dataOf(
     await api.GET('/v1/articles/{slug}', {
       params: { path: { slug }, query: { include: 'rubric,authors,tags,cover,related' } },
@@ -144,12 +182,21 @@ export async function articlePage(view: View, slug: string): Promise<void> {
       { class: 'article-header' },
       article.rubric ? h('a', { class: 'rubric-label', href: rubricPath(article.rubric.slug) }, article.rubric.name) : null,
       h('h1', {}, article.title ?? ''),
-      h('div', { class: 'article-meta' }, article.publishedAt ? time(article.publishedAt) : null, authors(article)),
+      adMarkingLine(article.adMarking),
+      h(
+        'div',
+        { class: 'article-meta' },
+        article.publishedAt ? time(article.publishedAt) : null,
+        updated(article),
+        authors(article),
+        commentCount(article),
+      ),
       h('div', { class: 'article-tools' }, highlightToggle(element, article.keyPoints?.length ?? 0), listenControl(article.narration)),
       article.lead ? h('p', { class: 'lead' }, article.lead) : null,
     ),
     article.cover ? figure(article.cover, null, { sizes: bodySizes, aspectRatio: 'original', eager: true }) : '',
     body(article.body ?? [], article.keyPoints ?? []),
+    article.live ? liveCoverage(article, article.live) : '',
     article.tags?.length
       ? h(
           'ul',
@@ -157,6 +204,7 @@ export async function articlePage(view: View, slug: string): Promise<void> {
           article.tags.map((tag) => h('li', {}, h('a', { href: `/tags/${encodeURIComponent(tag.slug)}` }, tag.name))),
         )
       : '',
+    corrections(article) ?? '',
   );
   const related = article.related?.length
     ? h(

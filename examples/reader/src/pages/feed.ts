@@ -1,5 +1,5 @@
 import { api, dataOf, type FeedItem } from '../api/client.ts';
-import { articlePath, h, rubricPath, time } from '../dom.ts';
+import { adMarkingLine, articlePath, commentCountText, h, rubricPath, time } from '../dom.ts';
 import { siteName } from '../head.ts';
 import type { View } from '../view.ts';
 import { picture } from '../picture.ts';
@@ -9,11 +9,14 @@ const kindLabels: Partial<Record<FeedItem['kind'], string>> = { live: 'Прям�
 
 /** One headline of the feed: time, rubric label, the headline linking where the item leads. */
 function feedItem(item: FeedItem): HTMLElement {
-  const href = item.kind === 'article' && item.article ? articlePath(item.article.slug) : item.url;
-  const external = item.kind !== 'article';
-  // A paid link says so to search engines too.
-  const rel = item.kind === 'promo' ? 'sponsored noopener' : 'noopener';
-  const label = kindLabels[item.kind];
+  // An article item, or a live item of a live blog, leads to the article page; other items lead away.
+  const href = item.article ? articlePath(item.article.slug) : item.url;
+  const external = !item.article;
+  // A paid link (a promo, a sponsored article) says so to search engines too.
+  const rel = item.adMarking || item.kind === 'promo' ? 'sponsored noopener' : 'noopener';
+  // A live item is labelled only while it is on air (a live blog whose coverage ended is not).
+  const label = item.kind === 'live' && !item.isLive ? undefined : (kindLabels[item.kind] ?? (item.adMarking ? 'Реклама' : undefined));
+  const comments = item.article?.commentCount;
   return h(
     'li',
     { class: `feed-item kind-${item.kind}${item.isPinned ? ' pinned' : ''}`, 'data-kind': item.kind, 'data-pinned': String(item.isPinned) },
@@ -23,11 +26,17 @@ function feedItem(item: FeedItem): HTMLElement {
       time(item.publishedAt, { short: true }),
       item.rubric ? h('a', { class: 'rubric-label', href: rubricPath(item.rubric.slug) }, item.rubric.name) : null,
       item.isPinned ? h('span', { class: 'badge badge-pinned', title: 'Закреплено редакцией' }, 'Главное') : null,
-      label ? h('span', { class: `badge badge-${item.kind}` }, label) : null,
+      label ? h('span', { class: `badge badge-${item.adMarking ? 'promo' : item.kind}` }, label) : null,
     ),
+    adMarkingLine(item.adMarking),
     href
-      ? h('a', { class: 'headline', href, ...(external ? { rel, target: '_blank' } : {}) }, item.headline)
+      ? h(
+          'a',
+          { class: 'headline', href, ...(external ? { rel, target: '_blank' } : item.adMarking ? { rel: 'sponsored' } : {}) },
+          item.headline,
+        )
       : h('span', { class: 'headline' }, item.headline),
+    comments ? h('span', { class: 'comment-count', 'data-testid': 'comment-count' }, commentCountText(comments)) : null,
   );
 }
 
@@ -50,7 +59,7 @@ function leadStory(item: FeedItem): HTMLElement | null {
 }
 
 export async function feedPage(view: View): Promise<void> {
-  const page = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30 } } }));
+  const page = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30, include: 'commentCount' } } }));
   const lead = page.items.find((item) => item.kind === 'article' && item.article?.cover);
   const list = h('ol', { class: 'feed', 'data-testid': 'feed' }, page.items.map(feedItem));
   view.show(
@@ -65,7 +74,7 @@ export async function feedPage(view: View): Promise<void> {
         h('h1', { id: 'feed-title', class: 'section-title' }, 'Лента новостей'),
         list,
         moreButton(list, page.nextCursor, async (cursor) => {
-          const next = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30, cursor } } }));
+          const next = dataOf(await api.GET('/v1/feed', { params: { query: { limit: 30, cursor, include: 'commentCount' } } }));
           return { items: next.items.map(feedItem), nextCursor: next.nextCursor };
         }),
       ),
