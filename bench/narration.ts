@@ -1,6 +1,7 @@
-// `npx tsx bench/narration.ts`: the builtin voice's cost on this machine, and what it does to public reads.
+// The `narration` scenario of `npm run bench` (bench/run.ts runs it in a child process of its own, `tsx bench/narration.ts`,
+// which prints the figures as JSON): the builtin voice's cost on this machine, and what it does to public reads.
 // Narrates a 3 KB article (wall time, CPU of the server and of the voice process) and measures the cached read's p99
-// of another article alone and while the job runs. Standalone: an in-process app on a fresh SQLite file.
+// of another article alone and while the job runs, on an in-process app on a fresh SQLite file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,22 @@ import { migrateDatabase } from '../src/db/migrate.ts';
 import { createBuiltinProvider } from '../src/modules/narration/narration.providers.ts';
 import { normaliseRussian } from '../src/modules/narration/russian-normaliser.ts';
 import type { Actor } from '../src/shared/actor.ts';
+
+/** What bench/narration.ts prints. */
+export interface NarrationResult {
+  textBytes: number;
+  state: string;
+  audioSeconds: number | null;
+  narrationWallMs: number;
+  synthesisWallMs: number;
+  synthesisCpuMs: number;
+  serverCpuMs: number;
+  cachedReadP99IdleMs: number;
+  cachedReadP99DuringNarrationMs: number;
+  ratio: number;
+  requestsPerSecondIdle: number;
+  requestsPerSecondDuring: number;
+}
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -36,85 +53,90 @@ async function measure(url: string, path: string) {
   return { p99: result.latency.p99, requestsPerSecond: result.requests.average };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'cms-bench-narration-'));
-const databaseUrl = `file:${join(dir, 'bench.db')}`;
-await migrateDatabase(databaseUrl);
-const container = createContainer(
-  loadConfig({
-    NODE_ENV: 'production',
-    JWT_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
-    DATABASE_URL: databaseUrl,
-    MEDIA_DIR: join(dir, 'media'),
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_MANAGEMENT: 'off',
-    NARRATION_WORKER: 'on',
-    NARRATION_DEFAULT: 'off',
-    NARRATION_POLL_INTERVAL_MS: '50',
-  }),
-);
-const server = container.app.listen(0, '127.0.0.1');
-await new Promise((resolve) => server.once('listening', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// Run directly (not when imported for its types).
+if (import.meta.url === `file://${process.argv[1]}`) await narrate();
 
-try {
-  const { services } = container;
-  const read = await services.articles.create({ title: 'Статья, которую читают', body: body.slice(0, 4) }, editor);
-  await services.articles.publish(read.id, editor);
-  const narrated = await services.articles.create({ title: 'Бюджет на 2027 год утверждён', lead: paragraphs[0]!, body }, editor);
-  const textBytes = Buffer.byteLength([narrated.title, narrated.lead, ...body.map((b) => b.text)].join('\n'));
-  const path = `/v1/articles/${read.slug}`;
-  await fetch(`${url}${path}`);
-
-  // The voice alone, started and warm: its wall time and the CPU its process spent.
-  const voice = createBuiltinProvider({ voice: 'ru', wordsPerMinute: 165 });
-  await voice.synthesize({ passages: ['Проверка.'], language: 'ru' });
-  const voiceStartedAt = performance.now();
-  const alone = await voice.synthesize({
-    passages: [narrated.title, narrated.lead ?? '', ...body.map((b) => normaliseRussian(b.text))],
-    language: 'ru',
-  });
-  const voiceWallMs = performance.now() - voiceStartedAt;
-  await voice.close();
-
-  const idle = await measure(url, path);
-
-  const cpuBefore = process.cpuUsage();
-  const startedAt = performance.now();
-  await container.narration.service.request(narrated.id, editor);
-  const during = measure(url, path);
-  let status = '';
-  while (status !== 'ready' && status !== 'failed') {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    status = (await services.articles.get(narrated.id, editor)).narrationStatus.state;
-  }
-  const wallMs = performance.now() - startedAt;
-  const cpu = process.cpuUsage(cpuBefore);
-  const busy = await during;
-  const article = await services.articles.get(narrated.id, editor);
-
-  console.log(
-    JSON.stringify(
-      {
-        textBytes,
-        state: status,
-        audioSeconds: article.narrationStatus.durationSeconds,
-        narrationWallMs: Math.round(wallMs),
-        synthesisWallMs: Math.round(voiceWallMs),
-        synthesisCpuMs: alone.cpuMs,
-        // The server while the job ran (reads, storing the audio), the voice's process not included.
-        serverCpuMs: Math.round((cpu.user + cpu.system) / 1000),
-        cachedReadP99IdleMs: idle.p99,
-        cachedReadP99DuringNarrationMs: busy.p99,
-        ratio: Math.round((busy.p99 / Math.max(1, idle.p99)) * 100) / 100,
-        requestsPerSecondIdle: idle.requestsPerSecond,
-        requestsPerSecondDuring: busy.requestsPerSecond,
-      },
-      null,
-      2,
-    ),
+async function narrate() {
+  const dir = mkdtempSync(join(tmpdir(), 'cms-bench-narration-'));
+  const databaseUrl = `file:${join(dir, 'bench.db')}`;
+  await migrateDatabase(databaseUrl);
+  const container = createContainer(
+    loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+      DATABASE_URL: databaseUrl,
+      MEDIA_DIR: join(dir, 'media'),
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_MANAGEMENT: 'off',
+      NARRATION_WORKER: 'on',
+      NARRATION_DEFAULT: 'off',
+      NARRATION_POLL_INTERVAL_MS: '50',
+    }),
   );
-} finally {
-  server.close();
-  await container.close();
-  rmSync(dir, { recursive: true, force: true });
+  const server = container.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  try {
+    const { services } = container;
+    const read = await services.articles.create({ title: 'Статья, которую читают', body: body.slice(0, 4) }, editor);
+    await services.articles.publish(read.id, editor);
+    const narrated = await services.articles.create({ title: 'Бюджет на 2027 год утверждён', lead: paragraphs[0]!, body }, editor);
+    const textBytes = Buffer.byteLength([narrated.title, narrated.lead, ...body.map((b) => b.text)].join('\n'));
+    const path = `/v1/articles/${read.slug}`;
+    await fetch(`${url}${path}`);
+
+    // The voice alone, started and warm: its wall time and the CPU its process spent.
+    const voice = createBuiltinProvider({ voice: 'ru', wordsPerMinute: 165 });
+    await voice.synthesize({ passages: ['Проверка.'], language: 'ru' });
+    const voiceStartedAt = performance.now();
+    const alone = await voice.synthesize({
+      passages: [narrated.title, narrated.lead ?? '', ...body.map((b) => normaliseRussian(b.text))],
+      language: 'ru',
+    });
+    const voiceWallMs = performance.now() - voiceStartedAt;
+    await voice.close();
+
+    const idle = await measure(url, path);
+
+    const cpuBefore = process.cpuUsage();
+    const startedAt = performance.now();
+    await container.narration.service.request(narrated.id, editor);
+    const during = measure(url, path);
+    let status = '';
+    while (status !== 'ready' && status !== 'failed') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await services.articles.get(narrated.id, editor)).narrationStatus.state;
+    }
+    const wallMs = performance.now() - startedAt;
+    const cpu = process.cpuUsage(cpuBefore);
+    const busy = await during;
+    const article = await services.articles.get(narrated.id, editor);
+
+    console.log(
+      JSON.stringify(
+        {
+          textBytes,
+          state: status,
+          audioSeconds: article.narrationStatus.durationSeconds,
+          narrationWallMs: Math.round(wallMs),
+          synthesisWallMs: Math.round(voiceWallMs),
+          synthesisCpuMs: alone.cpuMs,
+          // The server while the job ran (reads, storing the audio), the voice's process not included.
+          serverCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+          cachedReadP99IdleMs: idle.p99,
+          cachedReadP99DuringNarrationMs: busy.p99,
+          ratio: Math.round((busy.p99 / Math.max(1, idle.p99)) * 100) / 100,
+          requestsPerSecondIdle: idle.requestsPerSecond,
+          requestsPerSecondDuring: busy.requestsPerSecond,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    server.close();
+    await container.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

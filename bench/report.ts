@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import type { NarrationResult } from './narration.ts';
 import type { FanoutResult } from './stream-fanout.ts';
 import { dialectNames, type BenchDialect } from './databases.ts';
 import type { ProfileSummary } from './profile.ts';
@@ -316,12 +317,40 @@ Goal: p99 under 1 s — ${goal}. The memory is the server's resident set grown w
 `;
 }
 
+/** The narration section: what the builtin voice costs, and what a job does to cached reads on the same instance. */
+function narrationSection(narration: NarrationResult | string | undefined): string {
+  if (narration === undefined) return '';
+  if (typeof narration === 'string') return `\n## Narration (\`narration\`)\n\nNot measured in this run: ${narration}.\n`;
+  const goal = narration.ratio <= 1.5 ? 'met' : `**not met** (${narration.ratio} ×)`;
+  return `
+## Narration (\`narration\`)
+
+\`bench/narration.ts\`, in a process of its own: an in-process server on a fresh SQLite file narrates a
+${(narration.textBytes / 1024).toFixed(1)} KB article with the builtin voice (eSpeak-NG in a child process at nice 19, lamejs)
+while autocannon (10 connections, 8 s, in the same process as the server, so the figure is pessimistic) reads another
+article from the public cache.
+
+| What | Measured |
+|---|---:|
+| Audio made | ${narration.audioSeconds ?? '?'} s of speech (job ${narration.state}) |
+| Synthesis alone, warm voice: wall / CPU of the voice process | ${(narration.synthesisWallMs / 1000).toFixed(1)} s / ${(narration.synthesisCpuMs / 1000).toFixed(1)} s |
+| The job end to end (claim, normalise, synthesise, store, record) | ${(narration.narrationWallMs / 1000).toFixed(1)} s |
+| Server CPU while the job ran (reads included, voice not) | ${(narration.serverCpuMs / 1000).toFixed(1)} s |
+| Cached read p99: idle / while the job runs | ${narration.cachedReadP99IdleMs} ms / ${narration.cachedReadP99DuringNarrationMs} ms (${narration.ratio} ×) |
+| Cached reads per second: idle / while the job runs | ${Math.round(narration.requestsPerSecondIdle)} / ${Math.round(narration.requestsPerSecondDuring)} |
+
+Goal: p99 within 1.5 × of idle — ${goal}. \`NARRATION_WORKER=off\` on the instances that serve readers (and \`on\` on one
+that does not) takes narration off their CPU altogether.
+`;
+}
+
 export function performanceDocument(
   results: ScenarioResult[],
   info: RunInfo,
   seedNotes: string[],
   profiles: ProfileSummary[],
   fanout?: FanoutResult,
+  narration?: NarrationResult | string,
 ): string {
   const load =
     `autocannon, ${info.connections} connections, ${info.durationSeconds} s per scenario after a ${info.warmupSeconds} s warm-up ` +
@@ -359,7 +388,7 @@ p99 for search) or, for the mixes with writes, with the same mix without writes;
 ## Goals
 
 ${goalsTable(results, info.databases)}
-${fanoutSection(fanout)}
+${fanoutSection(fanout)}${narrationSection(narration)}
 ## Where the time goes
 
 ${readNotes()}

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import {
@@ -21,6 +22,7 @@ import { summariseProfile, type ProfileSummary } from './profile.ts';
 import { goalsText, machine, markdownTable, performanceDocument, textTable, type ScenarioResult } from './report.ts';
 import { datasets, scenarios, type PreparedLoad, type Scenario } from './scenarios.ts';
 import type { SeededContent } from './seed.ts';
+import type { NarrationResult } from './narration.ts';
 import { measureStreamFanout, type FanoutResult } from './stream-fanout.ts';
 import { seedDatabase, startBaselineServer, startCmsServer, startLimitServer, type CmsDatabase, type RunningServer } from './servers.ts';
 
@@ -42,8 +44,10 @@ const { values: args } = parseArgs({
   },
 });
 
-// The stream's fan-out is measured apart from the autocannon scenarios: it holds connections open.
+// Measured apart from the autocannon scenarios: the stream's fan-out holds connections open, and the narration runs
+// its own app in a child process.
 const fanoutId = 'stream-fanout';
+const narrationId = 'narration';
 
 const durationSeconds = Number(args.duration);
 const connections = Number(args.connections);
@@ -58,8 +62,22 @@ const listOf = (value: string | undefined) =>
 const only = listOf(args.only);
 const selected = only ? scenarios.filter((s) => only.includes(s.id)) : scenarios;
 const isFanoutSelected = !only || only.includes(fanoutId);
-if (only && selected.length + (isFanoutSelected ? 1 : 0) !== only.length) {
-  throw new Error(`unknown scenario in --only; the ids are: ${[...scenarios.map((s) => s.id), fanoutId].join(', ')}`);
+const isNarrationSelected = !only || only.includes(narrationId);
+if (only && selected.length + (isFanoutSelected ? 1 : 0) + (isNarrationSelected ? 1 : 0) !== only.length) {
+  throw new Error(`unknown scenario in --only; the ids are: ${[...scenarios.map((s) => s.id), fanoutId, narrationId].join(', ')}`);
+}
+
+/** bench/narration.ts in a child process; its figures, or why there are none. */
+function measureNarration(): NarrationResult | string {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./narration.ts', import.meta.url))], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 10 * 60_000,
+  });
+  // The figures count once printed, whatever the clean-up after them did to the exit code.
+  const start = run.stdout?.indexOf('{') ?? -1;
+  if (start < 0) return `the narration run failed (exit ${run.status ?? run.signal})`;
+  return JSON.parse(run.stdout.slice(start)) as NarrationResult;
 }
 const databases = listOf(args.databases) as BenchDialect[];
 const unknownDatabase = databases.find((d) => !benchDialects.includes(d));
@@ -348,6 +366,7 @@ async function main() {
   const profiles: ProfileSummary[] = [];
   const seedNotes: string[] = [];
   let fanout: FanoutResult | undefined;
+  let narration: NarrationResult | string | undefined;
 
   await runOn(
     selected.filter((s) => s.target.server === 'baseline'),
@@ -454,12 +473,22 @@ async function main() {
     }
   }
 
+  if (isNarrationSelected) {
+    process.stdout.write('Narration of a 3 KB article with the builtin voice, and cached reads meanwhile… ');
+    narration = measureNarration();
+    process.stdout.write(
+      typeof narration === 'string'
+        ? `${narration}\n`
+        : `${narration.narrationWallMs} ms, read p99 ${narration.cachedReadP99IdleMs} → ${narration.cachedReadP99DuringNarrationMs} ms\n`,
+    );
+  }
+
   const info = { date, durationSeconds, connections, warmupSeconds, logLevel, databases };
   console.log(`\n${textTable(results, databases)}\n\nGoals\n${goalsText(results, databases)}\n`);
   if (!args['no-write']) {
     const out = resolve(args.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, performanceDocument(results, info, seedNotes, profiles, fanout));
+    writeFileSync(out, performanceDocument(results, info, seedNotes, profiles, fanout, narration));
     console.log(`Wrote ${out}`);
   } else {
     console.log(markdownTable(results, databases));

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createReaderServer } from '../../examples/reader/server/serve.ts';
+import { demoArticles } from '../../src/demo/demo-content.ts';
 import { loadDemoContent } from '../../src/demo/load-demo.ts';
 import { createLiveArticle, paragraph, postEntry } from '../live/live-fixtures.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
@@ -60,6 +61,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("the reader's page in a real br
       MEDIA_DIR: join(work, 'media'),
       MEDIA_RENDITION_WIDTHS: '320,640,1024',
       MEDIA_ASPECT_RATIOS: '16:9',
+      // The demo's narrations are made by the builtin voice after it loads (seconds): the "listen" test plays one.
+      NARRATION_WORKER: 'on',
+      NARRATION_POLL_INTERVAL_MS: '50',
     });
     await loadDemoContent(t.container);
     apiServer = createServer(t.container.app);
@@ -86,14 +90,22 @@ describe.skipIf(!hasChromium && !process.env.CI)("the reader's page in a real br
       ],
     });
 
-    // The demo article the page tests click through to: it has a cover photo, key points and narration.
+    // The demo article the page tests click through to: it has a cover photo, key points and narration (once made).
     const list = (await t.http().get('/v1/articles?limit=50&fields=slug')).body as { items: { slug: string }[] };
-    const articles = await Promise.all(
-      list.items.map(async ({ slug }) => (await t.http().get(`/v1/articles/${slug}`)).body as DemoArticle),
+    await vi.waitFor(
+      async () => {
+        const articles = await Promise.all(
+          list.items.map(async ({ slug }) => (await t.http().get(`/v1/articles/${slug}`)).body as DemoArticle),
+        );
+        // Every narration made, so that the article picked is the same whichever the voice finished first.
+        const narrated = demoArticles.filter((a) => a.isNarrated && a.publishedHoursAgo !== null).length;
+        expect(articles.filter((a) => a.narration).length).toBe(narrated);
+        article = articles.find((a) => a.narration && a.cover && a.keyPoints.length >= 2)!;
+        expect(article).toBeDefined();
+      },
+      { timeout: 120_000, interval: 500 },
     );
-    article = articles.find((a) => a.narration && a.cover && a.keyPoints.length >= 2)!;
-    expect(article).toBeDefined();
-  }, 120_000);
+  }, 240_000);
 
   // A fresh browser profile per test: nothing (the highlight setting in localStorage) carries over.
   beforeEach(async () => {

@@ -126,7 +126,9 @@ export function createLiveService(deps: LiveServiceDeps) {
   async function referencesOf(rows: LiveEntryRow[], tx?: PrismaTx): Promise<EntryReferences> {
     const authorIds = [...new Set(rows.flatMap(authorIdsOf))];
     const mediaIds = [...new Set(rows.flatMap((row) => blocksOf(row).flatMap((b) => (b.type === 'image' ? [b.mediaId] : []))))];
-    const [authors, media] = await Promise.all([repo.findAuthors(authorIds, tx), repo.findMedia(mediaIds, tx)]);
+    // One after the other: a transaction is one connection, and pg warns of (and will refuse) queries sent on it at once.
+    const authors = await repo.findAuthors(authorIds, tx);
+    const media = await repo.findMedia(mediaIds, tx);
     return { authors: new Map(authors.map((a) => [a.id, a])), media: new Map(media.map((m) => [m.id, toMediaResponse(m)])) };
   }
 
