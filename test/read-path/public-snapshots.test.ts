@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { describeEachDialect, useTestApp } from '../support/test-app.ts';
 import { adminActor, paragraph } from '../articles/article-fixtures.ts';
-import { uploadPhoto } from '../syndication/syndication-helpers.ts';
+import { getText, uploadPhoto } from '../syndication/syndication-helpers.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 // Every public GET answered for one fixed dataset, kept as a file per dialect: a change to how public
@@ -36,22 +36,6 @@ const keyHeaders = ['surrogate-key', 'cache-tag'];
 interface Recorded {
   answers: string[];
   keys: string[];
-}
-
-/** A GET whose body is kept as text, whatever its status and media type. */
-function getText(t: TestApp, path: string) {
-  return t
-    .http()
-    .get(path)
-    .buffer(true)
-    .parse((res, done) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => done(null, text));
-    });
 }
 
 async function record(t: TestApp, names: Names, recorded: Recorded, path: string, label = names.normalise(path)): Promise<string> {

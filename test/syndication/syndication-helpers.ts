@@ -4,8 +4,8 @@ import { expect } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { SignedIn, TestApp } from '../support/test-app.ts';
 
-/** GETs a document and keeps its body as text, whatever its media type. */
-export async function getDocument(t: TestApp, path: string, status = 200): Promise<Response & { body: string }> {
+/** A GET whose body is kept as text, whatever its status and media type. */
+export function getText(t: TestApp, path: string) {
   return t
     .http()
     .get(path)
@@ -17,8 +17,12 @@ export async function getDocument(t: TestApp, path: string, status = 200): Promi
         text += chunk;
       });
       res.on('end', () => done(null, text));
-    })
-    .expect(status) as Promise<Response & { body: string }>;
+    });
+}
+
+/** GETs a document and keeps its body as text, whatever its media type. */
+export async function getDocument(t: TestApp, path: string, status = 200): Promise<Response & { body: string }> {
+  return getText(t, path).expect(status) as Promise<Response & { body: string }>;
 }
 
 // Elements that may repeat are always arrays, so a test reads one item and many alike.
