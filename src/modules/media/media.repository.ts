@@ -13,8 +13,8 @@ export interface MediaUsage {
 }
 
 /** The columns a media save writes (the rest are the database's or the upload's). */
-type MediaData = Omit<Media, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'contentHash' | 'storageKey' | 'dominantColor'>;
-export type UploadedMediaData = MediaData & Pick<Media, 'contentHash' | 'storageKey' | 'dominantColor'>;
+type MediaData = Omit<Media, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'contentHash' | 'storageKey' | 'dominantColor' | 'originUrl'>;
+export type UploadedMediaData = MediaData & Pick<Media, 'contentHash' | 'storageKey' | 'dominantColor'> & { originUrl?: string | null };
 export type RenditionData = Omit<MediaRendition, 'id' | 'mediaId'>;
 /** Runs in the write's transaction (the webhook event): committed with it or not at all. */
 export type AfterWrite = (tx: PrismaTx, row: { id: string; version: number }) => Promise<void>;
