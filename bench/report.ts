@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { NarrationResult } from './narration.ts';
 import type { FanoutResult } from './stream-fanout.ts';
+import type { InterchangeResult, TransferFigures } from './interchange.ts';
 import { dialectNames, type BenchDialect } from './databases.ts';
 import type { ProfileSummary } from './profile.ts';
 import type { Reference } from './scenarios.ts';
@@ -344,6 +345,48 @@ that does not) takes narration off their CPU altogether.
 `;
 }
 
+const transferRow = (what: string, figures: TransferFigures | string | undefined, goalPerSecond: number | null) => {
+  if (figures === undefined) return '';
+  if (typeof figures === 'string') return `| ${what} | ${figures} | | | | | |\n`;
+  const rate = goalPerSecond === null ? '' : figures.articlesPerSecond >= goalPerSecond ? ' (met)' : ' (**not met**)';
+  const memory = figures.peakMiBAboveIdle < 150 ? 'met' : '**not met**';
+  const failed = figures.failed === undefined ? '' : String(figures.failed);
+  return (
+    `| ${what} | ${figures.articles.toLocaleString('en-US')} articles, ${figures.records.toLocaleString('en-US')} lines | ${figures.seconds} s ` +
+    `| ${figures.articlesPerSecond}${rate} | +${figures.peakMiBAboveIdle} MiB (${memory}) | ${failed} | ${figures.note ?? ''} |\n`
+  );
+};
+
+/** Bulk export and import: articles a second, and the server's peak memory above idle. */
+function interchangeSection(results: Map<BenchDialect, InterchangeResult | string> | undefined): string {
+  if (!results?.size) return '';
+  const rows = [...results.entries()]
+    .map(([dialect, result]) => {
+      const name = dialectNames[dialect];
+      if (typeof result === 'string') return transferRow(`${name}: all`, result, null);
+      // The import goal is SQLite's; PostgreSQL's figure is for comparison.
+      const importGoal = dialect === 'sqlite' ? 300 : null;
+      return (
+        transferRow(`${name}: export`, result.export, 3000) +
+        transferRow(`${name}: import of ninjs items`, result.importNinjs, importGoal) +
+        transferRow(`${name}: restore of the export into an empty database`, result.restore, importGoal)
+      );
+    })
+    .join('');
+  return `
+## Bulk export and import (\`interchange\`)
+
+\`bench/interchange.ts\` against the CMS in its own process on the 10,000-article seed: \`GET /v1/admin/export\` streamed to a
+file; \`POST /v1/admin/import\` of 10,000 ninjs items new to the site (each its own transaction, search index included),
+sent as a stream; and the export restored into an empty database (ids, slugs and times kept). The server's resident
+memory is sampled every 50 ms; the peak above its figure before the transfer is given. Goals: export at least
+3,000 articles/s, import at least 300/s on SQLite, memory flat (under 150 MiB above idle).
+
+| Transfer | Size | Time | Articles/s | Peak memory | Failed | Notes |
+|---|---|---|---|---|---|---|
+${rows}`;
+}
+
 export function performanceDocument(
   results: ScenarioResult[],
   info: RunInfo,
@@ -351,6 +394,7 @@ export function performanceDocument(
   profiles: ProfileSummary[],
   fanout?: FanoutResult,
   narration?: NarrationResult | string,
+  interchange?: Map<BenchDialect, InterchangeResult | string>,
 ): string {
   const load =
     `autocannon, ${info.connections} connections, ${info.durationSeconds} s per scenario after a ${info.warmupSeconds} s warm-up ` +
@@ -388,7 +432,7 @@ p99 for search) or, for the mixes with writes, with the same mix without writes;
 ## Goals
 
 ${goalsTable(results, info.databases)}
-${fanoutSection(fanout)}${narrationSection(narration)}
+${fanoutSection(fanout)}${narrationSection(narration)}${interchangeSection(interchange)}
 ## Where the time goes
 
 ${readNotes()}

@@ -24,6 +24,8 @@ import { datasets, scenarios, type PreparedLoad, type Scenario } from './scenari
 import type { SeededContent } from './seed.ts';
 import type { NarrationResult } from './narration.ts';
 import { measureStreamFanout, type FanoutResult } from './stream-fanout.ts';
+import { measureExport, measureImport, signIn, type InterchangeResult } from './interchange.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
 import { seedDatabase, startBaselineServer, startCmsServer, startLimitServer, type CmsDatabase, type RunningServer } from './servers.ts';
 
 const { values: args } = parseArgs({
@@ -48,6 +50,8 @@ const { values: args } = parseArgs({
 // its own app in a child process.
 const fanoutId = 'stream-fanout';
 const narrationId = 'narration';
+const interchangeId = 'interchange';
+const interchangeDataset = 'ten-thousand';
 
 const durationSeconds = Number(args.duration);
 const connections = Number(args.connections);
@@ -63,8 +67,10 @@ const only = listOf(args.only);
 const selected = only ? scenarios.filter((s) => only.includes(s.id)) : scenarios;
 const isFanoutSelected = !only || only.includes(fanoutId);
 const isNarrationSelected = !only || only.includes(narrationId);
-if (only && selected.length + (isFanoutSelected ? 1 : 0) + (isNarrationSelected ? 1 : 0) !== only.length) {
-  throw new Error(`unknown scenario in --only; the ids are: ${[...scenarios.map((s) => s.id), fanoutId, narrationId].join(', ')}`);
+const isInterchangeSelected = !only || only.includes(interchangeId);
+const apartIds = [fanoutId, narrationId, interchangeId];
+if (only && selected.length + apartIds.filter((id) => only.includes(id)).length !== only.length) {
+  throw new Error(`unknown scenario in --only; the ids are: ${[...scenarios.map((s) => s.id), ...apartIds].join(', ')}`);
 }
 
 /** bench/narration.ts in a child process; its figures, or why there are none. */
@@ -255,6 +261,8 @@ function isAlive(pid: number): boolean {
 /** Per database: where each seed lives, a fresh database for each server, and the cleanup. */
 interface DatabaseSetup {
   fresh: (seed: Seed, label: string) => Promise<{ database: CmsDatabase; drop: () => Promise<void> }>;
+  /** A database with no content: the migrations only. */
+  empty: (label: string) => Promise<{ database: CmsDatabase; drop: () => Promise<void> }>;
   notes: string[];
   close: () => Promise<void>;
 }
@@ -263,6 +271,12 @@ async function setUp(dialect: BenchDialect, seeds: Seed[]): Promise<DatabaseSetu
   if (dialect === 'sqlite')
     return {
       fresh: async (seed) => ({ database: { dialect, seedFile: seed.file }, drop: async () => undefined }),
+      empty: async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'cms-bench-empty-'));
+        const file = join(dir, 'empty.db');
+        await migrateDatabase(`file:${file}`);
+        return { database: { dialect, seedFile: file }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      },
       notes: [],
       close: async () => undefined,
     };
@@ -299,6 +313,10 @@ async function setUp(dialect: BenchDialect, seeds: Seed[]): Promise<DatabaseSetu
       const copy = await createPostgresDatabase(postgresUrl, `${label.replace(/\W/g, '_')}_${serial++}`, databaseNameOf(template.url));
       return { database: { dialect, url: copy.url }, drop: copy.drop };
     },
+    empty: async (label) => {
+      const database = await createPostgresDatabase(postgresUrl, `${label.replace(/\W/g, '_')}_${serial++}`);
+      return { database: { dialect, url: database.url }, drop: database.drop };
+    },
     notes,
     close,
   };
@@ -328,6 +346,53 @@ async function startCmsOn(setup: DatabaseSetup, seed: Seed, dataset: string, dia
     throw error;
   }
 }
+
+/**
+ * Bulk export and import: the seeded site exported, 10,000 agency items imported into it, and the export restored
+ * into an empty database (whose server starts with a first admin to sign in as).
+ */
+async function measureInterchange(setup: DatabaseSetup, seed: Seed, dialect: BenchDialect): Promise<InterchangeResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'cms-bench-export-'));
+  const file = join(dir, 'export.ndjson');
+  try {
+    const server = await startCmsOn(setup, seed, interchangeDataset, dialect);
+    let figures: Omit<InterchangeResult, 'restore'>;
+    try {
+      process.stdout.write('Export of the seeded site as NDJSON… ');
+      const exported = await measureExport(server, seed.content.adminApiKey, file);
+      process.stdout.write(`${exported.articlesPerSecond} articles/s, +${exported.peakMiBAboveIdle} MiB\n`);
+      process.stdout.write('Import of 10,000 ninjs items… ');
+      const imported = await measureImport(server, seed.content.adminApiKey, 'ninjs');
+      process.stdout.write(`${imported.articlesPerSecond} articles/s, +${imported.peakMiBAboveIdle} MiB, ${imported.failed} failed\n`);
+      figures = { export: exported, importNinjs: imported };
+    } finally {
+      await server.stop();
+    }
+    let restore: TransferOutcome;
+    const { database, drop } = await setup.empty('restore');
+    try {
+      const admin = { email: 'bench-admin@example.org', password: 'bench-admin-password-1' };
+      const empty = await startCmsServer({ database, logLevel, env: { CMS_ADMIN_EMAIL: admin.email, CMS_ADMIN_PASSWORD: admin.password } });
+      try {
+        process.stdout.write('Restore of that export into an empty database… ');
+        restore = await measureImport(empty, await signIn(empty, admin.email, admin.password), file);
+        process.stdout.write(`${restore.articlesPerSecond} articles/s, +${restore.peakMiBAboveIdle} MiB, ${restore.failed} failed\n`);
+      } finally {
+        await empty.stop();
+      }
+    } catch (error) {
+      restore = `failed: ${error instanceof Error ? error.message : String(error)}`;
+      console.log(restore);
+    } finally {
+      await drop();
+    }
+    return { ...figures, restore };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type TransferOutcome = NonNullable<InterchangeResult['restore']>;
 
 /** The scenario again on a fresh CMS, its CPU sampled during the measured load only (not the start-up or warm-up). */
 async function profileScenario(setup: DatabaseSetup, seed: Seed, scenario: Scenario, dialect: BenchDialect): Promise<ProfileSummary> {
@@ -367,6 +432,7 @@ async function main() {
   const seedNotes: string[] = [];
   let fanout: FanoutResult | undefined;
   let narration: NarrationResult | string | undefined;
+  const interchange = new Map<BenchDialect, InterchangeResult | string>();
 
   await runOn(
     selected.filter((s) => s.target.server === 'baseline'),
@@ -387,6 +453,7 @@ async function main() {
       ...(limitScenarios.length ? [limitArticles] : []),
       ...datasetNames.map((n) => datasets[n]!.articles),
       ...(isFanoutSelected ? [datasets[fanoutDataset]!.articles] : []),
+      ...(isInterchangeSelected ? [datasets[interchangeDataset]!.articles] : []),
     ]),
   ];
   const seeds = new Map<number, Seed>();
@@ -453,6 +520,15 @@ async function main() {
           console.log(`the profile failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
+      if (isInterchangeSelected) {
+        try {
+          interchange.set(dialect, await measureInterchange(setup, seeds.get(datasets[interchangeDataset]!.articles)!, dialect));
+        } catch (error) {
+          const why = `failed: ${error instanceof Error ? error.message : String(error)}`;
+          console.log(why);
+          interchange.set(dialect, why);
+        }
+      }
       // Streams are the same code on both databases (an entry's write is one save): measured once, on the first.
       if (isFanoutSelected && dialect === databases[0]) {
         const clients = Number(args['fanout-clients']);
@@ -488,7 +564,7 @@ async function main() {
   if (!args['no-write']) {
     const out = resolve(args.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, performanceDocument(results, info, seedNotes, profiles, fanout, narration));
+    writeFileSync(out, performanceDocument(results, info, seedNotes, profiles, fanout, narration, interchange));
     console.log(`Wrote ${out}`);
   } else {
     console.log(markdownTable(results, databases));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import express from 'express';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { startUp } from '../src/start-up.ts';
 import { cmsContainer } from './cms-container.ts';
 import { createLimitApp } from './limit-server.ts';
 import { seedContent } from './seed.ts';
@@ -96,6 +97,8 @@ async function startCms(options: CmsServerOptions): Promise<() => Promise<void>>
   }
   await migrateDatabase(databaseUrl);
   const { config, container } = cmsContainer(databaseUrl, dir, options);
+  // The first admin, when the options name one (an empty database's server).
+  await startUp(container);
   const server = await listen(container.app);
   send({ type: 'ready', url: urlOf(server), mediaDir: config.mediaDir });
   return async () => {
