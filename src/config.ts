@@ -118,6 +118,8 @@ export interface Config {
   publicBaseUrl: string;
   siteName: string;
   siteLanguage: string;
+  /** The copyright notice of articles syndicated as ninjs. */
+  siteCopyrightNotice: string;
   /** The Trust Project pages the JSON-LD publisher links (each only when configured). */
   sitePolicies: SitePolicies;
   /** An article's discussion page with `{slug}` and `{id}` in it; unset: no discussionUrl. */
@@ -141,6 +143,21 @@ export interface Config {
   webhooks: WebhookWorkerSettings & { isWorkerEnabled: boolean; retentionMs: number };
   narration: NarrationSettings;
   stream: StreamSettings;
+  wire: WireSettings;
+}
+
+/** Agency feeds: how the wire poller runs, and what it may fetch. */
+export interface WireSettings {
+  isWorkerEnabled: boolean;
+  pollIntervalMs: number;
+  concurrency: number;
+  leaseMs: number;
+  fetchTimeoutMs: number;
+  maxFeedBytes: number;
+  /** Feeds and photos on private, loopback and link-local addresses are allowed (WIRE_ALLOW_PRIVATE). */
+  allowPrivateAddresses: boolean;
+  /** How long a photo named by URL has to arrive; its size is bounded by the media upload limit for images. */
+  photoTimeoutMs: number;
 }
 
 /** Generated narration: when articles are narrated, by which voice, and how its worker runs. */
@@ -261,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     siteName: e.SITE_NAME,
     siteLanguage: e.SITE_LANGUAGE,
+    siteCopyrightNotice: e.SITE_COPYRIGHT_NOTICE ?? `© ${e.SITE_NAME}`,
     sitePolicies: {
       ...(e.SITE_PUBLISHING_PRINCIPLES_URL ? { publishingPrinciples: e.SITE_PUBLISHING_PRINCIPLES_URL } : {}),
       ...(e.SITE_CORRECTIONS_POLICY_URL ? { correctionsPolicy: e.SITE_CORRECTIONS_POLICY_URL } : {}),
@@ -328,6 +346,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
       allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE,
       retentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
+    },
+    wire: {
+      // Like the other workers: tests start it only where they test it.
+      isWorkerEnabled: (e.WIRE_WORKER ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
+      pollIntervalMs: e.WIRE_POLL_INTERVAL_MS,
+      concurrency: e.WIRE_CONCURRENCY,
+      leaseMs: e.WIRE_LEASE_MS,
+      fetchTimeoutMs: e.WIRE_FETCH_TIMEOUT_MS,
+      maxFeedBytes: e.WIRE_MAX_FEED_BYTES,
+      allowPrivateAddresses: e.WIRE_ALLOW_PRIVATE,
+      photoTimeoutMs: e.WIRE_PHOTO_TIMEOUT_MS,
     },
     stream: {
       maxClients: e.STREAM_MAX_CLIENTS,

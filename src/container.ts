@@ -18,9 +18,9 @@ import { createMediaModule } from './modules/media/index.ts';
 import { createLocalStorage, createS3Storage } from './storage/storage.ts';
 import { createFeedModule } from './modules/feed/index.ts';
 import { createUsersModule } from './modules/users/index.ts';
-import { createArticlesModule } from './modules/articles/index.ts';
+import { createArticleNinjs, createArticlesModule } from './modules/articles/index.ts';
 import { createSearchIndex, createSearchModule } from './modules/search/index.ts';
-import { createArticleJsonLd, createSyndicationModule, type SiteInfo } from './modules/syndication/index.ts';
+import { bodyToHtml, createArticleJsonLd, createSyndicationModule, type SiteInfo } from './modules/syndication/index.ts';
 import { createPasswordHasher } from './shared/passwords.ts';
 import { createPublicUrls } from './shared/public-urls.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
@@ -30,7 +30,12 @@ import { createAdsModule } from './modules/ads/index.ts';
 import { createCommentsModule } from './modules/comments/index.ts';
 import { createNarrationModule } from './modules/narration/index.ts';
 import { createLiveModule } from './modules/live/index.ts';
+import { createInterchangeModule } from './modules/interchange/index.ts';
 import { createStreamModule } from './modules/stream/index.ts';
+import { createWireModule } from './modules/wire/index.ts';
+import { incomingFromNinjs } from './modules/interchange/ninjs.incoming.ts';
+import { collectNotedPurges } from './shared/cache-keys.ts';
+import type { SystemActor } from './shared/actor.ts';
 import { keysPurgedBy, liveEntriesKey } from './shared/cache-keys.ts';
 import { articleTopic, feedTopic, type StreamEventInput } from './shared/stream-events.ts';
 import type { PublicCache } from './http/public-cache.ts';
@@ -202,12 +207,46 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     events: narration.service.watching(events),
     audit: audit.trail,
     jsonLdOf: createArticleJsonLd(site),
+    ninjsOf: createArticleNinjs(
+      { ...site, copyrightNotice: config.siteCopyrightNotice, bodyHtml: (blocks) => bodyToHtml(blocks, site.urls.absolute) },
+      now,
+    ),
     ads: ads.tracker,
     publicArticleExtras: (article, fields) => live.service.withLiveCoverage(article, fields),
+  });
+  // Foreign articles (imports, wire feeds, WordPress) come in through one importer, over the services above.
+  const interchange = createInterchangeModule({
+    articles: articles.service,
+    rubrics: rubrics.service,
+    tags: tags.service,
+    users: users.service,
+    media: media.service,
+    photos: { allowPrivate: config.wire.allowPrivateAddresses, timeoutMs: config.wire.photoTimeoutMs, maxBytes: config.mediaMaxBytes },
+    purge: (keys) => (keys === 'everything' ? publicCache.purgeEverything() : publicCache.purge(keys)),
+    publicCache: config.publicCache,
+    native: { prisma, searchIndex, logError: (error, message) => logger.error({ err: error }, message) },
   });
   // A count update purges only its articles' `comments:<id>` answers (the cache is built below).
   const comments = createCommentsModule({ prisma, now, purge: (keys) => publicCache.purge(keys) });
   const search = createSearchModule({ prisma, now, articles: articles.service, rubrics: rubrics.service });
+  // Agency feeds polled into the incoming desk: each item imported as a draft on behalf of its source
+  // (`wire:<sourceId>` in its revisions and webhook events), and the public answers it changed purged (a kill notice, new rubrics).
+  const wire = createWireModule({
+    prisma,
+    now,
+    logger,
+    settings: config.wire,
+    rubricExists: (id) => rubrics.service.exists(id),
+    audit: audit.trail,
+    parseNinjs: (item, context) => incomingFromNinjs(item, { source: context.source, origin: 'wire' }),
+    importItem: async (item, source) => {
+      // Drafts only; `publish` lets a kill notice take down what an editor published.
+      const actor: SystemActor = { type: 'system', name: `wire:${source.id}`, scopes: ['write', 'publish'] };
+      const { result, noted } = await collectNotedPurges(() => interchange.importer.importIncoming(item, actor, { publish: false }));
+      if (noted?.length) await publicCache.purge(noted);
+      return result;
+    },
+  });
   const syndication = createSyndicationModule({
     articles: articles.service,
     rubrics: rubrics.service,
@@ -277,6 +316,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
       ads,
       syndication,
       search,
+      interchange,
+      wire,
       audit,
       webhooks,
       docs,
@@ -285,6 +326,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
 
   webhooks.worker?.start();
   narration.worker?.start();
+  wire.worker?.start();
 
   return {
     config,
@@ -307,6 +349,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
       searchIndex,
       comments: comments.service,
       ads: ads.service,
+      /** Imports one foreign article (interchange.incoming.ts): what the import routes, the wire poller and WordPress call. */
+      interchange: interchange.importer,
     },
     tokens: auth.tokens,
     publicCache,
@@ -314,11 +358,13 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     stream: stream.hub,
     webhooks: { service: webhooks.service, worker: webhooks.worker },
     narration: { service: narration.service, worker: narration.worker },
+    wire: { service: wire.service, worker: wire.worker },
     close: async () => {
       await stream.hub.close();
       // The worker goes first: it releases the queue it holds while the database is still open.
       await webhooks.worker?.stop();
       await narration.close();
+      await wire.worker?.stop();
       await publicCache.close();
       await rateLimits.close();
       await db.close();

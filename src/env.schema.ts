@@ -177,6 +177,8 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language code such as ru or en')
     .default('ru'),
+  /** The copyright notice of the articles in ninjs (`copyrightnotice`); unset: `© ` and SITE_NAME. */
+  SITE_COPYRIGHT_NOTICE: z.string().trim().min(1).max(500).optional(),
   /** The page of the newsroom's editorial principles: JSON-LD `publishingPrinciples` of the publisher (a Trust Project indicator). */
   SITE_PUBLISHING_PRINCIPLES_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The page of the corrections policy: JSON-LD `correctionsPolicy` of the publisher. */
@@ -312,4 +314,25 @@ export const EnvSchema = z.object({
   NARRATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** How often the worker looks for due jobs when nothing woke it, in milliseconds. */
   NARRATION_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  /** `on` runs the wire poller (agency feeds) in this process; `off` leaves it to other instances. Default on, off with NODE_ENV=test. */
+  WIRE_WORKER: z.enum(['on', 'off']).optional(),
+  /** How often the poller looks for sources due when nothing woke it, in milliseconds. */
+  WIRE_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
+  /** Sources one instance polls at once. */
+  WIRE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** How long a poller holds a source while it fetches and imports it; a killed poller's source is taken over after it. */
+  WIRE_LEASE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
+  /** How long a feed has to answer (headers and body), in milliseconds. */
+  WIRE_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Largest feed read, in bytes (after decompression); a larger one fails the poll. */
+  WIRE_MAX_FEED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_073_741_824)
+    .default(20 * 1024 * 1024),
+  /** Allow wire sources and photos on private, loopback and link-local addresses (a feed inside your network; tests). */
+  WIRE_ALLOW_PRIVATE: booleanFlag.default(false),
+  /** How long a photo named by URL in an imported article has to arrive (headers and body), in milliseconds. */
+  WIRE_PHOTO_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
 });

@@ -11,6 +11,7 @@ import {
   type ManagementWrite,
 } from '../shared/cache-keys.ts';
 import type { PurgeBus, PurgeBusHandlers, PurgeMessage } from './purge-bus.ts';
+import { representationOf } from './representations.ts';
 import type { PublicCacheSettings } from '../config.ts';
 
 /** A public GET route's caching, declared as `cache` on its definition. */
@@ -60,6 +61,8 @@ export interface RouteAnswer {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** For a body in another representation than JSON: the JSON answer it stands for, which the keys are read from. */
+  keyedBy?: unknown;
 }
 
 /** What the cache needs to know of a route. */
@@ -69,6 +72,8 @@ export interface CachedRouteShape {
   response?: ZodType;
   mediaType?: string;
   cache?: false | RouteCacheOptions;
+  /** Other representations than JSON, chosen by Accept: each is an entry of its own. */
+  representations?: Record<string, unknown>;
 }
 
 /** Noted before a route runs on a miss, checked when its answer is stored. */
@@ -270,17 +275,23 @@ export function createPublicCache(deps: PublicCacheDeps) {
       const body = Buffer.isBuffer(value)
         ? value
         : Buffer.from(typeof value === 'string' && route.mediaType ? value : JSON.stringify(value), 'utf8');
-      const found = extract && value && typeof value === 'object' ? extract(value) : undefined;
-      const keys = keysOf(req, value, found);
+      // Another representation names its records as the JSON answer it stands for does.
+      const keyed = answer.keyedBy ?? value;
+      const found = extract && keyed && typeof keyed === 'object' ? extract(keyed) : undefined;
+      const keys = keysOf(req, keyed, found);
       const secondsToChange = Math.min(
         maxLifeSeconds,
         fill.changesAt === null ? Infinity : Math.max(0, Math.floor((fill.changesAt - fill.startedAt) / 1000)),
       );
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+      const representation = representationOf(route, req);
+      // Each representation is a resource of its own to a cache on the way: its validator differs even for equal bytes.
+      const hash = createHash('sha256').update(body);
+      if (representation) hash.update(`\n${representation}`);
+      const etag = `"${hash.digest('base64url').slice(0, 32)}"`;
       const contentType = headerValue(answer.headers, 'content-type') ?? 'application/json; charset=utf-8';
       const routeHeaders = Object.entries(answer.headers).filter(([name]) => name.toLowerCase() !== 'content-type');
       const keyHeader = keys.join(' ');
-      const cacheKey = cacheKeyOf(req);
+      const cacheKey = cacheKeyOf(req, representation);
       return {
         cacheKey,
         body,
@@ -310,7 +321,7 @@ export function createPublicCache(deps: PublicCacheDeps) {
 
     return {
       serveStored(req, res) {
-        const entry = entries.get(cacheKeyOf(req));
+        const entry = entries.get(cacheKeyOf(req, representationOf(route, req)));
         if (!entry) return false;
         const at = now().getTime();
         if (at >= entry.expiresAt || at < entry.storedAt) {
@@ -323,7 +334,8 @@ export function createPublicCache(deps: PublicCacheDeps) {
 
       async fill(req, res, produce) {
         // The exact URL: requests that share an entry but spell their query otherwise may be answered otherwise (a redirect's Location).
-        const flightKey = `${req.method} ${req.originalUrl}`;
+        const representation = representationOf(route, req);
+        const flightKey = `${req.method} ${req.originalUrl}${representation ? ` ${representation}` : ''}`;
         // With the store off (PUBLIC_CACHE=off) nothing is shared either: every request runs the route.
         let flight = isStoring ? flights.get(flightKey) : undefined;
         const isFirst = flight === undefined;
@@ -390,17 +402,19 @@ export function createPublicCache(deps: PublicCacheDeps) {
 export type PublicCache = ReturnType<typeof createPublicCache>;
 
 /**
- * The path and the query with its parameters in order, so `?b=1&a=2` and `?a=2&b=1` share an entry. Only
- * parameters the route declares reach a stored answer: the parse stage refuses any other (`?x=1`) with 400.
+ * The path and the query with its parameters in order, so `?b=1&a=2` and `?a=2&b=1` share an entry, then the
+ * representation other than JSON, after a space (no URL has one). Only parameters the route declares reach a
+ * stored answer: the parse stage refuses any other (`?x=1`) with 400.
  */
-function cacheKeyOf(req: Request): string {
+function cacheKeyOf(req: Request, representation: string | undefined): string {
+  const suffix = representation ? ` ${representation}` : '';
   const url = req.originalUrl;
   const mark = url.indexOf('?');
-  if (mark === -1) return url;
+  if (mark === -1) return url + suffix;
   const params = new URLSearchParams(url.slice(mark + 1));
   params.sort();
   const query = params.toString();
-  return query ? `${url.slice(0, mark)}?${query}` : url.slice(0, mark);
+  return (query ? `${url.slice(0, mark)}?${query}` : url.slice(0, mark)) + suffix;
 }
 
 function send(req: Request, res: Response, entry: Entry, ageSeconds?: number): void {

@@ -33,6 +33,11 @@ export interface RouteContext<P, Q, B> {
    * is the same, or refuses another body with 422 `idempotency_key_reused`. Without a key it does nothing.
    */
   streamedBodyRead: (digest: string) => Promise<void>;
+  /**
+   * On routes declared with `representations`: the media type the request's Accept chose (`application/ninjs+json`),
+   * or undefined for the route's JSON. The handler then returns a `Represented` answer in it.
+   */
+  representation: string | undefined;
 }
 
 /** A response with a status and headers other than the route's default. */
@@ -42,6 +47,23 @@ export class HttpResult {
     readonly body?: unknown,
     readonly headers: Record<string, string> = {},
   ) {}
+}
+
+/**
+ * The 200 answer in one of the route's `representations`: its body, and the route's JSON answer it stands for, from
+ * which the public cache reads the records (the keys a write purges), as it would from the JSON answer.
+ */
+export class Represented {
+  constructor(
+    readonly body: unknown,
+    readonly keyedBy: unknown,
+  ) {}
+}
+
+/** Another representation of a public GET's answer, by media type (see `representations`). */
+export interface RouteRepresentation {
+  response: ZodType;
+  description?: string;
 }
 
 export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined> {
@@ -91,6 +113,12 @@ export interface RouteDefinition<P extends ZodObject | undefined, Q extends ZodO
    * store); `false` for an answer never cached (health, previews, a handler that sends its own).
    */
   cache?: false | RouteCacheOptions;
+  /**
+   * Public GETs: representations of the 200 answer besides JSON, by media type, chosen by the request's Accept (JSON
+   * stays the default and wins ties). Every answer of the route says `Vary: Accept`, the public cache keeps an entry
+   * (and an ETag) per representation, and the 200 is documented with each media type. See `RouteContext.representation`.
+   */
+  representations?: Record<string, RouteRepresentation>;
   /**
    * Counts the route's failed calls per client address (a call that succeeds does not count) and answers 429
    * beyond the limit before the handler runs: `token` (a refresh token, a preview link), or `sign-in`, also

@@ -47,8 +47,15 @@ function responsesOf(registry: OpenAPIRegistry, route: AnyRoute): Record<string,
   const responses: Record<string, ResponseConfig> = {};
   const status = route.status ?? 200;
   responses[status] = {
-    description: route.responseDescription ?? (route.response ? 'Success.' : 'Done; no content.'),
-    ...(route.response ? { content: { [route.mediaType ?? 'application/json']: { schema: route.response } } } : {}),
+    description: [
+      route.responseDescription ?? (route.response ? 'Success.' : 'Done; no content.'),
+      ...Object.entries(route.representations ?? {}).map(
+        ([mediaType, r]) => `With \`Accept: ${mediaType}\`: ${r.description ?? 'that representation.'}`,
+      ),
+    ].join(' '),
+    ...(route.response
+      ? { content: { [route.mediaType ?? 'application/json']: { schema: route.response }, ...representationsOf(route) } }
+      : {}),
   };
   // Any route refuses a query parameter it does not declare, and a JSON body that does not parse or nests too deep.
   responses[400] = problem('Malformed or too deeply nested JSON, or invalid or unknown path or query parameters.');
@@ -95,11 +102,9 @@ function responsesOf(registry: OpenAPIRegistry, route: AnyRoute): Record<string,
     };
   }
   if (isCachedPublicRoute(route) && responses[status]) {
-    responses[status] = { ...responses[status], headers: cachedAnswerHeaders(registry) };
-    responses[304] = {
-      description: 'Not modified: If-None-Match holds the current ETag. No body.',
-      headers: cachedAnswerHeaders(registry),
-    };
+    const headers = { ...cachedAnswerHeaders(registry), ...(route.representations ? { Vary: varyAcceptHeader } : {}) };
+    responses[status] = { ...responses[status], headers };
+    responses[304] = { description: 'Not modified: If-None-Match holds the current ETag. No body.', headers };
   }
   for (const [code, description] of Object.entries(route.errors ?? {})) {
     const replaces = responses[code]?.description;
@@ -126,6 +131,19 @@ function responsesOf(registry: OpenAPIRegistry, route: AnyRoute): Record<string,
   responses[500] = problem('An unexpected error; the body holds the request id to quote.');
   return responses;
 }
+
+/** The route's other representations of its success answer, each under its media type. */
+function representationsOf(route: AnyRoute): Record<string, { schema: ZodType }> {
+  return Object.fromEntries(
+    Object.entries(route.representations ?? {}).map(([mediaType, { response }]) => [mediaType, { schema: response }]),
+  );
+}
+
+const varyAcceptHeader = {
+  description: 'Accept: the answer is JSON, or another representation the request asks for by its Accept header.',
+  required: true,
+  schema: { type: 'string' as const, example: 'Accept' },
+};
 
 /** The request headers the declaration implies (If-Match, Idempotency-Key, If-None-Match), then those the route reads itself. */
 function requestHeadersOf(route: AnyRoute): Record<string, ZodType> {

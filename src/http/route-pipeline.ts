@@ -16,10 +16,12 @@ import {
 import { problemBody, toKnownError } from './problem.ts';
 import type { PublicCache, RouteAnswer } from './public-cache.ts';
 import type { RateLimits } from './rate-limit.ts';
+import { representationOf } from './representations.ts';
 import { parseIfMatch, parsePart, strictQuerySchema } from './request-parsing.ts';
 import {
   etagOf,
   HttpResult,
+  Represented,
   isIdempotentRoute,
   isManagementWrite,
   isPublicRead,
@@ -70,7 +72,11 @@ export function createRouteHandler(route: AnyRoute, deps: RoutePipelineDeps): Re
   const limits = rateLimitsOf(route);
   const limitCalls = limits.calls ? deps.rateLimits?.forCalls(limits.calls) : undefined;
   const limitFailures = limits.failures ? deps.rateLimits?.forFailures(limits.failures) : undefined;
+  if (route.representations && !isPublic)
+    throw new Error(`Route ${route.method.toUpperCase()} ${route.path}: representations are for public GETs`);
   return async (req: Request, res: Response) => {
+    // Every answer, a redirect, an error and a 304 too: a cache on the way keeps one per representation.
+    if (route.representations) res.vary('Accept');
     // Errors (a 429 too) and uncached answers of the public API are not kept anywhere; a cached answer says otherwise.
     if (isPublic) res.setHeader('Cache-Control', 'no-store');
     // A public read counts before anything, a stored answer included; a management call once its caller is known.
@@ -167,6 +173,7 @@ function parse(
     query: parsePart(querySchema, { ...(req.query as object) }, 'query', BadRequestError),
     body: parsePart(route.body, req.body ?? {}, 'body', ValidationError),
     expectedVersion: route.ifMatch ? parseIfMatch(req.get('if-match')) : null,
+    representation: representationOf(route, req),
     actor,
     req,
     res,
@@ -190,10 +197,15 @@ async function runHandler(route: AnyRoute, call: Call): Promise<RouteAnswer | un
   if (isManagementWrite(route)) ({ result, noted: call.notedPurges } = await collectNotedPurges(audited));
   else result = await audited();
   if (call.res.headersSent) return undefined;
+  if (result instanceof Represented !== (call.representation !== undefined) && !(result instanceof HttpResult)) {
+    throw new Error(`Route ${route.method.toUpperCase()} ${route.path} did not answer in ${call.representation ?? 'JSON'}`);
+  }
   const answer: RouteAnswer =
     result instanceof HttpResult
       ? { status: result.status, headers: { ...result.headers }, body: result.body }
-      : { status: result === undefined && (route.status ?? 200) === 200 ? 204 : (route.status ?? 200), headers: {}, body: result };
+      : result instanceof Represented
+        ? { status: 200, headers: { 'Content-Type': `${call.representation}; charset=utf-8` }, body: result.body, keyedBy: result.keyedBy }
+        : { status: result === undefined && (route.status ?? 200) === 200 ? 204 : (route.status ?? 200), headers: {}, body: result };
   if (answer.status === 204) answer.body = undefined;
   // A management answer that carries a version is tagged with it, for the next If-Match.
   const version = (answer.body as { version?: unknown } | undefined)?.version;

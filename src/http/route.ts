@@ -9,6 +9,7 @@ export {
   defineRoute,
   etagOf,
   HttpResult,
+  Represented,
   isCachedPublicRoute,
   type Access,
   type AnyRoute,

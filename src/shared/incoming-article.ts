@@ -76,3 +76,60 @@ export interface ImportResultLine {
   /** What was left out without failing the line (a photo that could not be fetched). */
   warnings?: string[];
 }
+
+/** What importing one item came to: a result line without its line number. */
+export type ImportOutcome = Omit<ImportResultLine, 'line'>;
+
+/**
+ * An incoming article with its names resolved to ids (rubric, tags, authors, photos): what the articles
+ * service's `upsertFromOrigin` stores. `externalVersion` is the comparable version (see `comparableVersionOf`).
+ */
+export interface OriginArticleInput {
+  origin: ArticleOrigin;
+  source: string;
+  externalId: string;
+  externalVersion: string | null;
+  status: IncomingStatus;
+  embargoUntil: Date | null;
+  title: string;
+  lead: string | null;
+  body: ArticleBlockInput[];
+  rubricId: string | null;
+  tagIds: string[];
+  authorIds: string[];
+  coverMediaId: string | null;
+  publishedAt: Date | null;
+  slug?: string | null;
+}
+
+const integerPattern = /^-?\d{1,15}$/;
+const isoPattern = /^\d{4}-\d{2}-\d{2}T/;
+
+/**
+ * The version an import stores and compares: the source's version when it is an integer, else the time the
+ * version was made (ISO), else the source's version as it is, else `fallback` (a digest of the content).
+ */
+export function comparableVersionOf(
+  item: Pick<IncomingArticle, 'externalVersion' | 'versionCreatedAt'>,
+  fallback: () => string | null = () => null,
+): string | null {
+  const version = item.externalVersion?.trim() || null;
+  if (version && integerPattern.test(version)) return version;
+  if (item.versionCreatedAt && !Number.isNaN(item.versionCreatedAt.getTime())) return item.versionCreatedAt.toISOString();
+  return version ?? fallback();
+}
+
+/**
+ * How an incoming version stands to the stored one: 0 the same, -1 older, 1 newer. Integers compare as
+ * numbers, ISO times as times; any other difference (or a version where there was none) counts as newer.
+ */
+export function compareVersions(stored: string | null, incoming: string | null): -1 | 0 | 1 {
+  if (stored === incoming) return 0;
+  if (stored === null || incoming === null) return 1;
+  if (integerPattern.test(stored) && integerPattern.test(incoming)) return Math.sign(Number(incoming) - Number(stored)) as -1 | 0 | 1;
+  if (isoPattern.test(stored) && isoPattern.test(incoming)) {
+    const [a, b] = [Date.parse(stored), Date.parse(incoming)];
+    if (!Number.isNaN(a) && !Number.isNaN(b)) return Math.sign(b - a) as -1 | 0 | 1;
+  }
+  return 1;
+}

@@ -30,6 +30,7 @@ export function createAdminReadOperations(ctx: ArticleContext) {
         {
           visible: visibleTo(actor),
           status: query.status,
+          origin: query.origin,
           rubricId: query.rubricId,
           authorId: query.authorId,
           text: query.q ? foldForSearch(query.q) : undefined,

@@ -52,6 +52,9 @@ export interface ArticlesDeps {
 /** The version a write must find (from If-Match); null for `If-Match: *` or a caller inside the app. */
 export type ExpectedVersion = number | null;
 
+/** Columns an internal caller writes along with a save or a workflow step, from the row as checked (an import's version marks). */
+export type AlsoWrite = (current: ArticleRow) => PrismaNamespace.ArticleUncheckedUpdateManyInput;
+
 /** A change to an article the caller has checked, and what goes with it. */
 export interface CheckedChange {
   /** What the article must still be as well as at its version: the state the checks were made on. */

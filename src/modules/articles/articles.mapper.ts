@@ -10,7 +10,7 @@ import type {
   PublicArticleResponse,
   PublicInclude,
 } from './articles.public.schemas.ts';
-import type { ArticleResponse } from './articles.schemas.ts';
+import { articleOrigins, type ArticleResponse } from './articles.schemas.ts';
 
 // The body and key points were validated by the schemas before they were stored.
 const blocksOf = (row: { body: unknown }) => row.body as ArticleBlockInput[];
@@ -49,8 +49,15 @@ export function toArticleResponse(row: ArticleRow): ArticleResponse {
     format: row.format,
     coverageStartedAt: row.coverageStartedAt?.toISOString() ?? null,
     coverageEndedAt: row.coverageEndedAt?.toISOString() ?? null,
+    origin: isArticleOrigin(row.origin) ? row.origin : null,
+    source: row.source,
+    externalId: row.externalId,
+    externalVersion: row.externalVersion,
   };
 }
+
+const isArticleOrigin = (value: string | null): value is ArticleResponse['origin'] & string =>
+  (articleOrigins as readonly (string | null)[]).includes(value);
 
 /** Every embeddable relation: what the management-side callers (previews, related lists) always show. */
 export const allIncludes: ReadonlySet<PublicInclude> = new Set(['rubric', 'authors', 'tags', 'cover']);

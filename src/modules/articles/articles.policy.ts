@@ -12,7 +12,7 @@ export function visibleTo(actor: Actor): PrismaNamespace.ArticleWhereInput {
 const publicFacingStatuses: readonly ArticleStatus[] = ['published', 'scheduled'];
 
 /** Editors and admins, and API keys with the `publish` (or `admin`) scope, may change what the public sees. */
-function mayChangeWhatThePublicSees(actor: Actor): boolean {
+export function mayChangeWhatThePublicSees(actor: Actor): boolean {
   return actor.type === 'user' ? actor.role !== 'author' : actor.scopes.includes('publish') || actor.scopes.includes('admin');
 }
 

@@ -27,6 +27,14 @@ export interface PublicArticleLink {
 /** A public article (with its format, for what other modules add to a live blog's page), or where its former slug moved. */
 export type PublicArticleLookup = { article: PublicArticleResponse; format: ArticleFormat } | { movedTo: string };
 
+/** A public article with the facts its public shape leaves out and syndication formats state. */
+export interface PublicArticleVersioned {
+  article: PublicArticleResponse;
+  version: number;
+  createdAt: Date;
+  embargoUntil: Date | null;
+}
+
 const toLink = (row: { id: string; slug: string; title: string; publishedAt: Date | null; updatedAt: Date }): PublicArticleLink => ({
   id: row.id,
   slug: row.slug,
@@ -115,6 +123,19 @@ export function createPublicReadOperations(ctx: ArticleContext) {
         const jsonLd = wantsJsonLd ? { jsonLd: deps.jsonLdOf(toPublicArticle(row, jsonLdIncludes)) } : {};
         return { article: pickFields({ ...toPublicArticle(row, include), ...related, ...jsonLd }, query.fields), format: row.format };
       }
+      const movedTo = await repo.findRedirectTarget(slug, at);
+      if (movedTo) return { movedTo };
+      throw new NotFoundError('article');
+    },
+
+    /**
+     * A public article by slug with every relation, and what a syndication format states beside it (its version, when
+     * it was created), or where a former slug moved to: the ninjs representation of the page.
+     */
+    async getPublicInFull(slug: string): Promise<PublicArticleVersioned | { movedTo: string }> {
+      const at = now();
+      const row = await repo.findPublishedBySlug(slug, at, allIncludes);
+      if (row) return { article: toPublicArticle(row), version: row.version, createdAt: row.createdAt, embargoUntil: row.embargoUntil };
       const movedTo = await repo.findRedirectTarget(slug, at);
       if (movedTo) return { movedTo };
       throw new NotFoundError('article');

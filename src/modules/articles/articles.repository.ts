@@ -93,9 +93,20 @@ export interface ArticleRelations {
   bodyMediaIds?: string[];
 }
 
+/** Where an article came from when it was not written here (wire copy, an import), and the version last imported. */
+export interface OriginColumns {
+  origin: string;
+  source: string;
+  externalId: string;
+  externalVersion: string | null;
+  importedVersion: number;
+}
+
 export interface AdminListFilter {
   visible: ArticleWhere;
   status?: ArticleStatus;
+  /** Only articles that came in this way (the incoming desk: `wire`). */
+  origin?: string;
   rubricId?: string;
   authorId?: string;
   /** Already folded like searchText. */
@@ -145,6 +156,7 @@ export function createArticlesRepository({ prisma, dialect }: { prisma: Prisma; 
           AND: [
             filter.visible,
             filter.status ? { status: filter.status } : {},
+            filter.origin ? { origin: filter.origin } : {},
             filter.rubricId ? { rubricId: filter.rubricId } : {},
             filter.authorId ? { authors: { some: { userId: filter.authorId } } } : {},
             filter.text ? { searchText: containsLiterally(filter.text) } : {},
@@ -169,7 +181,7 @@ export function createArticlesRepository({ prisma, dialect }: { prisma: Prisma; 
 
     create: async (
       tx: PrismaTx,
-      data: ArticleData & Partial<AdMarkingColumns> & { createdById: string | null; at: Date },
+      data: ArticleData & Partial<AdMarkingColumns> & Partial<OriginColumns> & { createdById: string | null; at: Date },
       relations: ArticleRelations,
     ): Promise<string> => {
       const { at, ...columns } = data;
@@ -197,6 +209,21 @@ export function createArticlesRepository({ prisma, dialect }: { prisma: Prisma; 
       if (count === 1) await writeRelations(tx, id, relations);
       return count === 1;
     },
+
+    /** The article that came from this source under this id, in or out of the trash. */
+    findByOrigin: (source: string, externalId: string): Promise<ArticleRow | null> =>
+      prisma.article.findUnique({ where: { source_externalId: { source, externalId } }, include: adminInclude }),
+
+    /** The stored version of the article from this source under this id, if there is one: the cheap check before an import. */
+    findOriginVersion: (source: string, externalId: string) =>
+      prisma.article.findUnique({
+        where: { source_externalId: { source, externalId } },
+        select: { id: true, externalVersion: true, deletedAt: true },
+      }),
+
+    /** Whether a save stored a revision after the given version (an editor's, since the last import). */
+    hasRevisionAfter: async (articleId: string, number: number): Promise<boolean> =>
+      (await prisma.articleRevision.count({ where: { articleId, number: { gt: number } } })) > 0,
 
     /** The article as a transaction sees it, for the revision of what it just saved. */
     findInTx: (tx: PrismaTx, id: string): Promise<ArticleRow | null> => tx.article.findUnique({ where: { id }, include: adminInclude }),

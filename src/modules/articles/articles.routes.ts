@@ -2,7 +2,7 @@ import { IdParams, PageQuery } from '../../shared/common.schemas.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { articleListKey, commentsKeyOf, rubricFilteredKey, type ListKey } from '../../shared/cache-keys.ts';
 import type { ListRequest } from '../../http/public-cache.ts';
-import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
+import { defineRoute, HttpResult, Represented, type AnyRoute } from '../../http/route.ts';
 import { anyone, staffRead, staffWrite, editorsPublish, adminsOnly } from '../../http/access.ts';
 import {
   ArticleSlugParams,
@@ -12,6 +12,8 @@ import {
   PublicArticleSchema,
   type PublicArticleResponse,
 } from './articles.public.schemas.ts';
+import type { ArticleNinjsMapper } from './articles.ninjs.ts';
+import { NINJS_MEDIA_TYPE, NinjsItemSchema } from './articles.ninjs.schemas.ts';
 import {
   ArticlePage,
   ArticleSchema,
@@ -361,7 +363,7 @@ function listCommentKeys(page: Record<string, unknown>): ListKey[] {
 /** Adds to a public article what another module keeps of it (a live blog's coverage), asked for by `fields`. */
 export type PublicArticleExtras = (article: PublicArticleResponse, fields: readonly string[] | undefined) => Promise<PublicArticleResponse>;
 
-export function articlePublicRoutes(service: ArticlesService, withExtras?: PublicArticleExtras): AnyRoute[] {
+export function articlePublicRoutes(service: ArticlesService, withExtras?: PublicArticleExtras, ninjsOf?: ArticleNinjsMapper): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -383,10 +385,15 @@ export function articlePublicRoutes(service: ArticlesService, withExtras?: Publi
       summary: 'Get a published article by slug',
       tag,
       access: anyone,
-      description: 'A former slug answers 301 with the current address in `Location`.',
+      description:
+        'A former slug answers 301 with the current address in `Location`. With `Accept: application/ninjs+json` the answer is ' +
+        'the article as IPTC ninjs 2.0, whole whatever `include` and `fields` say.',
       params: ArticleSlugParams,
       query: GetPublicArticleQuery,
       response: PublicArticleSchema,
+      ...(ninjsOf
+        ? { representations: { [NINJS_MEDIA_TYPE]: { response: NinjsItemSchema, description: 'the article as IPTC ninjs 2.0.' } } }
+        : {}),
       extraResponses: {
         301: {
           description: 'The slug is a former one; the article lives at the address in `Location`.',
@@ -399,12 +406,16 @@ export function articlePublicRoutes(service: ArticlesService, withExtras?: Publi
         },
       },
       cache: { lists: publicArticleLists },
-      handler: async ({ params, query, req }) => {
-        const found = await service.getPublic(params.slug, query);
+      handler: async ({ params, query, req, representation }) => {
         // The query goes along: a front end asking for `include=related` gets it at the new address too.
         const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-        if ('movedTo' in found)
-          return new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(found.movedTo)}${search}` });
+        const movedTo = (slug: string) => new HttpResult(301, undefined, { Location: `/v1/articles/${encodeURIComponent(slug)}${search}` });
+        if (representation === NINJS_MEDIA_TYPE && ninjsOf) {
+          const full = await service.getPublicInFull(params.slug);
+          return 'movedTo' in full ? movedTo(full.movedTo) : new Represented(ninjsOf(full.article, full), full.article);
+        }
+        const found = await service.getPublic(params.slug, query);
+        if ('movedTo' in found) return movedTo(found.movedTo);
         // Only a live blog has more to add: a standard article's page stays one statement (its format came with it).
         return withExtras && found.format === 'live' ? withExtras(found.article, query.fields) : found.article;
       },

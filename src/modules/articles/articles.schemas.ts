@@ -126,6 +126,8 @@ export const UpdateArticleBody = z
   .openapi('UpdateArticleBody', { description: 'Any subset of the fields; null clears a nullable one.' });
 
 export const articleStatuses = ['draft', 'in_review', 'scheduled', 'published', 'archived'] as const;
+/** How an article came in when it was not written here: an agency feed, a bulk import, a WordPress export. */
+export const articleOrigins = ['wire', 'import', 'wordpress'] as const;
 
 /** The ids the documented examples use, so the management and public examples name the same records. */
 export const exampleIds = {
@@ -173,6 +175,19 @@ export const ArticleSchema = z
       description: 'A live blog: when its coverage started; null for a standard article.',
     }),
     coverageEndedAt: IsoDateTime.nullable().openapi({ description: 'A live blog: when its coverage ended; null while it runs.' }),
+    origin: z.enum(articleOrigins).nullable().openapi({
+      description: 'How it came in: `wire` (an agency feed), `import` (a bulk import), `wordpress`; null when written here. Read-only.',
+    }),
+    source: z.string().nullable().openapi({ description: 'The agency or system it came from. Read-only.', example: 'tass' }),
+    externalId: z.string().nullable().openapi({ description: 'Its id there (a ninjs `uri`, a guid). Read-only.' }),
+    externalVersion: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'The version last received from there: its number, else the time it was made, else a digest of its content. ' +
+          'A newer one updates the draft, or becomes a revision when an editor saved it since. Read-only.',
+      }),
   })
   .openapi('Article', {
     example: {
@@ -218,6 +233,10 @@ export const ArticleSchema = z
       format: 'standard',
       coverageStartedAt: null,
       coverageEndedAt: null,
+      origin: null,
+      source: null,
+      externalId: null,
+      externalVersion: null,
     },
   });
 
@@ -231,6 +250,10 @@ export const ListArticlesQuery = PageQuery.extend({
     .default('false')
     .transform((v) => v === 'true')
     .openapi({ param: { description: '`true`: only articles in the trash; otherwise only those not in it.' } }),
+  origin: z
+    .enum(articleOrigins)
+    .optional()
+    .openapi({ param: { description: 'Only articles that came in this way: `origin=wire&status=draft` is the incoming desk.' } }),
   rubricId: id.optional().openapi({ param: { description: 'Only articles of this rubric.' } }),
   authorId: id.optional().openapi({ param: { description: 'Only articles this user is an author of.' } }),
   q: z

@@ -5,7 +5,7 @@ import { addAuditDetails } from '../../shared/audit-intent.ts';
 import { adMarkingInputOf, requireAdMarking } from '../../shared/ad-marking.ts';
 import { notePurge } from '../../shared/cache-keys.ts';
 import type { DomainEventType } from '../../shared/domain-events.ts';
-import { toDate, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
+import { toDate, type AlsoWrite, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
 import { assertMayChange, assertTransition, statusesAllowing, stillChangeableBy, type WorkflowAction } from './articles.policy.ts';
 import type { ArticleRow } from './articles.repository.ts';
 import type { ArticleResponse, PublishArticleInput } from './articles.schemas.ts';
@@ -33,6 +33,7 @@ export function createWorkflowOperations(ctx: ArticleContext) {
       current: ArticleRow,
       at: Date,
     ) => { status: ArticleRow['status']; publishedAt?: Date | null; feed?: (tx: PrismaTx) => Promise<void> },
+    alsoWrite?: AlsoWrite,
   ): Promise<ArticleResponse> {
     const current = await loadForChange(id, actor, expectedVersion);
     assertTransition(action, current.status);
@@ -42,7 +43,7 @@ export function createWorkflowOperations(ctx: ArticleContext) {
     const { feed, ...state } = next(current, at);
     await writeChecked(current, actor, expectedVersion, {
       where: { deletedAt: null, status: { in: statusesAllowing(action) } },
-      data: { ...state, updatedAt: at },
+      data: { ...state, ...alsoWrite?.(current), updatedAt: at },
       alongside: async (tx) => {
         if (feed) await feed(tx);
         await deps.searchIndex.reindexArticle(tx, id);
@@ -66,33 +67,41 @@ export function createWorkflowOperations(ctx: ArticleContext) {
 
     /**
      * Publishes now, or schedules for a future `publishAt`. A scheduled article's feed item is written now
-     * with that time; public reads show both from that moment on, whatever happens in between.
+     * with that time; public reads show both from that moment on, whatever happens in between. An import
+     * keeps its item's own publication time (`publishedAt`: a past one is kept, a future one schedules).
      */
     async publish(
       id: string,
       actor: Actor,
-      options: PublishArticleInput & { expectedVersion?: ExpectedVersion } = {},
+      options: PublishArticleInput & { expectedVersion?: ExpectedVersion; publishedAt?: Date | null; alsoWrite?: AlsoWrite } = {},
     ): Promise<ArticleResponse> {
-      return act(id, actor, options.expectedVersion ?? null, 'publish', (current, at) => {
-        const publishAt = toDate(options.publishAt);
-        const isScheduled = publishAt !== null && publishAt > at;
-        const publishedAt = isScheduled ? publishAt : at;
-        const status = isScheduled ? 'scheduled' : 'published';
-        // Known now, so that the audit entry commits with them.
-        addAuditDetails({ status, publishedAt: publishedAt.toISOString() });
-        return {
-          status,
-          publishedAt,
-          feed: current.showInFeed
-            ? (tx) => deps.feed.putArticleInFeed(tx, { id, title: current.title, rubricId: current.rubricId, publishedAt })
-            : undefined,
-        };
-      });
+      return act(
+        id,
+        actor,
+        options.expectedVersion ?? null,
+        'publish',
+        (current, at) => {
+          const publishAt = options.publishedAt ?? toDate(options.publishAt);
+          const isScheduled = publishAt !== null && publishAt > at;
+          const publishedAt = isScheduled ? publishAt : (options.publishedAt ?? at);
+          const status = isScheduled ? 'scheduled' : 'published';
+          // Known now, so that the audit entry commits with them.
+          addAuditDetails({ status, publishedAt: publishedAt.toISOString() });
+          return {
+            status,
+            publishedAt,
+            feed: current.showInFeed
+              ? (tx) => deps.feed.putArticleInFeed(tx, { id, title: current.title, rubricId: current.rubricId, publishedAt })
+              : undefined,
+          };
+        },
+        options.alsoWrite,
+      );
     },
 
     /** Back to a draft, out of the public API and the feed. */
-    unpublish: (id: string, actor: Actor, expectedVersion: ExpectedVersion = null) =>
-      act(id, actor, expectedVersion, 'unpublish', () => ({ status: 'draft', publishedAt: null, feed: takeOutOfFeed(id) })),
+    unpublish: (id: string, actor: Actor, expectedVersion: ExpectedVersion = null, alsoWrite?: AlsoWrite) =>
+      act(id, actor, expectedVersion, 'unpublish', () => ({ status: 'draft', publishedAt: null, feed: takeOutOfFeed(id) }), alsoWrite),
 
     /** Taken down but kept as it was published; publishing it again brings it back. */
     archive: (id: string, actor: Actor, expectedVersion: ExpectedVersion = null) =>

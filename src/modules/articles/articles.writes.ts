@@ -6,9 +6,9 @@ import { adMarkingInputOf, assertInnValid, requireAdMarking, toAdColumns } from 
 import { notePurge } from '../../shared/cache-keys.ts';
 import { userIdOf } from '../../shared/actor.ts';
 import { resolveSlug } from '../../shared/slug-check.ts';
-import { imageIdsOf, toDate, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
+import { imageIdsOf, toDate, type AlsoWrite, type ArticleContext, type ExpectedVersion } from './articles.context.ts';
 import { assertMayChange, defaultAuthorIds, stillChangeableBy } from './articles.policy.ts';
-import type { ArticleData } from './articles.repository.ts';
+import type { ArticleData, OriginColumns } from './articles.repository.ts';
 import type { ArticleResponse, CreateArticleInput, RevisionContent, UpdateArticleInput } from './articles.schemas.ts';
 
 /** Article.searchText: the words of the title, lead and body, folded for the admin list's text filter. */
@@ -22,7 +22,8 @@ const isOnTheWay = (status: string) => status === 'published' || status === 'sch
 export function createWriteOperations(ctx: ArticleContext) {
   const { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid, syncAdPlacement } = ctx;
 
-  async function create(input: CreateArticleInput, actor: Actor): Promise<ArticleResponse> {
+  /** `origin`: where an imported article came from, stored with it (articles.imports.ts). */
+  async function create(input: CreateArticleInput, actor: Actor, origin?: OriginColumns): Promise<ArticleResponse> {
     const authorIds = input.authorIds ?? defaultAuthorIds(actor);
     const keyPoints = input.keyPoints ?? [];
     await assertValid({ ...input, authorIds, keyPoints }, { body: input.body, keyPoints }, actor);
@@ -60,6 +61,7 @@ export function createWriteOperations(ctx: ArticleContext) {
           ...data,
           ...(input.adMarking ? toAdColumns(input.adMarking) : {}),
           ...(isLive ? { format: 'live' as const, coverageStartedAt: at } : {}),
+          ...origin,
           createdById: userIdOf(actor),
           at,
         },
@@ -73,12 +75,16 @@ export function createWriteOperations(ctx: ArticleContext) {
     return reload(id);
   }
 
-  /** Saves the changes if the article is still at `expectedVersion`, and keeps the saved content as a revision. */
+  /**
+   * Saves the changes if the article is still at `expectedVersion`, and keeps the saved content as a revision.
+   * `alsoWrite`: columns an internal caller writes with the save (an import's version marks).
+   */
   async function update(
     id: string,
     input: UpdateArticleInput,
     actor: Actor,
     expectedVersion: ExpectedVersion = null,
+    { alsoWrite }: { alsoWrite?: AlsoWrite } = {},
   ): Promise<ArticleResponse> {
     const current = await loadForChange(id, actor, expectedVersion);
     assertMayChange(actor, current, 'edit');
@@ -126,6 +132,7 @@ export function createWriteOperations(ctx: ArticleContext) {
         isSponsored,
         showInFeed,
         searchText: searchTextOf(title, lead, body),
+        ...alsoWrite?.(current),
         updatedAt: at,
       },
       relations: { authorIds: input.authorIds, tagIds: input.tagIds, bodyMediaIds: input.body ? imageIdsOf(input.body) : undefined },

@@ -15,6 +15,7 @@ import { createCorrectionsRepository } from './articles.corrections.repository.t
 import { articleAdminRoutes, articlePublicRoutes, type PublicArticleExtras } from './articles.routes.ts';
 import { correctionAdminRoutes, correctionMethodGuard, correctionPublicRoutes } from './articles.corrections.routes.ts';
 import { createPreviewTokens } from './articles.preview.ts';
+import type { ArticleNinjsMapper } from './articles.ninjs.ts';
 import type { PublicArticleResponse } from './articles.public.schemas.ts';
 import { createArticlesService } from './articles.service.ts';
 
@@ -42,8 +43,10 @@ export function createArticlesModule(deps: {
   ads?: AdPlacementTracker;
   /** What other modules add to a public article page (a live blog's coverage). */
   publicArticleExtras?: PublicArticleExtras;
+  /** An article as IPTC ninjs: the page answers `Accept: application/ninjs+json` with it. */
+  ninjsOf?: ArticleNinjsMapper;
 }) {
-  const { prisma, dialect, jwtSecret, previewTtlSeconds, publicArticleExtras, ...services } = deps;
+  const { prisma, dialect, jwtSecret, previewTtlSeconds, publicArticleExtras, ninjsOf, ...services } = deps;
   const previews = createPreviewTokens({ secret: jwtSecret, ttlSeconds: previewTtlSeconds, now: deps.now });
   const service = createArticlesService({
     repo: createArticlesRepository({ prisma, dialect }),
@@ -57,9 +60,15 @@ export function createArticlesModule(deps: {
   return {
     service,
     adminRoutes: [...articleAdminRoutes(service), ...correctionAdminRoutes(service)],
-    publicRoutes: [...articlePublicRoutes(service, publicArticleExtras), ...correctionPublicRoutes(service)],
+    publicRoutes: [...articlePublicRoutes(service, publicArticleExtras, ninjsOf), ...correctionPublicRoutes(service)],
     router: correctionMethodGuard(),
   };
 }
 
 export type { ArticlesService, PublicArticleLink } from './articles.service.ts';
+export type { OriginUpsertOptions, OriginUpsertResult } from './articles.imports.ts';
+export { bodyPlainText, createArticleNinjs, type ArticleNinjsMapper, type NinjsFacts, type NinjsSite } from './articles.ninjs.ts';
+export { NINJS_MEDIA_TYPE, NinjsItemSchema, type NinjsItem } from './articles.ninjs.schemas.ts';
+export { sourceActorLabel } from './articles.imports.ts';
+/** Whether the caller may change what the public sees (publish): the editor and admin roles, keys with `publish` or `admin`. */
+export { mayChangeWhatThePublicSees as mayPublish } from './articles.policy.ts';

@@ -145,9 +145,10 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** Who the credentials belong to: the user, or the API key (never its secret). */
     async me(actor: Actor): Promise<MeResponse> {
-      return actor.type === 'user'
-        ? { type: 'user', user: await deps.users.get(actor.userId) }
-        : { type: 'apiKey', apiKey: await deps.apiKeys.describe(actor.apiKeyId) };
+      if (actor.type === 'user') return { type: 'user', user: await deps.users.get(actor.userId) };
+      // A system actor (the wire poller) never calls the API.
+      if (actor.type === 'system') throw new Error(`${actor.name} has no credentials of the API`);
+      return { type: 'apiKey', apiKey: await deps.apiKeys.describe(actor.apiKeyId) };
     },
   };
 }

@@ -30,6 +30,10 @@ export function createMediaRepository({ prisma }: { prisma: Prisma }) {
     findByContentHash: (contentHash: string): Promise<MediaRow | null> =>
       prisma.media.findUnique({ where: { contentHash }, include: withRenditions }),
 
+    /** The media first fetched from this address (an imported article's photo), if any. */
+    findByOriginUrl: (originUrl: string): Promise<MediaRow | null> =>
+      prisma.media.findFirst({ where: { originUrl }, orderBy: { createdAt: 'asc' }, include: withRenditions }),
+
     /** Newest first, (createdAt, id) descending, after the given key. */
     list: (take: number, kind: MediaKind | undefined, key?: [string, string]): Promise<MediaRow[]> =>
       prisma.media.findMany({ ...newestFirst(take, key, kind ? { kind } : {}), include: withRenditions }),

@@ -210,7 +210,8 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ima
       metadata: UploadMetadataInput,
       /** null: the app itself made the file (a generated narration). */
       actor: Actor | null,
-      facts: { durationSeconds?: number } = {},
+      /** `originUrl`: where the app fetched the file from (an imported photo), so that it is not fetched again. */
+      facts: { durationSeconds?: number; originUrl?: string } = {},
     ): Promise<{ created: boolean; media: AdminMediaResponse }> {
       const existing = await repo.findByContentHash(file.contentHash);
       if (existing) return { created: false, media: toAdminMediaResponse(existing) };
@@ -251,6 +252,7 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ima
             dominantColor: image?.facts.dominantColor ?? null,
             contentHash: file.contentHash,
             storageKey: originalKey,
+            originUrl: facts.originUrl ?? null,
             createdById: actor ? userIdOf(actor) : null,
             createdAt: at,
             updatedAt: at,
@@ -326,6 +328,12 @@ export function createMediaService({ repo, now, storage, publicBaseUrl = '', ima
       if (!servable || !hash) return null;
       const stored = await storage.open(`${folder}/${name}`);
       return stored ? { ...stored, contentType: servedTypes[ext]!, etag: `"${hash}"` } : null;
+    },
+
+    /** The media fetched from this address before (an imported photo), so that it is not fetched again. */
+    async findByOriginUrl(originUrl: string): Promise<AdminMediaResponse | null> {
+      const row = await repo.findByOriginUrl(originUrl);
+      return row ? toAdminMediaResponse(row) : null;
     },
 
     async exists(id: string): Promise<boolean> {

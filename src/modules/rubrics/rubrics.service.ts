@@ -1,4 +1,5 @@
-import { NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
+import { translatePrismaError } from '../../db/prisma-errors.ts';
+import { AppError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
@@ -52,7 +53,7 @@ export function createRubricsService({ repo, events }: RubricsServiceDeps) {
     throw new PreconditionFailedError(toRubricResponse(row));
   }
 
-  return {
+  const service = {
     async list(limit: number, cursor?: string): Promise<Page<RubricResponse>> {
       const key = cursor ? decodeCursor(cursor, isPositionIdKey) : undefined;
       return toPage(await repo.list(limit + 1, key), limit, toRubricResponse, (r) => [r.position, r.id]);
@@ -149,12 +150,34 @@ export function createRubricsService({ repo, events }: RubricsServiceDeps) {
       return toRubricResponse(row);
     },
 
+    /**
+     * The id of the rubric of this slug, made (active, under `parentId`) when there is none: what an import
+     * names its rubrics by. Two imports making the same rubric at once get the same one (the slug is unique).
+     */
+    async ensureBySlug(
+      wanted: { slug: string; name: string; parentId?: string | null },
+      actor?: Actor,
+    ): Promise<{ id: string; created: boolean }> {
+      const found = await repo.findBySlug(wanted.slug);
+      if (found) return { id: found.id, created: false };
+      try {
+        const created = await service.create({ name: wanted.name, slug: wanted.slug, parentId: wanted.parentId ?? null }, actor);
+        return { id: created.id, created: true };
+      } catch (error) {
+        const code = error instanceof AppError ? error.code : translatePrismaError(error)?.code;
+        const winner = code === 'slug_taken' || code === 'already_exists' ? await repo.findBySlug(wanted.slug) : null;
+        if (winner) return { id: winner.id, created: false };
+        throw error;
+      }
+    },
+
     /** Refused with 409 while articles, feed items or sub-rubrics use the rubric. */
     async delete(id: string, expectedVersion: number | null = null, actor?: Actor): Promise<void> {
       if (!(await repo.deleteAtVersion(id, expectedVersion, recordEvent('rubric.deleted', actor)))) await failConditionalWrite(id);
       events.committed();
     },
   };
+  return service;
 }
 
 export type RubricsService = ReturnType<typeof createRubricsService>;

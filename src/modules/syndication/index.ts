@@ -17,4 +17,5 @@ export function createSyndicationModule(deps: {
 }
 
 export { createArticleJsonLd, type SiteInfo } from './syndication.json-ld.ts';
+export { bodyToHtml } from './syndication.html.ts';
 export type { SyndicationService } from './syndication.service.ts';

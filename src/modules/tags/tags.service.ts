@@ -1,5 +1,6 @@
 import type { PrismaTx } from '../../db/database.ts';
-import { NotFoundError, PreconditionFailedError } from '../../errors.ts';
+import { translatePrismaError } from '../../db/prisma-errors.ts';
+import { AppError, NotFoundError, PreconditionFailedError } from '../../errors.ts';
 import { actorLabel } from '../../shared/actor-label.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, toPage, type Page } from '../../shared/cursor.ts';
@@ -40,7 +41,7 @@ export function createTagsService(deps: TagsDeps) {
     throw new PreconditionFailedError(toTagResponse(row));
   }
 
-  return {
+  const service = {
     async list(limit: number, cursor?: string): Promise<Page<TagResponse>> {
       const key = cursor ? decodeCursor(cursor, isNameIdKey) : undefined;
       return toPage(await repo.list(limit + 1, key), limit, toTagResponse, keyOf);
@@ -129,7 +130,25 @@ export function createTagsService(deps: TagsDeps) {
     async findIdBySlug(slug: string): Promise<string | null> {
       return (await repo.findBySlug(slug))?.id ?? null;
     },
+
+    /**
+     * The id of the tag of this slug, made when there is none: what an import names its tags by. Two imports
+     * making the same tag at once get the same one (the slug is unique).
+     */
+    async ensureBySlug(wanted: { slug: string; name: string }, actor?: Actor): Promise<{ id: string; created: boolean }> {
+      const found = await repo.findBySlug(wanted.slug);
+      if (found) return { id: found.id, created: false };
+      try {
+        return { id: (await service.create({ name: wanted.name, slug: wanted.slug }, actor)).id, created: true };
+      } catch (error) {
+        const code = error instanceof AppError ? error.code : translatePrismaError(error)?.code;
+        const winner = code === 'slug_taken' || code === 'already_exists' ? await repo.findBySlug(wanted.slug) : null;
+        if (winner) return { id: winner.id, created: false };
+        throw error;
+      }
+    },
   };
+  return service;
 }
 
 export type TagsService = ReturnType<typeof createTagsService>;

@@ -32,13 +32,15 @@ export function createUsersRepository({ prisma }: { prisma: Prisma }) {
 
     slugsOf: (ids: string[]) => prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, slug: true } }),
 
+    findBySlug: (slug: string): Promise<UserRow | null> => prisma.user.findUnique({ where: { slug } }),
+
     isSlugTaken: async (slug: string, exceptId?: string): Promise<boolean> =>
       (await prisma.user.count({ where: { slug, ...otherThan(exceptId) } })) > 0,
 
     isEmailTaken: async (email: string, exceptId?: string): Promise<boolean> =>
       (await prisma.user.findFirst({ where: { email, ...otherThan(exceptId) }, select: { id: true } })) !== null,
 
-    create: (data: UserData, then: AfterUserWrite): Promise<UserRow> =>
+    create: (data: UserData & Partial<Pick<User, 'isActive'>>, then: AfterUserWrite): Promise<UserRow> =>
       prisma.$transaction(async (tx) => {
         const row = await tx.user.create({ data });
         await then(tx, row.id);

@@ -1,4 +1,5 @@
 import type { PrismaTx } from '../../db/database.ts';
+import { translatePrismaError } from '../../db/prisma-errors.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.ts';
 import type { Actor, Role } from '../../shared/actor.ts';
 import type { AuditTrail } from '../../shared/audit-intent.ts';
@@ -9,6 +10,9 @@ import { resolveSlug } from '../../shared/slug-check.ts';
 import type { MediaService } from '../media/index.ts';
 import type { UserRow, UsersRepository } from './users.repository.ts';
 import type { AuthorResponse, CreateUserInput, UpdateUserInput, UserResponse } from './users.schemas.ts';
+
+/** Not a hash of any password: an account with it cannot sign in until an admin sets a password. */
+export const unusablePasswordHash = '!';
 
 export function toUserResponse(row: UserRow): UserResponse {
   return {
@@ -101,6 +105,40 @@ export function createUsersService({ repo, now, media, revokeSignIns, passwords,
       );
       notePurge(keysOfFilterRecordChange('user', row.id, [row.slug]));
       return toUserResponse(row);
+    },
+
+    /**
+     * The id of the user of this e-mail (or, without one, this slug), made when there is none as a disabled
+     * author account that cannot sign in (its password hash matches no password): an imported byline.
+     * Two imports making the same author at once get the same one (e-mail and slug are unique).
+     */
+    async ensureAuthor(wanted: { slug: string; displayName: string; email?: string | null }): Promise<{ id: string; created: boolean }> {
+      const email = wanted.email?.toLowerCase() ?? null;
+      const find = async () => (email ? await repo.findByEmail(email) : null) ?? (await repo.findBySlug(wanted.slug));
+      const found = await find();
+      if (found) return { id: found.id, created: false };
+      try {
+        const row = await repo.create(
+          {
+            // An author with no known address gets one that can never receive mail (RFC 2606's .invalid).
+            email: email ?? `${wanted.slug}@authors.invalid`,
+            passwordHash: unusablePasswordHash,
+            displayName: wanted.displayName,
+            slug: wanted.slug,
+            role: 'author',
+            bio: null,
+            avatarMediaId: null,
+            isActive: false,
+          },
+          audited,
+        );
+        notePurge(keysOfFilterRecordChange('user', row.id, [row.slug]));
+        return { id: row.id, created: true };
+      } catch (error) {
+        const winner = translatePrismaError(error)?.code === 'already_exists' ? await find() : null;
+        if (winner) return { id: winner.id, created: false };
+        throw error;
+      }
     },
 
     async update(id: string, input: UpdateUserInput, actor: Actor, expectedVersion: number | null = null): Promise<UserResponse> {

@@ -116,3 +116,5 @@ export function createWebhooksModule(deps: WebhooksModuleDeps) {
 
 export type { PruneResult, WebhooksService } from './webhooks.service.ts';
 export type { WebhookWorker } from './webhooks.worker.ts';
+// The address guard, for every outgoing fetch of a URL an admin gave (wire feeds, photos).
+export { assertLiteralHostAllowed, guardedLookup, refusalOf, RefusedAddressError } from './webhooks.addresses.ts';

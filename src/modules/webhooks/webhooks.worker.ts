@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { PrismaTx } from '../../db/database.ts';
 import { eventBody } from './webhooks.events.ts';
@@ -8,6 +6,7 @@ import { sendDelivery } from './webhooks.sender.ts';
 import type { PruneResult } from './webhooks.service.ts';
 import { signedHeaders } from './webhooks.signing.ts';
 import type { WebhookWorkerSettings } from '../../config.ts';
+import { backoffMs, createLeasedWorker, type LeasedWorker } from '../../shared/leased-worker.ts';
 
 export interface WebhookWorkerDeps {
   repo: WebhooksRepository;
@@ -34,29 +33,18 @@ const pruneEveryMs = 3_600_000;
  * worker of many instances holds it), sends its oldest waiting delivery, and the next only when that
  * one succeeded or finally failed.
  */
-export function createWebhookWorker(deps: WebhookWorkerDeps) {
+export function createWebhookWorker(deps: WebhookWorkerDeps): LeasedWorker {
   const { repo, now, logger, settings } = deps;
   const random = deps.random ?? Math.random;
-  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // Longer than any attempt, so that a live worker never loses its queue in the middle of one; short
   // enough that the queue of a killed worker is taken over soon.
   const leaseMs = 2 * settings.timeoutMs + 5_000;
-  const stopping = new AbortController();
-  let isRunning = false;
-  let loop: Promise<void> | undefined;
-  let isWakeRequested = false;
-  let wakeUp: (() => void) | undefined;
   let nextPruneAt = -Infinity;
-  let pruning: Promise<void> | undefined;
-  // Callers of nextPass(), told when a pass that started after they asked is over.
-  let passWatchers: (() => void)[] = [];
 
-  function retryDelayMs(attempts: number): number {
-    const delay = Math.min(settings.retryMaxDelayMs, settings.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
-    return Math.round(delay * (0.75 + random() * 0.5));
-  }
+  const retryDelayMs = (attempts: number) =>
+    backoffMs(attempts, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxDelayMs, jitter: 0.25, random });
 
-  async function attempt(head: HeadDelivery): Promise<'done' | 'aborted'> {
+  async function attempt(head: HeadDelivery, workerId: string, signal: AbortSignal): Promise<'done' | 'aborted'> {
     const body = eventBody(head.event);
     const headers = signedHeaders(head.subscription.secret, head.event.id, Math.floor(Date.now() / 1000), body);
     const sent = await sendDelivery({
@@ -65,7 +53,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
       body,
       timeoutMs: settings.timeoutMs,
       allowPrivate: settings.allowPrivateAddresses,
-      signal: stopping.signal,
+      signal,
     });
     if (sent.isAborted) return 'aborted';
     const at = now();
@@ -106,20 +94,19 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     return 'done';
   }
 
-  /** Delivers one subscription's queue in order while it holds the lease; answers whether it sent anything. */
-  async function drain(subscriptionId: string): Promise<boolean> {
-    if (!(await repo.claim(subscriptionId, workerId, now(), leaseMs))) return false;
+  /** Delivers one claimed subscription's queue in order while it holds the lease; answers whether it sent anything. */
+  async function drain(subscriptionId: string, { workerId, signal }: { workerId: string; signal: AbortSignal }): Promise<boolean> {
     let blockedUntil: Date | null = null;
     let sent = 0;
     try {
-      while (isRunning && sent < deliveriesPerClaim) {
+      while (!signal.aborted && sent < deliveriesPerClaim) {
         const head = await repo.head(subscriptionId);
         if (!head?.subscription.isActive) break;
         if (head.nextAttemptAt > now()) {
           blockedUntil = head.nextAttemptAt;
           break;
         }
-        if ((await attempt(head)) === 'aborted') break;
+        if ((await attempt(head, workerId, signal)) === 'aborted') break;
         sent++;
       }
     } finally {
@@ -128,106 +115,40 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     return sent > 0;
   }
 
-  async function runOnce(): Promise<boolean> {
-    const ids = await repo.claimableSubscriptionIds(now(), 50);
-    // Instances take queues in different orders, so they rarely reach for the same one.
-    const shuffled = ids
-      .map((id) => ({ id, order: random() }))
-      .sort((a, b) => a.order - b.order)
-      .map((e) => e.id);
-    let didWork = false;
-    for (let i = 0; i < shuffled.length && isRunning; i += parallelQueues) {
-      const results = await Promise.all(shuffled.slice(i, i + parallelQueues).map(drain));
-      didWork ||= results.some(Boolean);
-    }
-    return didWork;
-  }
-
-  function sleep(ms: number): Promise<void> {
-    if (isWakeRequested || !isRunning) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
-  }
-
-  /** Starts pruning when due, beside delivery rather than in its way (a first run may have much to delete). */
-  function pruneWhenDue(): void {
+  /** Pruning when due, beside delivery rather than in its way (a first run may have much to delete). */
+  function pruneWhenDue(signal: AbortSignal): Promise<void> | undefined {
     const at = now().getTime();
-    if (pruning || at < nextPruneAt) return;
+    if (at < nextPruneAt) return undefined;
     nextPruneAt = at + pruneEveryMs;
-    pruning = deps
-      .pruneOld(stopping.signal)
-      .then(
-        (removed) => {
-          if (removed.deliveries || removed.events)
-            logger.info({ deletedDeliveries: removed.deliveries, deletedEvents: removed.events }, 'webhook log pruned');
-        },
-        (error: unknown) => {
-          if (isRunning) logger.error({ err: error }, 'webhook log pruning failed');
-        },
-      )
-      .finally(() => {
-        pruning = undefined;
-      });
+    return deps.pruneOld(signal).then(
+      (removed) => {
+        if (removed.deliveries || removed.events)
+          logger.info({ deletedDeliveries: removed.deliveries, deletedEvents: removed.events }, 'webhook log pruned');
+      },
+      (error: unknown) => {
+        if (!signal.aborted) logger.error({ err: error }, 'webhook log pruning failed');
+      },
+    );
   }
 
-  async function run(): Promise<void> {
-    while (isRunning) {
-      const watchers = passWatchers;
-      passWatchers = [];
-      pruneWhenDue();
-      isWakeRequested = false;
-      let didWork = false;
-      try {
-        didWork = await runOnce();
-      } catch (error) {
-        if (isRunning) logger.error({ err: error }, 'webhook worker pass failed');
-      }
-      if (watchers.length)
-        void Promise.resolve(pruning).then(() => {
-          for (const done of watchers) done();
-        });
-      if (!didWork) await sleep(settings.pollIntervalMs);
-    }
-    for (const done of passWatchers.splice(0)) done();
-  }
-
-  return {
-    id: workerId,
-    start(): void {
-      if (isRunning) return;
-      isRunning = true;
-      loop = run();
+  // Instances take queues in a random order, so they rarely reach for the same one.
+  return createLeasedWorker({
+    name: 'webhook',
+    jobs: {
+      dueIds: repo.claimableSubscriptionIds,
+      claim: async (id, workerId, at, lease) => ((await repo.claim(id, workerId, at, lease)) ? id : null),
+      run: drain,
     },
-    /** Looks at the outbox now rather than at the next poll (after a commit that recorded events). */
-    wake(): void {
-      isWakeRequested = true;
-      wakeUp?.();
-    },
-    /**
-     * Resolves once a pass that starts after the call is over, with the pruning it started: what a
-     * pass did not do can then be checked at once (tests), rather than after a guessed wait.
-     */
-    nextPass(): Promise<void> {
-      if (!isRunning) return Promise.resolve();
-      return new Promise((resolve) => passWatchers.push(resolve));
-    },
-    /** Stops polling; an attempt in flight is abandoned (not counted) and its queue released, so another worker takes it. */
-    async stop(): Promise<void> {
-      if (!isRunning) return;
-      isRunning = false;
-      stopping.abort();
-      wakeUp?.();
-      await loop;
-      await pruning;
-    },
-  };
+    now,
+    logger,
+    concurrency: parallelQueues,
+    leaseMs,
+    pollIntervalMs: settings.pollIntervalMs,
+    batchSize: 50,
+    isShuffled: true,
+    random,
+    besidePass: pruneWhenDue,
+  });
 }
 
-export type WebhookWorker = ReturnType<typeof createWebhookWorker>;
+export type WebhookWorker = LeasedWorker;

@@ -1,0 +1,543 @@
+import type { Prisma, PrismaNamespace, PrismaTx } from '../../db/database.ts';
+import { ConflictError } from '../../errors.ts';
+import { Prisma as PrismaSql } from '../../generated/sqlite/client.ts';
+import {
+  type ArticlePlacement,
+  commentsKeyOf,
+  keysOfArticleChange,
+  keysOfFilterRecordChange,
+  keysOfLiveEntryWrite,
+  liveEntriesKey,
+  rubricFilteredKey,
+  withSafetyNet,
+} from '../../shared/cache-keys.ts';
+import type { SearchIndexer } from '../../shared/search-indexer.ts';
+import type {
+  ArticleRecord,
+  FeedItemRecord,
+  LiveEntryRecord,
+  MediaRecord,
+  NativeRecord,
+  RubricRecord,
+  TagRecord,
+  UserRecord,
+} from './interchange.schemas.ts';
+
+// The native dump and restore read and write the tables directly, by id, with their versions and timestamps:
+// a restore tool below the services' rules (which would make new ids, versions and times), used only by admins.
+
+/** What a restore did, and the public answers it changed (none when nothing was written). */
+export interface RestoreOutcome {
+  status: 'created' | 'updated' | 'unchanged' | 'skipped';
+  keys: string[];
+  /** A media's creator not restored yet (users come after media in the dump): linked once they are. */
+  awaitsCreator?: string;
+}
+
+/** A page of rows after a keyset position, in id order. */
+export interface PageOptions {
+  after: string | null;
+  since: Date | null;
+  limit: number;
+}
+
+/** Restored users have no password: nothing verifies against it (see shared/passwords.ts) until one is set. */
+const noPassword = '!';
+
+const iso = (date: Date) => date.toISOString();
+const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
+const toDate = (value: string) => new Date(value);
+const toDateOrNull = (value: string | null) => (value ? new Date(value) : null);
+const json = (value: unknown) => value as PrismaNamespace.InputJsonValue;
+
+class MissingReferenceError extends ConflictError {
+  constructor(what: string, id: string) {
+    super(`The ${what} ${id} does not exist: restore it first (the export writes it on an earlier line).`, 'missing_reference');
+  }
+}
+
+function verdictOf(current: number | undefined, incoming: number): RestoreOutcome['status'] {
+  if (current === undefined) return 'created';
+  if (incoming > current) return 'updated';
+  return incoming === current ? 'unchanged' : 'skipped';
+}
+
+const pageWhere = ({ after, since }: PageOptions) => ({
+  ...(after ? { id: { gt: after } } : {}),
+  ...(since ? { updatedAt: { gte: since } } : {}),
+});
+
+const articleInclude = {
+  authors: { select: { userId: true }, orderBy: { position: 'asc' } },
+  tags: { select: { tagId: true }, orderBy: { position: 'asc' } },
+  bodyMedia: { select: { mediaId: true }, orderBy: { mediaId: 'asc' } },
+  slugRedirects: { select: { slug: true, createdAt: true }, orderBy: { slug: 'asc' } },
+  pathRedirects: { select: { path: true, createdAt: true }, orderBy: { path: 'asc' } },
+  corrections: { orderBy: [{ publishedAt: 'asc' }, { id: 'asc' }] },
+  commentCount: { select: { count: true, updatedAt: true } },
+} satisfies PrismaNamespace.ArticleInclude;
+
+type ArticleExportRow = PrismaNamespace.ArticleGetPayload<{ include: typeof articleInclude }>;
+
+export function createInterchangeRepository({
+  prisma,
+  searchIndex,
+}: {
+  prisma: Prisma;
+  searchIndex: Pick<SearchIndexer, 'reindexArticle'>;
+}) {
+  /** Runs a restore in its own transaction: a record is written whole or not at all. */
+  const inTransaction = <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn);
+
+  async function assertExist(tx: PrismaTx, what: 'rubric' | 'media' | 'user' | 'tag' | 'article', ids: readonly (string | null)[]) {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (!wanted.length) return;
+    const where = { id: { in: wanted } };
+    const select = { id: true } as const;
+    const found =
+      what === 'rubric'
+        ? await tx.rubric.findMany({ where, select })
+        : what === 'media'
+          ? await tx.media.findMany({ where, select })
+          : what === 'user'
+            ? await tx.user.findMany({ where, select })
+            : what === 'tag'
+              ? await tx.tag.findMany({ where, select })
+              : await tx.article.findMany({ where, select });
+    const known = new Set(found.map((row) => row.id));
+    const missing = wanted.find((id) => !known.has(id));
+    if (missing) throw new MissingReferenceError(what, missing);
+  }
+
+  /** The user if they exist, else null: a creator who is not in the dump is forgotten, not an error. */
+  async function existingUserOrNull(tx: PrismaTx, id: string | null): Promise<string | null> {
+    if (!id) return null;
+    return (await tx.user.findUnique({ where: { id }, select: { id: true } })) ? id : null;
+  }
+
+  /** Where the article shows while public (or scheduled), for the purge; null when it does not. */
+  async function placementIn(tx: PrismaTx, id: string): Promise<ArticlePlacement | null> {
+    const row = await tx.article.findUnique({
+      where: { id },
+      select: {
+        status: true,
+        publishedAt: true,
+        deletedAt: true,
+        rubricId: true,
+        showInFeed: true,
+        tags: { select: { tag: { select: { slug: true } } } },
+        authors: { select: { user: { select: { slug: true } } } },
+      },
+    });
+    if (!row || !(row.status === 'published' || row.status === 'scheduled') || !row.publishedAt || row.deletedAt) return null;
+    const rubricSlugs: string[] = [];
+    // The rubric and its ancestors, whose lists hold their sub-rubrics' articles (a tree a few levels deep).
+    for (let rubricId = row.rubricId, depth = 0; rubricId && depth < 100; depth++) {
+      const rubric: { slug: string; parentId: string | null } | null = await tx.rubric.findUnique({
+        where: { id: rubricId },
+        select: { slug: true, parentId: true },
+      });
+      if (!rubric) break;
+      rubricSlugs.push(rubric.slug);
+      rubricId = rubric.parentId;
+    }
+    return {
+      isPublicBound: true,
+      rubricSlugs,
+      tagSlugs: row.tags.map((t) => t.tag.slug),
+      authorSlugs: row.authors.map((a) => a.user.slug),
+      isInFeed: row.showInFeed,
+    };
+  }
+
+  return {
+    // --- the export: pages in id order, each record whole
+
+    async mediaPage(page: PageOptions): Promise<MediaRecord[]> {
+      const rows = await prisma.media.findMany({
+        where: pageWhere(page),
+        orderBy: { id: 'asc' },
+        take: page.limit,
+        include: { renditions: { orderBy: { id: 'asc' } } },
+      });
+      return rows.map(({ renditions, createdAt, updatedAt, ...row }) => ({
+        type: 'media' as const,
+        ...row,
+        version: row.version,
+        createdAt: iso(createdAt),
+        updatedAt: iso(updatedAt),
+        renditions: renditions.map(({ mediaId: _, ...rendition }) => rendition),
+      }));
+    },
+
+    /** Ids of the rubrics changed since, parents before children (the tree is small: its ids fit in memory). */
+    async rubricIdsInTreeOrder(since: Date | null): Promise<string[]> {
+      const all = await prisma.rubric.findMany({ select: { id: true, parentId: true, updatedAt: true }, orderBy: { id: 'asc' } });
+      const children = new Map<string | null, typeof all>();
+      for (const rubric of all) {
+        const siblings = children.get(rubric.parentId) ?? [];
+        siblings.push(rubric);
+        children.set(rubric.parentId, siblings);
+      }
+      const ordered: string[] = [];
+      const known = new Set(all.map((rubric) => rubric.id));
+      // Roots, then each level; a parent id that names no rubric counts as a root.
+      let level = all.filter((rubric) => rubric.parentId === null || !known.has(rubric.parentId));
+      while (level.length) {
+        for (const rubric of level) if (!since || rubric.updatedAt >= since) ordered.push(rubric.id);
+        level = level.flatMap((rubric) => children.get(rubric.id) ?? []);
+      }
+      return ordered;
+    },
+
+    async rubricsByIds(ids: string[]): Promise<RubricRecord[]> {
+      const rows = await prisma.rubric.findMany({ where: { id: { in: ids } } });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.flatMap((id) => {
+        const row = byId.get(id);
+        if (!row) return [];
+        const { createdAt, updatedAt, narration, ...rest } = row;
+        return [
+          {
+            type: 'rubric' as const,
+            ...rest,
+            narration: narration === 'auto' || narration === 'off' ? narration : null,
+            createdAt: iso(createdAt),
+            updatedAt: iso(updatedAt),
+          },
+        ];
+      });
+    },
+
+    async tagPage(page: PageOptions): Promise<TagRecord[]> {
+      const rows = await prisma.tag.findMany({ where: pageWhere(page), orderBy: { id: 'asc' }, take: page.limit });
+      return rows.map(({ createdAt, updatedAt, ...row }) => ({
+        type: 'tag' as const,
+        ...row,
+        createdAt: iso(createdAt),
+        updatedAt: iso(updatedAt),
+      }));
+    },
+
+    async userPage(page: PageOptions): Promise<UserRecord[]> {
+      const rows = await prisma.user.findMany({
+        where: pageWhere(page),
+        orderBy: { id: 'asc' },
+        take: page.limit,
+        // Never the password hash, sessions or keys.
+        select: {
+          id: true,
+          email: true,
+          slug: true,
+          displayName: true,
+          bio: true,
+          avatarMediaId: true,
+          role: true,
+          isActive: true,
+          version: true,
+          createdAt: true,
+          updatedAt: true,
+        },
+      });
+      return rows.map(({ createdAt, updatedAt, ...row }) => ({
+        type: 'user' as const,
+        ...row,
+        createdAt: iso(createdAt),
+        updatedAt: iso(updatedAt),
+      }));
+    },
+
+    async articleIdPage(page: PageOptions): Promise<string[]> {
+      const rows = await prisma.article.findMany({
+        where: pageWhere(page),
+        orderBy: { id: 'asc' },
+        take: page.limit,
+        select: { id: true },
+      });
+      return rows.map((row) => row.id);
+    },
+
+    async articlePage(page: PageOptions): Promise<ArticleRecord[]> {
+      const rows = await prisma.article.findMany({
+        where: pageWhere(page),
+        orderBy: { id: 'asc' },
+        take: page.limit,
+        include: articleInclude,
+      });
+      return rows.map(toArticleRecord);
+    },
+
+    async liveEntryPage(page: PageOptions): Promise<LiveEntryRecord[]> {
+      const rows = await prisma.liveEntry.findMany({ where: pageWhere(page), orderBy: { id: 'asc' }, take: page.limit });
+      return rows.map(({ publishedAt, createdAt, updatedAt, deletedAt, authorIds, body, ...row }) => ({
+        type: 'live_entry' as const,
+        ...row,
+        body: body as unknown[],
+        authorIds: authorIds as string[],
+        publishedAt: iso(publishedAt),
+        createdAt: iso(createdAt),
+        updatedAt: iso(updatedAt),
+        deletedAt: isoOrNull(deletedAt),
+      }));
+    },
+
+    async feedItemPage(page: PageOptions): Promise<FeedItemRecord[]> {
+      const rows = await prisma.feedItem.findMany({ where: pageWhere(page), orderBy: { id: 'asc' }, take: page.limit });
+      return rows.map(({ publishedAt, visibleFrom, visibleUntil, createdAt, updatedAt, ...row }) => ({
+        type: 'feed_item' as const,
+        ...row,
+        publishedAt: iso(publishedAt),
+        visibleFrom: isoOrNull(visibleFrom),
+        visibleUntil: isoOrNull(visibleUntil),
+        createdAt: iso(createdAt),
+        updatedAt: iso(updatedAt),
+      }));
+    },
+
+    /** Sets the creator of media restored before them (the row as it was exported: no new version). */
+    async linkMediaCreator(userId: string, mediaIds: string[]): Promise<void> {
+      // In SQL: the client's updateMany would stamp updatedAt with the time of the import.
+      const { sql, join } = PrismaSql;
+      await prisma.$executeRaw(
+        sql`UPDATE "Media" SET "createdById" = ${userId} WHERE "id" IN (${join(mediaIds)}) AND "createdById" IS NULL`,
+      );
+    },
+
+    // --- the restore: each record by id in its own transaction; a newer version replaces the row whole
+
+    restore(record: NativeRecord): Promise<RestoreOutcome> {
+      switch (record.type) {
+        case 'media':
+          return inTransaction((tx) => restoreMedia(tx, record));
+        case 'rubric':
+          return inTransaction((tx) => restoreRubric(tx, record));
+        case 'tag':
+          return inTransaction((tx) => restoreTag(tx, record));
+        case 'user':
+          return inTransaction((tx) => restoreUser(tx, record));
+        case 'article':
+          return inTransaction((tx) => restoreArticle(tx, record));
+        case 'live_entry':
+          return inTransaction((tx) => restoreLiveEntry(tx, record));
+        case 'feed_item':
+          return inTransaction((tx) => restoreFeedItem(tx, record));
+      }
+    },
+  };
+
+  async function restoreMedia(tx: PrismaTx, record: MediaRecord): Promise<RestoreOutcome> {
+    const current = await tx.media.findUnique({ where: { id: record.id }, select: { version: true } });
+    const status = verdictOf(current?.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    const { type: _, id, renditions, createdAt, updatedAt, createdById, ...columns } = record;
+    const creator = await existingUserOrNull(tx, createdById);
+    const data = { ...columns, createdById: creator, createdAt: toDate(createdAt), updatedAt: toDate(updatedAt) };
+    if (current) {
+      await tx.mediaRendition.deleteMany({ where: { mediaId: id } });
+      await tx.media.update({ where: { id }, data });
+    } else {
+      await tx.media.create({ data: { id, ...data } });
+    }
+    if (renditions.length) await tx.mediaRendition.createMany({ data: renditions.map((rendition) => ({ ...rendition, mediaId: id })) });
+    return {
+      status,
+      keys: withSafetyNet([`media:${id}`, 'media']),
+      ...(createdById && !creator ? { awaitsCreator: createdById } : {}),
+    };
+  }
+
+  async function restoreRubric(tx: PrismaTx, record: RubricRecord): Promise<RestoreOutcome> {
+    const current = await tx.rubric.findUnique({ where: { id: record.id }, select: { version: true, slug: true } });
+    const status = verdictOf(current?.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    await assertExist(tx, 'rubric', [record.parentId]);
+    const { type: _, id, createdAt, updatedAt, ...columns } = record;
+    const data = { ...columns, createdAt: toDate(createdAt), updatedAt: toDate(updatedAt) };
+    if (current) await tx.rubric.update({ where: { id }, data });
+    else await tx.rubric.create({ data: { id, ...data } });
+    // A moved or renamed rubric changes which articles its ancestors' lists hold.
+    return { status, keys: keysOfFilterRecordChange('rubric', id, [current?.slug, record.slug], [rubricFilteredKey]) };
+  }
+
+  async function restoreTag(tx: PrismaTx, record: TagRecord): Promise<RestoreOutcome> {
+    const current = await tx.tag.findUnique({ where: { id: record.id }, select: { version: true, slug: true, name: true } });
+    const status = verdictOf(current?.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    const { type: _, id, createdAt, updatedAt, ...columns } = record;
+    const data = { ...columns, createdAt: toDate(createdAt), updatedAt: toDate(updatedAt) };
+    if (current) {
+      await tx.tag.update({ where: { id }, data });
+      // Tag names are searched: the articles carrying a renamed tag are indexed again.
+      if (current.name !== record.name) {
+        const carriers = await tx.articleTag.findMany({ where: { tagId: id }, select: { articleId: true } });
+        for (const { articleId } of carriers) await searchIndex.reindexArticle(tx, articleId);
+      }
+    } else {
+      await tx.tag.create({ data: { id, ...data } });
+    }
+    return { status, keys: keysOfFilterRecordChange('tag', id, [current?.slug, record.slug]) };
+  }
+
+  async function restoreUser(tx: PrismaTx, record: UserRecord): Promise<RestoreOutcome> {
+    const current = await tx.user.findUnique({ where: { id: record.id }, select: { version: true, slug: true } });
+    const status = verdictOf(current?.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    await assertExist(tx, 'media', [record.avatarMediaId]);
+    const { type: _, id, createdAt, updatedAt, ...columns } = record;
+    const data = { ...columns, createdAt: toDate(createdAt), updatedAt: toDate(updatedAt) };
+    // An existing user keeps their password; a new one has none.
+    if (current) await tx.user.update({ where: { id }, data });
+    else await tx.user.create({ data: { id, ...data, passwordHash: noPassword } });
+    return { status, keys: keysOfFilterRecordChange('user', id, [current?.slug, record.slug]) };
+  }
+
+  async function restoreArticle(tx: PrismaTx, record: ArticleRecord): Promise<RestoreOutcome> {
+    const current = await tx.article.findUnique({ where: { id: record.id }, select: { version: true } });
+    const status = verdictOf(current?.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    await assertExist(tx, 'rubric', [record.rubricId]);
+    await assertExist(tx, 'media', [record.coverMediaId, record.narrationMediaId, ...record.bodyMediaIds]);
+    await assertExist(tx, 'user', record.authorIds);
+    await assertExist(tx, 'tag', record.tagIds);
+    const before = current ? await placementIn(tx, record.id) : null;
+    const {
+      type: _,
+      id,
+      authorIds,
+      tagIds,
+      bodyMediaIds,
+      slugRedirects,
+      pathRedirects,
+      corrections,
+      commentCount,
+      createdById,
+      body,
+      keyPoints,
+      ...columns
+    } = record;
+    const data = {
+      ...columns,
+      body: json(body),
+      keyPoints: json(keyPoints),
+      createdById: await existingUserOrNull(tx, createdById),
+      publishedAt: toDateOrNull(record.publishedAt),
+      embargoUntil: toDateOrNull(record.embargoUntil),
+      deletedAt: toDateOrNull(record.deletedAt),
+      displayUpdatedAt: toDateOrNull(record.displayUpdatedAt),
+      commentsClosedAt: toDateOrNull(record.commentsClosedAt),
+      coverageStartedAt: toDateOrNull(record.coverageStartedAt),
+      coverageEndedAt: toDateOrNull(record.coverageEndedAt),
+      createdAt: toDate(record.createdAt),
+      updatedAt: toDate(record.updatedAt),
+    };
+    if (current) {
+      const where = { articleId: id };
+      await tx.articleAuthor.deleteMany({ where });
+      await tx.articleTag.deleteMany({ where });
+      await tx.articleBodyMedia.deleteMany({ where });
+      await tx.articleSlugRedirect.deleteMany({ where });
+      await tx.pathRedirect.deleteMany({ where });
+      await tx.articleCorrection.deleteMany({ where });
+      await tx.articleCommentCount.deleteMany({ where });
+      await tx.article.update({ where: { id }, data });
+    } else {
+      await tx.article.create({ data: { id, ...data } });
+    }
+    if (authorIds.length)
+      await tx.articleAuthor.createMany({ data: authorIds.map((userId, position) => ({ articleId: id, userId, position })) });
+    if (tagIds.length) await tx.articleTag.createMany({ data: tagIds.map((tagId, position) => ({ articleId: id, tagId, position })) });
+    if (bodyMediaIds.length) await tx.articleBodyMedia.createMany({ data: bodyMediaIds.map((mediaId) => ({ articleId: id, mediaId })) });
+    if (slugRedirects.length)
+      await tx.articleSlugRedirect.createMany({
+        data: slugRedirects.map((r) => ({ articleId: id, slug: r.slug, createdAt: toDate(r.createdAt) })),
+      });
+    if (pathRedirects.length)
+      await tx.pathRedirect.createMany({
+        data: pathRedirects.map((r) => ({ articleId: id, path: r.path, createdAt: toDate(r.createdAt) })),
+      });
+    if (corrections.length)
+      await tx.articleCorrection.createMany({
+        data: corrections.map((c) => ({ ...c, articleId: id, publishedAt: toDate(c.publishedAt) })),
+      });
+    if (commentCount)
+      await tx.articleCommentCount.create({
+        data: { articleId: id, count: commentCount.count, updatedAt: toDate(commentCount.updatedAt) },
+      });
+    await searchIndex.reindexArticle(tx, id);
+    const keys = keysOfArticleChange(id, before, await placementIn(tx, id));
+    // Its live entries and comment count answer from it too (as a public save purges them).
+    return { status, keys: keys.length ? withSafetyNet([...keys, liveEntriesKey(id), commentsKeyOf(id)]) : [] };
+  }
+
+  async function restoreLiveEntry(tx: PrismaTx, record: LiveEntryRecord): Promise<RestoreOutcome> {
+    const current = await tx.liveEntry.findUnique({ where: { id: record.id }, select: { version: true, articleId: true } });
+    const status = verdictOf(current?.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    await assertExist(tx, 'article', [record.articleId]);
+    const { type: _, id, body, authorIds, ...columns } = record;
+    const data = {
+      ...columns,
+      body: json(body),
+      authorIds: json(authorIds),
+      publishedAt: toDate(record.publishedAt),
+      createdAt: toDate(record.createdAt),
+      updatedAt: toDate(record.updatedAt),
+      deletedAt: toDateOrNull(record.deletedAt),
+    };
+    if (current) await tx.liveEntry.update({ where: { id }, data });
+    else await tx.liveEntry.create({ data: { id, ...data } });
+    const articles = [...new Set([record.articleId, ...(current ? [current.articleId] : [])])];
+    // A live article's entries are searched with it.
+    for (const articleId of articles) await searchIndex.reindexArticle(tx, articleId);
+    return { status, keys: withSafetyNet(articles.flatMap(keysOfLiveEntryWrite)) };
+  }
+
+  async function restoreFeedItem(tx: PrismaTx, record: FeedItemRecord): Promise<RestoreOutcome> {
+    const current = await tx.feedItem.findUnique({ where: { id: record.id }, select: { version: true } });
+    const status = verdictOf(current?.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    await assertExist(tx, 'rubric', [record.rubricId]);
+    await assertExist(tx, 'article', [record.articleId]);
+    const { type: _, id, ...columns } = record;
+    const data = {
+      ...columns,
+      publishedAt: toDate(record.publishedAt),
+      visibleFrom: toDateOrNull(record.visibleFrom),
+      visibleUntil: toDateOrNull(record.visibleUntil),
+      createdAt: toDate(record.createdAt),
+      updatedAt: toDate(record.updatedAt),
+    };
+    if (current) await tx.feedItem.update({ where: { id }, data });
+    else await tx.feedItem.create({ data: { id, ...data } });
+    return { status, keys: withSafetyNet([`feed-item:${id}`, 'feed']) };
+  }
+}
+
+function toArticleRecord(row: ArticleExportRow): ArticleRecord {
+  const { authors, tags, bodyMedia, slugRedirects, pathRedirects, corrections, commentCount, body, keyPoints, ...columns } = row;
+  return {
+    type: 'article',
+    ...columns,
+    narration: columns.narration === 'auto' || columns.narration === 'off' ? columns.narration : null,
+    body: body as unknown[],
+    keyPoints: keyPoints as unknown[],
+    publishedAt: isoOrNull(columns.publishedAt),
+    embargoUntil: isoOrNull(columns.embargoUntil),
+    deletedAt: isoOrNull(columns.deletedAt),
+    displayUpdatedAt: isoOrNull(columns.displayUpdatedAt),
+    commentsClosedAt: isoOrNull(columns.commentsClosedAt),
+    coverageStartedAt: isoOrNull(columns.coverageStartedAt),
+    coverageEndedAt: isoOrNull(columns.coverageEndedAt),
+    createdAt: iso(columns.createdAt),
+    updatedAt: iso(columns.updatedAt),
+    authorIds: authors.map((a) => a.userId),
+    tagIds: tags.map((t) => t.tagId),
+    bodyMediaIds: bodyMedia.map((m) => m.mediaId),
+    slugRedirects: slugRedirects.map((r) => ({ slug: r.slug, createdAt: iso(r.createdAt) })),
+    pathRedirects: pathRedirects.map((r) => ({ path: r.path, createdAt: iso(r.createdAt) })),
+    corrections: corrections.map((c) => ({ id: c.id, kind: c.kind, text: c.text, actor: c.actor, publishedAt: iso(c.publishedAt) })),
+    commentCount: commentCount ? { count: commentCount.count, updatedAt: iso(commentCount.updatedAt) } : null,
+  };
+}
+
+export type InterchangeRepository = ReturnType<typeof createInterchangeRepository>;
