@@ -192,6 +192,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     // A coverage action changes what a public save of the article would.
     articleKeysOf: (id) => articles.service.publicKeysOf(id),
   });
+  // Articles as IPTC ninjs: the page's `Accept: application/ninjs+json` answer and the `?format=ninjs` export.
+  const articleNinjs = createArticleNinjs(
+    { ...site, copyrightNotice: config.siteCopyrightNotice, bodyHtml: (blocks) => bodyToHtml(blocks, site.urls.absolute) },
+    now,
+  );
   const articles = createArticlesModule({
     prisma,
     dialect: db.dialect,
@@ -207,10 +212,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     events: narration.service.watching(events),
     audit: audit.trail,
     jsonLdOf: createArticleJsonLd(site),
-    ninjsOf: createArticleNinjs(
-      { ...site, copyrightNotice: config.siteCopyrightNotice, bodyHtml: (blocks) => bodyToHtml(blocks, site.urls.absolute) },
-      now,
-    ),
+    ninjsOf: articleNinjs,
     ads: ads.tracker,
     publicArticleExtras: (article, fields) => live.service.withLiveCoverage(article, fields),
   });
@@ -224,7 +226,12 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     photos: { allowPrivate: config.wire.allowPrivateAddresses, timeoutMs: config.wire.photoTimeoutMs, maxBytes: config.mediaMaxBytes },
     purge: (keys) => (keys === 'everything' ? publicCache.purgeEverything() : publicCache.purge(keys)),
     publicCache: config.publicCache,
-    native: { prisma, searchIndex, logError: (error, message) => logger.error({ err: error }, message) },
+    native: {
+      prisma,
+      searchIndex,
+      logError: (error, message) => logger.error({ err: error }, message),
+      ninjsOfArticles: async (ids) => (await articles.service.findInFullByIds(ids)).map((found) => articleNinjs(found.article, found)),
+    },
   });
   // A count update purges only its articles' `comments:<id>` answers (the cache is built below).
   const comments = createCommentsModule({ prisma, now, purge: (keys) => publicCache.purge(keys) });
@@ -238,7 +245,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     settings: config.wire,
     rubricExists: (id) => rubrics.service.exists(id),
     audit: audit.trail,
-    parseNinjs: (item, context) => incomingFromNinjs(item, { source: context.source, origin: 'wire' }),
+    parseNinjs: (item, context) => incomingFromNinjs(item, { source: context.source, origin: 'wire', isSourceFixed: true }),
     importItem: async (item, source) => {
       // Drafts only; `publish` lets a kill notice take down what an editor published.
       const actor: SystemActor = { type: 'system', name: `wire:${source.id}`, scopes: ['write', 'publish'] };

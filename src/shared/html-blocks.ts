@@ -84,7 +84,7 @@ const SKIPPED_TAGS = new Set([
   'title',
   'video',
 ]);
-const MEDIA_TAGS = new Set(['audio', 'video', 'object', 'embed', 'canvas', 'svg']);
+const MEDIA_TAGS = new Set(['audio', 'video', 'object', 'embed']);
 const LONE_SHORTCODE = /^\[\/?[a-z][a-z0-9_-]*(?:\s[^\]]*)?\]$/;
 const IMAGE_LINK = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#].*)?$/i;
 const EMBED_PROVIDERS: Record<string, string> = {

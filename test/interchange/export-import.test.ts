@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Test } from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { NinjsItemSchema } from '../../src/modules/articles/index.ts';
 import { NativeRecord } from '../../src/modules/interchange/interchange.schemas.ts';
 import { readNdjsonLines } from '../../src/modules/interchange/ndjson.ts';
 import { adminActor, paragraph } from '../articles/article-fixtures.ts';
@@ -443,6 +444,20 @@ describeEachDialect('native export and import', (dialect) => {
       ['tag', fresh.id],
       ['end', null],
     ]);
+  });
+
+  it('when ninjs is asked for, then the articles come as ninjs items (drafts withheld) and the other records as they are', async () => {
+    const native = linesOf(exported);
+    const lines = linesOf(await exportText(t, admin.headers, { format: 'ninjs' }));
+    const items = lines.filter((line) => typeof line.uri === 'string');
+    const nativeArticles = native.filter((line) => line.type === 'article');
+    expect(items).toHaveLength(nativeArticles.length);
+    for (const item of items) NinjsItemSchema.parse(item);
+    const draft = nativeArticles.find((line) => line.status === 'draft')!;
+    expect(items.find((item) => JSON.stringify(item).includes(draft.title as string))?.pubstatus).toBe('withheld');
+    expect(lines.filter((line) => line.type === 'article')).toEqual([]);
+    expect(lines.filter((line) => line.type === 'rubric')).toEqual(native.filter((line) => line.type === 'rubric'));
+    expect(lines.at(-1)).toEqual({ type: 'end', count: lines.length - 1 });
   });
 
   it('when the caller is not an admin, then export and import are refused', async () => {

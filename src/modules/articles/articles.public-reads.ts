@@ -71,6 +71,28 @@ export function createPublicReadOperations(ctx: ArticleContext) {
       return { ...article, jsonLd: deps.jsonLdOf(article) };
     },
 
+    /**
+     * Articles in any state but the trash, in the public shape with the facts ninjs states, in the order of the ids
+     * (the ninjs export): a draft or one in review is `withheld`, an archived one `canceled`.
+     */
+    async findInFullByIds(ids: readonly string[]): Promise<(PublicArticleVersioned & { pubstatus: 'usable' | 'withheld' | 'canceled' })[]> {
+      const found: (PublicArticleVersioned & { pubstatus: 'usable' | 'withheld' | 'canceled' })[] = [];
+      for (const id of ids) {
+        const row = await repo.findForPreview(id);
+        if (!row) continue;
+        const isPublicBound = row.status === 'published' || row.status === 'scheduled';
+        const pubstatus = isPublicBound ? 'usable' : row.status === 'archived' ? 'canceled' : 'withheld';
+        found.push({
+          article: toPublicArticle(row),
+          version: row.version,
+          createdAt: row.createdAt,
+          embargoUntil: row.embargoUntil,
+          pubstatus,
+        });
+      }
+      return found;
+    },
+
     /** Public articles by id, in the order given (any no longer public left out), with their body: search hits. */
     async findPublicByIds(ids: string[]): Promise<{ summary: ArticleSummaryResponse; body: ArticleBlockInput[] }[]> {
       if (!ids.length) return [];

@@ -24,9 +24,9 @@ function startNdjson(res: Response): void {
 }
 
 // Once the answer has started, a failure can only cut it off: a reader without the `end` line knows it is incomplete.
-function cutOff(res: Response, error: unknown, message: string): void {
-  if (!(error instanceof ReaderGoneError))
-    (res.locals.logger as { error?: (o: unknown, m: string) => void } | undefined)?.error?.({ err: error }, message);
+function cutOff(res: Response, error: unknown, message: string, level: 'error' | 'warn'): void {
+  const logger = res.locals.logger as Partial<Record<'error' | 'warn', (o: unknown, m: string) => void>> | undefined;
+  if (!(error instanceof ReaderGoneError)) logger?.[level]?.({ err: error }, message);
   res.destroy();
 }
 
@@ -59,7 +59,7 @@ export function nativeInterchangeRoutes(interchange: NativeInterchange, { maxLin
         try {
           await interchange.exportTo(writer, { since: query.since ? new Date(query.since) : null, format: query.format });
         } catch (error) {
-          cutOff(res, error, 'export: cut off');
+          cutOff(res, error, 'export: cut off', 'error');
         }
       },
     }),
@@ -93,8 +93,8 @@ export function nativeInterchangeRoutes(interchange: NativeInterchange, { maxLin
         try {
           await interchange.importFrom(readNdjsonLines(req, { maxLineBytes }), writer, actor, { publish: query.publish });
         } catch (error) {
-          // A body cut off, or a reader gone: the lines done so far stay done.
-          cutOff(res, error, 'import: cut off');
+          // A body cut off (the client's doing: each line's own failure is its error line): the lines done so far stay done.
+          cutOff(res, error, 'import: the body was cut off', 'warn');
         }
       },
     }),

@@ -115,6 +115,24 @@ export function createInterchangeRepository({
     return (await tx.user.findUnique({ where: { id }, select: { id: true } })) ? id : null;
   }
 
+  /** The slugs of the rubric and its ancestors (a tree a few levels deep); none without a rubric; MissingReferenceError when it does not exist. */
+  async function rubricSlugsOrMissing(tx: PrismaTx, id: string | null): Promise<string[]> {
+    const slugs: string[] = [];
+    for (let rubricId = id, depth = 0; rubricId && depth < 100; depth++) {
+      const rubric: { slug: string; parentId: string | null } | null = await tx.rubric.findUnique({
+        where: { id: rubricId },
+        select: { slug: true, parentId: true },
+      });
+      if (!rubric) {
+        if (rubricId === id) throw new MissingReferenceError('rubric', rubricId);
+        break;
+      }
+      slugs.push(rubric.slug);
+      rubricId = rubric.parentId;
+    }
+    return slugs;
+  }
+
   /** Where the article shows while public (or scheduled), for the purge; null when it does not. */
   async function placementIn(tx: PrismaTx, id: string): Promise<ArticlePlacement | null> {
     const row = await tx.article.findUnique({
@@ -130,17 +148,7 @@ export function createInterchangeRepository({
       },
     });
     if (!row || !(row.status === 'published' || row.status === 'scheduled') || !row.publishedAt || row.deletedAt) return null;
-    const rubricSlugs: string[] = [];
-    // The rubric and its ancestors, whose lists hold their sub-rubrics' articles (a tree a few levels deep).
-    for (let rubricId = row.rubricId, depth = 0; rubricId && depth < 100; depth++) {
-      const rubric: { slug: string; parentId: string | null } | null = await tx.rubric.findUnique({
-        where: { id: rubricId },
-        select: { slug: true, parentId: true },
-      });
-      if (!rubric) break;
-      rubricSlugs.push(rubric.slug);
-      rubricId = rubric.parentId;
-    }
+    const rubricSlugs = await rubricSlugsOrMissing(tx, row.rubricId);
     return {
       isPublicBound: true,
       rubricSlugs,
@@ -395,10 +403,24 @@ export function createInterchangeRepository({
     const current = await tx.article.findUnique({ where: { id: record.id }, select: { version: true } });
     const status = verdictOf(current?.version, record.version);
     if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
-    await assertExist(tx, 'rubric', [record.rubricId]);
+    // The references are checked with the slugs the purge needs (one query each).
+    const rubricSlugs = await rubricSlugsOrMissing(tx, record.rubricId);
     await assertExist(tx, 'media', [record.coverMediaId, record.narrationMediaId, ...record.bodyMediaIds]);
-    await assertExist(tx, 'user', record.authorIds);
-    await assertExist(tx, 'tag', record.tagIds);
+    const users = new Map(
+      (
+        await tx.user.findMany({
+          where: { id: { in: [...record.authorIds, ...(record.createdById ? [record.createdById] : [])] } },
+          select: { id: true, slug: true },
+        })
+      ).map((user) => [user.id, user.slug]),
+    );
+    const tags = new Map(
+      (await tx.tag.findMany({ where: { id: { in: record.tagIds } }, select: { id: true, slug: true } })).map((tag) => [tag.id, tag.slug]),
+    );
+    const missingAuthor = record.authorIds.find((id) => !users.has(id));
+    if (missingAuthor) throw new MissingReferenceError('user', missingAuthor);
+    const missingTag = record.tagIds.find((id) => !tags.has(id));
+    if (missingTag) throw new MissingReferenceError('tag', missingTag);
     const before = current ? await placementIn(tx, record.id) : null;
     const {
       type: _,
@@ -419,7 +441,7 @@ export function createInterchangeRepository({
       ...columns,
       body: json(body),
       keyPoints: json(keyPoints),
-      createdById: await existingUserOrNull(tx, createdById),
+      createdById: createdById && users.has(createdById) ? createdById : null,
       publishedAt: toDateOrNull(record.publishedAt),
       embargoUntil: toDateOrNull(record.embargoUntil),
       deletedAt: toDateOrNull(record.deletedAt),
@@ -441,7 +463,7 @@ export function createInterchangeRepository({
       await tx.articleCommentCount.deleteMany({ where });
       await tx.article.update({ where: { id }, data });
     } else {
-      await tx.article.create({ data: { id, ...data } });
+      await tx.article.create({ data: { id, ...data }, select: { id: true } });
     }
     if (authorIds.length)
       await tx.articleAuthor.createMany({ data: authorIds.map((userId, position) => ({ articleId: id, userId, position })) });
@@ -464,7 +486,18 @@ export function createInterchangeRepository({
         data: { articleId: id, count: commentCount.count, updatedAt: toDate(commentCount.updatedAt) },
       });
     await searchIndex.reindexArticle(tx, id);
-    const keys = keysOfArticleChange(id, before, await placementIn(tx, id));
+    const isPublicBound =
+      (record.status === 'published' || record.status === 'scheduled') && record.publishedAt !== null && record.deletedAt === null;
+    const after: ArticlePlacement | null = isPublicBound
+      ? {
+          isPublicBound,
+          rubricSlugs,
+          tagSlugs: tagIds.map((tagId) => tags.get(tagId) ?? ''),
+          authorSlugs: authorIds.map((userId) => users.get(userId) ?? ''),
+          isInFeed: record.showInFeed,
+        }
+      : null;
+    const keys = keysOfArticleChange(id, before, after);
     // Its live entries and comment count answer from it too (as a public save purges them).
     return { status, keys: keys.length ? withSafetyNet([...keys, liveEntriesKey(id), commentsKeyOf(id)]) : [] };
   }

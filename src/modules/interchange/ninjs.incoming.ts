@@ -104,6 +104,8 @@ export interface NinjsIncomingOptions {
   /** The agency or system, when the item names none (`copyrightholder`, `provider`): the namespace of its uri. */
   source: string;
   origin: ArticleOrigin;
+  /** The source names the namespace whatever the item says (a wire feed: its items' ids are the feed's). */
+  isSourceFixed?: boolean;
 }
 
 /** An item read, with what was dropped or shortened on the way (HTML the body blocks cannot hold). */
@@ -283,7 +285,7 @@ export function convertNinjs(input: unknown, options: NinjsIncomingOptions): Nin
   return {
     article: {
       origin: options.origin,
-      source: sourceOf(item, options.source),
+      source: options.isSourceFixed ? options.source : sourceOf(item, options.source),
       externalId: item.uri,
       externalVersion: version ?? null,
       versionCreatedAt: item.versioncreated ?? null,
