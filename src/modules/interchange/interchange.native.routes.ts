@@ -1,9 +1,10 @@
-import type { Response } from 'express';
-import { AppError } from '../../errors.ts';
+import type { Request, Response } from 'express';
+import { AppError, ForbiddenError } from '../../errors.ts';
 import { adminsOnly } from '../../http/access.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import type { Prisma } from '../../db/database.ts';
 import type { SearchIndexer } from '../../shared/search-indexer.ts';
+import { mayPublish } from '../articles/index.ts';
 import { createNativeInterchange, type NativeInterchange, type NativeInterchangeDeps } from './interchange.native.ts';
 import { createInterchangeRepository } from './interchange.repository.ts';
 import { ExportLine, ExportQuery, ImportBodyLine, ImportQuery, ImportResultLineSchema } from './interchange.schemas.ts';
@@ -15,13 +16,40 @@ export const ndjsonType = 'application/x-ndjson';
 const exportChunkBytes = 64 * 1024;
 
 // The handler answers by itself, line by line: the headers go out before the first record.
-function startNdjson(res: Response): void {
+export function startNdjson(res: Response): void {
   res.status(200);
   res.setHeader('Content-Type', `${ndjsonType}; charset=utf-8`);
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.flushHeaders();
 }
+
+// A body refused before it is read: the rest is dropped and the connection closed after the answer.
+export function stopReading(req: Request): void {
+  req.unpipe();
+  req.res?.set('Connection', 'close');
+  req.resume();
+}
+
+/** Refuses, before anything is read or written, a body not of one of `types` (415) and a publish the caller may not make (403). */
+export function assertImportable(
+  req: Request,
+  types: ReadonlySet<string>,
+  expected: string,
+  publish: { isAsked: boolean; isAllowed: boolean },
+): void {
+  const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!types.has(type)) {
+    stopReading(req);
+    throw new AppError(415, 'unsupported_media_type', 'Unsupported media type', `Send the body as ${expected}.`);
+  }
+  if (publish.isAsked && !publish.isAllowed) {
+    stopReading(req);
+    throw new ForbiddenError('Publishing what is imported needs the editor role or an API key with the "publish" scope.');
+  }
+}
+
+const ndjsonTypes = new Set([ndjsonType, 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
 
 // Once the answer has started, a failure can only cut it off: a reader without the `end` line knows it is incomplete.
 function cutOff(res: Response, error: unknown, message: string, level: 'error' | 'warn'): void {
@@ -87,7 +115,15 @@ export function nativeInterchangeRoutes(interchange: NativeInterchange, { maxLin
       mediaType: ndjsonType,
       response: ImportResultLineSchema,
       responseDescription: 'One result per input line, in order, each as soon as it is known.',
+      errors: {
+        403: 'The publish right is needed for `publish=true`.',
+        415: 'The body is not NDJSON (code `unsupported_media_type`): send it as `application/x-ndjson`.',
+      },
       handler: async ({ query, req, res, actor }) => {
+        assertImportable(req, ndjsonTypes, 'application/x-ndjson (one JSON value a line)', {
+          isAsked: query.publish,
+          isAllowed: mayPublish(actor),
+        });
         startNdjson(res);
         const writer = createNdjsonWriter(res);
         try {

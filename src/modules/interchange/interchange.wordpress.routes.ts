@@ -1,15 +1,14 @@
-import type { Request, Response } from 'express';
-import { AppError, ForbiddenError, NotFoundError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
 import { adminsOnly, anyone } from '../../http/access.ts';
 import { defineRoute, HttpResult, type AnyRoute } from '../../http/route.ts';
 import { mayPublish, type ArticlesService } from '../articles/index.ts';
 import type { IncomingImporter } from './interchange.incoming.ts';
 import { ImportResultLineSchema } from './interchange.schemas.ts';
 import { createNdjsonWriter, ReaderGoneError } from './ndjson.ts';
+import { assertImportable, ndjsonType, startNdjson } from './interchange.native.routes.ts';
 import { createWordpressImport } from './wordpress/wordpress.import.ts';
 import { RedirectLookupQuery, WordpressExportBody, WordpressImportQuery } from './wordpress/wordpress.schemas.ts';
 
-const ndjsonType = 'application/x-ndjson';
 const xmlTypes = new Set(['application/xml', 'text/xml', 'application/rss+xml']);
 
 export interface WordpressRoutesDeps {
@@ -19,22 +18,6 @@ export interface WordpressRoutesDeps {
   purge: (keys: string[] | 'everything') => void;
   /** How long a redirect may be kept by browsers and by caches on the way (the public cache's max-age and s-maxage). */
   cache: { maxAgeSeconds: number; sMaxAgeSeconds: number };
-}
-
-// The answer is written line by line as the export is read: the headers go out first.
-function startNdjson(res: Response): void {
-  res.status(200);
-  res.setHeader('Content-Type', `${ndjsonType}; charset=utf-8`);
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.flushHeaders();
-}
-
-// A body refused before it is read: the rest is dropped and the connection closed after the answer.
-function stopReading(req: Request): void {
-  req.unpipe();
-  req.res?.set('Connection', 'close');
-  req.resume();
 }
 
 /** `POST /v1/admin/import/wordpress`. */
@@ -76,21 +59,8 @@ export function wordpressAdminRoutes(deps: WordpressRoutesDeps): AnyRoute[] {
         415: 'The body is not XML (code `unsupported_media_type`): send it as `application/xml` or `text/xml`.',
       },
       handler: async ({ query, req, res, actor }) => {
-        const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-        if (!xmlTypes.has(type)) {
-          stopReading(req);
-          throw new AppError(
-            415,
-            'unsupported_media_type',
-            'Unsupported media type',
-            'Send the WordPress export as application/xml or text/xml.',
-          );
-        }
         const mayPublishHere = mayPublish(actor);
-        if (query.publish === true && !mayPublishHere) {
-          stopReading(req);
-          throw new ForbiddenError('Publishing what is imported needs the editor role or an API key with the "publish" scope.');
-        }
+        assertImportable(req, xmlTypes, 'application/xml or text/xml', { isAsked: query.publish === true, isAllowed: mayPublishHere });
         startNdjson(res);
         const writer = createNdjsonWriter(res);
         try {

@@ -18,7 +18,8 @@ export function apiBaseUrl(): string {
   return configured ? configured.replace(/\/+$/, '') : window.location.origin;
 }
 
-export const api = createClient<paths>({ baseUrl: apiBaseUrl() });
+// The reader takes the API's JSON: a route that also speaks another media type (ninjs) is typed for JSON.
+export const api = createClient<paths, 'application/json'>({ baseUrl: apiBaseUrl() });
 
 /** An API address (a media file's `/v1/...` path) as the browser must load it. */
 export function apiUrl(pathOrUrl: string): string {
