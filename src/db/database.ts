@@ -4,6 +4,7 @@ import { answersWithin, watchAnswers, type AnswerWatchSettings } from './answer-
 import { createAdapterFactory, dialectOf, type Dialect } from './dialect.ts';
 import { isolateSqliteQueries } from './sqlite-isolation.ts';
 import { escapeSqliteLike } from './sqlite-like-escape.ts';
+import { writeAhead } from './sqlite-journal.ts';
 import { reuseSqliteStatements } from './sqlite-statement-cache.ts';
 import type { DatabaseTimeouts } from '../config.ts';
 
@@ -38,7 +39,9 @@ export function createDatabase(databaseUrl: string, { timeouts, answerWatch, onQ
   // A file in the process cannot stop answering the way a server behind a network can: SQLite needs no watch.
   const watched = dialect === 'postgresql' && answerWatch?.probeAfterMs ? watchAnswers(factory, answerWatch) : undefined;
   const adapter =
-    dialect === 'sqlite' ? isolateSqliteQueries(escapeSqliteLike(reuseSqliteStatements(factory))) : (watched?.factory ?? factory);
+    dialect === 'sqlite'
+      ? isolateSqliteQueries(escapeSqliteLike(reuseSqliteStatements(writeAhead(factory))))
+      : (watched?.factory ?? factory);
   const options = { adapter, ...(onQuery ? { log: [{ level: 'query' as const, emit: 'event' as const }] } : {}) };
   const prisma = (dialect === 'postgresql'
     ? new PostgresClient(options as ConstructorParameters<typeof PostgresClient>[0])

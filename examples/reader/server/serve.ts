@@ -102,7 +102,7 @@ const apiTimeoutMs = 5000;
 export function createReaderServer(options: ReaderServerOptions): Server {
   const root = resolve(options.distDir);
   const api = new URL(options.apiUrl);
-  const client = createClient<paths>({ baseUrl: api.origin });
+  const client = createClient<paths, 'application/json'>({ baseUrl: api.origin });
 
   /** index.html as served, with the site's name; read on every request, so a rebuild shows at once (it is small). */
   async function readPage(): Promise<{ html: string; siteName: string }> {

@@ -69,7 +69,7 @@ export function createImportOperations(
     // A wished-for slug that is taken (or not a slug) gives way to one made from the title.
     const slug = item.slug && isValidSlug(item.slug) && !(await repo.isSlugTaken(item.slug)) ? item.slug : undefined;
     const content = contentOfItem(item, []);
-    const created = await writes.create(
+    const id = await writes.insert(
       {
         ...content,
         title: item.title,
@@ -80,9 +80,9 @@ export function createImportOperations(
       { origin: item.origin, source: item.source, externalId: item.externalId, externalVersion: item.externalVersion, importedVersion: 1 },
     );
     if (publish && (item.status === 'usable' || item.status === 'embargoed')) {
-      await workflow.publish(created.id, actor, { publishedAt: item.publishedAt, alsoWrite: markImported(item.externalVersion) });
+      await workflow.publish(id, actor, { publishedAt: item.publishedAt, alsoWrite: markImported(item.externalVersion) });
     }
-    return { status: 'created', id: created.id, warnings: [] };
+    return { status: 'created', id, warnings: [] };
   }
 
   /**

@@ -119,19 +119,20 @@ export interface AdminListFilter {
 const linkSelect = { id: true, slug: true, title: true, publishedAt: true, updatedAt: true } satisfies PrismaNamespace.ArticleSelect;
 
 export function createArticlesRepository({ prisma, dialect }: { prisma: Prisma; dialect: Dialect }) {
-  async function writeRelations(tx: PrismaTx, articleId: string, relations: ArticleRelations): Promise<void> {
+  // A new article has no relations to clear.
+  async function writeRelations(tx: PrismaTx, articleId: string, relations: ArticleRelations, isNew = false): Promise<void> {
     if (relations.authorIds) {
-      await tx.articleAuthor.deleteMany({ where: { articleId } });
+      if (!isNew) await tx.articleAuthor.deleteMany({ where: { articleId } });
       if (relations.authorIds.length)
         await tx.articleAuthor.createMany({ data: relations.authorIds.map((userId, position) => ({ articleId, userId, position })) });
     }
     if (relations.tagIds) {
-      await tx.articleTag.deleteMany({ where: { articleId } });
+      if (!isNew) await tx.articleTag.deleteMany({ where: { articleId } });
       if (relations.tagIds.length)
         await tx.articleTag.createMany({ data: relations.tagIds.map((tagId, position) => ({ articleId, tagId, position })) });
     }
     if (relations.bodyMediaIds) {
-      await tx.articleBodyMedia.deleteMany({ where: { articleId } });
+      if (!isNew) await tx.articleBodyMedia.deleteMany({ where: { articleId } });
       if (relations.bodyMediaIds.length)
         await tx.articleBodyMedia.createMany({ data: relations.bodyMediaIds.map((mediaId) => ({ articleId, mediaId })) });
     }
@@ -186,7 +187,7 @@ export function createArticlesRepository({ prisma, dialect }: { prisma: Prisma; 
     ): Promise<string> => {
       const { at, ...columns } = data;
       const row = await tx.article.create({ data: { ...columns, status: 'draft', createdAt: at, updatedAt: at }, select: { id: true } });
-      await writeRelations(tx, row.id, relations);
+      await writeRelations(tx, row.id, relations, true);
       return row.id;
     },
 

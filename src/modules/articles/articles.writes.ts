@@ -23,7 +23,8 @@ export function createWriteOperations(ctx: ArticleContext) {
   const { deps, repo, now, findOrThrow, reload, loadForChange, writeChecked, addRevision, recordEvent, assertValid, syncAdPlacement } = ctx;
 
   /** `origin`: where an imported article came from, stored with it (articles.imports.ts). */
-  async function create(input: CreateArticleInput, actor: Actor, origin?: OriginColumns): Promise<ArticleResponse> {
+  /** Creates the article; answers its id (an import needs no more, and reading it back costs four statements). */
+  async function insert(input: CreateArticleInput, actor: Actor, origin?: OriginColumns): Promise<string> {
     const authorIds = input.authorIds ?? defaultAuthorIds(actor);
     const keyPoints = input.keyPoints ?? [];
     await assertValid({ ...input, authorIds, keyPoints }, { body: input.body, keyPoints }, actor);
@@ -72,7 +73,11 @@ export function createWriteOperations(ctx: ArticleContext) {
       return createdId;
     });
     deps.events.committed();
-    return reload(id);
+    return id;
+  }
+
+  async function create(input: CreateArticleInput, actor: Actor, origin?: OriginColumns): Promise<ArticleResponse> {
+    return reload(await insert(input, actor, origin));
   }
 
   /**
@@ -158,6 +163,7 @@ export function createWriteOperations(ctx: ArticleContext) {
 
   return {
     create,
+    insert,
     update,
 
     /** Saves a revision's content as the article's current content: a new revision, the history kept whole. */

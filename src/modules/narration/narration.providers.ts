@@ -92,17 +92,25 @@ export function createBuiltinProvider(settings: { voice: string; wordsPerMinute:
       new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(new SynthesisError('Synthesis was cancelled.'));
         const id = nextId++;
-        waiting.set(id, { resolve, reject });
         // Stopping does not wait for the voice: its answer, when it comes, is dropped.
-        signal?.addEventListener(
-          'abort',
-          () => {
-            if (!waiting.delete(id)) return;
-            if (waiting.size === 0) child?.channel?.unref();
-            reject(new SynthesisError('Synthesis was cancelled.'));
+        const onAbort = () => {
+          if (!waiting.delete(id)) return;
+          if (waiting.size === 0) child?.channel?.unref();
+          reject(new SynthesisError('Synthesis was cancelled.'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        // The signal is the worker's, alive for all its jobs: each job takes its listener away when done.
+        const settled = () => signal?.removeEventListener('abort', onAbort);
+        waiting.set(id, {
+          resolve: (result) => {
+            settled();
+            resolve(result);
           },
-          { once: true },
-        );
+          reject: (error) => {
+            settled();
+            reject(error);
+          },
+        });
         const voice = started();
         // Waiting for an answer keeps the channel (and the server) alive; the last answer lets it go.
         voice.channel?.ref();
