@@ -284,6 +284,10 @@ export function convertHtml(html: string, options: HtmlToBlocksOptions = {}): Ht
         if (!has('quote')) return { kind: 'inline', tag };
         flush();
         return { kind: 'cite', tag };
+      // A quote's <footer> is its attribution too (our own ninjs and RSS bodies write it so).
+      case 'footer':
+        flush();
+        return has('quote') ? { kind: 'cite', tag } : { kind: 'block', tag };
       case 'ul':
       case 'ol': {
         flush();

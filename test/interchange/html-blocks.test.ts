@@ -141,6 +141,15 @@ https://www.youtube.com/watch?v=abc
     ]);
   });
 
+  it('when a quote names its author in a <footer> (as our own ninjs and RSS bodies do), then it is the attribution', () => {
+    expect(htmlToBlocks('<blockquote><p>Мост откроют к осени.</p><footer>Мэр города</footer></blockquote><footer>Подвал</footer>')).toEqual(
+      [
+        { type: 'quote', text: 'Мост откроют к осени.', attribution: 'Мэр города' },
+        { type: 'paragraph', text: 'Подвал' },
+      ],
+    );
+  });
+
   it('when texts exceed the schema limits, then paragraphs are split and the rest shortened', () => {
     const sentence = 'Городской совет обсудил новый бюджет на следующий год. ';
     const long = sentence.repeat(800); // ~44,800 characters
