@@ -8,8 +8,25 @@ import type { PrismaTx } from '../db/database.ts';
 export interface SearchIndexer {
   /** Rewrites an article's index entry from the article as this transaction sees it. */
   reindexArticle(tx: PrismaTx, articleId: string): Promise<void>;
+  /**
+   * Indexes an article this transaction has just created, from what the caller wrote rather than by reading it back:
+   * the rows `reindexArticle` would write (a new article has no index rows and no live entries yet).
+   */
+  indexCreatedArticle(tx: PrismaTx, article: CreatedArticleText): Promise<void>;
   /** Runs a tag's rename or deletion and reindexes the articles that carried the tag, when it happened. */
   reindexAfterTagChange(tx: PrismaTx, tagId: string, change: () => Promise<boolean>): Promise<boolean>;
   /** Indexes the articles that should be in the index and are not; answers how many it looked at. */
   indexMissing(): Promise<number>;
+}
+
+/** What the search index reads of an article just created: its texts, its tags' names, and whether it can be public. */
+export interface CreatedArticleText {
+  id: string;
+  title: string;
+  lead: string | null;
+  /** The stored body blocks. */
+  body: unknown;
+  tagNames: string[];
+  publishedAt: Date | null;
+  deletedAt: Date | null;
 }

@@ -349,6 +349,23 @@ describeEachDialect('native export and import', (dialect) => {
     }
   });
 
+  it('when an article names a tag twice, then the line is refused (409) and nothing of it is written', async () => {
+    const article = linesOf(exported).find((line) => line.type === 'article' && (line.tagIds as string[]).length > 0)!;
+    const tagId = (article.tagIds as string[])[0]!;
+    const twice = {
+      ...article,
+      id: randomUUID(),
+      slug: 'tag-twice',
+      tagIds: [tagId, tagId],
+      slugRedirects: [],
+      pathRedirects: [],
+      corrections: [],
+    };
+    const [result] = await importText(target, targetKey.headers, JSON.stringify(twice));
+    expect([result?.status, result?.error?.code]).toEqual(['error', 'already_exists']);
+    expect(await target.container.db.prisma.article.count({ where: { id: twice.id } })).toBe(0);
+  });
+
   it('when a line in the middle is bad, then it is answered with an error and the lines after it are imported', async () => {
     const tag = linesOf(exported).find((line) => line.type === 'tag')!;
     const article = linesOf(exported).find((line) => line.type === 'article')!;

@@ -94,4 +94,30 @@ describeEachDialect('search: the index', (dialect) => {
     expect(byTerm.has('над')).toBe(false);
     expect(rows.every((r) => r.publishedAt.toISOString() === article.publishedAt)).toBe(true);
   });
+
+  it('when an article just created is indexed from what its writer has, then its rows are those a reindex writes', async () => {
+    const tag = await t.container.services.tags.create({ name: 'Орнитология' });
+    const article = await createPublished(t, {
+      title: 'Журавли вернулись',
+      lead: 'Стая журавлей над полями.',
+      body: [paragraph('Журавли и цапли.'), { type: 'quote', text: 'Журавлей стало больше.', attribution: 'Орнитолог' }],
+      tagIds: [tag.id],
+    });
+    const prisma = t.container.db.prisma;
+    const rowsNow = async () =>
+      (await prisma.articleSearchTerm.findMany({ where: { articleId: article.id }, orderBy: [{ term: 'asc' }, { score: 'asc' }] })).map(
+        (r) => [Buffer.from(r.term).toString('utf8'), r.score, r.publishedAt.toISOString()],
+      );
+    const reindexed = await rowsNow();
+    expect(reindexed.length).toBeGreaterThan(0);
+    const row = await prisma.article.findUniqueOrThrow({ where: { id: article.id } });
+    const text = { id: row.id, title: row.title, lead: row.lead, body: row.body, tagNames: [tag.name], deletedAt: row.deletedAt };
+    await prisma.articleSearchTerm.deleteMany({ where: { articleId: article.id } });
+    await prisma.$transaction((tx) => t.container.services.searchIndex.indexCreatedArticle(tx, { ...text, publishedAt: row.publishedAt }));
+    expect(await rowsNow()).toEqual(reindexed);
+    // A draft has no place in the index.
+    await prisma.articleSearchTerm.deleteMany({ where: { articleId: article.id } });
+    await prisma.$transaction((tx) => t.container.services.searchIndex.indexCreatedArticle(tx, { ...text, publishedAt: null }));
+    expect(await rowsOf(article.id)).toBe(0);
+  });
 });

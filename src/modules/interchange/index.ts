@@ -27,7 +27,7 @@ export interface InterchangeModuleDeps {
   /** The native dump and restore (GET /v1/admin/export, POST /v1/admin/import) read and write the tables directly. */
   native?: {
     prisma: Prisma;
-    searchIndex: Pick<SearchIndexer, 'reindexArticle'>;
+    searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle'>;
     logError?: (error: unknown, message: string) => void;
     /** Articles as ninjs items in the order of the ids, any status (`?format=ninjs`); without it that answers 501. */
     ninjsOfArticles?: (ids: string[]) => Promise<unknown[]>;

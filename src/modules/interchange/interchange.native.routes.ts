@@ -139,7 +139,11 @@ export function nativeInterchangeRoutes(interchange: NativeInterchange, { maxLin
 
 /** The native dump and restore, ready to mount: `GET /v1/admin/export` and `POST /v1/admin/import`. */
 export function createNativeInterchangeRoutes(
-  deps: Omit<NativeInterchangeDeps, 'repo'> & { prisma: Prisma; searchIndex: Pick<SearchIndexer, 'reindexArticle'>; maxLineBytes?: number },
+  deps: Omit<NativeInterchangeDeps, 'repo'> & {
+    prisma: Prisma;
+    searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle'>;
+    maxLineBytes?: number;
+  },
 ): AnyRoute[] {
   const { prisma, searchIndex, maxLineBytes, ...rest } = deps;
   const interchange = createNativeInterchange({ ...rest, repo: createInterchangeRepository({ prisma, searchIndex }) });

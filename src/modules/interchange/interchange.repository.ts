@@ -84,7 +84,7 @@ export function createInterchangeRepository({
   searchIndex,
 }: {
   prisma: Prisma;
-  searchIndex: Pick<SearchIndexer, 'reindexArticle'>;
+  searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle'>;
 }) {
   /** Runs a restore in its own transaction: a record is written whole or not at all. */
   const inTransaction = <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn);
@@ -156,6 +156,57 @@ export function createInterchangeRepository({
       authorSlugs: row.authors.map((a) => a.user.slug),
       isInFeed: row.showInFeed,
     };
+  }
+
+  /**
+   * In one statement: the article's version (undefined when it is new), the slugs of its rubric and the rubric's
+   * ancestors, the users and tags that exist with their slugs (and tag names, for the search index), and the first
+   * missing rubric or media as the error to throw once the version says the record is to be written.
+   */
+  async function lookUpArticle(tx: PrismaTx, record: ArticleRecord) {
+    const { sql, join } = PrismaSql;
+    const mediaIds = [...new Set([record.coverMediaId, record.narrationMediaId, ...record.bodyMediaIds].filter((id) => id !== null))];
+    const userIds = [...new Set([...record.authorIds, ...(record.createdById ? [record.createdById] : [])])];
+    const tagIds = [...new Set(record.tagIds)];
+    const branches = [
+      sql`SELECT 'article' AS "kind", "id", CAST(NULL AS TEXT) AS "slug", CAST(NULL AS TEXT) AS "more", "version" AS "n" FROM "Article" WHERE "id" = ${record.id}`,
+      ...(record.rubricId ? [sql`SELECT 'rubric', "id", "slug", "parentId", "depth" FROM "chain"`] : []),
+      ...(mediaIds.length ? [sql`SELECT 'media', "id", NULL, NULL, 0 FROM "Media" WHERE "id" IN (${join(mediaIds)})`] : []),
+      ...(userIds.length ? [sql`SELECT 'user', "id", "slug", NULL, 0 FROM "User" WHERE "id" IN (${join(userIds)})`] : []),
+      ...(tagIds.length ? [sql`SELECT 'tag', "id", "slug", "name", 0 FROM "Tag" WHERE "id" IN (${join(tagIds)})`] : []),
+    ];
+    // The rubric and its ancestors, nearest first (a tree a few levels deep; a cycle stops at 100).
+    const chain = record.rubricId
+      ? sql`WITH RECURSIVE "chain" ("id", "slug", "parentId", "depth") AS (
+          SELECT "id", "slug", "parentId", 0 FROM "Rubric" WHERE "id" = ${record.rubricId}
+          UNION ALL
+          SELECT r."id", r."slug", r."parentId", c."depth" + 1 FROM "Rubric" r JOIN "chain" c ON r."id" = c."parentId" WHERE c."depth" < 99
+        ) `
+      : PrismaSql.empty;
+    const rows = await tx.$queryRaw<{ kind: string; id: string; slug: string | null; more: string | null; n: unknown }[]>(
+      sql`${chain}${join(branches, ' UNION ALL ')}`,
+    );
+    let version: number | undefined;
+    const rubrics: { slug: string; depth: number }[] = [];
+    const media = new Set<string>();
+    const users = new Map<string, string>();
+    const tags = new Map<string, { slug: string; name: string }>();
+    for (const row of rows) {
+      if (row.kind === 'article') version = Number(row.n);
+      else if (row.kind === 'rubric') rubrics.push({ slug: row.slug ?? '', depth: Number(row.n) });
+      else if (row.kind === 'media') media.add(row.id);
+      else if (row.kind === 'user') users.set(row.id, row.slug ?? '');
+      else if (row.kind === 'tag') tags.set(row.id, { slug: row.slug ?? '', name: row.more ?? '' });
+    }
+    const missingMedia = mediaIds.find((id) => !media.has(id));
+    const missing =
+      record.rubricId && !rubrics.length
+        ? new MissingReferenceError('rubric', record.rubricId)
+        : missingMedia
+          ? new MissingReferenceError('media', missingMedia)
+          : undefined;
+    const rubricSlugs = rubrics.sort((a, b) => a.depth - b.depth).map((rubric) => rubric.slug);
+    return { version, rubricSlugs, users, tags, missing };
   }
 
   return {
@@ -400,23 +451,22 @@ export function createInterchangeRepository({
   }
 
   async function restoreArticle(tx: PrismaTx, record: ArticleRecord): Promise<RestoreOutcome> {
-    const current = await tx.article.findUnique({ where: { id: record.id }, select: { version: true } });
-    const status = verdictOf(current?.version, record.version);
+    // The version and the references (with the slugs the purge needs) in one statement.
+    const { version, rubricSlugs, users, tags, missing } = await lookUpArticle(tx, record);
+    const status = verdictOf(version, record.version);
     if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
-    // The references are checked with the slugs the purge needs (one query each).
-    const rubricSlugs = await rubricSlugsOrMissing(tx, record.rubricId);
-    await assertExist(tx, 'media', [record.coverMediaId, record.narrationMediaId, ...record.bodyMediaIds]);
-    const users = new Map(
-      (
-        await tx.user.findMany({
-          where: { id: { in: [...record.authorIds, ...(record.createdById ? [record.createdById] : [])] } },
-          select: { id: true, slug: true },
-        })
-      ).map((user) => [user.id, user.slug]),
-    );
-    const tags = new Map(
-      (await tx.tag.findMany({ where: { id: { in: record.tagIds } }, select: { id: true, slug: true } })).map((tag) => [tag.id, tag.slug]),
-    );
+    if (missing) throw missing;
+    const current = version !== undefined;
+    // Named twice, a relation's row would be written twice (its key is the pair).
+    for (const [what, ids] of [
+      ['user', record.authorIds],
+      ['tag', record.tagIds],
+      ['media', record.bodyMediaIds],
+    ] as const) {
+      const seen = new Set<string>();
+      const twice = ids.find((ref) => seen.size === seen.add(ref).size);
+      if (twice) throw new ConflictError(`The article names the ${what} ${twice} twice.`, 'already_exists');
+    }
     const missingAuthor = record.authorIds.find((id) => !users.has(id));
     if (missingAuthor) throw new MissingReferenceError('user', missingAuthor);
     const missingTag = record.tagIds.find((id) => !tags.has(id));
@@ -465,10 +515,16 @@ export function createInterchangeRepository({
     } else {
       await tx.article.create({ data: { id, ...data }, select: { id: true } });
     }
+    // In SQL: the client's createMany costs several times the statement it sends.
+    const { sql, join } = PrismaSql;
     if (authorIds.length)
-      await tx.articleAuthor.createMany({ data: authorIds.map((userId, position) => ({ articleId: id, userId, position })) });
-    if (tagIds.length) await tx.articleTag.createMany({ data: tagIds.map((tagId, position) => ({ articleId: id, tagId, position })) });
-    if (bodyMediaIds.length) await tx.articleBodyMedia.createMany({ data: bodyMediaIds.map((mediaId) => ({ articleId: id, mediaId })) });
+      await tx.$executeRaw`INSERT INTO "ArticleAuthor" ("articleId", "userId", "position")
+        VALUES ${join(authorIds.map((userId, position) => sql`(${id}, ${userId}, ${position})`))}`;
+    if (tagIds.length)
+      await tx.$executeRaw`INSERT INTO "ArticleTag" ("articleId", "tagId", "position")
+        VALUES ${join(tagIds.map((tagId, position) => sql`(${id}, ${tagId}, ${position})`))}`;
+    if (bodyMediaIds.length)
+      await tx.$executeRaw`INSERT INTO "ArticleBodyMedia" ("articleId", "mediaId") VALUES ${join(bodyMediaIds.map((mediaId) => sql`(${id}, ${mediaId})`))}`;
     if (slugRedirects.length)
       await tx.articleSlugRedirect.createMany({
         data: slugRedirects.map((r) => ({ articleId: id, slug: r.slug, createdAt: toDate(r.createdAt) })),
@@ -485,14 +541,25 @@ export function createInterchangeRepository({
       await tx.articleCommentCount.create({
         data: { articleId: id, count: commentCount.count, updatedAt: toDate(commentCount.updatedAt) },
       });
-    await searchIndex.reindexArticle(tx, id);
+    // A new article: indexed from what was just written, not read back.
+    if (current) await searchIndex.reindexArticle(tx, id);
+    else
+      await searchIndex.indexCreatedArticle(tx, {
+        id,
+        title: record.title,
+        lead: record.lead,
+        body,
+        tagNames: tagIds.map((tagId) => tags.get(tagId)?.name ?? ''),
+        publishedAt: data.publishedAt,
+        deletedAt: data.deletedAt,
+      });
     const isPublicBound =
       (record.status === 'published' || record.status === 'scheduled') && record.publishedAt !== null && record.deletedAt === null;
     const after: ArticlePlacement | null = isPublicBound
       ? {
           isPublicBound,
           rubricSlugs,
-          tagSlugs: tagIds.map((tagId) => tags.get(tagId) ?? ''),
+          tagSlugs: tagIds.map((tagId) => tags.get(tagId)?.slug ?? ''),
           authorSlugs: authorIds.map((userId) => users.get(userId) ?? ''),
           isInFeed: record.showInFeed,
         }
@@ -526,11 +593,19 @@ export function createInterchangeRepository({
   }
 
   async function restoreFeedItem(tx: PrismaTx, record: FeedItemRecord): Promise<RestoreOutcome> {
-    const current = await tx.feedItem.findUnique({ where: { id: record.id }, select: { version: true } });
+    // The version and the references in one statement.
+    const { sql } = PrismaSql;
+    const rows = await tx.$queryRaw<{ kind: string; n: unknown }[]>(sql`
+      SELECT 'feed_item' AS "kind", "version" AS "n" FROM "FeedItem" WHERE "id" = ${record.id}
+      UNION ALL SELECT 'rubric', 0 FROM "Rubric" WHERE "id" = ${record.rubricId}
+      UNION ALL SELECT 'article', 0 FROM "Article" WHERE "id" = ${record.articleId}`);
+    const found = (kind: string) => rows.find((row) => row.kind === kind);
+    const version = found('feed_item')?.n;
+    const current = version === undefined ? undefined : { version: Number(version) };
     const status = verdictOf(current?.version, record.version);
     if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
-    await assertExist(tx, 'rubric', [record.rubricId]);
-    await assertExist(tx, 'article', [record.articleId]);
+    if (record.rubricId && !found('rubric')) throw new MissingReferenceError('rubric', record.rubricId);
+    if (record.articleId && !found('article')) throw new MissingReferenceError('article', record.articleId);
     const { type: _, id, ...columns } = record;
     const data = {
       ...columns,

@@ -93,6 +93,19 @@ export function createSearchRepository({ prisma }: { prisma: PrismaClient }) {
     publishedAt: toDate(row.publishedAt),
   });
 
+  /** Adds an article's rows (the caller removed its old ones, or it had none) and their terms to the vocabulary. */
+  async function insertTerms(tx: PrismaTx, articleId: string, scores: Map<string, number>, publishedAt: Date): Promise<void> {
+    const entries = [...scores];
+    for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+      const chunk = entries.slice(i, i + INSERT_CHUNK);
+      await tx.$executeRaw`INSERT INTO "ArticleSearchTerm" ("articleId", "term", "score", "publishedAt")
+        VALUES ${join(chunk.map(([term, score]) => sql`(${articleId}, ${bytesOf(term)}, ${score}, ${publishedAt})`))}`;
+      await tx.$executeRaw`INSERT INTO "SearchVocabulary" ("term", "length")
+        VALUES ${join(chunk.map(([term]) => sql`(${bytesOf(term)}, ${term.length})`))}
+        ON CONFLICT ("term") DO NOTHING`;
+    }
+  }
+
   return {
     /**
      * The indexed terms each query term finds: itself, the terms it starts (up to two letters more) and
@@ -240,16 +253,11 @@ export function createSearchRepository({ prisma }: { prisma: PrismaClient }) {
      */
     async replaceTerms(tx: PrismaTx, articleId: string, scores: Map<string, number>, publishedAt: Date): Promise<void> {
       await tx.articleSearchTerm.deleteMany({ where: { articleId } });
-      const entries = [...scores];
-      for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
-        const chunk = entries.slice(i, i + INSERT_CHUNK);
-        await tx.$executeRaw`INSERT INTO "ArticleSearchTerm" ("articleId", "term", "score", "publishedAt")
-          VALUES ${join(chunk.map(([term, score]) => sql`(${articleId}, ${bytesOf(term)}, ${score}, ${publishedAt})`))}`;
-        await tx.$executeRaw`INSERT INTO "SearchVocabulary" ("term", "length")
-          VALUES ${join(chunk.map(([term]) => sql`(${bytesOf(term)}, ${term.length})`))}
-          ON CONFLICT ("term") DO NOTHING`;
-      }
+      await insertTerms(tx, articleId, scores, publishedAt);
     },
+
+    /** Writes the rows of an article that has none (one just created in this transaction). */
+    insertTerms,
 
     /** The articles with the tag that have a place in the index. */
     findIndexedWithTag: async (tx: PrismaTx, tagId: string): Promise<string[]> =>

@@ -1,7 +1,7 @@
 import type { PrismaTx } from '../../db/database.ts';
 import { bodyTextsOf } from '../../shared/article-text.ts';
 import { decodeCursor, isCursorDate, encodeCursor, type Page } from '../../shared/cursor.ts';
-import type { SearchIndexer } from '../../shared/search-indexer.ts';
+import type { CreatedArticleText, SearchIndexer } from '../../shared/search-indexer.ts';
 import type { ArticlesService } from '../articles/index.ts';
 import type { RubricsService } from '../rubrics/index.ts';
 import { termScoresOf } from './search.document.ts';
@@ -67,6 +67,17 @@ export function createSearchIndexer(deps: { repo: SearchRepository }): SearchInd
 
   return {
     reindexArticle,
+
+    async indexCreatedArticle(tx: PrismaTx, article: CreatedArticleText): Promise<void> {
+      if (!article.publishedAt || article.deletedAt) return;
+      const scores = termScoresOf({
+        title: article.title,
+        lead: article.lead,
+        body: withLiveEntries({ body: article.body, liveEntries: [] }),
+        tagNames: article.tagNames,
+      });
+      await repo.insertTerms(tx, article.id, scores, article.publishedAt);
+    },
 
     async reindexAfterTagChange(tx: PrismaTx, tagId: string, change: () => Promise<boolean>): Promise<boolean> {
       const articleIds = await repo.findIndexedWithTag(tx, tagId);
