@@ -27,7 +27,7 @@ export interface InterchangeModuleDeps {
   /** The native dump and restore (GET /v1/admin/export, POST /v1/admin/import) read and write the tables directly. */
   native?: {
     prisma: Prisma;
-    searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle'>;
+    searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle' | 'createdArticleStatements'>;
     logError?: (error: unknown, message: string) => void;
     /** Articles as ninjs items in the order of the ids, any status (`?format=ninjs`); without it that answers 501. */
     ninjsOfArticles?: (ids: string[]) => Promise<unknown[]>;
@@ -75,3 +75,4 @@ export function createInterchangeModule(deps: InterchangeModuleDeps) {
 export type InterchangeModule = ReturnType<typeof createInterchangeModule>;
 export type { ImportOptions, IncomingImporter } from './interchange.incoming.ts';
 export { fetchGuarded, PhotoFetchError, type PhotoFetcher, type PhotoFetchSettings } from './interchange.photos.ts';
+export { incomingFromNinjs } from './ninjs.incoming.ts';
