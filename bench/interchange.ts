@@ -14,6 +14,8 @@ export interface TransferFigures {
   articlesPerSecond: number;
   /** Resident memory of the server above its idle figure: the highest sample. */
   peakMiBAboveIdle: number;
+  /** The highest sample of the first half of the time and of the second: flat memory has them alike. */
+  halvesMiBAboveIdle: [number, number];
   /** Result lines other than created/updated/unchanged (imports only). */
   failed?: number;
   note?: string;
@@ -30,22 +32,37 @@ const rssOf = (pid: number): number => {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 };
 
-/** Samples the process's RSS while `work` runs; answers the work's result and the peak above the RSS at the start. */
-async function withPeakMemory<T>(pid: number | undefined, work: () => Promise<T>): Promise<{ result: T; peakMiBAboveIdle: number }> {
-  if (!pid) return { result: await work(), peakMiBAboveIdle: Number.NaN };
+/**
+ * Samples the process's RSS while `work` runs; answers the work's result, the peak above the RSS at the start, and
+ * the peaks of the first and second half of the time (alike when memory stays flat as the transfer goes on).
+ */
+async function withPeakMemory<T>(
+  pid: number | undefined,
+  work: () => Promise<T>,
+): Promise<{ result: T; peakMiBAboveIdle: number; halvesMiBAboveIdle: [number, number] }> {
+  if (!pid) return { result: await work(), peakMiBAboveIdle: Number.NaN, halvesMiBAboveIdle: [Number.NaN, Number.NaN] };
   const idle = rssOf(pid);
-  let peak = idle;
-  const timer = setInterval(() => {
+  const samples: { at: number; rss: number }[] = [];
+  const sample = () => {
     try {
-      peak = Math.max(peak, rssOf(pid));
+      samples.push({ at: performance.now(), rss: rssOf(pid) });
     } catch {
-      // The process ended; the peak so far stands.
+      // The process ended; the samples so far stand.
     }
-  }, 50);
+  };
+  const started = performance.now();
+  const timer = setInterval(sample, 50);
   try {
     const result = await work();
-    peak = Math.max(peak, rssOf(pid));
-    return { result, peakMiBAboveIdle: (peak - idle) / 1024 / 1024 };
+    sample();
+    const middle = (started + performance.now()) / 2;
+    const peakOf = (list: typeof samples) => Math.max(idle, ...list.map((s) => s.rss));
+    const above = (rss: number) => (rss - idle) / 1024 / 1024;
+    return {
+      result,
+      peakMiBAboveIdle: above(peakOf(samples)),
+      halvesMiBAboveIdle: [above(peakOf(samples.filter((s) => s.at < middle))), above(peakOf(samples.filter((s) => s.at >= middle)))],
+    };
   } finally {
     clearInterval(timer);
   }
@@ -144,13 +161,14 @@ function ninjsItems(count: number): Readable {
 
 export async function measureExport(server: RunningServer, token: string, file: string): Promise<TransferFigures> {
   const started = performance.now();
-  const { result, peakMiBAboveIdle } = await withPeakMemory(server.pid, () => exportTo(server, token, file));
+  const { result, peakMiBAboveIdle, halvesMiBAboveIdle } = await withPeakMemory(server.pid, () => exportTo(server, token, file));
   const seconds = (performance.now() - started) / 1000;
   return {
     ...result,
     seconds: round(seconds, 2),
     articlesPerSecond: Math.round(result.articles / seconds),
     peakMiBAboveIdle: round(peakMiBAboveIdle),
+    halvesMiBAboveIdle: [round(halvesMiBAboveIdle[0]), round(halvesMiBAboveIdle[1])],
     note: `${round(statSync(file).size / 1024 / 1024)} MiB of NDJSON`,
   };
 }
@@ -163,7 +181,7 @@ export async function measureImport(
 ): Promise<TransferFigures> {
   const body = () => (source === 'ninjs' ? ninjsItems(count) : createReadStream(source));
   const started = performance.now();
-  const { result, peakMiBAboveIdle } = await withPeakMemory(server.pid, () => importFrom(server, token, body()));
+  const { result, peakMiBAboveIdle, halvesMiBAboveIdle } = await withPeakMemory(server.pid, () => importFrom(server, token, body()));
   const seconds = (performance.now() - started) / 1000;
   return {
     articles: result.articles,
@@ -171,6 +189,7 @@ export async function measureImport(
     seconds: round(seconds, 2),
     articlesPerSecond: Math.round(result.articles / seconds),
     peakMiBAboveIdle: round(peakMiBAboveIdle),
+    halvesMiBAboveIdle: [round(halvesMiBAboveIdle[0]), round(halvesMiBAboveIdle[1])],
     failed: result.failed,
     ...(result.firstError ? { note: `first error: ${result.firstError}` } : {}),
   };
