@@ -1,4 +1,6 @@
-import type { PrismaTx } from '../db/database.ts';
+import type { PrismaNamespace, PrismaTx } from '../db/database.ts';
+
+type PrismaPromise<T> = PrismaNamespace.PrismaPromise<T>;
 
 /**
  * The index half of search, as the modules that write what is searched call it in their own transactions.
@@ -13,6 +15,11 @@ export interface SearchIndexer {
    * the rows `reindexArticle` would write (a new article has no index rows and no live entries yet).
    */
   indexCreatedArticle(tx: PrismaTx, article: CreatedArticleText): Promise<void>;
+  /**
+   * The statements indexCreatedArticle would run, not run yet: for a batch transaction (`prisma.$transaction([...])`)
+   * that inserts the article before them. None for an article that is not indexed.
+   */
+  createdArticleStatements(article: CreatedArticleText): PrismaPromise<number>[];
   /** Runs a tag's rename or deletion and reindexes the articles that carried the tag, when it happened. */
   reindexAfterTagChange(tx: PrismaTx, tagId: string, change: () => Promise<boolean>): Promise<boolean>;
   /** Indexes the articles that should be in the index and are not; answers how many it looked at. */

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Test } from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NinjsItemSchema } from '../../src/modules/articles/index.ts';
+import type { PrismaNamespace } from '../../src/db/database.ts';
+import { createInterchangeRepository } from '../../src/modules/interchange/interchange.repository.ts';
 import { NativeRecord } from '../../src/modules/interchange/interchange.schemas.ts';
 import { readNdjsonLines } from '../../src/modules/interchange/ndjson.ts';
 import { adminActor, paragraph } from '../articles/article-fixtures.ts';
@@ -364,6 +366,46 @@ describeEachDialect('native export and import', (dialect) => {
     const [result] = await importText(target, targetKey.headers, JSON.stringify(twice));
     expect([result?.status, result?.error?.code]).toEqual(['error', 'already_exists']);
     expect(await target.container.db.prisma.article.count({ where: { id: twice.id } })).toBe(0);
+  });
+
+  it('when another instance creates the record between the lookup and the write, then the restore looks again and finds it unchanged', async () => {
+    const lines = linesOf(exported);
+    const article = lines.find((line) => line.type === 'article' && (line.tagIds as string[]).length > 0)!;
+    const feedItem = lines.find((line) => line.type === 'feed_item' && line.articleId === null)!;
+    const records = [
+      NativeRecord.parse({ ...article, id: randomUUID(), slug: 'raced', slugRedirects: [], pathRedirects: [], corrections: [] }),
+      NativeRecord.parse({ ...feedItem, id: randomUUID(), headline: 'Гонка' }),
+    ];
+    const prisma = target.container.db.prisma;
+    const { searchIndex } = target.container.services;
+    const other = createInterchangeRepository({ prisma, searchIndex });
+    // The other instance restores the record just before this one's write (a batch, or a single INSERT) runs.
+    let racer: NativeRecord | undefined;
+    const raced = (run: () => Promise<unknown>) => async () => {
+      const record = racer;
+      racer = undefined;
+      if (record) await other.restore(record);
+      return run();
+    };
+    const racing = new Proxy(prisma, {
+      get(client, property) {
+        const value = Reflect.get(client, property, client) as unknown;
+        if (property === '$transaction')
+          return (arg: never) => (Array.isArray(arg) ? raced(() => client.$transaction(arg))() : client.$transaction(arg));
+        if (property === '$executeRaw')
+          return (query: PrismaNamespace.Sql) =>
+            query.sql.startsWith('INSERT INTO "FeedItem"') ? raced(() => client.$executeRaw(query))() : client.$executeRaw(query);
+        return typeof value === 'function' ? value.bind(client) : value;
+      },
+    });
+    const repo = createInterchangeRepository({ prisma: racing, searchIndex });
+    for (const record of records) {
+      racer = record;
+      expect(await repo.restore(record)).toEqual({ status: 'unchanged', keys: [] });
+      expect(racer).toBeUndefined();
+    }
+    expect(await prisma.article.count({ where: { id: records[0]!.id } })).toBe(1);
+    expect(await prisma.feedItem.count({ where: { id: records[1]!.id } })).toBe(1);
   });
 
   it('when a line in the middle is bad, then it is answered with an error and the lines after it are imported', async () => {

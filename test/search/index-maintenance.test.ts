@@ -115,6 +115,12 @@ describeEachDialect('search: the index', (dialect) => {
     await prisma.articleSearchTerm.deleteMany({ where: { articleId: article.id } });
     await prisma.$transaction((tx) => t.container.services.searchIndex.indexCreatedArticle(tx, { ...text, publishedAt: row.publishedAt }));
     expect(await rowsNow()).toEqual(reindexed);
+    // The same rows from the statements handed to a batch transaction (a restored article's).
+    const { searchIndex } = t.container.services;
+    await prisma.articleSearchTerm.deleteMany({ where: { articleId: article.id } });
+    await prisma.$transaction(searchIndex.createdArticleStatements({ ...text, publishedAt: row.publishedAt }));
+    expect(await rowsNow()).toEqual(reindexed);
+    expect(searchIndex.createdArticleStatements({ ...text, publishedAt: null })).toEqual([]);
     // A draft has no place in the index.
     await prisma.articleSearchTerm.deleteMany({ where: { articleId: article.id } });
     await prisma.$transaction((tx) => t.container.services.searchIndex.indexCreatedArticle(tx, { ...text, publishedAt: null }));

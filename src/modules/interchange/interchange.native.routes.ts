@@ -141,7 +141,7 @@ export function nativeInterchangeRoutes(interchange: NativeInterchange, { maxLin
 export function createNativeInterchangeRoutes(
   deps: Omit<NativeInterchangeDeps, 'repo'> & {
     prisma: Prisma;
-    searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle'>;
+    searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle' | 'createdArticleStatements'>;
     maxLineBytes?: number;
   },
 ): AnyRoute[] {

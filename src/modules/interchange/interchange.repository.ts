@@ -11,7 +11,7 @@ import {
   rubricFilteredKey,
   withSafetyNet,
 } from '../../shared/cache-keys.ts';
-import type { SearchIndexer } from '../../shared/search-indexer.ts';
+import type { CreatedArticleText, SearchIndexer } from '../../shared/search-indexer.ts';
 import type {
   ArticleRecord,
   FeedItemRecord,
@@ -84,7 +84,7 @@ export function createInterchangeRepository({
   searchIndex,
 }: {
   prisma: Prisma;
-  searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle'>;
+  searchIndex: Pick<SearchIndexer, 'reindexArticle' | 'indexCreatedArticle' | 'createdArticleStatements'>;
 }) {
   /** Runs a restore in its own transaction: a record is written whole or not at all. */
   const inTransaction = <T>(fn: (tx: PrismaTx) => Promise<T>): Promise<T> => prisma.$transaction(fn);
@@ -375,14 +375,85 @@ export function createInterchangeRepository({
         case 'user':
           return inTransaction((tx) => restoreUser(tx, record));
         case 'article':
-          return inTransaction((tx) => restoreArticle(tx, record));
+          return restoreArticleOrCreate(record);
         case 'live_entry':
           return inTransaction((tx) => restoreLiveEntry(tx, record));
         case 'feed_item':
-          return inTransaction((tx) => restoreFeedItem(tx, record));
+          return restoreFeedItemOrCreate(record);
       }
     },
   };
+
+  /**
+   * A new article (a site moved into an empty database) is written by one batch transaction of statements known in
+   * advance, without the interactive transaction's round trips; a newer version goes the interactive way. When
+   * another writer creates it between the lookup and the batch, the batch fails whole and the interactive way
+   * decides again (unchanged, updated or skipped), as it does any other failure, with the same answer or error.
+   */
+  async function restoreArticleOrCreate(record: ArticleRecord): Promise<RestoreOutcome> {
+    const found = await lookUpArticle(prisma, record);
+    const status = verdictOf(found.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    if (status === 'updated') return inTransaction((tx) => restoreArticle(tx, record));
+    const written = checkedArticle(record, found);
+    try {
+      await prisma.$transaction(newArticleStatements(written, found));
+    } catch {
+      return inTransaction((tx) => restoreArticle(tx, record));
+    }
+    return { status, keys: keysOfArticleRestore(record, found, null) };
+  }
+
+  /** A new feed item is one INSERT (a transaction of its own); a newer version, or a failed INSERT, goes the interactive way. */
+  async function restoreFeedItemOrCreate(record: FeedItemRecord): Promise<RestoreOutcome> {
+    const found = await lookUpFeedItem(prisma, record);
+    const status = verdictOf(found.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    if (status === 'updated') return inTransaction((tx) => restoreFeedItem(tx, record));
+    found.assertReferences();
+    try {
+      await prisma.$executeRaw(insertRowSql('FeedItem', feedItemRow(record)));
+    } catch {
+      return inTransaction((tx) => restoreFeedItem(tx, record));
+    }
+    return { status, keys: feedItemKeys(record.id) };
+  }
+
+  /** The INSERTs of a new article, its relations and its search rows, for one batch transaction. */
+  function newArticleStatements({ row, relations }: CheckedArticle, found: ArticleLookup): PrismaNamespace.PrismaPromise<number>[] {
+    const { sql, join } = PrismaSql;
+    const { id, authorIds, tagIds, bodyMediaIds, slugRedirects, pathRedirects, corrections, commentCount } = relations;
+    const statements = [
+      // Json columns as their text: SQLite keeps it as it is, PostgreSQL reads it into jsonb.
+      insertRowSql('Article', { ...row, body: JSON.stringify(row.body), keyPoints: JSON.stringify(row.keyPoints) }),
+    ];
+    if (authorIds.length)
+      statements.push(sql`INSERT INTO "ArticleAuthor" ("articleId", "userId", "position")
+        VALUES ${join(authorIds.map((userId, position) => sql`(${id}, ${userId}, ${position})`))}`);
+    if (tagIds.length)
+      statements.push(sql`INSERT INTO "ArticleTag" ("articleId", "tagId", "position")
+        VALUES ${join(tagIds.map((tagId, position) => sql`(${id}, ${tagId}, ${position})`))}`);
+    if (bodyMediaIds.length)
+      statements.push(
+        sql`INSERT INTO "ArticleBodyMedia" ("articleId", "mediaId") VALUES ${join(bodyMediaIds.map((mediaId) => sql`(${id}, ${mediaId})`))}`,
+      );
+    if (slugRedirects.length)
+      statements.push(sql`INSERT INTO "ArticleSlugRedirect" ("slug", "articleId", "createdAt")
+        VALUES ${join(slugRedirects.map((r) => sql`(${r.slug}, ${id}, ${toDate(r.createdAt)})`))}`);
+    if (pathRedirects.length)
+      statements.push(sql`INSERT INTO "PathRedirect" ("path", "articleId", "createdAt")
+        VALUES ${join(pathRedirects.map((r) => sql`(${r.path}, ${id}, ${toDate(r.createdAt)})`))}`);
+    if (corrections.length)
+      statements.push(sql`INSERT INTO "ArticleCorrection" ("id", "articleId", "kind", "text", "actor", "publishedAt")
+        VALUES ${join(corrections.map((c) => sql`(${c.id}, ${id}, ${c.kind}, ${c.text}, ${c.actor}, ${toDate(c.publishedAt)})`))}`);
+    if (commentCount)
+      statements.push(sql`INSERT INTO "ArticleCommentCount" ("articleId", "count", "updatedAt")
+        VALUES (${id}, ${commentCount.count}, ${toDate(commentCount.updatedAt)})`);
+    return [
+      ...statements.map((statement) => prisma.$executeRaw(statement)),
+      ...searchIndex.createdArticleStatements(createdArticleText(row, tagIds, found)),
+    ];
+  }
 
   async function restoreMedia(tx: PrismaTx, record: MediaRecord): Promise<RestoreOutcome> {
     const current = await tx.media.findUnique({ where: { id: record.id }, select: { version: true } });
@@ -450,13 +521,12 @@ export function createInterchangeRepository({
     return { status, keys: keysOfFilterRecordChange('user', id, [current?.slug, record.slug]) };
   }
 
-  async function restoreArticle(tx: PrismaTx, record: ArticleRecord): Promise<RestoreOutcome> {
-    // The version and the references (with the slugs the purge needs) in one statement.
-    const { version, rubricSlugs, users, tags, missing } = await lookUpArticle(tx, record);
-    const status = verdictOf(version, record.version);
-    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+  /**
+   * The article's row as the table holds it, and its relations, once the lookup's references and the record's own
+   * lists are checked (the errors a restore answers before it writes anything).
+   */
+  function checkedArticle(record: ArticleRecord, { users, tags, missing }: ArticleLookup) {
     if (missing) throw missing;
-    const current = version !== undefined;
     // Named twice, a relation's row would be written twice (its key is the pair).
     for (const [what, ids] of [
       ['user', record.authorIds],
@@ -471,7 +541,6 @@ export function createInterchangeRepository({
     if (missingAuthor) throw new MissingReferenceError('user', missingAuthor);
     const missingTag = record.tagIds.find((id) => !tags.has(id));
     if (missingTag) throw new MissingReferenceError('tag', missingTag);
-    const before = current ? await placementIn(tx, record.id) : null;
     const {
       type: _,
       id,
@@ -483,14 +552,11 @@ export function createInterchangeRepository({
       corrections,
       commentCount,
       createdById,
-      body,
-      keyPoints,
       ...columns
     } = record;
-    const data = {
+    const row = {
+      id,
       ...columns,
-      body: json(body),
-      keyPoints: json(keyPoints),
       createdById: createdById && users.has(createdById) ? createdById : null,
       publishedAt: toDateOrNull(record.publishedAt),
       embargoUntil: toDateOrNull(record.embargoUntil),
@@ -502,6 +568,20 @@ export function createInterchangeRepository({
       createdAt: toDate(record.createdAt),
       updatedAt: toDate(record.updatedAt),
     };
+    return { row, relations: { id, authorIds, tagIds, bodyMediaIds, slugRedirects, pathRedirects, corrections, commentCount } };
+  }
+
+  async function restoreArticle(tx: PrismaTx, record: ArticleRecord): Promise<RestoreOutcome> {
+    // The version and the references (with the slugs the purge needs) in one statement.
+    const found = await lookUpArticle(tx, record);
+    const status = verdictOf(found.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    const current = found.version !== undefined;
+    const { row, relations } = checkedArticle(record, found);
+    const before = current ? await placementIn(tx, record.id) : null;
+    const { id, authorIds, tagIds, bodyMediaIds, slugRedirects, pathRedirects, corrections, commentCount } = relations;
+    const { id: _, ...columns } = row;
+    const data = { ...columns, body: json(row.body), keyPoints: json(row.keyPoints) };
     if (current) {
       const where = { articleId: id };
       await tx.articleAuthor.deleteMany({ where });
@@ -543,30 +623,43 @@ export function createInterchangeRepository({
       });
     // A new article: indexed from what was just written, not read back.
     if (current) await searchIndex.reindexArticle(tx, id);
-    else
-      await searchIndex.indexCreatedArticle(tx, {
-        id,
-        title: record.title,
-        lead: record.lead,
-        body,
-        tagNames: tagIds.map((tagId) => tags.get(tagId)?.name ?? ''),
-        publishedAt: data.publishedAt,
-        deletedAt: data.deletedAt,
-      });
+    else await searchIndex.indexCreatedArticle(tx, createdArticleText(row, tagIds, found));
+    return { status, keys: keysOfArticleRestore(record, found, before) };
+  }
+
+  /** What the search index reads of a new article, from what is written rather than read back. */
+  function createdArticleText(row: CheckedArticle['row'], tagIds: string[], { tags }: ArticleLookup): CreatedArticleText {
+    return {
+      id: row.id,
+      title: row.title,
+      lead: row.lead,
+      body: row.body,
+      tagNames: tagIds.map((tagId) => tags.get(tagId)?.name ?? ''),
+      publishedAt: row.publishedAt,
+      deletedAt: row.deletedAt,
+    };
+  }
+
+  /** The public answers a restored article changed: where it showed before (null: nowhere, or new) and where it shows now. */
+  function keysOfArticleRestore(
+    record: ArticleRecord,
+    { rubricSlugs, users, tags }: ArticleLookup,
+    before: ArticlePlacement | null,
+  ): string[] {
     const isPublicBound =
       (record.status === 'published' || record.status === 'scheduled') && record.publishedAt !== null && record.deletedAt === null;
     const after: ArticlePlacement | null = isPublicBound
       ? {
           isPublicBound,
           rubricSlugs,
-          tagSlugs: tagIds.map((tagId) => tags.get(tagId)?.slug ?? ''),
-          authorSlugs: authorIds.map((userId) => users.get(userId) ?? ''),
+          tagSlugs: record.tagIds.map((tagId) => tags.get(tagId)?.slug ?? ''),
+          authorSlugs: record.authorIds.map((userId) => users.get(userId) ?? ''),
           isInFeed: record.showInFeed,
         }
       : null;
-    const keys = keysOfArticleChange(id, before, after);
+    const keys = keysOfArticleChange(record.id, before, after);
     // Its live entries and comment count answer from it too (as a public save purges them).
-    return { status, keys: keys.length ? withSafetyNet([...keys, liveEntriesKey(id), commentsKeyOf(id)]) : [] };
+    return keys.length ? withSafetyNet([...keys, liveEntriesKey(record.id), commentsKeyOf(record.id)]) : [];
   }
 
   async function restoreLiveEntry(tx: PrismaTx, record: LiveEntryRecord): Promise<RestoreOutcome> {
@@ -592,8 +685,8 @@ export function createInterchangeRepository({
     return { status, keys: withSafetyNet(articles.flatMap(keysOfLiveEntryWrite)) };
   }
 
-  async function restoreFeedItem(tx: PrismaTx, record: FeedItemRecord): Promise<RestoreOutcome> {
-    // The version and the references in one statement.
+  /** In one statement: the feed item's version (undefined when it is new), and a check that its rubric and article exist. */
+  async function lookUpFeedItem(tx: PrismaTx, record: FeedItemRecord) {
     const { sql } = PrismaSql;
     const rows = await tx.$queryRaw<{ kind: string; n: unknown }[]>(sql`
       SELECT 'feed_item' AS "kind", "version" AS "n" FROM "FeedItem" WHERE "id" = ${record.id}
@@ -601,24 +694,56 @@ export function createInterchangeRepository({
       UNION ALL SELECT 'article', 0 FROM "Article" WHERE "id" = ${record.articleId}`);
     const found = (kind: string) => rows.find((row) => row.kind === kind);
     const version = found('feed_item')?.n;
-    const current = version === undefined ? undefined : { version: Number(version) };
-    const status = verdictOf(current?.version, record.version);
-    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
-    if (record.rubricId && !found('rubric')) throw new MissingReferenceError('rubric', record.rubricId);
-    if (record.articleId && !found('article')) throw new MissingReferenceError('article', record.articleId);
-    const { type: _, id, ...columns } = record;
-    const data = {
-      ...columns,
-      publishedAt: toDate(record.publishedAt),
-      visibleFrom: toDateOrNull(record.visibleFrom),
-      visibleUntil: toDateOrNull(record.visibleUntil),
-      createdAt: toDate(record.createdAt),
-      updatedAt: toDate(record.updatedAt),
+    return {
+      version: version === undefined ? undefined : Number(version),
+      assertReferences() {
+        if (record.rubricId && !found('rubric')) throw new MissingReferenceError('rubric', record.rubricId);
+        if (record.articleId && !found('article')) throw new MissingReferenceError('article', record.articleId);
+      },
     };
-    if (current) await tx.feedItem.update({ where: { id }, data });
-    else await tx.feedItem.create({ data: { id, ...data } });
-    return { status, keys: withSafetyNet([`feed-item:${id}`, 'feed']) };
   }
+
+  async function restoreFeedItem(tx: PrismaTx, record: FeedItemRecord): Promise<RestoreOutcome> {
+    // The version and the references in one statement.
+    const found = await lookUpFeedItem(tx, record);
+    const status = verdictOf(found.version, record.version);
+    if (status === 'unchanged' || status === 'skipped') return { status, keys: [] };
+    found.assertReferences();
+    const { id, ...data } = feedItemRow(record);
+    if (found.version !== undefined) await tx.feedItem.update({ where: { id }, data });
+    else await tx.feedItem.create({ data: { id, ...data } });
+    return { status, keys: feedItemKeys(id) };
+  }
+
+  type ArticleLookup = Awaited<ReturnType<typeof lookUpArticle>>;
+  type CheckedArticle = ReturnType<typeof checkedArticle>;
+}
+
+/** The feed item's row as the table holds it. */
+function feedItemRow(record: FeedItemRecord) {
+  const { type: _, ...columns } = record;
+  return {
+    ...columns,
+    publishedAt: toDate(record.publishedAt),
+    visibleFrom: toDateOrNull(record.visibleFrom),
+    visibleUntil: toDateOrNull(record.visibleUntil),
+    createdAt: toDate(record.createdAt),
+    updatedAt: toDate(record.updatedAt),
+  };
+}
+
+const feedItemKeys = (id: string) => withSafetyNet([`feed-item:${id}`, 'feed']);
+
+/**
+ * An INSERT of one row: its columns by their names (a record's keys, fixed by its strict schema), its values bound
+ * as the client binds a model's (dates as the adapter stores DateTime, booleans as SQLite's 0/1); text into an enum
+ * or a Json column takes the column's type on PostgreSQL.
+ */
+function insertRowSql(table: string, row: Record<string, unknown>): PrismaNamespace.Sql {
+  const names = Object.keys(row);
+  for (const name of [table, ...names]) if (!/^\w+$/.test(name)) throw new Error(`Not a column name: ${name}`);
+  return PrismaSql.sql`INSERT INTO ${PrismaSql.raw(`"${table}"`)} (${PrismaSql.raw(names.map((name) => `"${name}"`).join(', '))})
+    VALUES (${PrismaSql.join(names.map((name) => row[name]))})`;
 }
 
 function toArticleRecord(row: ArticleExportRow): ArticleRecord {

@@ -93,17 +93,26 @@ export function createSearchRepository({ prisma }: { prisma: PrismaClient }) {
     publishedAt: toDate(row.publishedAt),
   });
 
-  /** Adds an article's rows (the caller removed its old ones, or it had none) and their terms to the vocabulary. */
-  async function insertTerms(tx: PrismaTx, articleId: string, scores: Map<string, number>, publishedAt: Date): Promise<void> {
+  /** The statements that add an article's rows and their terms to the vocabulary, in order. */
+  function insertTermsSql(articleId: string, scores: Map<string, number>, publishedAt: Date): Sql[] {
     const entries = [...scores];
+    const statements: Sql[] = [];
     for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
       const chunk = entries.slice(i, i + INSERT_CHUNK);
-      await tx.$executeRaw`INSERT INTO "ArticleSearchTerm" ("articleId", "term", "score", "publishedAt")
-        VALUES ${join(chunk.map(([term, score]) => sql`(${articleId}, ${bytesOf(term)}, ${score}, ${publishedAt})`))}`;
-      await tx.$executeRaw`INSERT INTO "SearchVocabulary" ("term", "length")
+      statements.push(
+        sql`INSERT INTO "ArticleSearchTerm" ("articleId", "term", "score", "publishedAt")
+        VALUES ${join(chunk.map(([term, score]) => sql`(${articleId}, ${bytesOf(term)}, ${score}, ${publishedAt})`))}`,
+        sql`INSERT INTO "SearchVocabulary" ("term", "length")
         VALUES ${join(chunk.map(([term]) => sql`(${bytesOf(term)}, ${term.length})`))}
-        ON CONFLICT ("term") DO NOTHING`;
+        ON CONFLICT ("term") DO NOTHING`,
+      );
     }
+    return statements;
+  }
+
+  /** Adds an article's rows (the caller removed its old ones, or it had none) and their terms to the vocabulary. */
+  async function insertTerms(tx: PrismaTx, articleId: string, scores: Map<string, number>, publishedAt: Date): Promise<void> {
+    for (const statement of insertTermsSql(articleId, scores, publishedAt)) await tx.$executeRaw(statement);
   }
 
   return {
@@ -258,6 +267,10 @@ export function createSearchRepository({ prisma }: { prisma: PrismaClient }) {
 
     /** Writes the rows of an article that has none (one just created in this transaction). */
     insertTerms,
+
+    /** insertTerms as statements not yet run, for a batch transaction that creates the article (`prisma.$transaction([...])`). */
+    insertTermsStatements: (articleId: string, scores: Map<string, number>, publishedAt: Date): PrismaNamespace.PrismaPromise<number>[] =>
+      insertTermsSql(articleId, scores, publishedAt).map((statement) => prisma.$executeRaw(statement)),
 
     /** The articles with the tag that have a place in the index. */
     findIndexedWithTag: async (tx: PrismaTx, tagId: string): Promise<string[]> =>

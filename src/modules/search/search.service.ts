@@ -49,6 +49,16 @@ function withLiveEntries(row: { body: unknown; liveEntries: { title: string | nu
   ];
 }
 
+/** The index rows of an article just created: it has no live entries yet. */
+function createdArticleScores(article: CreatedArticleText): Map<string, number> {
+  return termScoresOf({
+    title: article.title,
+    lead: article.lead,
+    body: withLiveEntries({ body: article.body, liveEntries: [] }),
+    tagNames: article.tagNames,
+  });
+}
+
 /**
  * Keeps the search index in step with the articles: every article write calls `reindexArticle` in its
  * transaction, a tag's rename or deletion reindexes the articles that carry it.
@@ -70,13 +80,12 @@ export function createSearchIndexer(deps: { repo: SearchRepository }): SearchInd
 
     async indexCreatedArticle(tx: PrismaTx, article: CreatedArticleText): Promise<void> {
       if (!article.publishedAt || article.deletedAt) return;
-      const scores = termScoresOf({
-        title: article.title,
-        lead: article.lead,
-        body: withLiveEntries({ body: article.body, liveEntries: [] }),
-        tagNames: article.tagNames,
-      });
-      await repo.insertTerms(tx, article.id, scores, article.publishedAt);
+      await repo.insertTerms(tx, article.id, createdArticleScores(article), article.publishedAt);
+    },
+
+    createdArticleStatements(article: CreatedArticleText) {
+      if (!article.publishedAt || article.deletedAt) return [];
+      return repo.insertTermsStatements(article.id, createdArticleScores(article), article.publishedAt);
     },
 
     async reindexAfterTagChange(tx: PrismaTx, tagId: string, change: () => Promise<boolean>): Promise<boolean> {
