@@ -39,34 +39,49 @@ import { keysPurgedBy, liveEntriesKey } from './shared/cache-keys.ts';
 import { articleTopic, feedTopic, type StreamEventInput } from './shared/stream-events.ts';
 import type { PublicCache } from './http/public-cache.ts';
 
+interface StreamTelling {
+  emit: (event: StreamEventInput) => Promise<void>;
+  isPublicArticle: (id: string) => Promise<boolean>;
+  logger: Logger;
+}
+
 /**
- * The public cache, whose purges after a write also reach a live blog's entries and tell the stream: `feed`
- * when the write may change the feed, `article:{id}` when it changed a public article.
+ * After a purge: a live blog's entries purged with its page (they answer 404 once it is not public), and the stream
+ * told: `feed` when the feed may have changed, `article:{id}` for each public article changed.
  */
-function withStreamEvents(
+async function tellStream(
   cache: PublicCache,
-  stream: { emit: (event: StreamEventInput) => Promise<void>; isPublicArticle: (id: string) => Promise<boolean>; logger: Logger },
-): PublicCache {
+  stream: StreamTelling,
+  keys: readonly string[] | 'everything',
+  articleIds: readonly string[],
+) {
+  const changed = keys === 'everything' ? articleIds : articleIds.filter((id) => keys.includes(`article:${id}`));
+  if (changed.length) cache.purge(changed.map(liveEntriesKey));
+  try {
+    if (keys === 'everything' || keys.includes('feed')) await stream.emit({ topic: feedTopic, type: 'feed.changed', data: {} });
+    for (const id of articleIds) {
+      if (await stream.isPublicArticle(id))
+        await stream.emit({ topic: articleTopic(id), type: 'article.updated', data: { articleId: id } });
+    }
+  } catch (error) {
+    // The write is done: a stream that cannot be told is logged, not answered with an error.
+    stream.logger.error({ err: error }, 'stream: could not record a change');
+  }
+}
+
+/** The public cache, whose purges after a request's write also reach a live blog's entries and tell the stream. */
+function withStreamEvents(cache: PublicCache, stream: StreamTelling): PublicCache {
   return {
     ...cache,
     async purgeAfterWrite(write) {
       await cache.purgeAfterWrite(write);
-      const keys = keysPurgedBy(write);
-      // A live blog's entries answer 404 once the article is not public: the writes that purge its page reach them too.
-      if (write.targetType === 'article' && write.targetId && keys !== 'everything' && keys.includes(`article:${write.targetId}`))
-        cache.purge([liveEntriesKey(write.targetId)]);
-      try {
-        if (keys === 'everything' || keys.includes('feed')) await stream.emit({ topic: feedTopic, type: 'feed.changed', data: {} });
-        if (write.targetType === 'article' && write.targetId && (await stream.isPublicArticle(write.targetId))) {
-          await stream.emit({ topic: articleTopic(write.targetId), type: 'article.updated', data: { articleId: write.targetId } });
-        }
-      } catch (error) {
-        // The write is done: a stream that cannot be told is logged, not answered with an error.
-        stream.logger.error({ err: error }, 'stream: could not record a change');
-      }
+      const articleIds = write.targetType === 'article' && write.targetId ? [write.targetId] : [];
+      await tellStream(cache, stream, keysPurgedBy(write), articleIds);
     },
   };
 }
+
+const articleIdsIn = (keys: readonly string[]) => keys.flatMap((key) => (key.startsWith('article:') ? [key.slice('article:'.length)] : []));
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -216,6 +231,17 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     publicArticleExtras: (article, fields) => live.service.withLiveCoverage(article, fields),
   });
   // Foreign articles (imports, wire feeds, WordPress) come in through one importer, over the services above.
+  const streamTelling: StreamTelling = {
+    emit: (event) => stream.hub.emit(event),
+    isPublicArticle: async (id) => (await articles.service.findPublicByIds([id])).length === 1,
+    logger,
+  };
+  /** What a write outside a request noted (a wire item), purged and told to the stream as a request's write is. */
+  async function purgeNoted(keys: readonly string[] | 'everything'): Promise<void> {
+    if (keys === 'everything') publicCache.purgeEverything();
+    else publicCache.purge([...keys]);
+    await tellStream(publicCache, streamTelling, keys, keys === 'everything' ? [] : articleIdsIn(keys));
+  }
   const interchange = createInterchangeModule({
     articles: articles.service,
     rubrics: rubrics.service,
@@ -223,6 +249,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     users: users.service,
     media: media.service,
     photos: { allowPrivate: config.wire.allowPrivateAddresses, timeoutMs: config.wire.photoTimeoutMs, maxBytes: config.mediaMaxBytes },
+    // Per line, without the stream: a restore of ten thousand lines would tell it ten thousand times.
     purge: (keys) => (keys === 'everything' ? publicCache.purgeEverything() : publicCache.purge(keys)),
     publicCache: config.publicCache,
     native: {
@@ -249,7 +276,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
       // Drafts only; `publish` lets a kill notice take down what an editor published.
       const actor: SystemActor = { type: 'system', name: `wire:${source.id}`, scopes: ['write', 'publish'] };
       const { result, noted } = await collectNotedPurges(() => interchange.importer.importIncoming(item, actor, { publish: false }));
-      if (noted?.length) await publicCache.purge(noted);
+      if (noted?.length) await purgeNoted(noted);
       return result;
     },
   });
@@ -296,11 +323,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}) 
     config,
     logger,
     // A write that changes what the feed may show tells the stream's `feed` topic.
-    publicCache: withStreamEvents(publicCache, {
-      emit: (event) => stream.hub.emit(event),
-      isPublicArticle: async (id) => (await articles.service.findPublicByIds([id])).length === 1,
-      logger,
-    }),
+    publicCache: withStreamEvents(publicCache, streamTelling),
     rateLimits,
     authenticate,
     recordAudit: audit.service.record,

@@ -207,6 +207,34 @@ describeEachDialect('wire poller', (dialect) => {
     expect(titles.sort()).toEqual(['Вторая заметка', 'Первая заметка', 'Третья заметка']);
   });
 
+  it('when the agency kills an item an editor published, then it is taken down, purged and the stream is told', async () => {
+    const ninjs = (version: string, pubstatus: string) => ({
+      uri: 'urn:wire:kill-1',
+      version,
+      versioncreated: `2026-11-20T0${version}:00:00Z`,
+      pubstatus,
+      headlines: [{ value: 'Заметка, которую агентство отзовёт' }],
+      bodies: [{ contenttype: 'text/html', value: '<p>Первоначальный текст заметки.</p>' }],
+    });
+    feeds.serve('/kill.json', JSON.stringify([ninjs('1', 'usable')]), { contentType: 'application/json' });
+    const wireSource = await addSource('/kill.json', { format: 'ninjs' });
+    const [draft] = (await desk()).filter((a) => a.externalId === 'urn:wire:kill-1');
+    const published = await t.http().post(`/v1/admin/articles/${draft!.id}/publish`).set(auth()).set('If-Match', '*');
+    expect(published.status).toBe(200);
+    expect((await t.http().get(`/v1/articles/${published.body.slug}`)).status).toBe(200);
+    const prisma = t.container.db.prisma;
+    const before = (await prisma.streamEvent.aggregate({ _max: { id: true } }))._max.id ?? 0;
+
+    feeds.serve('/kill.json', JSON.stringify([ninjs('2', 'canceled')]), { contentType: 'application/json' });
+    await prisma.wireSource.update({ where: { id: wireSource.id }, data: { nextPollAt: new Date(0) } });
+    await pollNow(worker());
+    const killed = (await t.http().get(`/v1/admin/articles/${draft!.id}`).set(auth())).body;
+    expect(killed.status).toBe('draft');
+    expect((await t.http().get(`/v1/articles/${published.body.slug}`)).status).toBe(404);
+    const told = await prisma.streamEvent.findMany({ where: { id: { gt: before } } });
+    expect(told.map((e) => `${e.topic} ${e.type}`)).toContain('feed feed.changed');
+  });
+
   it('when a source fails (500, then a timeout), then it waits twice as long each time and says why; a success resets it', async () => {
     feeds.answerWith(() => ({ status: 500, body: 'down' }));
     const failing = await addSource('/failing');
